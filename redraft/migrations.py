@@ -1,0 +1,106 @@
+"""The store's schema, as named migrations applied in order and recorded in ``migrations``.
+
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_initial",
+        """
+        CREATE TABLE entries (
+            key          TEXT PRIMARY KEY,
+            source       TEXT NOT NULL,
+            url          TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            html         TEXT NOT NULL,
+            published    TEXT,
+            modified     TEXT,
+            content_hash TEXT NOT NULL,
+            meta         TEXT NOT NULL,
+            raw          TEXT NOT NULL,
+            first_seen   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL
+        );
+        CREATE INDEX entries_source ON entries (source);
+
+        CREATE TABLE drafts (
+            id                INTEGER PRIMARY KEY,
+            key               TEXT NOT NULL REFERENCES entries (key),
+            content_hash      TEXT NOT NULL,
+            recipe            TEXT NOT NULL,
+            current           INTEGER NOT NULL DEFAULT 1,
+            engine            TEXT NOT NULL,
+            prompt            TEXT,
+            budget            TEXT NOT NULL,
+            article           TEXT NOT NULL,
+            paragraphs        TEXT NOT NULL,
+            source_words      INTEGER NOT NULL,
+            draft_words       INTEGER NOT NULL,
+            score             REAL NOT NULL,
+            passed            INTEGER NOT NULL,
+            problems          TEXT NOT NULL,
+            attempts          INTEGER NOT NULL,
+            prompt_tokens     INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            created_at        TEXT NOT NULL
+        );
+        CREATE INDEX drafts_current ON drafts (key, current);
+
+        CREATE TABLE attempts (
+            id                INTEGER PRIMARY KEY,
+            key               TEXT NOT NULL,
+            draft_id          INTEGER REFERENCES drafts (id),
+            n                 INTEGER NOT NULL,
+            engine            TEXT NOT NULL,
+            prompt            TEXT,
+            score             REAL,
+            passed            INTEGER,
+            problems          TEXT NOT NULL,
+            prompt_tokens     INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            error             TEXT,
+            created_at        TEXT NOT NULL
+        );
+        CREATE INDEX attempts_key ON attempts (key);
+
+        CREATE TABLE rejections (
+            key          TEXT PRIMARY KEY,
+            source       TEXT NOT NULL,
+            reason       TEXT NOT NULL,
+            detail       TEXT NOT NULL,
+            content_hash TEXT,
+            created_at   TEXT NOT NULL
+        );
+
+        CREATE TABLE failures (
+            key        TEXT PRIMARY KEY,
+            source     TEXT NOT NULL,
+            stage      TEXT NOT NULL,
+            error      TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE sites (
+            site        TEXT PRIMARY KEY,
+            api_root    TEXT,
+            high_water  TEXT,
+            last_sync   TEXT,
+            state       TEXT NOT NULL DEFAULT '{}'
+        );
+
+        CREATE TABLE publications (
+            key        TEXT NOT NULL,
+            target     TEXT NOT NULL,
+            draft_id   INTEGER NOT NULL REFERENCES drafts (id),
+            remote_id  TEXT,
+            link       TEXT,
+            status     TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (key, target)
+        );
+        """,
+    ),
+)

@@ -1,0 +1,251 @@
+"""The typed records that flow through a run, one stage to the next.
+
+```
+Entry ──extract──▶ Article ──condense──▶ Draft ──verify──▶ Verdict ──sink──▶ Publication
+```
+
+Each record wraps the one before it (``verdict.draft.article.entry.url``), so provenance
+travels with the data. Records are frozen and hold no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Literal
+
+BlockKind = Literal["p", "h", "quote", "li"]
+BudgetKind = Literal["ratio", "words", "sentences"]
+ProblemKind = Literal[
+    "repeated", "unsupported", "number", "name", "quote", "credit", "length"
+]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item as a source yields it: a post, a feed item, a file.
+
+    Attributes:
+        source: where it came from, e.g. ``"wordpress:https://example.org"``, ``"file:posts.json"``.
+        key: the stable identity (site + post id, feed guid, file path); the idempotency key.
+        url: the item's public link ("" when it has none).
+        title: plain text, entities decoded once.
+        html: the article body as HTML (``content.rendered`` for WordPress).
+        published: publication time, timezone-aware when the source says so.
+        modified: last modification time as the source reports it.
+        meta: categories, tags, author, featured image, excerpt, ``via`` (e.g. ``"feed"``).
+        raw: the item exactly as received (JSON text for WordPress), kept in the store.
+    """
+
+    source: str
+    key: str
+    url: str
+    title: str
+    html: str
+    published: datetime | None = None
+    modified: datetime | None = None
+    meta: Mapping[str, Any] = field(default=_EMPTY)
+    raw: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "meta", _frozen_mapping(self.meta))
+
+    @property
+    def content_hash(self) -> str:
+        """A digest of what the rewrite depends on: title and body."""
+        digest = hashlib.sha256()
+        digest.update(self.title.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+        digest.update(self.html.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of an article's body, in reading order."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The clean article extracted from an entry.
+
+    Attributes:
+        entry: the entry it came from.
+        blocks: paragraphs, headings, block quotes and list items, in order, each kept once.
+        captions: figure captions, kept apart from the body.
+        language: ISO 639-1 code of the body text (``"en"``, ``"es"``, ``"fr"``, ...).
+    """
+
+    entry: Entry
+    blocks: tuple[Block, ...]
+    captions: tuple[str, ...] = ()
+    language: str = "en"
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The text of every block, in order."""
+        return tuple(block.text for block in self.blocks)
+
+    @property
+    def lead(self) -> str:
+        """The first body paragraph that is not a heading ("" for an empty article)."""
+        for block in self.blocks:
+            if block.kind != "h":
+                return block.text
+        return ""
+
+    @property
+    def words(self) -> int:
+        """Word count of the body (headings included)."""
+        return sum(len(block.text.split()) for block in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How long a draft may be: a share of the source's words, a word count or sentences."""
+
+    kind: BudgetKind = "ratio"
+    value: float = 0.35
+
+    def __post_init__(self) -> None:
+        if self.kind == "ratio" and not 0 < self.value <= 1:
+            raise ValueError(f"a ratio budget must be in (0, 1], not {self.value}")
+        if self.kind != "ratio" and (self.value < 1 or self.value != int(self.value)):
+            raise ValueError(f"a {self.kind} budget must be a whole number >= 1, not {self.value}")
+
+    def target_words(self, source_words: int) -> int | None:
+        """The word target for a source of ``source_words`` words (None for a sentence budget)."""
+        if self.kind == "ratio":
+            return max(1, round(source_words * self.value))
+        if self.kind == "words":
+            return int(self.value)
+        return None
+
+    def describe(self) -> str:
+        """A short stable label, e.g. ``ratio=0.35`` or ``sentences=3``."""
+        value = f"{self.value:g}" if self.kind == "ratio" else str(int(self.value))
+        return f"{self.kind}={value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens an engine spent on one request (or summed over a draft's attempts)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+    @property
+    def total_tokens(self) -> int:
+        """Prompt and completion tokens together."""
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A condensed rewrite of an article.
+
+    Attributes:
+        article: the article it condenses.
+        paragraphs: the draft's paragraphs, in order.
+        engine: ``"extractive"``, ``"llm:<model>"`` or ``"extractive (fallback: <reason>)"``.
+        budget: the length it was asked for.
+        prompt: ``"<name>@<version>"`` of the prompt used, for LLM engines.
+        attempts: how many engine calls it took (1 for the extractive engine).
+        usage: tokens spent over all attempts.
+    """
+
+    article: Article
+    paragraphs: tuple[str, ...]
+    engine: str
+    budget: Budget = field(default_factory=Budget)
+    prompt: str | None = None
+    attempts: int = 1
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def text(self) -> str:
+        """The paragraphs joined by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def words(self) -> int:
+        """Word count of the draft."""
+        return sum(len(paragraph.split()) for paragraph in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One defect a verifier found, with the draft sentence and the closest source evidence."""
+
+    kind: ProblemKind
+    sentence: str
+    evidence: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """How well a draft is supported by its source.
+
+    Attributes:
+        draft: the draft judged.
+        score: in [0, 1]; 1 means every sentence is supported.
+        passed: whether the score and the problems clear the shipped threshold.
+        problems: each defect with its evidence.
+    """
+
+    draft: Draft
+    score: float
+    passed: bool
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Where a sink put a verdict's draft: a file path, or a remote post."""
+
+    verdict: Verdict
+    sink: str
+    location: str
+    remote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One engine call made for a draft, kept in the store whatever its outcome.
+
+    Attributes:
+        engine: the engine that answered (``"llm:<model>"``, ``"extractive"``).
+        prompt: ``"<name>@<version>"`` for LLM engines.
+        score: the verdict's score for this attempt's draft (None when the call failed).
+        passed: whether that draft passed verification.
+        problems: what the verifier found.
+        usage: tokens spent on this call.
+        error: what went wrong, when the call itself failed.
+    """
+
+    engine: str
+    prompt: str | None = None
+    score: float | None = None
+    passed: bool | None = None
+    problems: tuple[Problem, ...] = ()
+    usage: Usage = field(default_factory=Usage)
+    error: str | None = None
