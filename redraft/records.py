@@ -59,6 +59,13 @@ class Entry:
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", _frozen_mapping(self.meta))
 
+    def credit(self) -> str:
+        """The attribution line a draft ends with: ``Source: <title> <url> (<date>)``."""
+        parts = [part for part in (self.title, self.url) if part]
+        if self.published is not None:
+            parts.append(f"({self.published.date().isoformat()})")
+        return "Source: " + " ".join(parts) if parts else ""
+
     @property
     def content_hash(self) -> str:
         """A digest of what the rewrite depends on: title and body."""
@@ -170,6 +177,8 @@ class Draft:
         prompt: ``"<name>@<version>"`` of the prompt used, for LLM engines.
         attempts: how many engine calls it took (1 for the extractive engine).
         usage: tokens spent over all attempts.
+        credit: the attribution line naming the source ("" when the draft has none); the
+            pipeline sets it from the entry, a draft read from a file carries its own.
     """
 
     article: Article
@@ -179,6 +188,7 @@ class Draft:
     prompt: str | None = None
     attempts: int = 1
     usage: Usage = field(default_factory=Usage)
+    credit: str = ""
 
     @property
     def text(self) -> str:
