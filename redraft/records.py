@@ -53,7 +53,7 @@ class Entry:
     html: str
     published: datetime | None = None
     modified: datetime | None = None
-    meta: Mapping[str, Any] = field(default=_EMPTY)
+    meta: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     raw: str = ""
 
     def __post_init__(self) -> None:
