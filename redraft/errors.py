@@ -142,3 +142,13 @@ class Duplicate(Rejected):
     def __init__(self, detail: str, *, of: str, key: str = "", source: str = "") -> None:
         super().__init__(detail, key=key, source=source)
         self.of = of
+
+
+def rejection_from(reason: str, detail: str, *, key: str = "", source: str = "") -> Rejected:
+    """Rebuild a rejection from its stored reason slug (an unknown slug gives a plain one)."""
+    for cls in (Malformed, Protected, NoText, TooShort, NotAnArticle):
+        if cls.reason == reason:
+            return cls(detail, key=key, source=source)
+    rejected = Rejected(detail, key=key, source=source)
+    rejected.reason = reason
+    return rejected

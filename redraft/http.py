@@ -132,7 +132,7 @@ class Retrier:
         waited = retry_after_seconds(retry_after)
         if waited is not None:
             return min(waited, self.options.max_backoff)
-        ceiling = min(self.options.max_backoff, self.options.backoff * 2**attempt)
+        ceiling = min(self.options.max_backoff, self.options.backoff * 2.0**attempt)
         return ceiling * self.jitter()
 
 

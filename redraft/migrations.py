@@ -36,6 +36,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             budget            TEXT NOT NULL,
             article           TEXT NOT NULL,
             paragraphs        TEXT NOT NULL,
+            credit            TEXT NOT NULL,
             source_words      INTEGER NOT NULL,
             draft_words       INTEGER NOT NULL,
             score             REAL NOT NULL,

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from redraft.errors import Rejected, StoreError
+from redraft.errors import Rejected, StoreError, rejection_from
 from redraft.migrations import MIGRATIONS
 from redraft.records import (
     Article,
@@ -240,14 +240,15 @@ class Store:
         cursor = self._db.execute(
             """
             INSERT INTO drafts (key, content_hash, recipe, engine, prompt, budget, article,
-                                paragraphs, source_words, draft_words, score, passed, problems,
-                                attempts, prompt_tokens, completion_tokens, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                paragraphs, credit, source_words, draft_words, score, passed,
+                                problems, attempts, prompt_tokens, completion_tokens, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
                 draft.budget.describe(), _article_json(article),
-                json.dumps(list(draft.paragraphs), ensure_ascii=False), article.words,
+                json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
+                article.words,
                 draft.words, verdict.score, int(verdict.passed),
                 _problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
                 usage.completion_tokens, _now(),
@@ -328,6 +329,13 @@ class Store:
         )
         for n, attempt in enumerate(attempts, start=1):
             self._save_attempt(key, None, n, attempt)
+
+    def rejection(self, key: str) -> Rejected | None:
+        """The stored rejection of an entry, rebuilt as the error it was, or None."""
+        row = self._db.execute("SELECT * FROM rejections WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return rejection_from(row["reason"], row["detail"], key=key, source=row["source"])
 
     def failures(self) -> list[dict[str, Any]]:
         """Every item currently recorded as failed."""
@@ -469,10 +477,11 @@ def _stored_draft_from(row: sqlite3.Row) -> StoredDraft:
         article=article,
         paragraphs=tuple(json.loads(row["paragraphs"])),
         engine=row["engine"],
-        budget=Budget(kind, float(value)),  # type: ignore[arg-type]
+        budget=Budget(kind, float(value)),
         prompt=row["prompt"],
         attempts=row["attempts"],
         usage=Usage(row["prompt_tokens"], row["completion_tokens"]),
+        credit=row["credit"],
     )
     problems = tuple(
         Problem(p["kind"], p["sentence"], p["evidence"], p.get("detail", ""))

@@ -30,4 +30,33 @@ class Sink(Protocol):
         ...
 
 
-__all__ = ["Sink"]
+class Publisher(Protocol):
+    """A remote target that holds one post per entry (a WordPress site).
+
+    Attributes:
+        name: the target's label, e.g. ``"wordpress:https://example.org"``; the store keys
+            publications by entry and this name.
+    """
+
+    name: str
+
+    def check(self) -> None:
+        """Verify credentials and reachability before anything is posted.
+
+        Raises:
+            PublishAuthError: the target refused the credentials.
+            PublishError: the target cannot be used (unreachable, not WordPress).
+        """
+        ...
+
+    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
+        """Create the remote post, or update ``remote_id`` when the entry was published before.
+
+        Raises:
+            PublishError: this draft could not be published (the run goes on).
+            PublishAuthError: the credentials stopped working (the run stops).
+        """
+        ...
+
+
+__all__ = ["Publisher", "Sink"]

@@ -9,6 +9,7 @@ pipeline records it and goes on.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from redraft.errors import FetchError, Rejected
@@ -27,4 +28,31 @@ class Source(Protocol):
         ...
 
 
-__all__ = ["Source", "SourceItem"]
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """What a site source learned during a sync, for the pipeline to keep in the store.
+
+    Attributes:
+        api_root: the REST API root it discovered (None when it did not get that far).
+        high_water: the new high-water mark (the site's ``modified_gmt`` as an ISO string) that
+            the next sync may ask from; the source only sets it when it is safe to skip
+            everything at or before it.
+        complete: the sync reached the end without a page or post failing.
+        via_feed: entries came from the site's feed because its REST API is locked.
+    """
+
+    api_root: str | None = None
+    high_water: str | None = None
+    complete: bool = False
+    via_feed: bool = False
+
+
+class SiteSource(Source, Protocol):
+    """A source with state between runs (a WordPress site): it reports a checkpoint."""
+
+    def checkpoint(self) -> Checkpoint:
+        """What the last call to :meth:`entries` learned (call after iterating)."""
+        ...
+
+
+__all__ = ["Checkpoint", "SiteSource", "Source", "SourceItem"]

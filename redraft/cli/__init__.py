@@ -1,0 +1,27 @@
+"""The ``redraft`` command line: one thin command per job, all calling the library."""
+
+from __future__ import annotations
+
+import click
+
+from redraft import __version__
+from redraft.cli.rewrite import rewrite
+from redraft.cli.status import status
+from redraft.cli.verify import verify_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="redraft")
+def main() -> None:
+    """redraft turns news posts into clean, condensed, faithful rewrites.
+
+    Typical use: `redraft rewrite posts.json --out out/` (local input), `redraft sync
+    https://example.org` (a WordPress site), `redraft publish --to https://my.site`.
+    """
+
+
+main.add_command(rewrite)
+main.add_command(verify_command)
+main.add_command(status)
+
+__all__ = ["main"]

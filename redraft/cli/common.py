@@ -1,0 +1,265 @@
+"""What every command shares: settings from options, the objects built from them, progress
+and the summary. Commands stay thin: load settings → build objects → call one function in
+:mod:`redraft.pipeline` → print."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+import httpx
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from redraft.condense import Condenser
+from redraft.condense.extractive import ExtractiveCondenser
+from redraft.config import HttpOptions, Settings, load_config
+from redraft.errors import ConfigError, RedraftError
+from redraft.http import Retrier, user_agent
+from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
+from redraft.records import Budget
+from redraft.sinks.files import OUTPUT_FORMATS, FileSink
+from redraft.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_INCOMPLETE = 1  # some items were rejected, failed, or failed verification
+EXIT_USAGE = 2  # bad options or unreadable input; click uses 2 for usage errors too
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print an error for people and exit with ``code``."""
+    stderr.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    sys.exit(code)
+
+
+def setup_logging(verbose: int) -> None:
+    """Send the library's log records to standard error, as rich renders them."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = RichHandler(console=stderr, show_path=False, show_time=verbose > 1)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING if verbose < 2 else logging.DEBUG)
+
+
+# --- options ---------------------------------------------------------------------------------
+
+def common_options(func: F) -> F:
+    """``--db``, ``--config`` and ``-v`` for every command that uses the store."""
+    func = click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(func)
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help="A TOML config file (default: ./redraft.toml if present).")(func)
+    func = click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+                        help="The SQLite state file (default: ./redraft.db, or $REDRAFT_DB).")(func)
+    return func
+
+
+def budget_options(func: F) -> F:
+    """``--ratio`` / ``--words`` / ``--sentences``: one at most."""
+    func = click.option("--sentences", type=click.IntRange(min=1),
+                        help="Draft length in sentences.")(func)
+    func = click.option("--words", type=click.IntRange(min=1),
+                        help="Draft length in words (at most).")(func)
+    func = click.option("--ratio", type=click.FloatRange(min=0, max=1, min_open=True),
+                        help="Draft length as a share of the source's words (default 0.35).")(func)
+    return func
+
+
+def output_options(func: F) -> F:
+    """``--format``, ``--out`` and ``--ascii``."""
+    func = click.option("--ascii", "ascii_quotes", is_flag=True,
+                        help="Straight quotes and plain dashes in the output.")(func)
+    func = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                        help="Write files into this directory instead of standard output.")(func)
+    func = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="txt",
+                        show_default=True, help="Output format.")(func)
+    return func
+
+
+def engine_options(func: F) -> F:
+    """The engine and its settings (LLM server, failure policy, concurrency)."""
+    func = click.option("--force", is_flag=True,
+                        help="Redo items even when nothing changed since the last run.")(func)
+    func = click.option("--concurrency", type=click.IntRange(min=1),
+                        help="Items (or requests) in flight at once.")(func)
+    func = click.option("--on-fail", type=click.Choice(["fallback", "keep"]),
+                        help="When an LLM draft fails verification twice: fall back to the "
+                             "extractive engine (default) or keep it, marked failed.")(func)
+    func = click.option("--llm-model", help="Model name ($REDRAFT_LLM_MODEL).")(func)
+    func = click.option("--llm-url", help="OpenAI-compatible base URL, e.g. "
+                                          "http://127.0.0.1:8000/v1 ($REDRAFT_LLM_URL).")(func)
+    func = click.option("--engine", type=click.Choice(["extractive", "llm"]),
+                        help="Condensing engine (default: extractive, offline).")(func)
+    func = click.option("--language", help="Language of the input (en, es, fr...; default: "
+                                           "detected per article).")(func)
+    return func
+
+
+# --- settings and objects --------------------------------------------------------------------
+
+def load_settings(params: dict[str, Any]) -> Settings:
+    """Defaults, then the config file, then the environment, then the command line."""
+    try:
+        settings = load_config(params.get("config_path"), os.environ)
+    except ConfigError as exc:
+        fail(str(exc))
+    changes: dict[str, Any] = {}
+    if params.get("db"):
+        changes["db"] = params["db"]
+    chosen = [(k, params[k]) for k in ("ratio", "words", "sentences") if params.get(k)]
+    if len(chosen) > 1:
+        fail("give at most one of --ratio, --words and --sentences")
+    if chosen:
+        kind, value = chosen[0]
+        changes["budget"] = Budget(kind, float(value))
+    if params.get("engine"):
+        changes["engine"] = params["engine"]
+    extract = settings.extract
+    if params.get("ascii_quotes"):
+        extract = dataclasses.replace(extract, ascii_quotes=True)
+    if params.get("language"):
+        extract = dataclasses.replace(extract, language=params["language"])
+    changes["extract"] = extract
+    llm = settings.llm
+    for option, name in (("llm_url", "url"), ("llm_model", "model"), ("on_fail", "on_fail")):
+        if params.get(option):
+            llm = dataclasses.replace(llm, **{name: params[option]})
+    changes["llm"] = llm
+    if params.get("concurrency"):
+        changes["http"] = dataclasses.replace(settings.http, concurrency=params["concurrency"])
+    return dataclasses.replace(settings, **changes)
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the state database, or exit with a clear message."""
+    try:
+        return Store.open(settings.db)
+    except RedraftError as exc:
+        fail(str(exc))
+
+
+def http_client(options: HttpOptions) -> httpx.Client:
+    """The one HTTP client of a command: timeouts and an honest User-Agent."""
+    return httpx.Client(
+        timeout=httpx.Timeout(options.timeout, pool=None),
+        headers={"User-Agent": user_agent(options)},
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=max(10, options.concurrency * 2)),
+    )
+
+
+def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
+    """The condenser the settings ask for, with the extractive engine as its fallback."""
+    extractive = ExtractiveCondenser()
+    if settings.engine == "extractive":
+        return Engines(extractive)
+    llm = settings.llm
+    if not llm.url or not llm.model:
+        fail("the LLM engine needs a server and a model: --llm-url and --llm-model "
+             "(or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
+    if client is None:
+        raise ConfigError("the LLM engine needs an HTTP client")
+    from redraft.condense.llm import LLMCondenser
+
+    condenser: Condenser = LLMCondenser(Retrier(client, settings.http), llm)
+    try:
+        condenser.check()
+    except RedraftError as exc:
+        fail(str(exc), code=EXIT_INCOMPLETE)
+    return Engines(condenser, fallback=extractive, on_fail=llm.on_fail)
+
+
+def run_options(settings: Settings, *, force: bool = False) -> RunOptions:
+    """Pipeline options from settings: remote engines work on several items at once."""
+    concurrency = settings.http.concurrency if settings.engine == "llm" else 1
+    return RunOptions(budget=settings.budget, extract=settings.extract,
+                      concurrency=concurrency, force=force)
+
+
+def file_sink(fmt: str, out: Path | None) -> FileSink:
+    """Files in ``out``, or standard output."""
+    return FileSink(fmt, directory=out, stream=None if out else sys.stdout)  # type: ignore[arg-type]
+
+
+# --- progress and summary --------------------------------------------------------------------
+
+class ItemProgress:
+    """A progress bar on standard error, shown from the second item on."""
+
+    def __init__(self, total: int | None, description: str) -> None:
+        self._total = total
+        self._description = description
+        self._seen = 0
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def __call__(self, outcome: ItemOutcome | str, key: str) -> None:
+        self._seen += 1
+        if self._progress is None and self._seen >= 2:
+            self._progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self._description, total=self._total,
+                                                 completed=self._seen - 1)
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1)
+
+    def stop(self) -> None:
+        """Remove the bar (the summary follows)."""
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@contextmanager
+def progress_bar(total: int | None, description: str) -> Iterator[ItemProgress]:
+    """An :class:`ItemProgress` that is always stopped, whatever happens."""
+    progress = ItemProgress(total, description)
+    try:
+        yield progress
+    finally:
+        progress.stop()
+
+
+def print_summary(report: Report, *, title: str) -> None:
+    """The end-of-run table on standard error, with the first few errors."""
+    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    table.add_row("drafted", f"{report.done} ({report.passed} passed verification, "
+                             f"{report.failed_verification} failed)")
+    if report.repaired or report.fallbacks:
+        table.add_row("repaired / fell back", f"{report.repaired} / {report.fallbacks}")
+    table.add_row("unchanged", f"{report.unchanged}" + (
+        " (already done; --force redoes them)" if report.unchanged else ""))
+    rejected = ", ".join(f"{reason} {n}" for reason, n in sorted(report.rejected.items()))
+    table.add_row("rejected", f"{sum(report.rejected.values())}" + (f" ({rejected})" if rejected else ""))
+    failed = ", ".join(f"{kind} {n}" for kind, n in sorted(report.failed.items()))
+    table.add_row("failed", f"{sum(report.failed.values())}" + (f" ({failed})" if failed else ""))
+    if report.usage.total_tokens:
+        table.add_row("tokens", f"{report.usage.prompt_tokens} prompt + "
+                                f"{report.usage.completion_tokens} completion")
+    stderr.print(table)
+    shown = report.errors[:10]
+    for line in shown:
+        stderr.print(Text.assemble(("  • ", "yellow"), line), soft_wrap=True)
+    if len(report.errors) > len(shown):
+        stderr.print(f"  … and {len(report.errors) - len(shown)} more (see `redraft status`)")

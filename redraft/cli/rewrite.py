@@ -1,0 +1,75 @@
+"""``redraft rewrite``: local input in, condensed rewrites out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from redraft.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    budget_options,
+    build_engines,
+    common_options,
+    engine_options,
+    fail,
+    file_sink,
+    http_client,
+    load_settings,
+    open_store,
+    output_options,
+    print_summary,
+    progress_bar,
+    run_options,
+    setup_logging,
+)
+from redraft.errors import EngineAuthError, InputError
+from redraft.pipeline import run
+from redraft.sources.files import INPUT_FORMATS, FileSource
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto",
+              show_default=True, help="Force the input format instead of detecting it.")
+@budget_options
+@output_options
+@engine_options
+@common_options
+def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
+    """Condense WordPress posts, HTML or text files into faithful rewrites.
+
+    INPUT is a WordPress REST API post (one object, an array, or JSON Lines), an .html or
+    plain-text file, a directory of them, or - for standard input. Every draft is verified
+    against its source and credits it; state is kept in the SQLite file --db, so running
+    again redoes only what changed.
+    """
+    setup_logging(params["verbose"])
+    settings = load_settings(params)
+    source = FileSource(list(inputs), input_format=input_format,  # type: ignore[arg-type]
+                        stdin=sys.stdin.buffer)
+    try:
+        files = list(source.files())
+    except InputError as exc:
+        fail(str(exc))
+    total = len(files) if len(files) > 1 else None
+    client = http_client(settings.http) if settings.engine == "llm" else None
+    engines = build_engines(settings, client)
+    sink = file_sink(params["fmt"], params["out"])
+    try:
+        with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
+            report = run(source.entries(), engines=engines, store=store, sinks=[sink],
+                         options=run_options(settings, force=params["force"]),
+                         progress=progress)
+    except EngineAuthError as exc:
+        fail(str(exc), code=EXIT_INCOMPLETE)
+    finally:
+        sink.close()
+        if client is not None:
+            client.close()
+    out: Path | None = params["out"]
+    print_summary(report, title=f"redraft rewrite → {out or 'stdout'} (state: {settings.db})")
+    sys.exit(EXIT_OK if report.ok else EXIT_INCOMPLETE)

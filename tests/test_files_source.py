@@ -1,0 +1,182 @@
+"""sources/files.py: every input form, detected from content, and every bad item named."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redraft.errors import InputError, Malformed, Protected, Rejected
+from redraft.records import Entry
+from redraft.sources.files import FileSource, plain_text, sniff
+
+BODY = "<p>The harbour council voted on Tuesday to rebuild the old pier.</p>"
+
+
+def post(post_id: int = 7, **changes: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": post_id,
+        "date": "2025-03-04T09:30:00",
+        "date_gmt": "2025-03-04T08:30:00",
+        "modified": "2025-03-05T10:00:00",
+        "modified_gmt": "2025-03-05T09:00:00",
+        "type": "post",
+        "link": f"https://news.example.org/?p={post_id}",
+        "title": {"rendered": "Pier &#8220;rebuilt&#8221; &#038; <code>reopened</code>"},
+        "content": {"rendered": BODY, "protected": False},
+        "excerpt": {"rendered": "<p>Council votes&#8230;</p>"},
+        "categories": [3],
+        "tags": [],
+        "_links": {"self": [{"href": f"https://news.example.org/index.php?rest_route=/wp/v2/posts/{post_id}"}]},
+    }
+    item.update(changes)
+    return item
+
+
+def read(tmp_path: Path, name: str, data: bytes, **kwargs: Any) -> list[Entry | Rejected]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    items = list(FileSource([path], **kwargs).entries())
+    assert all(isinstance(i, Entry | Rejected) for i in items)
+    return items  # type: ignore[return-value]
+
+
+def test_one_rest_object_even_in_a_txt_file(tmp_path: Path) -> None:
+    (entry,) = read(tmp_path, "post.txt", json.dumps(post()).encode())
+    assert isinstance(entry, Entry)
+    assert entry.key == "https://news.example.org#7"
+    assert entry.title == "Pier “rebuilt” & reopened"
+    assert entry.html == BODY
+    assert entry.url == "https://news.example.org/?p=7"
+    assert entry.published is not None and entry.published.utcoffset() == timedelta(hours=1)
+    assert entry.published.date().isoformat() == "2025-03-04"
+    assert entry.meta["excerpt"] == "Council votes…"
+    assert json.loads(entry.raw)["id"] == 7
+    assert entry.credit() == (
+        "Source: Pier “rebuilt” & reopened https://news.example.org/?p=7 (2025-03-04)"
+    )
+
+
+def test_an_array_names_each_bad_item_by_index(tmp_path: Path) -> None:
+    data = [post(1), {"id": 2, "title": "no content"}, "a string", post(4)]
+    items = read(tmp_path, "posts.json", json.dumps(data).encode())
+    assert [type(i).__name__ for i in items] == ["Entry", "Malformed", "Malformed", "Entry"]
+    assert "item 1" in str(items[1]) and "content.rendered" in str(items[1])
+    assert "item 2" in str(items[2])
+
+
+def test_json_lines_names_the_bad_line_and_goes_on(tmp_path: Path) -> None:
+    lines = [json.dumps(post(1)), "{not json", json.dumps(post(3))]
+    items = read(tmp_path, "posts.jsonl", "\n".join(lines).encode())
+    assert [type(i).__name__ for i in items] == ["Entry", "Malformed", "Entry"]
+    assert "line 2" in str(items[1]) and "posts.jsonl" in str(items[1])
+
+
+def test_truncated_json_is_one_clear_rejection(tmp_path: Path) -> None:
+    (item,) = read(tmp_path, "cut.json", json.dumps(post())[:40].encode())
+    assert isinstance(item, Malformed)
+    assert "invalid JSON" in item.detail and "line 1" in item.detail
+
+
+def test_protected_post_is_rejected_with_its_key(tmp_path: Path) -> None:
+    item = post(9, content={"rendered": "", "protected": True})
+    (rejected,) = read(tmp_path, "p.json", json.dumps(item).encode())
+    assert isinstance(rejected, Protected)
+    assert rejected.key == "https://news.example.org#9"
+    assert rejected.reason == "protected"
+
+
+def test_pages_and_custom_types_do_not_collide_with_posts(tmp_path: Path) -> None:
+    items = read(tmp_path, "mixed.json", json.dumps([post(5), post(5, type="page")]).encode())
+    assert [i.key for i in items] == ["https://news.example.org#5", "https://news.example.org#page/5"]
+
+
+def test_pretty_permalink_self_link_gives_the_site_root(tmp_path: Path) -> None:
+    item = post(3, _links={"self": [{"href": "https://blog.example.com/news/wp-json/wp/v2/posts/3"}]})
+    (entry,) = read(tmp_path, "p.json", json.dumps(item).encode())
+    assert entry.key == "https://blog.example.com/news#3"
+
+
+def test_html_file_takes_title_and_canonical_url(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Ferry strike ends</title>"
+        "<link rel='canonical' href='https://paper.example/ferry'></head>"
+        "<body><p>Ferries ran again on Monday.</p></body></html>"
+    )
+    (entry,) = read(tmp_path, "page.html", page.encode())
+    assert isinstance(entry, Entry)
+    assert (entry.title, entry.url) == ("Ferry strike ends", "https://paper.example/ferry")
+    assert entry.key == f"file:{tmp_path / 'page.html'}"
+
+
+def test_plain_text_paragraphs_and_title(tmp_path: Path) -> None:
+    text = (
+        "Storm closes coast road\n\nThe coast road shut at noon.\nIt may reopen tomorrow.\n\n"
+        "Crews are on site."
+    )
+    (entry,) = read(tmp_path, "story.txt", text.encode())
+    assert isinstance(entry, Entry)
+    assert entry.title == "Storm closes coast road"
+    assert entry.html.count("<p>") == 2
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [("latin-1", "Le café a ouvert à Noël, déjà plein."), ("cp1252", "“Quoted” – dash and €5.")],
+)
+def test_legacy_encodings_are_decoded(tmp_path: Path, encoding: str, text: str) -> None:
+    (entry,) = read(tmp_path, "old.txt", (text + "\n\n" + text).encode(encoding))
+    assert isinstance(entry, Entry)
+    assert text.split(maxsplit=1)[0] in entry.html and "\ufffd" not in entry.html
+
+
+def test_directory_is_read_recursively_in_order_skipping_hidden(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.json").write_text(json.dumps(post(2)))
+    (tmp_path / "1.json").write_text(json.dumps(post(1)))
+    (tmp_path / ".hidden.json").write_text(json.dumps(post(3)))
+    (tmp_path / "notes.bin").write_bytes(b"\x00")
+    items = list(FileSource([tmp_path]).entries())
+    assert [i.key for i in items if isinstance(i, Entry)] == ["https://news.example.org#1", "https://news.example.org#2"]
+
+
+def test_stdin_is_read_and_keyed_by_content() -> None:
+    data = json.dumps(post(11)).encode()
+    (entry,) = FileSource(["-"], stdin=io.BytesIO(data)).entries()
+    assert isinstance(entry, Entry)
+    assert entry.key == "https://news.example.org#11"
+    (text_entry,) = FileSource(["-"], stdin=io.BytesIO(b"One line.\n\nTwo lines.")).entries()
+    assert isinstance(text_entry, Entry)
+    assert text_entry.key.startswith("stdin:")
+
+
+def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        list(FileSource([tmp_path / "nope.json"]).entries())
+
+
+def test_forced_format_overrides_detection(tmp_path: Path) -> None:
+    (entry,) = read(tmp_path, "x.json", b'{"a": 1}', input_format="text")
+    assert isinstance(entry, Entry) and "{" in entry.html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("[{}]", "wp-json"), ('{"a":1}', "wp-json"), ('{"a":1}\n{"b":2}', "jsonl"),
+     ("  <p>x</p>", "html"), ("Plain words.", "text")],
+)
+def test_sniff(text: str, expected: str) -> None:
+    assert sniff(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [("Q&#038;A", "Q&A"), ("&amp;lt;b&amp;gt;", "&lt;b&gt;"), ("<em>Big</em> &#8212; news", "Big — news"),
+     ("Caf&eacute; &lt;3", "Café <3")],
+)
+def test_titles_are_decoded_exactly_once(fragment: str, expected: str) -> None:
+    assert plain_text(fragment) == expected

@@ -1,0 +1,105 @@
+"""http.py: the retry and back-off logic around a server (MockTransport: no server needed
+for the logic itself; the WordPress and LLM tests exercise it against real servers)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from redraft.config import HttpOptions
+from redraft.errors import FetchError
+from redraft.http import HostLimiter, Retrier, retry_after_seconds
+
+URL = "https://wp.example/wp-json/wp/v2/posts"
+
+
+def retrier(responses: list[httpx.Response | Exception], sleeps: list[float],
+            retries: int = 3) -> tuple[Retrier, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = responses.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    options = HttpOptions(retries=retries, backoff=1.0, max_backoff=30.0)
+    return Retrier(client, options, sleep=sleeps.append, jitter=lambda: 0.5), seen
+
+
+def test_5xx_then_success_backs_off_exponentially() -> None:
+    sleeps: list[float] = []
+    client, seen = retrier([httpx.Response(500), httpx.Response(503), httpx.Response(200, json=[])],
+                           sleeps)
+    assert client.get(URL).status_code == 200
+    assert len(seen) == 3
+    assert sleeps == [0.5, 1.0]  # full jitter of 1 s, then 2 s
+
+
+def test_retry_after_is_honoured_and_capped() -> None:
+    sleeps: list[float] = []
+    client, _ = retrier([httpx.Response(429, headers={"Retry-After": "7"}),
+                         httpx.Response(429, headers={"Retry-After": "3600"}),
+                         httpx.Response(200)], sleeps)
+    assert client.get(URL).status_code == 200
+    assert sleeps == [7.0, 30.0]
+
+
+def test_connection_errors_are_retried_then_reported_with_the_url() -> None:
+    sleeps: list[float] = []
+    error = httpx.ConnectError("refused")
+    client, seen = retrier([error, error, error], sleeps, retries=2)
+    with pytest.raises(FetchError, match=r"GET https://wp\.example/.* 3 attempts.*ConnectError"):
+        client.get(URL)
+    assert len(seen) == 3
+
+
+def test_persistent_5xx_becomes_a_fetch_error_with_status() -> None:
+    client, _ = retrier([httpx.Response(502)] * 3, [], retries=2)
+    with pytest.raises(FetchError) as caught:
+        client.get(URL)
+    assert caught.value.status == 502 and caught.value.url == URL
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_client_errors_are_returned_not_retried(status: int) -> None:
+    client, seen = retrier([httpx.Response(status)], [])
+    assert client.get(URL).status_code == status
+    assert len(seen) == 1
+
+
+def test_retry_after_http_date() -> None:
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("Wed, 01 Jan 2025 12:00:09 GMT", now=now) == 9.0
+    assert retry_after_seconds("soon", now=now) is None
+    assert retry_after_seconds(None) is None
+
+
+def test_host_limiter_caps_requests_in_flight_per_host() -> None:
+    limiter = HostLimiter(2)
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def hold(url: str) -> Callable[[], None]:
+        def work() -> None:
+            with limiter.slot(url):
+                with lock:
+                    in_flight[0] += 1
+                    peak[0] = max(peak[0], in_flight[0])
+                time.sleep(0.02)
+                with lock:
+                    in_flight[0] -= 1
+        return work
+
+    threads = [threading.Thread(target=hold("https://one.example/x")) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert peak[0] == 2

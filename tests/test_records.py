@@ -1,0 +1,80 @@
+"""records.py: the typed records and their small derived values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from redraft.records import Article, Block, Budget, Draft, Entry, Usage
+
+
+def entry(**changes: object) -> Entry:
+    fields: dict[str, object] = {
+        "source": "file:x.json", "key": "https://a.example#1", "url": "https://a.example/?p=1",
+        "title": "Dam opens", "html": "<p>The dam opened.</p>",
+        "published": datetime(2025, 1, 2, 23, 30, tzinfo=UTC),
+    }
+    fields.update(changes)
+    return Entry(**fields)  # type: ignore[arg-type]
+
+
+def test_entry_is_frozen_and_its_meta_read_only() -> None:
+    item = entry(meta={"tags": ["x"]})
+    with pytest.raises(AttributeError):
+        item.title = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        item.meta["tags"] = []  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("changes", "same"),
+    [({}, True), ({"html": "<p>The dam closed.</p>"}, False), ({"title": "Dam shut"}, False),
+     ({"meta": {"a": 1}, "url": "https://b"}, True)],
+)
+def test_content_hash_follows_title_and_body_only(changes: dict[str, object], same: bool) -> None:
+    assert (entry().content_hash == entry(**changes).content_hash) is same
+
+
+@pytest.mark.parametrize(
+    ("changes", "credit"),
+    [({}, "Source: Dam opens https://a.example/?p=1 (2025-01-02)"),
+     ({"url": "", "published": None}, "Source: Dam opens"),
+     ({"title": "", "url": "", "published": None}, "")],
+)
+def test_credit_line(changes: dict[str, object], credit: str) -> None:
+    assert entry(**changes).credit() == credit
+
+
+def test_article_lead_skips_headings_and_counts_words() -> None:
+    article = Article(entry(), (Block("h", "Big news"), Block("p", "One two three."),
+                                Block("li", "Four five")))
+    assert article.lead == "One two three."
+    assert article.words == 7
+    assert article.paragraphs == ("Big news", "One two three.", "Four five")
+
+
+@pytest.mark.parametrize(
+    ("budget", "source_words", "target", "label"),
+    [(Budget(), 1000, 350, "ratio=0.35"), (Budget("ratio", 0.5), 3, 2, "ratio=0.5"),
+     (Budget("words", 120), 1000, 120, "words=120"), (Budget("sentences", 3), 1000, None,
+                                                       "sentences=3")],
+)
+def test_budget_targets(budget: Budget, source_words: int, target: int | None, label: str) -> None:
+    assert budget.target_words(source_words) == target
+    assert budget.describe() == label
+
+
+@pytest.mark.parametrize(("kind", "value"), [("ratio", 0.0), ("ratio", 1.5), ("words", 0),
+                                             ("sentences", 2.5)])
+def test_bad_budgets_are_refused(kind: str, value: float) -> None:
+    with pytest.raises(ValueError, match="budget"):
+        Budget(kind, value)  # type: ignore[arg-type]
+
+
+def test_draft_text_words_and_usage_sum() -> None:
+    article = Article(entry(), (Block("p", "a b c d"),))
+    draft = Draft(article, ("One two.", "Three."), "extractive")
+    assert draft.text == "One two.\n\nThree."
+    assert draft.words == 3
+    assert (Usage(3, 4) + Usage(1, 1)).total_tokens == 9

@@ -1,0 +1,168 @@
+"""store.py: a real SQLite file, asserted on directly."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from redraft.errors import StoreError, TooShort
+from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
+from redraft.store import EntryState, Store
+
+
+def entry(key: str = "https://s.example#1", html: str = "<p>Body one.</p>", **kw: object) -> Entry:
+    fields: dict[str, object] = {
+        "source": "wordpress:https://s.example", "key": key, "url": "https://s.example/?p=1",
+        "title": "Title", "html": html, "modified": datetime(2025, 5, 1, 8, 0, tzinfo=UTC),
+        "published": datetime(2025, 4, 30, 8, 0, tzinfo=UTC), "meta": {"tag_names": ["a"]},
+    }
+    fields.update(kw)
+    return Entry(**fields)  # type: ignore[arg-type]
+
+
+def verdict(item: Entry, passed: bool = True) -> Verdict:
+    article = Article(item, (Block("h", "Head"), Block("p", "Body one. Body two.")),
+                      captions=("A caption",), language="fr")
+    draft = Draft(article, ("Body one.",), "llm:m", Budget("words", 50), prompt="condense@1",
+                  attempts=2, usage=Usage(10, 5), credit=item.credit())
+    problems = () if passed else (Problem("unsupported", "Body x.", "Body one.", "why"),)
+    return Verdict(draft, 0.9 if passed else 0.2, passed, problems)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "state" / "redraft.db") as opened:
+        yield opened
+
+
+def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    Store.open(path).close()
+    with Store.open(path) as store:
+        assert store.migrations() == ["0001_initial"]
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("SELECT count(*) FROM migrations").fetchone()[0] == 1
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match=r"junk\.db"):
+        Store.open(path)
+
+
+def test_entry_states(store: Store) -> None:
+    item = entry()
+    recipe = "extractive|ratio=0.35"
+    assert store.state_of(item, recipe) is EntryState.NEW
+    with store.transaction():
+        store.save_entry(item)
+    assert store.state_of(item, recipe) is EntryState.CHANGED  # stored but never drafted
+    with store.transaction():
+        store.save_draft(verdict(item), recipe=recipe)
+    assert store.state_of(item, recipe) is EntryState.UNCHANGED
+    assert store.state_of(item, "extractive|words=10") is EntryState.CHANGED
+    assert store.state_of(entry(html="<p>Edited.</p>"), recipe) is EntryState.CHANGED
+    later = entry(modified=datetime(2025, 6, 1, tzinfo=UTC))
+    assert store.state_of(later, recipe) is EntryState.CHANGED
+
+
+def test_saving_twice_keeps_one_row_per_key(store: Store) -> None:
+    with store.transaction():
+        store.save_entry(entry())
+        store.save_entry(entry(html="<p>Changed.</p>"))
+    assert store.count_entries() == 1
+    stored = store.entry("https://s.example#1")
+    assert stored is not None and stored.html == "<p>Changed.</p>"
+    assert stored.meta["tag_names"] == ["a"]
+
+
+def test_draft_round_trip_with_attempts(store: Store) -> None:
+    item = entry()
+    original = verdict(item, passed=False)
+    attempts = [Attempt("llm:m", "condense@1", error="timeout"),
+                Attempt("llm:m", "condense@1", 0.2, False, original.problems, Usage(10, 5))]
+    with store.transaction():
+        store.save_entry(item)
+        draft_id = store.save_draft(original, recipe="r", attempts=attempts)
+    stored = store.current_draft(item.key)
+    assert stored is not None and stored.id == draft_id
+    assert stored.verdict == original
+    recorded = store.attempts(item.key)
+    assert [a["error"] for a in recorded] == ["timeout", None]
+    assert recorded[1]["problems"][0]["kind"] == "unsupported"
+
+
+def test_only_the_latest_draft_is_current(store: Store) -> None:
+    item = entry()
+    with store.transaction():
+        store.save_entry(item)
+        store.save_draft(verdict(item), recipe="r")
+        second = store.save_draft(verdict(item, passed=False), recipe="r")
+    assert [d.id for d in store.drafts(passed_only=False)] == [second]
+    assert list(store.drafts(passed_only=True)) == []
+
+
+def test_rejection_and_draft_replace_each_other(store: Store) -> None:
+    item = entry()
+    with store.transaction():
+        store.save_entry(item)
+        store.save_rejection(TooShort("12 words", key=item.key, source=item.source),
+                             content_hash=item.content_hash)
+    assert store.state_of(item, "r") is EntryState.UNCHANGED
+    rejection = store.rejection(item.key)
+    assert isinstance(rejection, TooShort) and rejection.detail == "12 words"
+    with store.transaction():
+        store.save_draft(verdict(item), recipe="r")
+    assert store.rejection(item.key) is None
+
+
+def test_transaction_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_entry(entry())
+        raise RuntimeError("crash in the middle")
+    assert store.count_entries() == 0
+
+
+def test_sites_and_publications(store: Store) -> None:
+    site = "wordpress:https://s.example"
+    assert store.site(site) is None
+    with store.transaction():
+        store.save_site(site, api_root="https://s.example/wp-json/", high_water="2025-05-01T08:00:00")
+        store.save_site(site, synced=True, state={"via_feed": False})
+    state = store.site(site)
+    assert state is not None
+    assert (state.api_root, state.high_water, state.state) == (
+        "https://s.example/wp-json/", "2025-05-01T08:00:00", {"via_feed": False})
+    assert state.last_sync is not None
+    item = entry()
+    with store.transaction():
+        store.save_entry(item)
+        draft_id = store.save_draft(verdict(item), recipe="r")
+        store.save_publication(item.key, "wordpress:https://t", draft_id=draft_id,
+                               remote_id="55", link="https://t/?p=55", status="published")
+    publication = store.publication(item.key, "wordpress:https://t")
+    assert publication is not None and publication.remote_id == "55"
+
+
+def test_status_counts_per_source(store: Store) -> None:
+    good, bad, short = entry("k1"), entry("k2"), entry("k3")
+    with store.transaction():
+        for item in (good, bad, short):
+            store.save_entry(item)
+        store.save_draft(verdict(good), recipe="r")
+        store.save_draft(verdict(bad, passed=False), recipe="r")
+        store.save_rejection(TooShort("short", key="k3", source=good.source))
+        store.save_failure("https://s.example/wp-json/wp/v2/posts?page=3",
+                           source=good.source, stage="fetch", error="500 x5")
+        store.save_site(good.source, synced=True)
+    (row,) = store.status()
+    assert row["source"] == good.source
+    assert (row["stored"], row["drafted"], row["passed"], row["failed_verification"]) == (3, 2, 1, 1)
+    assert row["rejected"] == {"too-short": 1}
+    assert row["failed"] == 1 and row["last_sync"] is not None
