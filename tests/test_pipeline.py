@@ -1,0 +1,245 @@
+"""pipeline.py: the policy around the stages (skip, redo, revise, fall back, record), with a
+real SQLite store and real extraction; the engines and the verifier are scripted here so each
+branch of the policy is exercised on purpose."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redraft.errors import EngineAuthError, EngineError, Malformed, PublishAuthError, PublishError
+from redraft.pipeline import Engines, Report, RunOptions, publish, run, sync
+from redraft.records import Article, Budget, Draft, Entry, Problem, Publication, Usage, Verdict
+from redraft.sinks.files import FileSink
+from redraft.sources import Checkpoint, SourceItem
+from redraft.store import Store
+
+SENTENCES = [
+    "The river authority opened the new flood gate at Millbrook on Monday morning.",
+    "Engineers said the gate can hold back water two metres above the old record.",
+    "The project cost 14 million pounds and took three years to finish.",
+    "Residents who were flooded in 2019 watched the first test from the bank.",
+    "The authority will test the gate again in the spring before the wet season.",
+]
+
+
+def entry(n: int, body: Sequence[str] = SENTENCES) -> Entry:
+    html = "".join(f"<p>{s}</p>" for s in body)
+    return Entry(source="file:test", key=f"k{n}", url=f"https://news.example/?p={n}",
+                 title=f"Flood gate {n}", html=html,
+                 published=datetime(2025, 3, n, tzinfo=UTC),
+                 modified=datetime(2025, 3, n, tzinfo=UTC))
+
+
+class Scripted:
+    """A condenser that answers from a script; records its calls."""
+
+    def __init__(self, name: str, script: Sequence[str | Exception], revisions: Sequence[str | Exception] = ()):
+        self.name = name
+        self.script = list(script)
+        self.revisions = list(revisions)
+        self.calls: list[str] = []
+
+    def _answer(self, article: Article, budget: Budget, answer: str | Exception) -> Draft:
+        if isinstance(answer, Exception):
+            raise answer
+        return Draft(article, tuple(answer.split("\n")), self.name, budget,
+                     prompt="test@1", usage=Usage(100, 20))
+
+    def condense(self, article: Article, budget: Budget) -> Draft:
+        self.calls.append("condense")
+        answer = self.script.pop(0) if self.script else article.paragraphs[0]
+        return self._answer(article, budget, answer)
+
+
+class Revising(Scripted):
+    def revise(self, draft: Draft, problems: Sequence[Problem]) -> Draft:
+        self.calls.append(f"revise:{problems[0].kind}")
+        return self._answer(draft.article, draft.budget, self.revisions.pop(0))
+
+
+def judge(draft: Draft) -> Verdict:
+    """Fails any draft containing INVENTED; no credit → a credit problem."""
+    problems = [Problem("unsupported", p, "") for p in draft.paragraphs if "INVENTED" in p]
+    if not draft.credit:
+        problems.append(Problem("credit", "", ""))
+    return Verdict(draft, 0.2 if problems else 1.0, not problems, tuple(problems))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "r.db") as opened:
+        yield opened
+
+
+def go(store: Store, items: Sequence[SourceItem], engines: Engines,
+       **options: Any) -> tuple[Report, list[dict[str, Any]]]:
+    stream = io.StringIO()
+    report = run(items, engines=engines, store=store, sinks=[FileSink("json", stream=stream)],
+                 options=RunOptions(**options), verifier=judge)
+    return report, [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_drafts_are_credited_stored_and_written(store: Store) -> None:
+    engine = Scripted("extractive", [])
+    report, lines = go(store, [entry(1), entry(2)], Engines(engine))
+    assert (report.done, report.passed, report.ok) == (2, 2, True)
+    assert [line["key"] for line in lines] == ["k1", "k2"]
+    assert lines[0]["credit"] == "Source: Flood gate 1 https://news.example/?p=1 (2025-03-01)"
+    assert store.count_entries() == 2
+    assert store.current_draft("k1") is not None
+
+
+def test_second_run_redoes_nothing_but_writes_everything(store: Store) -> None:
+    engine = Scripted("extractive", [])
+    _, first = go(store, [entry(1), entry(2)], Engines(engine))
+    report, second = go(store, [entry(1), entry(2)], Engines(engine))
+    assert engine.calls == ["condense", "condense"]
+    assert (report.done, report.unchanged) == (0, 2)
+    assert second == first
+
+
+def test_changed_content_and_forced_runs_are_redone(store: Store) -> None:
+    engine = Scripted("extractive", [])
+    go(store, [entry(1), entry(2)], Engines(engine))
+    edited = dataclasses.replace(entry(2), html="<p>" + " ".join(SENTENCES[::-1]) + "</p>")
+    report, _ = go(store, [entry(1), edited], Engines(engine))
+    assert (report.done, report.unchanged) == (1, 1)
+    report, _ = go(store, [entry(1)], Engines(engine), force=True)
+    assert report.done == 1
+    assert store.count_entries() == 2
+
+
+def test_rejections_from_the_source_and_from_extraction_are_recorded(store: Store) -> None:
+    bad = Malformed("line 3: invalid JSON", key="file:x:3", source="x.jsonl")
+    short = entry(3, body=["Too short to condense."])
+    report, lines = go(store, [bad, short, entry(1)], Engines(Scripted("extractive", [])))
+    assert dict(report.rejected) == {"malformed": 1, "too-short": 1}
+    assert report.ok is False
+    assert [line.get("rejected") for line in lines] == ["malformed", "too-short", None]
+    assert {r["reason"] for r in store.rejections()} == {"malformed", "too-short"}
+    # unchanged rejected items are accounted for again on the next run
+    report, lines = go(store, [short], Engines(Scripted("extractive", [])))
+    assert report.unchanged == 1 and lines[0]["rejected"] == "too-short"
+
+
+def test_a_failing_draft_is_revised_once(store: Store) -> None:
+    llm = Revising("llm:m", [SENTENCES[0] + "\nINVENTED claim."], revisions=[SENTENCES[0]])
+    report, (line,) = go(store, [entry(1)], Engines(llm, Scripted("extractive", []), "fallback"))
+    assert llm.calls == ["condense", "revise:unsupported"]
+    assert (line["engine"], line["attempts"], line["verdict"]["passed"]) == ("llm:m", 2, True)
+    assert line["tokens"] == {"prompt": 200, "completion": 40}
+    assert report.repaired == 1
+    assert [a["passed"] for a in store.attempts("k1")] == [0, 1]
+
+
+def test_a_draft_that_fails_twice_falls_back(store: Store) -> None:
+    llm = Revising("llm:m", ["INVENTED one."], revisions=["INVENTED two."])
+    fallback = Scripted("extractive", [])
+    report, (line,) = go(store, [entry(1)], Engines(llm, fallback, "fallback"))
+    assert line["engine"] == "extractive (fallback: verification failed (unsupported))"
+    assert line["attempts"] == 3 and line["verdict"]["passed"] is True
+    assert "INVENTED" not in line["text"]
+    assert report.fallbacks == 1
+    assert [a["engine"] for a in store.attempts("k1")] == ["llm:m", "llm:m", line["engine"]]
+
+
+def test_keep_marks_the_failed_draft(store: Store) -> None:
+    llm = Revising("llm:m", ["INVENTED one."], revisions=["INVENTED two."])
+    report, (line,) = go(store, [entry(1)], Engines(llm, Scripted("extractive", []), "keep"))
+    assert line["verdict"]["passed"] is False and line["text"] == "INVENTED two."
+    assert report.failed_verification == 1 and not report.ok
+
+
+def test_engine_errors_fall_back_or_fail_per_item(store: Store) -> None:
+    llm = Revising("llm:m", [EngineError("server answered 500 five times")])
+    _, (line,) = go(store, [entry(1)], Engines(llm, Scripted("extractive", [])))
+    assert line["engine"].startswith("extractive (fallback: engine error: server answered 500")
+    assert store.attempts("k1")[0]["error"] == "server answered 500 five times"
+    alone = Revising("llm:m", [EngineError("timeout")])
+    report, (line,) = go(store, [entry(2)], Engines(alone))
+    assert line["failed"] == "EngineError" and dict(report.failed) == {"EngineError": 1}
+    assert store.failures()[0]["key"] == "k2"
+
+
+def test_a_refused_key_stops_the_run(store: Store) -> None:
+    llm = Revising("llm:m", [EngineAuthError("the server refused the API key (401)")])
+    with pytest.raises(EngineAuthError):
+        go(store, [entry(1), entry(2)], Engines(llm, Scripted("extractive", [])))
+
+
+def test_concurrent_runs_keep_order_and_results(store: Store) -> None:
+    items = [entry(n) for n in range(1, 21)]
+    report, lines = go(store, items, Engines(Scripted("llm:m", [])), concurrency=4)
+    assert [line["key"] for line in lines] == [f"k{n}" for n in range(1, 21)]
+    assert report.done == 20 and store.count_entries() == 20
+
+
+class Site:
+    name = "wordpress:https://news.example"
+
+    def __init__(self, complete: bool) -> None:
+        self.complete = complete
+
+    def entries(self) -> Iterator[SourceItem]:
+        yield entry(1)
+
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint("https://news.example/wp-json/", "2025-03-01T00:00:00", self.complete)
+
+
+@pytest.mark.parametrize(("complete", "mark"), [(True, "2025-03-01T00:00:00"), (False, None)])
+def test_sync_advances_the_mark_only_when_complete(store: Store, complete: bool, mark: str | None) -> None:
+    sync(Site(complete), engines=Engines(Scripted("extractive", [])), store=store, sinks=[],
+         verifier=judge)
+    state = store.site(Site.name)
+    assert state is not None and state.high_water == mark
+    assert state.api_root == "https://news.example/wp-json/"
+
+
+class Target:
+    name = "wordpress:https://mine.example"
+
+    def __init__(self, refuse: bool = False, broken: str = "") -> None:
+        self.refuse, self.broken, self.posted = refuse, broken, []  # type: ignore[var-annotated]
+
+    def check(self) -> None:
+        if self.refuse:
+            raise PublishAuthError("wrong application password")
+
+    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
+        key = verdict.draft.article.entry.key
+        if key == self.broken:
+            raise PublishError("WordPress answered 500")
+        self.posted.append((key, remote_id))
+        return Publication(verdict, self.name, f"https://mine.example/?p={key}", remote_id or key)
+
+
+def test_publish_posts_each_draft_once_and_updates_changed_ones(store: Store) -> None:
+    engine = Scripted("extractive", [])
+    go(store, [entry(1), entry(2)], Engines(engine))
+    target = Target(broken="k2")
+    report = publish(store, target)
+    assert (report.created, len(report.failed)) == (1, 1)
+    again = Target()
+    report = publish(store, again)
+    assert (report.created, report.unchanged) == (1, 1) and again.posted == [("k2", None)]
+    edited = dataclasses.replace(entry(1), html="<p>" + " ".join(SENTENCES[1:]) + "</p>")
+    go(store, [edited], Engines(engine))
+    report = publish(store, again)
+    assert report.updated == 1 and again.posted[-1] == ("k1", "k1")
+
+
+def test_publish_checks_credentials_first(store: Store) -> None:
+    go(store, [entry(1)], Engines(Scripted("extractive", [])))
+    target = Target(refuse=True)
+    with pytest.raises(PublishAuthError):
+        publish(store, target)
+    assert target.posted == []
