@@ -73,6 +73,9 @@ class LLMOptions:
         context_words: articles longer than this are condensed in sections, then joined.
         on_fail: ``"fallback"`` to the extractive engine, or ``"keep"`` the failed draft.
         max_tokens: the completion limit sent with each request.
+        timeout: seconds to wait for one completion (a local model on a CPU is slow); the
+            connection itself must open within ``min(10, timeout)`` seconds.
+        temperature: sampling temperature sent with each request (0: the likeliest words).
     """
 
     url: str = ""
@@ -82,6 +85,8 @@ class LLMOptions:
     context_words: int = 2500
     on_fail: OnFail = "fallback"
     max_tokens: int = 1024
+    timeout: float = 300.0
+    temperature: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

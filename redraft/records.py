@@ -35,7 +35,8 @@ class Entry:
     """One item as a source yields it: a post, a feed item, a file.
 
     Attributes:
-        source: where it came from, e.g. ``"wordpress:https://example.org"``, ``"file:posts.json"``.
+        source: where it came from, e.g. ``"wordpress:https://example.org"``, or
+            ``"posts.json"`` (a file's path).
         key: the stable identity (site + post id, feed guid, file path); the idempotency key.
         url: the item's public link ("" when it has none).
         title: plain text, entities decoded once.

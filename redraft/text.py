@@ -6,13 +6,23 @@ Everything here is deterministic and free of I/O; word lists live in :mod:`redra
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import snowballstemmer
 
-from redraft.vocab import ABBREVIATIONS, LANGUAGES, STEMMERS, STOPWORDS
+from redraft.vocab import (
+    ABBREVIATIONS,
+    BACK_REFERENCES,
+    LANGUAGES,
+    LETTERS,
+    NEGATIONS,
+    STEMMERS,
+    STOPWORDS,
+    TITLES,
+)
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -51,40 +61,40 @@ def tidy_spacing(text: str) -> str:
 
 # --- sentences -------------------------------------------------------------------------------
 
-_CLOSERS = "\"'”’»)]}"
+_CLOSERS = "\"'”’)]}"
 _OPENERS = "\"'“‘«([{¿¡"
-# A candidate boundary: terminal punctuation, optional closing quotes or brackets, then space.
-_BOUNDARY = re.compile(rf"([.!?…]+)([{re.escape(_CLOSERS)}]*)(\s+)")
-_NEXT_START = re.compile(rf"[{re.escape(_OPENERS)}\-–—]*\s*(?:[^\W\d_]|\d)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# A candidate boundary: terminal punctuation, any closing quotes or brackets (a French closing
+# guillemet may follow a space), then white space.
+_BOUNDARY = re.compile(
+    rf"([.!?…]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
+)
+_NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
+_MAX_INITIAL_CHARS = 4  # "j." or "u.s." are initials; longer dotted tokens are not
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
     """Split a paragraph into sentences, keeping each sentence's text exactly as written.
 
-    A boundary is ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets) followed by
-    white space and a word that can start a sentence. Abbreviations of the language (``Mr.``,
-    ``Sra.``, ``Mme.``), initials (``J. F.``) and a lower-case continuation do not split.
+    A boundary is ``.``, ``!``, ``?``, ``…`` or ``...`` (with any closing quotes, brackets or
+    guillemets) followed by white space and a word or number. It is not a boundary when the
+    next word is lower-case (``"Stop!" he said``, ``¿Vienes? —preguntó``), after a title
+    (``Mr.``, ``Sra.``, ``Mme``), or after another abbreviation or an initial (``U.S.``,
+    ``p.m.``, ``J.``) unless a capitalised stop word follows (``at 9 a.m. The rest``).
+    Text tokenised Penn-Treebank style (``it 's fine .``) splits the same way, and so does
+    text all in lower case, where the case of the next word says nothing.
+
+    Args:
+        text: one paragraph of plain text.
+        language: ISO 639-1 code choosing the abbreviations and stop words.
     """
-    abbreviations = ABBREVIATIONS.get(language, ABBREVIATIONS["en"])
     sentences: list[str] = []
     start = 0
+    caseless = text.islower()  # lower-cased text: a lower-case word can start a sentence
     for match in _BOUNDARY.finditer(text):
-        end = match.end(2)
-        following = text[match.end() :]
-        if not following or not _NEXT_START.match(following):
+        if not _is_boundary(text, match, language, caseless=caseless):
             continue
-        if match.group(1) == "." and not match.group(2):
-            word = _WORD_BEFORE.search(text, 0, match.start(1))
-            token = word.group(1).lower().lstrip(_OPENERS) if word else ""
-            if token in abbreviations or _INITIAL.match(token + ".") and len(token) <= 3:
-                continue
-            if _lowercase_start(following):
-                continue
-        elif _lowercase_start(following) and match.group(1) != "?" and match.group(1) != "!":
-            continue
-        sentence = text[start:end].strip()
+        sentence = text[start : match.end(2)].strip()
         if sentence:
             sentences.append(sentence)
         start = match.end()
@@ -94,9 +104,113 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     return sentences
 
 
-def _lowercase_start(following: str) -> bool:
-    stripped = following.lstrip(_OPENERS + "-–— ")
-    return bool(stripped) and stripped[0].islower()
+def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bool) -> bool:
+    following = _NEXT_WORD.match(text, match.end())
+    if following is None:
+        return False
+    word = following.group(1)
+    if word is not None and word[0].islower() and not caseless:
+        return False
+    if match.group(1) != "." or match.group(2):
+        return True
+    end = match.start(1)
+    token = text[max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1 : end]
+    token = token.lower().lstrip(_OPENERS)
+    if token in TITLES.get(language, TITLES["en"]):
+        return False
+    is_initial = len(token) <= _MAX_INITIAL_CHARS and bool(_INITIAL.match(token + "."))
+    if token in ABBREVIATIONS.get(language, ABBREVIATIONS["en"]) or is_initial:
+        return not caseless and _starts_sentence(word, following.group(2), language)
+    return True
+
+
+def _starts_sentence(word: str | None, dot: str, language: str) -> bool:
+    """After an abbreviation, only a capitalised stop word (``The``, ``El``, ``Il``) starts one."""
+    if word is None or (dot and len(word) == 1):
+        return False
+    return word.lower() in STOPWORDS.get(language, STOPWORDS["en"])
+
+
+# --- safe deletions --------------------------------------------------------------------------
+
+_DASH = r"(?:--|[–—])"
+# "(CNN) --", "LONDON, England (Reuters) -", "(AP)": an agency tag, maybe after a place.
+_DATELINE_TAG = re.compile(
+    rf"^(?:[A-ZÀ-Ý]{{2,}}[\w’'.,-]*(?:[ ,]+[\w’'.-]+){{0,3}}\s+)?\([^()\s]+(?:\s[^()\s]+){{0,2}}\)"
+    rf"(?:\s*(?:{_DASH}|-)\s+|\s*)"
+)
+# "MADRID — ", "NEW YORK, N.Y. -- ": a place in capitals, then a dash.
+_DATELINE_PLACE = re.compile(rf"^[A-ZÀ-Ý]{{2,}}(?:[ ,.'’-]+[A-ZÀ-Ý.]+)*\s+{_DASH}\s+")
+# A bracketed aside (no quotes or nested brackets in it), with one comma when it sits in a
+# comma pair, so that "a, (b), c" becomes "a, c".
+_BRACKET = re.compile(r"(,?)\s\(([^()\"“”«»]{1,200})\)(?=([,.;:!?…\s]|$))")
+# A dash-paired aside: " – words – " or " —words— " (a spaced hyphen counts as a dash), not
+# a range of numbers ("2010 - 2012 and 2015 - 2017").
+_DASH_ASIDE = re.compile(
+    rf"(?<!\d)\s(?:{_DASH}\s?|-\s)[^–—()\"“”«»]{{1,200}}?(?:\s?{_DASH}|\s-)(?=\s\D)"
+)
+_ACRONYM = re.compile(r"^[A-ZÀ-Ý0-9&.-]{2,}$")
+_MIN_KEPT_WORDS = 4  # a deletion leaving fewer words than this has cut into the statement
+
+
+def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en") -> str:
+    """The sentence without its asides: a safe deletion, never a rewording.
+
+    Deletes bracketed asides (``(pictured)``, ``(left)``), asides between a pair of dashes
+    (``– as expected –``) and, when ``dateline`` is true (the article's first sentence), a
+    leading dateline such as ``(CNN) --`` or ``MADRID —``. An aside stays when it is inside a
+    quotation, defines an acronym (``(WHO)``) or holds a negation (``—not for long—``). What is
+    left is the sentence with some spans removed, in order, so a verifier can find it in the
+    source. When a deletion would leave fewer than four words, the sentence comes back whole.
+
+    Args:
+        sentence: one sentence as written in the source.
+        dateline: also remove a leading dateline.
+        language: ISO 639-1 code choosing the negation words.
+    """
+    text = sentence
+    if dateline:
+        text = _DATELINE_TAG.sub("", text, count=1)
+        text = _DATELINE_PLACE.sub("", text, count=1)
+    negations = NEGATIONS.get(language, NEGATIONS["en"])
+    if "(" in text:
+        text = _BRACKET.sub(lambda match: _drop_bracket(match, negations), text)
+    if "–" in text or "—" in text or " -" in text:
+        text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, negations), text)
+    if text == sentence or len(text.split()) < _MIN_KEPT_WORDS:
+        return sentence
+    return text.strip()
+
+
+def _inside_quotes(text: str, position: int) -> bool:
+    """Whether ``position`` falls inside a quotation, whose words must stay as spoken."""
+    before = text[:position]
+    return (
+        before.count('"') % 2 == 1
+        or before.count("“") > before.count("”")
+        or before.count("«") > before.count("»")
+    )
+
+
+def _negates(aside: str, negations: frozenset[str]) -> bool:
+    return not negations.isdisjoint(_WORD.findall(aside.lower()))
+
+
+def _drop_dash_aside(match: re.Match[str], negations: frozenset[str]) -> str:
+    keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), negations)
+    return match.group(0) if keep else ""
+
+
+def _drop_bracket(match: re.Match[str], negations: frozenset[str]) -> str:
+    aside = match.group(2)
+    if (
+        _ACRONYM.match(aside)
+        or _inside_quotes(match.string, match.start())
+        or _negates(aside, negations)
+    ):
+        return match.group(0)
+    # Keep the comma before "(aside)" only when no comma follows it: "a, (b), c" -> "a, c".
+    return "" if match.group(3) == "," else match.group(1)
 
 
 # --- tokens ----------------------------------------------------------------------------------
@@ -119,24 +233,64 @@ def stopwords(language: str) -> frozenset[str]:
     return STOPWORDS.get(language, STOPWORDS["en"])
 
 
+def back_references(language: str) -> frozenset[str]:
+    """Words that, opening a sentence, point back to the one before (``he``, ``but``, ``elle``)."""
+    return BACK_REFERENCES.get(language, BACK_REFERENCES["en"])
+
+
 @lru_cache(maxsize=8)
 def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
 
 
-@lru_cache(maxsize=200_000)
+# Bounded caches: a language's working vocabulary fits (Zipf: the top 50,000 forms cover
+# nearly every running word), and memory stays flat however many articles a run reads.
+_CACHED_WORDS = 50_000
+# A Snowball stemmer keeps its word in the object while it works: one thread at a time.
+_STEM_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=_CACHED_WORDS)
 def stem(word: str, language: str = "en") -> str:
     """The Snowball stem of a lower-case word; numbers come back unchanged."""
     if not word.isalpha():
         return word
-    result: str = _stemmer(language).stemWord(word)
+    with _STEM_LOCK:
+        result: str = _stemmer(language).stemWord(word)
     return result
+
+
+def content_stem(word: str, language: str = "en") -> str:
+    """The lower-case stem of a word as written, or ``""`` for a stop word."""
+    return content_stemmer(language)(word)
+
+
+@lru_cache(maxsize=len(LANGUAGES) + 1)
+def content_stemmer(language: str) -> Callable[[str], str]:
+    """:func:`content_stem` for one language, as a one-argument function (faster in a ``map``).
+
+    Each language's function keeps its own bounded cache of the words it has seen.
+    """
+    stops = stopwords(language)
+    stemmer = snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+
+    @lru_cache(maxsize=_CACHED_WORDS)
+    def term(word: str) -> str:
+        lower = word.lower()
+        if lower in stops:
+            return ""
+        if not lower.isalpha():
+            return lower
+        with _STEM_LOCK:
+            result: str = stemmer.stemWord(lower)
+        return result
+
+    return term
 
 
 def content_terms(text: str, language: str = "en") -> list[str]:
     """Lower-case stems of the words that carry content (stop words dropped), in order."""
-    stops = stopwords(language)
-    return [stem(w, language) for w in (t.lower() for t in words(text)) if w not in stops]
+    return [term for word in words(text) if (term := content_stem(word, language))]
 
 
 def shingles(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
@@ -146,23 +300,39 @@ def shingles(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
 
 # --- language --------------------------------------------------------------------------------
 
-_DETECT_MIN_HITS = 3  # fewer stop-word hits than this is too little evidence to leave English
+_DETECT_MIN_HITS = 3  # less evidence than three stop words is too little to leave English
+_DETECT_SAMPLE = 4000  # characters: a few hundred words settle it, and the cost stays flat
+
+
+def _stop_weights(language: str) -> dict[str, float]:
+    """Each stop word's evidence for ``language``: 1, shared by k languages 1/k."""
+    return {
+        word: 1.0 / sum(1 for stops in STOPWORDS.values() if word in stops)
+        for word in STOPWORDS[language]
+    }
+
+
+_STOP_WEIGHTS = {language: _stop_weights(language) for language in STOPWORDS}
 
 
 def detect_language(text: str, candidates: Iterable[str] = LANGUAGES) -> str:
-    """The most likely language among ``candidates``, by counting each one's stop words.
+    """The most likely language among ``candidates``, from its stop words and letters.
 
     Stop words are the most frequent words of every language, so a few hundred characters
-    suffice; with too little evidence the answer is ``"en"``.
+    suffice. A word several languages share (``de``, ``la``, ``que``) counts for each in
+    part; each letter only one of them uses (``ñ``, ``¿``; ``è``, ``ç``) counts as one word.
+    With too little evidence the answer is ``"en"``.
     """
-    sample = [w.lower() for w in words(text[:4000])]
-    best, best_hits = "en", 0
+    sample = text[:_DETECT_SAMPLE]
+    tokens = [w.lower() for w in words(sample)]
+    best, best_score = "en", 0.0
     for language in candidates:
-        stops = STOPWORDS[language]
-        hits = sum(1 for w in sample if w in stops)
-        if hits > best_hits:
-            best, best_hits = language, hits
-    return best if best_hits >= _DETECT_MIN_HITS else "en"
+        weights = _STOP_WEIGHTS.get(language, {})
+        score = sum(weights.get(token, 0.0) for token in tokens)
+        score += sum(sample.count(mark) for mark in LETTERS.get(language, ""))
+        if score > best_score:
+            best, best_score = language, score
+    return best if best_score >= _DETECT_MIN_HITS else "en"
 
 
 def paragraphs_of(text: str) -> Iterator[str]:

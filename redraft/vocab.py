@@ -1,18 +1,30 @@
-"""Per-language word lists, as data: stop words and abbreviations that do not end a sentence.
+"""Per-language word lists, as data: stop words, letters, back-references, negations, titles, abbreviations.
 
-Add a language by adding an entry to each mapping; :mod:`redraft.text` picks it up.
+Add a language by adding an entry to each mapping; :mod:`redraft.text` picks it up. Lists are
+compared lower-case; abbreviations are written without their final period.
 """
 
 from __future__ import annotations
 
+
+def _listed(text: str) -> frozenset[str]:
+    """The white-space separated words of ``text``: lists stay readable, one long line each."""
+    return frozenset(text.split())
+
+
 # Languages redraft condenses and verifies; detection only chooses among these.
 LANGUAGES = ("en", "es", "fr")
+
+# Letters (and marks) that one of the languages uses and the others do not: evidence for it.
+LETTERS = {"en": "", "es": "ñ¿¡áíóú", "fr": "èêëàâçùûôîœ"}
 
 # Snowball stemmer names for each language.
 STEMMERS = {"en": "english", "es": "spanish", "fr": "french"}
 
+# Function words: they carry no topic, so centrality and overlap measures ignore them.
+# Negations stay in the lists (they are frequent), so a verifier must check them on its own.
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
+    "en": _listed(
         """
         a about above after again against all also am an and any are aren as at be because
         been before being below between both but by can cannot could couldn did didn do does
@@ -24,56 +36,115 @@ STOPWORDS: dict[str, frozenset[str]] = {
         so some still such t than that the their theirs them themselves then there these they
         this those though through thus to too under until up upon us ve very via was wasn we
         were weren what when where whether which while who whom whose why will with within
-        without won would wouldn yet you your yours yourself yourselves d m y also
-        """.split()
-    ),
-    "es": frozenset(
+        without won would wouldn yet you your yours yourself yourselves d m y
+        among amongst around across along although another anyone anything became become
+        becomes every everyone everything instead onto others perhaps several someone
+        something whatever whenever wherever whoever whole
         """
-        a al algo algunas algunos ante antes aquel aquella aquellas aquello aquellos aqui así
-        aún bajo bien cada casi como con contra cual cuales cualquier cuando cuanto de del
-        desde donde dos durante e el él ella ellas ello ellos en entre era eran es esa esas ese
-        eso esos esta está estaba estaban están estar este esto estos fue fueron fui ha había
-        habían han has hasta hay he la las le les lo los más me mi mis mismo muy nada ni no nos
-        nosotros nuestra nuestras nuestro nuestros o os otra otras otro otros para pero poco
-        por porque pues que qué quien quienes se sea ser será si sí sido sin sino sobre su sus
-        también tan tanto te ti tiene tienen todo todos tu tus u un una unas uno unos usted
-        ustedes y ya yo son sea sean fue era ser hacia según tras mientras donde cuya cuyo
-        """.split()
     ),
-    "fr": frozenset(
+    "es": _listed(
+        """
+        a al algo alguna algunas alguno algunos ante antes aquel aquella aquellas aquello
+        aquellos aquí aqui allí así aún bajo bien cada casi como cómo con contra cual cuál
+        cuales cualquier cuando cuándo cuanto de del desde donde dónde dos durante e el él
+        ella ellas ello ellos en entre era eran eres es esa esas ese eso esos esta está
+        estaba estaban están estar este esto estos estoy fue fueron fui fuera ha había
+        habían han has hasta hay he la las le les lo los más me mi mí mis mismo misma
+        mismos mismas muy nada ni no nos nosotros nosotras nuestra nuestras nuestro
+        nuestros o os otra otras otro otros para pero poco por porque pues que qué quien
+        quién quienes se sea sean ser será serán si sí sido siendo sin sino sobre su sus
+        también tan tanto te ti tiene tienen todo toda todos todas tu tú tus u un una unas
+        uno unos usted ustedes y ya yo son hacia según tras mientras cuya cuyo cuyas cuyos
+        aunque donde dentro sólo solo ahora luego después entonces además incluso hace
+        haber habrá hubo puede pueden estos estas esos esas vez
+        """
+    ),
+    "fr": _listed(
         """
         à a afin ai aie aient ait alors au aucun aucune aussi autre autres aux avait avaient
-        avec avoir c ça car ce ceci cela celle celles celui cependant ces cet cette ceux chaque
-        chez comme comment d dans de des donc dont du elle elles en encore entre es est et été
-        être eu eux fait font hors il ils j je jusqu l la là le les leur leurs lui m ma mais me
-        même mes moi mon n ne ni nos notre nous on ont ou où par parce pas peu peut plus pour
-        pourquoi qu quand que quel quelle quelles quels qui s sa sans se sera seront ses si
-        sien son sont sous sur t ta te tes toi ton tous tout toute toutes très tu un une vos
-        votre vous y été étaient était étant selon vers lors dès déjà ainsi aussi puis
-        """.split()
+        avec avoir c ça car ce ceci cela celle celles celui cependant ces cet cette ceux
+        chaque chez comme comment d dans de des donc dont du elle elles en encore entre es
+        est et été être eu eux fait font hors il ils j je jusqu l la là le les leur leurs lui
+        m ma mais me même mêmes mes moi mon n ne ni nos notre nous on ont ou où par parce
+        pas peu peut plus pour pourquoi qu quand que quel quelle quelles quels qui s sa sans
+        se sera seront ses si sien son sont sous sur t ta te tes toi ton tous tout toute
+        toutes très tu un une vos votre vous y étaient était étant selon vers lors dès déjà
+        ainsi puis depuis pendant avant après contre aurait serait sera doit lorsqu puisqu
+        quelqu toujours ici
+        """
     ),
 }
 
-# Words ending in a period that rarely end a sentence (compared lower-case, without the dot).
+# Words that, opening a sentence, refer to the sentence before: pronouns, demonstratives and
+# connectives. A condenser keeps such a sentence only after the one it leans on.
+BACK_REFERENCES: dict[str, frozenset[str]] = {
+    "en": _listed(
+        """
+        he she it they him her his hers its their theirs them this these those such but
+        however also meanwhile moreover furthermore nevertheless nonetheless instead
+        otherwise still yet besides then thus therefore hence and or so
+        """
+    ),
+    "es": _listed(
+        """
+        él ella ellos ellas esto este esta estos estas eso ese esa esos esas aquello su sus
+        pero además también asimismo entonces allí ahí así y o incluso luego
+        """
+    ),
+    "fr": _listed(
+        """
+        il elle ils elles ce cet cette ces cela ça ceci celui celle ceux celles son sa ses
+        leur leurs mais cependant toutefois pourtant aussi puis alors là ainsi et ou
+        néanmoins également donc
+        """
+    ),
+}
+
+# Negation words: an aside holding one is not deleted, since dropping it could flip a claim.
+NEGATIONS: dict[str, frozenset[str]] = {
+    "en": _listed(
+        """
+        not no never nor neither none nobody nothing nowhere without cannot t isn aren wasn
+        weren don doesn didn hasn haven hadn won wouldn shouldn couldn mustn
+        """
+    ),
+    "es": _listed("no ni nunca jamás sin nada nadie ninguno ninguna ningún tampoco"),
+    "fr": _listed("ne n pas non jamais sans aucun aucune rien personne ni nul nulle guère"),
+}
+
+# Words ending in a period that come before a name: a sentence never ends on them.
+TITLES: dict[str, frozenset[str]] = {
+    "en": _listed(
+        """
+        mr mrs ms messrs dr prof rev hon gen col lt sgt capt cmdr adm gov sen rep pres supt
+        insp det cpl pvt maj brig st mt ft
+        """
+    ),
+    "es": _listed("sr sra srta sres sras dr dra lic ing arq prof profa d dña sto sta"),
+    "fr": _listed("m mm mme mmes mlle mlles dr pr me mgr st ste"),
+}
+
+# Other abbreviations: they end a sentence only when a capitalised stop word follows them.
 ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "en": frozenset(
+    "en": TITLES["en"]
+    | _listed(
         """
-        mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
-        supt insp det cpl pvt maj brig messrs inc corp ltd co bros vs etc e.g i.e approx dept
-        est fig no nos vol jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u
-        a.m p.m d.c ave blvd rd univ assn
-        """.split()
+        sr jr inc corp ltd co bros vs etc e.g i.e approx dept est fig no nos vol jan feb mar
+        apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m d.c ave blvd rd univ
+        assn
+        """
     ),
-    "es": frozenset(
+    "es": TITLES["es"]
+    | _listed(
         """
-        sr sra srta sres dr dra lic ing arq ud uds vd vds pág págs núm art arts av avda etc
-        aprox cía dpto gral ej p.ej cap tel admón ee.uu e.e.u.u a.c d.c s.a
-        """.split()
+        ud uds vd vds pág págs núm art arts av avda etc aprox cía dpto gral ej p.ej cap tel
+        admón ee.uu e.e.u.u a.c d.c s.a a.m p.m
+        """
     ),
-    "fr": frozenset(
+    "fr": TITLES["fr"]
+    | _listed(
         """
-        m mm mme mmes mlle mlles dr pr me mgr st ste etc cf p.ex ex av bd vol chap janv févr
-        avr juil sept oct nov déc n° no art env
-        """.split()
+        etc cf p.ex ex av bd vol chap janv févr avr juil sept oct nov déc n° no art env
+        """
     ),
 }

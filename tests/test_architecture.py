@@ -52,7 +52,8 @@ def test_stages_import_only_shared_modules(path: Path) -> None:
     stage = stage_of(path)
     assert stage is not None
     allowed = SHARED | OWN.get(stage, set())
-    imported = redraft_imports(path)
+    # A package stage (sources/, sinks/, condense/) may share code between its own modules.
+    imported = {name for name in redraft_imports(path) if not name.startswith(f"redraft.{stage}.")}
     assert imported <= allowed, f"{path.name} imports {sorted(imported - allowed)}"
 
 

@@ -41,7 +41,8 @@ def entry(n: int, body: Sequence[str] = SENTENCES) -> Entry:
 class Scripted:
     """A condenser that answers from a script; records its calls."""
 
-    def __init__(self, name: str, script: Sequence[str | Exception], revisions: Sequence[str | Exception] = ()):
+    def __init__(self, name: str, script: Sequence[str | Exception],
+                 revisions: Sequence[str | Exception] = ()):
         self.name = name
         self.script = list(script)
         self.revisions = list(revisions)

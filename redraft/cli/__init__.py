@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from redraft import __version__
+from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
+from redraft.cli.sync import sync
 from redraft.cli.verify import verify_command
 
 
@@ -23,5 +25,7 @@ def main() -> None:
 main.add_command(rewrite)
 main.add_command(verify_command)
 main.add_command(status)
+main.add_command(sync)
+main.add_command(publish)
 
 __all__ = ["main"]

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 import httpx
@@ -28,13 +28,13 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from redraft.condense import Condenser
 from redraft.condense.extractive import ExtractiveCondenser
+from redraft.condense.llm import LLMCondenser
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, RedraftError
 from redraft.http import Retrier, user_agent
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
-from redraft.records import Budget
+from redraft.records import Budget, BudgetKind
 from redraft.sinks.files import OUTPUT_FORMATS, FileSink
 from redraft.store import Store
 
@@ -130,7 +130,7 @@ def load_settings(params: dict[str, Any]) -> Settings:
         fail("give at most one of --ratio, --words and --sentences")
     if chosen:
         kind, value = chosen[0]
-        changes["budget"] = Budget(kind, float(value))
+        changes["budget"] = Budget(cast("BudgetKind", kind), float(value))
     if params.get("engine"):
         changes["engine"] = params["engine"]
     extract = settings.extract
@@ -178,9 +178,7 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
              "(or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
     if client is None:
         raise ConfigError("the LLM engine needs an HTTP client")
-    from redraft.condense.llm import LLMCondenser
-
-    condenser: Condenser = LLMCondenser(Retrier(client, settings.http), llm)
+    condenser = LLMCondenser(Retrier(client, settings.http), llm)
     try:
         condenser.check()
     except RedraftError as exc:

@@ -36,7 +36,8 @@ def status(as_json: bool, **params: Any) -> None:
     table = Table(title=f"redraft state: {settings.db}", title_justify="left")
     for column in ("source", "stored", "drafted", "failed verif.", "rejected", "failed",
                    "published", "last sync"):
-        table.add_column(column, overflow="fold")
+        # The source (a path or URL) folds; counts and reasons never break mid-word.
+        table.add_column(column, overflow="fold", no_wrap=column != "source")
     for row in rows:
         rejected = ", ".join(f"{k} {v}" for k, v in sorted(row["rejected"].items())) or "0"
         table.add_row(row["source"], str(row["stored"]), str(row["drafted"]),

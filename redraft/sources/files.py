@@ -261,7 +261,7 @@ def wp_entry(item: Any, *, label: str, where: str, raw: str | None = None) -> En
         return Protected("password-protected post: its content is not public; skip it or "
                          "export it with credentials", key=key, source=label)
     return Entry(
-        source=f"file:{label}",
+        source=label,
         key=key,
         url=str(item.get("link") or ""),
         title=plain_text(_rendered(item.get("title"))),
@@ -361,7 +361,7 @@ def _html_entry(text: str, *, label: str) -> Entry | Rejected:
     published = _first_text(root, ("//meta[@property='article:published_time']/@content",
                                    "//time/@datetime"))
     return Entry(
-        source=f"file:{label}", key=key, url=url,
+        source=label, key=key, url=url,
         title=title or (Path(label).stem if label != "stdin" else ""),
         html=text, published=_parse_time(published), meta={"via": "file", "format": "html"},
     )
@@ -394,7 +394,7 @@ def _text_entry(text: str, *, label: str) -> Entry | Rejected:
         title = paragraphs.pop(0)
     body = "".join(f"<p>{htmllib.escape(p, quote=False)}</p>\n" for p in paragraphs)
     return Entry(
-        source=f"file:{label}", key=key, url="", title=title, html=body,
+        source=label, key=key, url="", title=title, html=body,
         meta={"via": "file", "format": "text"},
     )
 

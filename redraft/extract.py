@@ -1,0 +1,410 @@
+"""Entry.html → Article: the article's own text as blocks, with plugin output left behind.
+
+A post's ``content.rendered`` (a fragment) is parsed once with lxml and walked once, in
+document order. Each element is dropped whole when it is boilerplate (a tag that never holds
+prose, or a class or id named in :mod:`redraft.boilerplate`); otherwise its text joins the
+current block. Block-level tags close a block; ``<br>`` joins lines, or splits them where the
+HTML clearly means separate paragraphs. Each block's text is then cleaned (white space,
+quotes, leftover shortcodes or escaped tags), dropped when it is a widget's text, and kept once.
+
+A whole web page (``<html>``, ``<body>``) goes through trafilatura first to find its main
+content; a fragment never does, because trafilatura is slow and drops short paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from redraft import boilerplate as bp
+from redraft.config import ExtractOptions
+from redraft.errors import NotAnArticle, NoText, Protected, TooShort
+from redraft.records import Article, Block, BlockKind, Entry
+from redraft.text import detect_language, normalise
+
+# Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
+# data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
+MAX_HTML_CHARS = 2_000_000
+# Markup nested deeper than this is broken (unclosed tags); its text is read flat, which also
+# bounds the walk's recursion.
+MAX_WALK_DEPTH = 150
+# A document declares itself (doctype, <html>, <head>, <body>) within its first bytes.
+DOCUMENT_SNIFF_CHARS = 2048
+# A plugin's class on an element holding more than this share of the page's text marks a
+# wrapper around the article (or a theme misusing the class), not a widget: keep it.
+GENERIC_MAX_SHARE = 0.6
+# A block whose word trigrams lie this much inside one earlier block repeats it.
+NEAR_DUPLICATE_SHARE = 0.9
+# Below this many words, only exact repeats count: short blocks share trigrams by chance.
+NEAR_DUPLICATE_MIN_WORDS = 8
+# Stop words in this much text tell English, Spanish and French apart; more only costs time.
+LANGUAGE_SAMPLE_CHARS = 1500
+# Trigrams of a block looked up to find earlier blocks it may repeat: a block that is 90%
+# inside another shares nearly all of them, so a handful always finds it.
+NEAR_DUPLICATE_PROBES = 8
+# When this share of an article's text is link text, it is a listing of other pages.
+LISTING_LINK_SHARE = 0.8
+# A listing has at least this many blocks; one linked line is a short post, not a listing.
+LISTING_MIN_BLOCKS = 3
+
+# trafilatura's precision mode drops real paragraphs on whole pages (3% of required snippets
+# lost on the development pages) for little less boilerplate, which the walk's rules remove.
+TRAFILATURA_FAVOR_PRECISION = False
+
+DEFAULT_OPTIONS = ExtractOptions()
+
+_BR = "\x1e"  # stands for <br> inside a block's text until lines are split
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_ANY_TAG = re.compile(r"<[^>]*>|&#?\w+;")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)[\s>]", re.IGNORECASE)
+_BULLET = re.compile(r"^[–—•·*-]\s+")
+_LINE_END = re.compile(r"[.!?…:\"”»)]$")
+_LETTER = re.compile(r"[^\W\d_]")
+_KEY_DROP = re.compile(r"[\W_]+")
+_POST_CLASS = re.compile(r"(?:^|\s)(?:category|tag|post_tag|format|type|status|topic)-\S*")
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "ul", "ol", "dl", "dt",
+    "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure",
+    "figcaption", "section", "article", "main", "header", "footer", "aside", "address", "pre",
+    "center", "hr", "details", "summary", "fieldset", "legend", "body", "html",
+})
+_FLOW_TAGS = frozenset({"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"})
+_NEVER_GENERIC = frozenset({"html", "body", "main", "article"})
+# Precedence of block kinds: the innermost context does not override a stronger outer one.
+_RANK = {"p": 0, "h": 1, "li": 2, "quote": 3, "caption": 4}
+_TAG_KIND = {"h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "li": "li",
+             "blockquote": "quote", "figcaption": "caption", "caption": "caption"}
+
+
+@dataclass(slots=True)
+class _Raw:
+    """A block as the walk found it, before cleaning."""
+
+    kind: str
+    text: str
+    link_chars: int
+    flow: bool  # inside a <p>-like element, where a single <br> is only a line break
+
+
+@dataclass(slots=True)
+class _Walker:
+    """One pass over a parsed tree, collecting raw blocks in reading order."""
+
+    page: bool
+    root: etree._Element
+    blocks: list[_Raw] = field(default_factory=list)
+    forms: int = 0
+    _parts: list[str] = field(default_factory=list)
+    _kind: str = "p"
+    _links: int = 0
+    _flow: bool = False
+    _total: int = -1
+
+    def visit(self, el: etree._Element, kind: str, link: bool, flow: bool, depth: int = 0) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return  # comments and processing instructions: only their tail is text
+        tag = tag.lower()
+        if depth > MAX_WALK_DEPTH:
+            self.add(_text_of(el), kind, link, flow)
+            return
+        if tag == "br":
+            self._parts.append(_BR)
+            return
+        own = self._kind_of(el, tag)
+        if own == "drop":
+            return
+        if own and _RANK[own] > _RANK[kind]:
+            kind = own
+        block = tag in _BLOCK_TAGS or own == "caption"
+        if block:
+            self.flush()
+            flow = tag in _FLOW_TAGS or (flow and tag not in ("div", "td", "th", "section"))
+        link = link or tag == "a"
+        if el.text:
+            self.add(el.text, kind, link, flow)
+        for child in el:
+            self.visit(child, kind, link, flow, depth + 1)
+            if child.tail:
+                self.add(child.tail, kind, link, flow)
+        if block:
+            self.flush()
+
+    def _kind_of(self, el: etree._Element, tag: str) -> str | None:
+        """"drop" for boilerplate, a block kind the element imposes, or None."""
+        if tag in bp.DROP_TAGS or (self.page and tag in bp.PAGE_DROP_TAGS):
+            self.forms += tag == "form"
+            return "drop"
+        attrib = el.attrib
+        style = attrib.get("style")
+        if ("hidden" in attrib or (style and bp.HIDDEN_STYLE.search(style))
+                or attrib.get("aria-hidden") == "true"):
+            return "drop"
+        classes = attrib.get("class")
+        ident = attrib.get("id")
+        if classes or ident:
+            names = f"{classes or ''} {ident or ''}".lower()
+            tokens = set(names.split())
+            if tokens & bp.HIDDEN_NAMES:
+                return "drop"
+            if tokens & bp.CAPTION_NAMES:
+                return "caption"
+            if tag not in _NEVER_GENERIC and (
+                bp.name_rule(names) or bp.word_rule(_POST_CLASS.sub(" ", names))
+            ) and self._is_small(el):
+                return "drop"
+        return _TAG_KIND.get(tag)
+
+    def _is_small(self, el: etree._Element) -> bool:
+        if self._total < 0:
+            self._total = len(_text_of(self.root))
+        return len(_text_of(el)) <= GENERIC_MAX_SHARE * self._total
+
+    def add(self, text: str, kind: str, link: bool, flow: bool) -> None:
+        parts = self._parts
+        if parts and parts[-1] and text and _glued(parts[-1][-1], text[0]):
+            parts.append(" ")
+        parts.append(text)
+        self._kind = kind
+        self._flow = flow
+        if link:
+            self._links += len(text)
+
+    def flush(self) -> None:
+        if self._parts:
+            text = "".join(self._parts)
+            if text.strip(" \t\r\n\f\v\u00a0" + _BR):
+                self.blocks.append(_Raw(self._kind, text, self._links, self._flow))
+            self._parts.clear()
+        self._links = 0
+
+
+def _text_of(el: etree._Element) -> str:
+    return str(el.xpath("string()"))
+
+
+def _glued(last: str, first: str) -> bool:
+    """Two elements' texts that touch with no space but read as separate words."""
+    return first.isupper() and (last.islower() or last in ".,;:!?")
+
+
+def extract(entry: Entry, options: ExtractOptions = DEFAULT_OPTIONS) -> Article:
+    """The clean article in an entry's HTML: body blocks in order, captions apart.
+
+    Args:
+        entry: a post (``content.rendered``), or a whole web page, as HTML text.
+        options: quotes, minimum length and language.
+
+    Raises:
+        Protected: the entry is marked password-protected.
+        NotAnArticle: the HTML is too large or unparseable, or holds only a form or a listing
+            of links.
+        NoText: nothing is left once markup and boilerplate are gone.
+        TooShort: fewer words than ``options.min_words``.
+    """
+    where = {"key": entry.key, "source": entry.source}
+    if entry.meta.get("protected"):
+        raise Protected("password-protected post: its content is not public", **where)
+    if len(entry.html) > MAX_HTML_CHARS:
+        raise NotAnArticle(f"the HTML is {len(entry.html):,} characters, more than the "
+                           f"{MAX_HTML_CHARS:,} an article may have; check the input", **where)
+    walker = _walk(entry.html)
+    kept = _clean_blocks(walker.blocks, title=entry.title, ascii_quotes=options.ascii_quotes)
+    if not kept:
+        raise _empty(walker, entry.html, where)
+    links = sum(link_chars for _, link_chars in kept)
+    body = tuple(block for block, _ in kept)
+    if len(body) >= LISTING_MIN_BLOCKS and links >= LISTING_LINK_SHARE * sum(
+            len(block.text) for block in body):
+        raise NotAnArticle("the content is a listing of links to other pages, not an article",
+                           **where)
+    words = sum(len(block.text.split()) for block in body)
+    if words < options.min_words:
+        raise TooShort(f"only {words} words of article text; at least {options.min_words} "
+                       "are needed (see min_words in [extract])", **where)
+    language = options.language
+    if language == "auto":
+        sample = " ".join(block.text for block in body[:20])[:LANGUAGE_SAMPLE_CHARS]
+        language = detect_language(sample)
+    captions = tuple(_captions(walker.blocks, options.ascii_quotes))
+    return Article(entry=entry, blocks=body, captions=captions, language=language)
+
+
+def _empty(walker: _Walker, html: str, where: dict[str, str]) -> NoText | NotAnArticle:
+    """Why nothing was left: only a form, markup too broken to parse, or no text at all."""
+    if walker.forms:
+        return NotAnArticle("the content is only a form, with no article text", **where)
+    if not _text_of(walker.root).strip() and _LETTER.search(_ANY_TAG.sub(" ", html)):
+        return NotAnArticle("the HTML is nested too deeply to parse (broken markup, such as "
+                            "thousands of unclosed tags); repair or re-save it", **where)
+    return NoText("no article text is left once markup and plugin output are removed", **where)
+
+
+def _walk(html: str) -> _Walker:
+    """Parse the HTML (finding the main content of a whole page) and collect raw blocks."""
+    html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
+    html = bp.CAPTION_SHORTCODE.sub(r"<figcaption>\1</figcaption>", html) if "[caption" in html \
+        else html
+    page = bool(_DOCUMENT.search(html, 0, DOCUMENT_SNIFF_CHARS))
+    root = _main_content(html) if page else _fragment(html)
+    walker = _Walker(page=page and root.tag == "body", root=root)
+    walker.visit(root, "p", False, False)
+    walker.flush()
+    return walker
+
+
+def _fragment(html: str) -> etree._Element:
+    empty: etree._Element = lxml.html.Element("div")
+    if not html.strip():
+        return empty
+    try:
+        root: etree._Element = lxml.html.fragment_fromstring(html, create_parent="div",
+                                                             parser=_parser())
+        return root
+    except etree.ParserError:
+        return empty
+
+
+def _parser() -> lxml.html.HTMLParser:
+    """A fresh parser (cheap; parsers are not shared between threads) without libxml2's depth
+    limit, which otherwise returns nothing at all for a page nested 255 levels deep."""
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
+def _main_content(html: str) -> etree._Element:
+    """The main content of a whole page, as trafilatura finds it, or the page's body."""
+    try:
+        document = lxml.html.document_fromstring(html, parser=_parser())
+    except etree.ParserError:
+        return _fragment(html)
+    result = trafilatura.extract(
+        document, output_format="html", include_comments=False, include_tables=True,
+        include_images=False, favor_precision=TRAFILATURA_FAVOR_PRECISION, with_metadata=False,
+    )
+    if result:
+        return _fragment(result)
+    body = document.find("body")
+    return body if body is not None else document
+
+
+def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = False,
+                 ) -> list[tuple[Block, int]]:
+    """Cleaned body blocks, each with its link characters: widgets dropped, repeats kept once."""
+    kept: list[tuple[Block, int]] = []
+    seen = _Seen()
+    after_related = False
+    for item in raw:
+        if item.kind == "caption":
+            continue
+        for kind, line in _lines(item):
+            text = _clean_text(line, ascii_quotes)
+            if not text:
+                continue
+            rule = bp.text_rule(text)
+            if rule or (after_related and item.link_chars >= LISTING_LINK_SHARE * len(item.text)):
+                after_related = after_related or rule == "related-posts"
+                continue
+            after_related = False
+            if kind == "h" and not kept and _key(text) == _key(title):
+                continue
+            if seen.repeats(text):
+                continue
+            kept.append((Block(_block_kind(kind), text), item.link_chars))
+    return kept
+
+
+def _block_kind(kind: str) -> BlockKind:
+    if kind == "h":
+        return "h"
+    if kind == "quote":
+        return "quote"
+    return "li" if kind == "li" else "p"
+
+
+def _captions(raw: Iterable[_Raw], ascii_quotes: bool) -> list[str]:
+    captions: list[str] = []
+    for item in raw:
+        if item.kind == "caption":
+            text = _clean_text(item.text.replace(_BR, " "), ascii_quotes)
+            if text and text not in captions and not bp.text_rule(text):
+                captions.append(text)
+    return captions
+
+
+def _lines(item: _Raw) -> list[tuple[str, str]]:
+    """A raw block split where its <br>s separate paragraphs or list items."""
+    if _BR not in item.text:
+        return [(item.kind, item.text)]
+    lines = [line.strip() for line in item.text.split(_BR)]
+    bullets = sum(1 for line in lines if _BULLET.match(line))
+    pieces: list[tuple[str, str]] = []
+    current: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = True
+            continue
+        bullet = bullets >= 2 and _BULLET.match(line)
+        starts = bullet or blank or (not item.flow and current and _LINE_END.search(current[-1])
+                                     and not line[0].islower())
+        if starts and current:
+            pieces.append((item.kind, " ".join(current)))
+            current = []
+        if bullet:
+            pieces.append(("li" if item.kind in ("p", "li") else item.kind, _BULLET.sub("", line)))
+        else:
+            current.append(line)
+        blank = False
+    if current:
+        pieces.append((item.kind, " ".join(current)))
+    return pieces
+
+
+def _clean_text(text: str, ascii_quotes: bool) -> str:
+    """White space and quotes normalised; shortcodes and escaped markup gone; "" for no text."""
+    text = normalise(text)
+    if "[" in text:
+        text = normalise(bp.SHORTCODE.sub(" ", text))
+    if "<" in text:
+        text = normalise(bp.LEFTOVER_TAG.sub(" ", text))
+    if not _LETTER.search(text):
+        return ""
+    return normalise(text, ascii_quotes=True) if ascii_quotes else text
+
+
+def _key(text: str) -> str:
+    return _KEY_DROP.sub("", text.casefold())
+
+
+class _Seen:
+    """Blocks kept so far, to recognise a block that repeats one of them."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.grams: list[set[tuple[str, str, str]]] = []
+        self.index: dict[tuple[str, str, str], int] = {}
+
+    def repeats(self, text: str) -> bool:
+        words = text.casefold().split()
+        key = " ".join(words)
+        if key in self.keys:
+            return True
+        self.keys.add(key)
+        if len(words) < NEAR_DUPLICATE_MIN_WORDS:
+            return False
+        grams = set(zip(words, words[1:], words[2:], strict=False))
+        ordered = list(grams)
+        step = max(1, len(ordered) // NEAR_DUPLICATE_PROBES)
+        candidates = {self.index.get(gram, -1) for gram in ordered[::step]} - {-1}
+        for candidate in candidates:
+            if len(grams & self.grams[candidate]) >= NEAR_DUPLICATE_SHARE * len(grams):
+                return True
+        self.index.update(dict.fromkeys(grams, len(self.grams)))
+        self.grams.append(grams)
+        return False

@@ -1,0 +1,238 @@
+"""Extraction: data-driven cases over fixtures the project wrote (tests/fixtures/extract/)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trafilatura
+
+from redraft.config import ExtractOptions
+from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
+from redraft.extract import MAX_HTML_CHARS, extract
+from redraft.records import Article, Entry
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "posts"
+WP_POSTS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wp-posts"
+
+TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!--")
+ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);")
+SHORTCODE = re.compile(r"\[/[a-z][a-z0-9_-]*\]|\[[a-z][a-z0-9_-]*\s[^\]]*=[^\]]*\]")
+REJECTIONS = {"not-an-article": NotAnArticle, "no-text": NoText, "too-short": TooShort}
+
+
+def entry_for(html: str, *, title: str = "", key: str = "test#1") -> Entry:
+    return Entry(source="test", key=key, url="https://example.org/p/1", title=title, html=html)
+
+
+def run_case(case: dict[str, Any]) -> Article:
+    html = (FIXTURES / case["fixture"]).read_text(encoding="utf-8")
+    options = ExtractOptions(**case.get("options", {}))
+    return extract(entry_for(html, title=case.get("title", "")), options)
+
+
+def case_id(case: dict[str, Any]) -> str:
+    options = ",".join(f"{k}={v}" for k, v in case.get("options", {}).items())
+    fixture: str = case["fixture"]
+    return fixture.removesuffix(".html") + (f"[{options}]" if options else "")
+
+
+def leftovers(texts: list[str], *, literal_entities: bool = False) -> list[str]:
+    """Output texts that still hold a tag, an entity or a shortcode."""
+    found = []
+    for text in texts:
+        patterns = (TAG, SHORTCODE) if literal_entities else (TAG, ENTITY, SHORTCODE)
+        found += [match.group(0) for pattern in patterns for match in pattern.finditer(text)]
+    return found
+
+
+ARTICLE_CASES = [case for case in CASES if "rejected" not in case]
+REJECTED_CASES = [case for case in CASES if "rejected" in case]
+
+
+@pytest.mark.parametrize("case", ARTICLE_CASES, ids=case_id)
+def test_article_keeps_body_and_drops_plugins(case: dict[str, Any]) -> None:
+    article = run_case(case)
+    body = "\n".join(article.paragraphs)
+    everything = body + "\n" + "\n".join(article.captions)
+    assert article.lead.startswith(case["lead"])
+    for snippet in case.get("must_contain", []):
+        assert snippet in body, snippet
+    for snippet in case.get("must_not_contain", []):
+        assert snippet not in everything, snippet
+    for paragraph in case.get("paragraphs", []):
+        assert paragraph in article.paragraphs, paragraph
+    if "blocks" in case:
+        assert len(article.blocks) == case["blocks"], article.paragraphs
+    if "language" in case:
+        assert article.language == case["language"]
+
+
+@pytest.mark.parametrize("case", [c for c in ARTICLE_CASES if "captions" in c], ids=case_id)
+def test_captions_are_kept_apart(case: dict[str, Any]) -> None:
+    article = run_case(case)
+    assert list(article.captions) == case["captions"]
+    for caption in case["captions"]:
+        assert all(caption not in paragraph for paragraph in article.paragraphs)
+
+
+@pytest.mark.parametrize("case", [c for c in ARTICLE_CASES if "kinds" in c or "order" in c],
+                         ids=case_id)
+def test_block_kinds_and_reading_order(case: dict[str, Any]) -> None:
+    article = run_case(case)
+    for snippet, kind in case.get("kinds", {}).items():
+        kinds = [block.kind for block in article.blocks if snippet in block.text]
+        assert kinds == [kind], (snippet, kinds)
+    positions = [next(i for i, text in enumerate(article.paragraphs) if snippet in text)
+                 for snippet in case.get("order", [])]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("case", ARTICLE_CASES, ids=case_id)
+def test_no_leftover_markup_and_no_repeats(case: dict[str, Any]) -> None:
+    article = run_case(case)
+    texts = list(article.paragraphs) + list(article.captions)
+    assert leftovers(texts, literal_entities=case.get("literal_entities", False)) == []
+    keys = [" ".join(text.casefold().split()) for text in article.paragraphs]
+    assert len(keys) == len(set(keys))
+    assert all(text == text.strip() and "  " not in text for text in texts)
+
+
+@pytest.mark.parametrize("case", REJECTED_CASES, ids=case_id)
+def test_rejections_are_named(case: dict[str, Any]) -> None:
+    with pytest.raises(REJECTIONS[case["rejected"]]) as caught:
+        run_case(case)
+    assert caught.value.reason == case["rejected"]
+    assert caught.value.key == "test#1"
+    assert caught.value.source == "test"
+    assert caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("html", "rejection"),
+    [
+        ("", NoText),
+        ("   \n ", NoText),
+        ("<!-- wp:paragraph --><p></p><!-- /wp:paragraph -->", NoText),
+        ("<script>var words = 'many words here';</script><style>p{}</style>", NoText),
+        ("<p>" + "word " * (MAX_HTML_CHARS // 5) + "</p>", NotAnArticle),
+        ("<div>" * 3000 + "text lost in the depths" + "</div>" * 3000, NotAnArticle),
+    ],
+    ids=["empty", "blank", "empty-blocks", "only-scripts", "too-large", "too-deep"],
+)
+def test_degenerate_input_is_rejected_not_crashed(html: str, rejection: type[Rejected]) -> None:
+    with pytest.raises(rejection):
+        extract(entry_for(html), ExtractOptions(min_words=1))
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>bad \ud800 surrogate and a \x00 null</p>", "bad surrogate and a null"),
+        ('<?xml version="1.0" encoding="utf-8"?><p>declared text</p>', "declared text"),
+        ("<p>one <b>two <i>three", "one two three"),
+        ("plain text with no tags at all", "plain text with no tags at all"),
+        ("<p>a &lt; b and c &gt; d</p>", "a < b and c > d"),
+        ("<p>x<o:p></o:p> y <w:sdt>z</w:sdt><?php echo 1; ?></p>", "x y z"),
+        ("<p>Name<span>Surname</span></p><p><span>End.</span><span>Next</span></p>",
+         "Name Surname"),
+        ("<p><span class='dropcap'>T</span>he drop cap joins its word</p>",
+         "The drop cap joins its word"),
+    ],
+    ids=["surrogate-null", "xml-declaration", "unclosed", "no-tags", "escaped-angles",
+         "office-tags", "glued-spans", "drop-cap"],
+)
+def test_awkward_html_gives_clean_text(html: str, expected: str) -> None:
+    article = extract(entry_for(html), ExtractOptions(min_words=1))
+    assert article.paragraphs[0] == expected
+
+
+def test_deep_nesting_within_the_parser_limit_is_read_flat() -> None:
+    html = "<div>" * 400 + "deep words still count" + "</div>" * 400 + "<p>after the pile</p>"
+    article = extract(entry_for(html), ExtractOptions(min_words=1))
+    assert article.paragraphs == ("deep words still count", "after the pile")
+
+
+def test_protected_entry_is_rejected() -> None:
+    entry = dataclasses.replace(entry_for("<p>secret</p>"), meta={"protected": True})
+    with pytest.raises(Protected):
+        extract(entry)
+
+
+def test_whole_page_falls_back_to_the_body_when_trafilatura_finds_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    case = next(c for c in CASES if c["fixture"] == "whole_page.html")
+    monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: None)
+    article = run_case(case)
+    body = "\n".join(article.paragraphs)
+    assert article.lead.startswith(case["lead"])
+    assert all(snippet in body for snippet in case["must_contain"])
+    assert not [snippet for snippet in case["must_not_contain"] if snippet in body]
+
+
+def test_fragment_never_goes_through_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trafilatura called on a fragment")
+
+    monkeypatch.setattr(trafilatura, "extract", refuse)
+    for case in ARTICLE_CASES:
+        if case["fixture"] != "whole_page.html":
+            run_case(case)
+
+
+# --- the bundled examples and, when present, the shared development data -------------------
+
+def example_posts() -> Iterator[Path]:
+    return iter(sorted(EXAMPLES.glob("*.json")))
+
+
+def wp_entry(item: dict[str, Any], key: str) -> Entry:
+    return Entry(source="test", key=key, url=item.get("link", ""),
+                 title=item.get("title", {}).get("rendered", ""),
+                 html=item["content"]["rendered"])
+
+
+@pytest.mark.parametrize("path", list(example_posts()), ids=lambda p: p.stem)
+def test_examples_extract_cleanly(path: Path) -> None:
+    item = json.loads(path.read_text(encoding="utf-8"))
+    article = extract(wp_entry(item, path.stem))
+    texts = list(article.paragraphs) + list(article.captions)
+    assert 400 <= article.words <= 900
+    assert article.captions
+    assert {block.kind for block in article.blocks} >= {"p", "quote"}
+    assert leftovers(texts) == []
+    body = " ".join(article.paragraphs)
+    for plugin_text in ("Read Time", "Tiempo de lectura", "Temps de lecture", "Share", "Compartir",
+                        "Partager", "Related", "relacionad", "lire aussi", "Advertisement",
+                        "Publicidad", "Publicité", "newsletter", "boletín", "infolettre",
+                        "Happy", "Sad", "Angry"):
+        assert plugin_text not in body, (path.name, plugin_text)
+
+
+def test_examples_cover_three_languages() -> None:
+    languages = sorted(extract(wp_entry(json.loads(p.read_text(encoding="utf-8")), p.stem)).language
+                       for p in example_posts())
+    assert languages == ["en", "en", "en", "es", "fr"]
+
+
+@pytest.mark.skipif(not WP_POSTS.is_dir(), reason="shared development data not present")
+def test_shared_wp_posts_give_articles_or_named_rejections() -> None:
+    outcomes: dict[str, int] = {}
+    for path in sorted(WP_POSTS.glob("*.json")):
+        item = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            article = extract(wp_entry(item, path.name))
+        except Rejected as rejected:
+            assert rejected.reason in ("no-text", "too-short", "not-an-article"), path.name
+            outcomes[rejected.reason] = outcomes.get(rejected.reason, 0) + 1
+            continue
+        assert leftovers(list(article.paragraphs) + list(article.captions)) == [], path.name
+        outcomes["ok"] = outcomes.get("ok", 0) + 1
+    assert outcomes.get("ok", 0) > 0.8 * sum(outcomes.values())

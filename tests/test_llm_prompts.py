@@ -1,0 +1,71 @@
+"""condense/prompts.py: the templates render with the fields they document, say what the issue
+asks of a condensation, and cover every kind of problem the verifier reports."""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import get_args
+
+import pytest
+
+from redraft.condense.prompts import CONDENSE, PROMPTS, Prompt, get_prompt
+from redraft.errors import ConfigError
+from redraft.records import ProblemKind
+
+# The fields each template may use (and must: a template that ignores its article is a bug).
+FIELDS = {
+    "condense": {"budget", "language", "title", "article"},
+    "section": {"budget", "language", "title", "article", "part", "parts", "lead"},
+    "combine": {"budget", "language", "drafts"},
+    "revise": {"budget", "problems"},
+    "revise_alone": {"budget", "language", "draft", "problems"},
+    "problem": {"sentence", "hint"},
+    "evidence": {"evidence"},
+}
+
+# What the rules must ask for, whatever the wording (case-insensitive patterns).
+RULES = [
+    r"only what the article says",
+    r"no opinion",
+    r"word for word",
+    r"lead first",
+    r"one paragraph per line",
+    r"no title",
+    r"no introduction",
+    r"no source or credit",
+    r"never repeat",
+    r"article's language",
+]
+
+
+def fields_of(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("prompt", PROMPTS.values(), ids=list(PROMPTS))
+@pytest.mark.parametrize("template", sorted(FIELDS))
+def test_templates_use_exactly_their_fields(prompt: Prompt, template: str) -> None:
+    text = getattr(prompt, template)
+    assert fields_of(text) == FIELDS[template]
+    rendered = text.format(**{name: f"<{name}>" for name in FIELDS[template]})
+    assert all(f"<{name}>" in rendered for name in FIELDS[template])
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_the_system_prompt_states_each_rule(rule: str) -> None:
+    assert re.search(rule, CONDENSE.system, re.IGNORECASE), rule
+
+
+@pytest.mark.parametrize("prompt", PROMPTS.values(), ids=list(PROMPTS))
+def test_every_problem_kind_has_a_hint(prompt: Prompt) -> None:
+    assert set(prompt.hints) == set(get_args(ProblemKind))
+    assert all(hint.strip() for hint in prompt.hints.values())
+
+
+def test_prompts_are_named_and_versioned() -> None:
+    assert get_prompt("condense") is CONDENSE
+    assert re.fullmatch(r"condense@\d{4}-\d{2}-\d+", CONDENSE.label)
+    assert all(prompt.name == name for name, prompt in PROMPTS.items())
+    with pytest.raises(ConfigError, match="unknown LLM prompt 'nope'; the prompts are: condense"):
+        get_prompt("nope")

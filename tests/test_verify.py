@@ -1,0 +1,149 @@
+"""The verifier: data-driven cases over the project's own fixtures, plus the shared seed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redraft.records import Article, Block, Budget, Draft, Entry
+from redraft.verify import (
+    NO_BUDGET,
+    PASS_THRESHOLD,
+    draft_from_text,
+    verify,
+    verify_pairs,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "verify"
+SOURCES: dict[str, dict[str, Any]] = json.loads((FIXTURES / "sources.json").read_text("utf-8"))
+CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text("utf-8"))
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SEEDS = SHARED / "seeds"
+WP_POSTS = SHARED / "data" / "wp-posts"
+
+
+def article(name: str) -> Article:
+    spec = SOURCES[name]
+    entry = Entry(source="test", key=name, url=spec["url"], title=spec["title"], html="")
+    blocks = tuple(Block("p", text) for text in spec["paragraphs"])
+    return Article(entry=entry, blocks=blocks, language=spec["language"])
+
+
+def draft_of(case: dict[str, Any]) -> Draft:
+    source = article(case["source"])
+    budget = Budget(**case["budget"]) if "budget" in case else NO_BUDGET
+    credit = case.get("credit", source.entry.credit())
+    return Draft(article=source, paragraphs=tuple(case["draft"]), engine="test", budget=budget,
+                 credit=credit)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_cases(case: dict[str, Any]) -> None:
+    verdict = verify(draft_of(case))
+    found = [(p.kind, p.sentence) for p in verdict.problems]
+    assert verdict.passed is case["passes"], found
+    assert 0.0 <= verdict.score <= 1.0
+    for flag in case["flags"]:
+        assert any(kind == flag["kind"] and flag["sentence"] in sentence for kind, sentence in found), found
+    for text in case["clean"]:
+        assert not any(text in sentence for _, sentence in found), found
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["passes"]], ids=lambda c: c["id"])
+def test_passing_drafts_clear_the_threshold(case: dict[str, Any]) -> None:
+    assert verify(draft_of(case)).score >= PASS_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs", "credit"),
+    [
+        ("One line.\nTwo line.\nSource: Title https://x.example/?p=1\n", 2, "Source: Title https://x.example/?p=1"),
+        ("Un párrafo.\n\nOtro párrafo\nque sigue.\n\nFuente: Título https://x.example\n", 2, "Fuente: Título https://x.example"),
+        ("Un paragraphe.\nSource : Titre https://x.example\n", 1, "Source : Titre https://x.example"),
+        ("No credit here.\nNor here.\n", 2, ""),
+    ],
+)
+def test_draft_from_text(text: str, paragraphs: int, credit: str) -> None:
+    draft = draft_from_text(article("harbour"), text)
+    assert len(draft.paragraphs) == paragraphs
+    assert draft.credit == credit
+    assert draft.engine == "external" and draft.budget == NO_BUDGET
+
+
+def test_draft_from_text_keeps_the_budget_it_is_given() -> None:
+    budget = Budget("sentences", 1)
+    draft = draft_from_text(article("harbour"), "Fishermen had warned for years that the wall was unsafe.\n"
+                            "Repairs will be carried out by Dunmore Construction.\n", budget=budget)
+    assert draft.budget == budget
+    assert [p.kind for p in verify(draft).problems] == ["credit", "length"]
+
+
+def test_pairs_stream_and_skip_credit_and_length() -> None:
+    source = "\n".join(SOURCES["port"]["paragraphs"])
+    good = SOURCES["port"]["paragraphs"][2]
+    wrong = "Selon leur syndicat, 90 bateaux ne peuvent plus accoster."
+    items = iter([{"id": "a", "source": source, "summary": good},
+                  {"id": "b", "source": source, "summary": wrong}])
+    results = verify_pairs(items)
+    first = next(results)
+    assert first == {"id": "a", "score": 1.0, "passed": True, "problems": []}
+    second = next(results)
+    assert second["passed"] is False
+    assert [p["kind"] for p in second["problems"]] == ["number"]
+    assert set(second["problems"][0]) >= {"kind", "sentence", "evidence"}
+
+
+def test_an_empty_draft_fails() -> None:
+    draft = dataclasses.replace(draft_of(CASES[0]), paragraphs=())
+    verdict = verify(draft)
+    assert verdict.passed is False and verdict.score == 0.0
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seeds are not here")
+def test_the_seed_rewrite_fails_for_the_right_reasons() -> None:
+    from redraft.config import ExtractOptions
+    from redraft.extract import extract
+    from redraft.sources.files import FileSource
+
+    (entry,) = list(FileSource([str(SEEDS / "001_a6e7064a90790140.txt")]).entries())
+    source = extract(entry, ExtractOptions())  # type: ignore[arg-type]
+    text = (SEEDS / "000_0de3942d49ced44d.txt").read_text("utf-8")
+    verdict = verify(draft_from_text(source, text))
+    assert verdict.passed is False
+    problems = verdict.problems
+    lines = text.strip().splitlines()
+    assert sorted(p.sentence for p in problems if p.kind == "repeated") == sorted(lines[8:15])
+    assert any(p.kind == "unsupported" and "consolidated front" in p.sentence for p in problems)
+    assert any(p.kind == "credit" for p in problems)
+    faithful = [lines[0], *lines[1].split(". "), *lines[5].split(". ")]
+    for problem in problems:
+        if problem.sentence and problem.kind != "repeated":
+            assert not any(problem.sentence.rstrip(".") in line for line in faithful), problem
+
+
+@pytest.mark.skipif(not WP_POSTS.is_dir(), reason="the shared WordPress posts are not here")
+def test_every_extractive_draft_of_the_shared_posts_passes() -> None:
+    from redraft.condense.extractive import ExtractiveCondenser
+    from redraft.config import ExtractOptions
+    from redraft.errors import Rejected
+    from redraft.extract import extract
+    from redraft.sources.files import FileSource
+
+    failures, drafts = [], 0
+    for path in sorted(WP_POSTS.glob("*.json")):
+        for entry in FileSource([str(path)]).entries():
+            try:
+                source = extract(entry, ExtractOptions())  # type: ignore[arg-type]
+                draft = ExtractiveCondenser().condense(source, Budget())
+            except Rejected:
+                continue
+            verdict = verify(dataclasses.replace(draft, credit=entry.credit()))  # type: ignore[union-attr]
+            drafts += 1
+            if not verdict.passed:
+                failures.append((path.name, verdict.problems[:2]))
+    assert drafts > 100
+    assert not failures, failures[:5]

@@ -1,0 +1,69 @@
+"""Faults injected between the WordPress source and a real WordPress (a proxy on 127.0.0.1):
+each run ends in a complete sync, or in a clear failure for the page that kept failing, and
+never in a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from redraft.config import HttpOptions
+from redraft.errors import FetchError, NotJSONError
+from redraft.records import Entry
+from redraft.sources.wordpress import WordPressSource
+from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
+from tests.wordpress.proxy import Fault, FaultKind, fault_proxy
+from tests.wordpress.recording import recording_retrier
+
+pytestmark = pytest.mark.wordpress
+
+# Short timeouts and back-off keep the hung-connection case quick; two retries per request.
+OPTIONS = HttpOptions(timeout=1.5, retries=2, backoff=0.05, max_backoff=2.0)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[WordPressSite]:
+    with start_wordpress(SiteOptions(posts=250)) as running:
+        yield running
+
+
+@pytest.mark.parametrize(("kind", "page", "times"), [
+    ("429", 2, 2),
+    ("500", 1, 2),
+    ("hang", 3, 1),
+    ("truncate", 2, 2),
+])
+def test_transient_faults_end_in_a_complete_sync(
+    site: WordPressSite, kind: FaultKind, page: int, times: int,
+) -> None:
+    fault = Fault(kind, match=f"&page={page}", times=times)
+    with fault_proxy(site.base_url, [fault]) as proxy:
+        retrier, _ = recording_retrier(OPTIONS)
+        source = WordPressSource(retrier, proxy.url)
+        items = list(source.entries())
+    assert [what for _, what in proxy.served].count(kind) == times
+    assert all(isinstance(item, Entry) for item in items)
+    assert len({item.key for item in items if isinstance(item, Entry)}) == 250
+    assert source.checkpoint().complete
+
+
+@pytest.mark.parametrize(("kind", "error"), [
+    ("500", FetchError),
+    ("bad-json", NotJSONError),
+    ("html", NotJSONError),
+])
+def test_a_page_that_keeps_failing_is_recorded_and_the_rest_is_synced(
+    site: WordPressSite, kind: FaultKind, error: type[FetchError],
+) -> None:
+    fault = Fault(kind, match="&page=2", times=100)
+    with fault_proxy(site.base_url, [fault]) as proxy:
+        retrier, _ = recording_retrier(OPTIONS)
+        source = WordPressSource(retrier, proxy.url)
+        items = list(source.entries())
+    failures = [item for item in items if isinstance(item, FetchError)]
+    assert len(failures) == 1 and isinstance(failures[0], error)
+    assert "page=2" in failures[0].url and proxy.url in str(failures[0])
+    assert sum(isinstance(item, Entry) for item in items) == 150
+    checkpoint = source.checkpoint()
+    assert not checkpoint.complete and checkpoint.high_water is None
