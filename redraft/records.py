@@ -116,8 +116,11 @@ class Article:
 
     @property
     def words(self) -> int:
-        """Word count of the body (headings included)."""
-        return sum(len(block.text.split()) for block in self.blocks)
+        """Word count of the body (headings included).
+
+        Block texts are normalised (single spaces, trimmed), so a block has one word more than
+        it has spaces: counting spaces is several times faster than splitting."""
+        return sum(block.text.count(" ") + 1 for block in self.blocks if block.text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,8 +116,12 @@ def _tokens(text: str) -> list[_Token]:
     return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
-    """Lower-case words joined by single spaces and framed by spaces, for substring tests."""
+    """Lower-case words joined by single spaces and framed by spaces, for substring tests.
+
+    Cached: a draft sentence's key is asked for by the repetition check, the support check and
+    the count of refrains, and a source paragraph's by every draft of the same article."""
     return " " + " ".join(_WORD.findall(text.lower())) + " "
 
 
@@ -532,11 +536,11 @@ class _Seen:
 
     def earlier(self, text: str) -> str | None:
         """The earlier sentence this one repeats, or None (and it is recorded)."""
-        words = _WORD.findall(text.lower())
+        words = _key(text).split()
         grams: set[tuple[str, ...]] = (set(zip(words, words[1:], words[2:], strict=False))
                                        if len(words) > 2 else {tuple(words)})
-        shared = Counter(n for gram in grams for n in self.where.get(gram, ()))
-        for number, count in shared.items():
+        hits = [n for gram in grams for n in self.where.get(gram, ())]
+        for number, count in Counter(hits).items() if hits else ():
             if count >= REPEAT_SIMILARITY * (len(grams) + len(self.texts[number][1]) - count):
                 return self.texts[number][0]
         for gram in grams:

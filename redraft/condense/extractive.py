@@ -95,7 +95,8 @@ class ExtractiveCondenser:
                 source=article.entry.source,
             )
         _score(sentences)
-        picked = _pick(_candidates(sentences, budget, article.words), budget, article.words)
+        words = article.words
+        picked = _pick(_candidates(sentences, budget, words), budget, words)
         return Draft(
             article=article,
             paragraphs=_paragraphs(picked),
