@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from redraft.cli.common import common_options, load_settings, open_store, setup_logging
 
@@ -33,14 +35,52 @@ def status(as_json: bool, **params: Any) -> None:
         click.echo(json.dumps({"version": STATUS_SCHEMA_VERSION, "db": str(settings.db),
                                "sources": rows}, indent=2, ensure_ascii=False))
         return
+    console = Console()
+    if not rows:
+        console.print("nothing stored yet")
+        return
+    cells = [_cells(row) for row in rows]
+    if console.width < WIDE:  # one block per source: readable in any terminal
+        console.print(f"redraft state: {settings.db}", highlight=False, soft_wrap=True)
+        for source, *counts in cells:
+            named = dict(zip(COLUMNS[1:], counts, strict=True))
+            console.print(Text(source, style="bold"), soft_wrap=True)
+            for group in (("stored", "drafted", "unverified", "failed", "published"),
+                          ("rejected", "last sync")):
+                console.print(Text("  " + " · ".join(
+                    f"{name} {named[name].replace(chr(10), ', ')}" for name in group)))
+        return
     table = Table(title=f"redraft state: {settings.db}", title_justify="left")
-    for column in ("source", "stored", "drafted", "failed verif.", "rejected", "failed",
-                   "published", "last sync"):
-        # The source (a path or URL) folds; counts and reasons never break mid-word.
-        table.add_column(column, overflow="fold", no_wrap=column != "source")
-    for row in rows:
-        rejected = ", ".join(f"{k} {v}" for k, v in sorted(row["rejected"].items())) or "0"
-        table.add_row(row["source"], str(row["stored"]), str(row["drafted"]),
-                      str(row["failed_verification"]), rejected, str(row["failed"]),
-                      str(row["published"]), row["last_sync"] or "-")
-    Console().print(table if rows else "nothing stored yet")
+    for column in COLUMNS:
+        table.add_column(column, overflow="fold",
+                         justify="left" if column in {"source", "rejected", "last sync"} else "right")
+    for row_cells in cells:
+        table.add_row(*row_cells)
+    console.print(table)
+
+
+# The table's columns; a terminal narrower than WIDE gets one block per source instead.
+COLUMNS = ("source", "stored", "drafted", "unverified", "rejected", "failed", "published",
+           "last sync")
+WIDE = 110
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    """A status row as text, one "reason count" line per rejection reason."""
+    rejected = "\n".join(f"{k} {v}" for k, v in sorted(row["rejected"].items())) or "0"
+    return [row["source"], str(row["stored"]), str(row["drafted"]),
+            str(row["failed_verification"]), rejected, str(row["failed"]),
+            str(row["published"]), _when(row["last_sync"])]
+
+
+def _when(stamp: str | None) -> str:
+    """A stored ISO time as ``YYYY-MM-DD HH:MM`` (UTC), short enough for a narrow terminal."""
+    if not stamp:
+        return "-"
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.tzinfo is not None else "")
