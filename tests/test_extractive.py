@@ -213,3 +213,18 @@ def test_beats_lead3_on_the_shared_cnndm_sample(shared_data: Path) -> None:
     lead = summarization.scores(items, [summarization.lead(i.article, 3) for i in items])
     for column in range(3):
         assert summarization.mean(ours, column) >= summarization.mean(lead, column)
+
+
+def test_a_sentence_that_introduces_a_list_is_not_picked_alone() -> None:
+    opener = "Families whose homes were flooded can ask the council for help through:"
+    blocks = [
+        {"kind": "p", "text": "The river rose two metres overnight and flooded forty homes in town."},
+        {"kind": "p", "text": "Firefighters pumped water from the streets until the early morning hours."},
+        {"kind": "p", "text": opener},
+        {"kind": "li", "text": "the emergency helpline, open every day of the week"},
+        {"kind": "li", "text": "the help desk at the town hall, open on weekdays"},
+        {"kind": "p", "text": "The council said repairs to the embankment would begin next spring."},
+    ]
+    for budget in (Budget("sentences", 3), Budget("ratio", 0.9), Budget("words", 500)):
+        draft = ExtractiveCondenser().condense(make_article(blocks, "en"), budget)
+        assert opener not in " ".join(draft.paragraphs), budget

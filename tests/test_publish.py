@@ -104,7 +104,7 @@ def test_publish_makes_one_draft_per_verified_draft_and_none_twice(
 def test_a_wrong_password_fails_before_anything_is_posted(site: WordPressSite, synced: Path) -> None:
     seen = len(site.requests())
     result = run_publish(site, synced, password="abcd efgh ijkl mnop qrst uvwx")
-    assert result.exit_code != 0
+    assert result.exit_code == 2  # a configuration error: nothing was attempted
     assert "refused the credentials" in result.output and "REDRAFT_WP_APP_PASSWORD" in result.output
     assert "abcd" not in result.output
     assert not [line for line in site.requests()[seen:] if line.startswith("POST")]

@@ -31,7 +31,7 @@ from rich.text import Text
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.condense.llm import LLMCondenser
 from redraft.config import HttpOptions, Settings, load_config
-from redraft.errors import ConfigError, RedraftError
+from redraft.errors import ConfigError, EngineAuthError, RedraftError
 from redraft.http import Retrier, user_agent
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
 from redraft.records import Budget, BudgetKind
@@ -182,7 +182,9 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     try:
         condenser.check()
     except RedraftError as exc:
-        fail(str(exc), code=EXIT_INCOMPLETE)
+        client.close()  # the run ends here: leave no connection open
+        # A refused key is a configuration error, like a bad option: nothing was done.
+        fail(str(exc), code=EXIT_USAGE if isinstance(exc, EngineAuthError) else EXIT_INCOMPLETE)
     return Engines(condenser, fallback=extractive, on_fail=llm.on_fail)
 
 

@@ -64,8 +64,8 @@ def publish(target: str, status: str, include_failed: bool, **params: Any) -> No
         with open_store(settings) as store, progress_bar(None, f"publishing to {target}") as bar:
             report = publish_drafts(store, publisher, include_failed=include_failed,
                                     progress=bar)
-    except PublishAuthError as exc:
-        fail(str(exc), code=EXIT_INCOMPLETE)
+    except PublishAuthError as exc:  # checked before anything is posted: a configuration error
+        fail(str(exc))
     except (FetchError, PublishError) as exc:
         fail(str(exc), code=EXIT_INCOMPLETE)
     finally:

@@ -104,7 +104,9 @@ def _print_verdict(verdict: Verdict) -> None:
         if problem.detail:
             click.echo(f"   why: {problem.detail}")
         if problem.evidence:
-            click.echo(f"   source: {problem.evidence}")
+            # A repetition's evidence is the draft's own earlier text, not the source's.
+            label = "earlier" if problem.kind == "repeated" else "source"
+            click.echo(f"   {label}: {problem.evidence}")
 
 
 def _pairs(path: str) -> int:

@@ -125,7 +125,11 @@ def _sentences(article: Article) -> list[_Sentence]:
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            statement = letters >= MIN_SENTENCE_WORDS and not label and lower not in seen
+            # A sentence ending in a colon introduces what follows (a list, a quote): alone in
+            # a draft it promises something the draft does not give.
+            opener = sentence.rstrip().endswith(":")
+            statement = (letters >= MIN_SENTENCE_WORDS and not label and not opener
+                         and lower not in seen)
             seen.add(lower)
             before_lead = before_lead and not (statement and kind != "quote")
             result.append(
