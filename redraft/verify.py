@@ -528,23 +528,30 @@ def _judge(text: str, source: _Source) -> _Judgement:
 
 
 class _Seen:
-    """Sentences met so far, found again by the word trigrams they share with a new one."""
+    """Sentences met so far, found again by the word trigrams they share with a new one.
+
+    Each trigram points at the latest sentence that has it: a sentence repeating an earlier
+    one shares most of its trigrams, so at least one of them still points there (or at a
+    sentence in between that repeats it too), and the candidates are then compared in full.
+    Dictionary updates and lookups run in C, which matters for drafts of hundreds of lines.
+    """
 
     def __init__(self) -> None:
         self.texts: list[tuple[str, set[tuple[str, ...]]]] = []
-        self.where: dict[tuple[str, ...], list[int]] = {}
+        self.where: dict[tuple[str, ...], int] = {}
 
     def earlier(self, text: str) -> str | None:
         """The earlier sentence this one repeats, or None (and it is recorded)."""
         words = _key(text).split()
         grams: set[tuple[str, ...]] = (set(zip(words, words[1:], words[2:], strict=False))
                                        if len(words) > 2 else {tuple(words)})
-        hits = [n for gram in grams for n in self.where.get(gram, ())]
-        for number, count in Counter(hits).items() if hits else ():
-            if count >= REPEAT_SIMILARITY * (len(grams) + len(self.texts[number][1]) - count):
+        found: set[int | None] = set(map(self.where.get, grams))
+        for number in sorted(n for n in found if n is not None):
+            other = self.texts[number][1]
+            shared = len(grams & other)
+            if shared >= REPEAT_SIMILARITY * (len(grams) + len(other) - shared):
                 return self.texts[number][0]
-        for gram in grams:
-            self.where.setdefault(gram, []).append(len(self.texts))
+        self.where.update(dict.fromkeys(grams, len(self.texts)))
         self.texts.append((text, grams))
         return None
 
