@@ -90,7 +90,15 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     Args:
         text: one paragraph of plain text.
         language: ISO 639-1 code choosing the abbreviations and stop words.
+
+    The condenser, the verifier and its source index split the same paragraphs one after
+    another, so recent answers are cached; each call returns a fresh list.
     """
+    return list(_split_sentences(text, language))
+
+
+@lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
+def _split_sentences(text: str, language: str) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     caseless = text.islower()  # lower-cased text: a lower-case word can start a sentence
@@ -104,7 +112,7 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
-    return sentences
+    return tuple(sentences)
 
 
 def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bool) -> bool:

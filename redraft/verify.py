@@ -236,9 +236,30 @@ class _Source:
 
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.raw, self.language = paragraphs, language
-        self.keys = [_key(p) for p in paragraphs]
-        self.key = "".join(self.keys)
         self._shortened: dict[int, str] = {}
+
+    @cached_property
+    def text(self) -> str:
+        """The paragraphs as given, one a line: a sentence found here verbatim is supported."""
+        return "\n".join(self.raw)
+
+    @cached_property
+    def keys(self) -> list[str]:
+        return [_key(p) for p in self.raw]
+
+    @cached_property
+    def key(self) -> str:
+        return "".join(self.keys)
+
+    def has_verbatim(self, sentence: str) -> bool:
+        """Whether the sentence is in the source exactly as written, on word boundaries (the
+        fast path: a draft of source sentences needs no keys at all)."""
+        at = self.text.find(sentence)
+        if at < 0 or not sentence:
+            return False
+        end = at + len(sentence)
+        return ((at == 0 or not self.text[at - 1].isalnum())
+                and (end == len(self.text) or not self.text[end].isalnum()))
 
     @cached_property
     def paragraphs(self) -> list[str]:
@@ -518,6 +539,8 @@ class _Check:
 
 
 def _judge(text: str, source: _Source) -> _Judgement:
+    if source.has_verbatim(text):
+        return _Judgement(1.0)
     key = _key(text)
     if key in source.key or source.has_shortened(key):
         return _Judgement(1.0)
