@@ -11,7 +11,7 @@ Each entry names its traces three ways:
   ``post-share-buttons`` and ``heateor_sss_sharing``' ``sharing`` must be listed too. Words are the
   generic rules: they find the same widget on sites and plugins never seen here;
 * ``texts``: a whole block's text (case-insensitive, full match), for widgets with no telling
-  class, such as a bare "Read Time: 4 Minute" line. ``max_words`` bounds the block's length,
+  class, such as a bare "Reading time: 4 min" line. ``max_words`` bounds the block's length,
   so that a real paragraph that merely starts the same way is kept.
 """
 
@@ -34,11 +34,11 @@ class Plugin:
 
 PLUGINS: tuple[Plugin, ...] = (
     # --- reading time -------------------------------------------------------------------
-    # Booster Extension (the seed), Reading Time WP, Read Meter, Yoast's reading-time block.
+    # Reading Time WP, Read Meter, Yoast's reading-time block; the words find the rest.
     Plugin(
         "reading-time",
-        names=(r"booster-read-block", r"twp-read-time", r"rt-reading-time", r"bsf-rt-reading-time",
-               r"yoast-reading-time.*", r"span-reading-time", r"post-read-time", r"eta-reading"),
+        names=(r"rt-reading-time", r"bsf-rt-reading-time", r"yoast-reading-time.*",
+               r"span-reading-time", r"post-read-time", r"eta-reading"),
         words=(r"read-?time", r"reading-?time", r"time-to-read", r"readtime", r"min-read"),
         texts=(r"(?:estimated\s+)?(?:reading|read)\s+time\s*:?.{0,40}",
                r"(?:tiempo|tiempo estimado) de lectura\s*:?.{0,40}",
@@ -47,10 +47,10 @@ PLUGINS: tuple[Plugin, ...] = (
         max_words=10,
     ),
     # --- reactions, likes and ratings ---------------------------------------------------
-    # Booster reactions, WP Reactions, DW Reactions, WP ULike, Jetpack likes, star ratings.
+    # WP Reactions, DW Reactions, WP ULike, Jetpack likes, star ratings; the words find the rest.
     Plugin(
         "reactions",
-        names=(r"booster-reactions-block", r"twp-reactions.*", r"wpra-.*", r"dw-reactions.*",
+        names=(r"wpra-.*", r"dw-reactions.*",
                r"wpulike.*", r"wp_ulike.*", r"sd-like", r"jetpack-likes-widget.*", r"kk-star-ratings",
                r"post-ratings", r"yasr-.*", r"wp-postratings"),
         words=(r"reactions?", r"emoji-?reactions?", r"likes?-?button", r"post-?likes", r"ratings?",
@@ -259,9 +259,9 @@ WIDGET_WORDS = frozenset([
     "telegram", "pinterest", "reddit", "tumblr", "pocket", "skype", "messenger", "email",
     "e-mail", "mail", "print", "imprimir", "imprimer", "tweet", "pin", "it", "more", "más",
     "plus", "like", "likes", "loading", "opens", "in", "new", "window", "se", "abre", "en",
-    "una", "ventana", "nueva", "s'ouvre", "dans", "une", "nouvelle", "fenêtre", "happy", "sad",
-    "excited", "sleepy", "angry", "surprise", "surprised", "love", "wow", "haha", "funny",
-    "lol", "omg", "cute", "scary", "fail", "geeky", "like", "dislike", "upvote", "downvote",
+    "una", "ventana", "nueva", "s'ouvre", "dans", "une", "nouvelle", "fenêtre", "love", "wow",
+    "haha", "sad", "angry", "happy", "funny", "lol", "omg", "cute", "scary", "fail", "geeky",
+    "dislike", "upvote", "downvote",
 ])
 # More label words than this is prose, whatever its vocabulary.
 WIDGET_MAX_WORDS = 16
