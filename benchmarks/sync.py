@@ -46,15 +46,10 @@ from redraft.config import HttpOptions
 from redraft.http import Retrier
 from redraft.records import Article, Budget, Draft
 from redraft.sources import SourceItem
-from redraft.sources.wordpress import (
-    EMBED,
-    PER_PAGE,
-    WordPressOptions,
-    WordPressSource,
-    route_url,
-)
+from redraft.sources.wordpress import EMBED, WordPressOptions, WordPressSource
 from redraft.store import Store
 from redraft.verify import verify
+from redraft.wp_rest import PER_PAGE, route_url
 
 T = TypeVar("T")
 STAGES = ("fetch", "extract", "condense", "verify", "store")

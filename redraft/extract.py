@@ -302,6 +302,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
     for item in raw:
         if item.kind == "caption":
             continue
+        link_chars = item.link_chars  # the block's links, counted once: on its first kept line
         for kind, line in _lines(item):
             text = _clean_text(line, ascii_quotes)
             if not text:
@@ -315,7 +316,8 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
                 continue
             if seen.repeats(text):
                 continue
-            kept.append((Block(_block_kind(kind), text), item.link_chars))
+            kept.append((Block(_block_kind(kind), text), link_chars))
+            link_chars = 0
     return kept
 
 

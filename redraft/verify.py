@@ -287,7 +287,8 @@ class _Source:
                 if number not in self._shortened:
                     sentences = split_sentences(self.paragraphs[number], self.language)
                     self._shortened[number] = "".join(
-                        _key(strip_asides(text, dateline=i == 0)) for i, text in enumerate(sentences))
+                        _key(strip_asides(text, dateline=i == 0, language=self.language))
+                        for i, text in enumerate(sentences))
                 if key in self._shortened[number]:
                     return True
         return False

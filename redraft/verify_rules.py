@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from redraft.vocab import NEGATIONS as SHARED_NEGATIONS
+
 
 def _listed(text: str) -> frozenset[str]:
     """The white-space separated words of ``text``: lists stay readable, one long line each."""
@@ -168,11 +170,13 @@ SYNONYMS: dict[str, tuple[frozenset[str], ...]] = {
     ),
 }
 
-# Negations: a draft sentence that gains or loses one says the opposite of its source.
+# Negations: a draft sentence that gains or loses one says the opposite of its source. The
+# shared list (redraft.vocab, also used to keep negating asides), less the words that are
+# more often something else: "personne" (a person), "nul", "non" (in compounds).
+NOT_ONLY_NEGATIONS: dict[str, frozenset[str]] = {"fr": frozenset({"personne", "nul", "nulle", "non"})}
 NEGATIONS: dict[str, frozenset[str]] = {
-    "en": _listed("not no never none nobody nothing neither nor cannot t nt without"),
-    "es": _listed("no nunca jamás ningún ninguna ninguno nadie nada ni sin tampoco"),
-    "fr": _listed("ne n pas jamais aucun aucune rien ni sans nullement guère"),
+    language: words - NOT_ONLY_NEGATIONS.get(language, frozenset())
+    for language, words in SHARED_NEGATIONS.items()
 }
 
 # Number words and their values ("one" and "a" are left out: they are mostly not numbers).

@@ -104,12 +104,12 @@ BACK_REFERENCES: dict[str, frozenset[str]] = {
 NEGATIONS: dict[str, frozenset[str]] = {
     "en": _listed(
         """
-        not no never nor neither none nobody nothing nowhere without cannot t isn aren wasn
+        not no never nor neither none nobody nothing nowhere without cannot t nt isn aren wasn
         weren don doesn didn hasn haven hadn won wouldn shouldn couldn mustn
         """
     ),
     "es": _listed("no ni nunca jamás sin nada nadie ninguno ninguna ningún tampoco"),
-    "fr": _listed("ne n pas non jamais sans aucun aucune rien personne ni nul nulle guère"),
+    "fr": _listed("ne n pas non jamais sans aucun aucune rien personne ni nul nulle guère nullement"),
 }
 
 # Words ending in a period that come before a name: a sentence never ends on them.

@@ -15,7 +15,7 @@ README = PACKAGE.parent / "README.md"
 
 # What any stage may import from redraft: the records, errors, settings and shared helpers.
 SHARED = {"redraft", "redraft.records", "redraft.errors", "redraft.config", "redraft.text",
-          "redraft.vocab", "redraft.http"}
+          "redraft.vocab", "redraft.http", "redraft.wp_rest"}
 # Each stage's own data module, and its package's protocol module.
 OWN = {
     "extract": {"redraft.boilerplate"},

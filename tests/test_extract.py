@@ -238,3 +238,18 @@ def test_shared_wp_posts_give_articles_or_named_rejections() -> None:
         assert leftovers(list(article.paragraphs) + list(article.captions)) == [], path.name
         outcomes["ok"] = outcomes.get("ok", 0) + 1
     assert outcomes.get("ok", 0) > 0.8 * sum(outcomes.values())
+
+
+def test_a_link_in_one_br_paragraph_counts_once_not_per_line() -> None:
+    link = "https://example.org/" + "reports/2024/annual-water-quality-report-for-the-district" * 2
+    lines = [
+        "The district water board published its annual report on Thursday, a month late.",
+        f'The full report is on <a href="{link}">the water board\'s website, under reports '
+        "and then the annual water quality section</a>.",
+        "Nitrate levels fell at eleven of the fourteen sampling sites along the river.",
+        "The board said a new filter at the Elmbrook works would be running by the autumn.",
+        "Campaigners welcomed the figures but said two sites still failed the national limit.",
+    ]
+    html = "<div>" + "<br><br>".join(lines) + "</div>"
+    article = extract(entry_for(html))
+    assert len(article.blocks) == len(lines)

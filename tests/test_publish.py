@@ -18,8 +18,8 @@ from redraft.cli.sync import sync
 from redraft.config import HttpOptions
 from redraft.http import Retrier
 from redraft.sinks.wordpress import Credentials, WordPressPublisher, marker
-from redraft.sources.wordpress import site_url
 from redraft.store import Store
+from redraft.wp_rest import site_url
 from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
 
 pytestmark = pytest.mark.wordpress

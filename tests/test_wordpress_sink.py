@@ -16,6 +16,7 @@ from redraft.errors import PublishAuthError, PublishError
 from redraft.http import Retrier
 from redraft.records import Article, Block, Draft, Entry, Verdict
 from redraft.sinks.wordpress import Credentials, PostStatus, WordPressPublisher, marker, post_html
+from redraft.wp_rest import route_url, site_key
 
 ROOT = "https://blog.example/index.php?rest_route=/"
 ENTRY = Entry(source="wordpress:https://news.example", key="https://news.example#42",
@@ -130,3 +131,13 @@ def test_the_body_of_an_entry_without_url_carries_its_credit_text() -> None:
     draft = Draft(Article(entry, ()), ("A < B.",), "extractive", credit="Source: Notes")
     body = post_html(draft, entry.key)
     assert "<p>A &lt; B.</p>" in body and "Source: Notes" in body and marker("file:x") in body
+
+
+def test_the_publisher_builds_the_same_route_urls_as_the_source() -> None:
+    root = "https://s.example/index.php?rest_route=/&lang=fr"
+    with httpx.Client() as client:
+        publisher = WordPressPublisher(Retrier(client, HttpOptions()), root, site="s.example",
+                                       credentials=Credentials("u", "p"))
+        url = publisher._url("/wp/v2/posts", {"page": 2})
+    assert url == route_url(root, "/wp/v2/posts", {"page": 2})
+    assert "lang=fr" in url and publisher.name == site_key("https://s.example/")

@@ -12,7 +12,8 @@ import pytest
 from redraft.errors import FetchError, Protected
 from redraft.records import Entry
 from redraft.sources import SourceItem
-from redraft.sources.wordpress import WordPressOptions, WordPressSource, route_url, site_key
+from redraft.sources.wordpress import WordPressOptions, WordPressSource
+from redraft.wp_rest import route_url, site_key
 from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
 from tests.wordpress.recording import recording_retrier
 
@@ -208,3 +209,4 @@ def test_site_key_is_the_same_for_every_spelling_of_a_site(given: str, key: str)
 def test_route_urls_use_the_roots_form(root: str, url: str) -> None:
     params = {"page": 2, "modified_after": "2025-01-01T00:00:00+00:00"}
     assert route_url(root, "/wp/v2/posts", params) == url
+

@@ -182,7 +182,6 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     try:
         condenser.check()
     except RedraftError as exc:
-        client.close()  # the run ends here: leave no connection open
         # A refused key is a configuration error, like a bad option: nothing was done.
         fail(str(exc), code=EXIT_USAGE if isinstance(exc, EngineAuthError) else EXIT_INCOMPLETE)
     return Engines(condenser, fallback=extractive, on_fail=llm.on_fail)

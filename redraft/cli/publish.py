@@ -25,7 +25,8 @@ from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import Retrier
 from redraft.pipeline import publish as publish_drafts
 from redraft.sinks.wordpress import POST_STATUSES, Credentials, WordPressPublisher
-from redraft.sources.wordpress import WordPressSource, site_url
+from redraft.sources.wordpress import WordPressSource
+from redraft.wp_rest import site_url
 
 USER_VARIABLE = "REDRAFT_WP_USER"
 PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,20 +57,19 @@ def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
     except InputError as exc:
         fail(str(exc))
     total = len(files) if len(files) > 1 else None
-    client = http_client(settings.http) if settings.engine == "llm" else None
-    engines = build_engines(settings, client)
-    sink = file_sink(params["fmt"], params["out"])
-    try:
-        with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
-            report = run(source.entries(), engines=engines, store=store, sinks=[sink],
-                         options=run_options(settings, force=params["force"]),
-                         progress=progress)
-    except EngineAuthError as exc:
-        fail(str(exc), code=EXIT_INCOMPLETE)
-    finally:
-        sink.close()
-        if client is not None:
-            client.close()
+    remote = settings.engine == "llm"
+    with http_client(settings.http) if remote else contextlib.nullcontext() as client:
+        engines = build_engines(settings, client)
+        sink = file_sink(params["fmt"], params["out"])
+        try:
+            with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
+                report = run(source.entries(), engines=engines, store=store, sinks=[sink],
+                             options=run_options(settings, force=params["force"]),
+                             progress=progress)
+        except EngineAuthError as exc:
+            fail(str(exc), code=EXIT_INCOMPLETE)
+        finally:
+            sink.close()
     out: Path | None = params["out"]
     print_summary(report, title=f"redraft rewrite → {out or 'stdout'} (state: {settings.db})")
     sys.exit(EXIT_OK if report.ok else EXIT_INCOMPLETE)

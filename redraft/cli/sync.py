@@ -32,7 +32,8 @@ from redraft.errors import EngineAuthError
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
-from redraft.sources.wordpress import WordPressOptions, WordPressSource, site_key
+from redraft.sources.wordpress import WordPressOptions, WordPressSource
+from redraft.wp_rest import site_key
 
 
 def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -70,26 +71,26 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
     """
     setup_logging(params["verbose"])
     settings = load_settings(params)
-    client = http_client(settings.http)
-    engines = build_engines(settings, client)
     out: Path | None = params["out"]
-    sinks = [file_sink(params["fmt"], out)] if out else []
-    try:
-        with open_store(settings) as store:
-            known = store.site(site_key(site_url))
-            source = WordPressSource(Retrier(client, settings.http), site_url, options=WordPressOptions(
-                high_water=known.high_water if known and not params["force"] else None,
-                since=since, limit=limit, api_root=known.api_root if known else None))
-            with progress_bar(limit, f"syncing {source.site}") as progress:
-                report = sync_site(source, engines=engines, store=store, sinks=sinks,
-                                   options=run_options(settings, force=params["force"]),
-                                   progress=progress)
-    except EngineAuthError as exc:
-        fail(str(exc), code=EXIT_INCOMPLETE)
-    finally:
-        for sink in sinks:
-            sink.close()
-        client.close()
+    with http_client(settings.http) as client:
+        engines = build_engines(settings, client)
+        sinks = [file_sink(params["fmt"], out)] if out else []
+        try:
+            with open_store(settings) as store:
+                known = store.site(site_key(site_url))
+                source = WordPressSource(
+                    Retrier(client, settings.http), site_url, options=WordPressOptions(
+                        high_water=known.high_water if known and not params["force"] else None,
+                        since=since, limit=limit, api_root=known.api_root if known else None))
+                with progress_bar(limit, f"syncing {source.site}") as progress:
+                    report = sync_site(source, engines=engines, store=store, sinks=sinks,
+                                       options=run_options(settings, force=params["force"]),
+                                       progress=progress)
+        except EngineAuthError as exc:
+            fail(str(exc), code=EXIT_INCOMPLETE)
+        finally:
+            for sink in sinks:
+                sink.close()
     print_summary(report, title=f"redraft sync {source.site} → {out or settings.db}")
     _say_checkpoint(source.checkpoint(), had=known.high_water if known else None)
     sys.exit(EXIT_OK if report.ok and source.checkpoint().complete else EXIT_INCOMPLETE)

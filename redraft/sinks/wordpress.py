@@ -19,25 +19,23 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
 from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import Retrier
 from redraft.records import Draft, Publication, Verdict
+from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_key
 
 log = logging.getLogger(__name__)
 
 PostStatus = Literal["draft", "pending", "publish"]
 POST_STATUSES: tuple[PostStatus, ...] = ("draft", "pending", "publish")
-AUTH_STATUSES = frozenset({401, 403})
 # Every status a post of ours may have by now (an editor may have published or scheduled it).
 _ANY_STATUS = "draft,pending,publish,future,private"
 _MARKER_PREFIX = "rdk"  # letters and digits only: WordPress search treats "-x" as "not x"
 _MARKER = re.compile(_MARKER_PREFIX + "[0-9a-f]{16}")
 _EXCERPT_WORDS = 55  # WordPress's own excerpt length
-_PAGE = 100  # the REST API's largest page
 _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard against loops
 
 
@@ -91,7 +89,7 @@ class WordPressPublisher:
             raise PublishError(f"unknown post status {status!r}; use one of {POST_STATUSES}")
         self.retrier = retrier
         self.api_root = api_root
-        self.name = f"wordpress:{site}"
+        self.name = site_key(site)
         self.status = status
         self._auth = httpx.BasicAuth(credentials.user, credentials.password)
         self._user = credentials.user
@@ -170,7 +168,7 @@ class WordPressPublisher:
                 for post in posts:
                     for token in _MARKER.findall(json.dumps(post.get("content"))):
                         self._index.setdefault(token, str(post["id"]))
-                if len(posts) < _PAGE:
+                if len(posts) < PER_PAGE:
                     break
         return self._index
 
@@ -182,7 +180,7 @@ class WordPressPublisher:
 
     def _search(self, terms: str, page: int) -> list[Mapping[str, Any]]:
         url = self._url("/wp/v2/posts", {"search": terms, "status": _ANY_STATUS, "page": page,
-                                         "per_page": _PAGE, "context": "edit", "orderby": "id",
+                                         "per_page": PER_PAGE, "context": "edit", "orderby": "id",
                                          "order": "asc", "_fields": "id,content"})
         try:
             posts = self._call("GET", url, expect=list)
@@ -217,12 +215,7 @@ class WordPressPublisher:
             return exists.term_id
 
     def _url(self, route: str, params: Mapping[str, Any] | None = None) -> str:
-        query = urlencode(params or {}, quote_via=quote, safe="/:,")
-        parts = urlsplit(self.api_root)
-        if "rest_route=" in parts.query:
-            head = urlencode([("rest_route", route)], quote_via=quote, safe="/")
-            return parts._replace(query=head + (f"&{query}" if query else "")).geturl()
-        return self.api_root.rstrip("/") + route + (f"?{query}" if query else "")
+        return route_url(self.api_root, route, params)
 
     def _call(self, method: str, url: str, *, body: Any = None, expect: type = dict) -> Any:
         """One authenticated request; the JSON answer, or a clear error."""

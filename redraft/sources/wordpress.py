@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import lxml.html
@@ -44,14 +44,13 @@ from redraft.records import Entry
 from redraft.sources import Checkpoint, SourceItem
 from redraft.sources.feeds import FeedOptions, FeedSource
 from redraft.sources.files import wp_entry
+from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_url
 
 log = logging.getLogger(__name__)
 
 API_REL = "https://api.w.org/"
-PER_PAGE = 100  # the largest page the REST API serves (101 is a 400): fewest requests
 EMBED = "author,wp:term,wp:featuredmedia"  # names of terms and author, featured image URL
-LOCKED_STATUSES = frozenset({401, 403})  # a public listing refused: the API is locked
-_SUFFIXES = ("/index.php", "/feed")  # stripped from a site URL to get the site itself
+LOCKED_STATUSES = AUTH_STATUSES  # a public listing refused: the API is locked
 _MAX_HTML = 2 * 1024 * 1024  # enough of a home page to find its <link> tags
 
 
@@ -74,50 +73,6 @@ class WordPressOptions:
     limit: int | None = None
     api_root: str | None = None
     prefetch: int | None = None
-
-
-def site_key(url: str) -> str:
-    """The name a site's entries and sync state are kept under: ``wordpress:<site URL>``.
-
-    The same for every spelling of the site's address: scheme and host lowercased, default
-    port, query, trailing slash and API or feed suffixes dropped (``https://Example.org/wp-json/``
-    and ``example.org`` give ``wordpress:https://example.org``).
-    """
-    return "wordpress:" + site_url(url)
-
-
-def site_url(url: str) -> str:
-    """The canonical URL of a site from any of its addresses (see :func:`site_key`)."""
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
-    path = parts.path.split("/wp-json", 1)[0].rstrip("/")
-    for suffix in _SUFFIXES:
-        path = path.removesuffix(suffix)
-    return f"{parts.scheme.lower()}://{netloc}{path.rstrip('/')}"
-
-
-def route_url(api_root: str, route: str, params: Mapping[str, Any] | None = None) -> str:
-    """The URL of a REST route under ``api_root``, in whichever form the root uses.
-
-    ``https://s/wp-json/`` gives ``https://s/wp-json/wp/v2/posts?page=2``;
-    ``https://s/index.php?rest_route=/`` gives ``https://s/index.php?rest_route=/wp/v2/posts&page=2``.
-    """
-    query = urlencode(params or {}, quote_via=quote, safe="/:,")
-    parts = urlsplit(api_root)
-    if "rest_route=" in parts.query:
-        others = [(k, v) for k, v in _query_pairs(parts.query) if k != "rest_route"]
-        head = urlencode([("rest_route", route), *others], quote_via=quote, safe="/:,")
-        return parts._replace(query=head + (f"&{query}" if query else "")).geturl()
-    return api_root.rstrip("/") + route + (f"?{query}" if query else "")
-
-
-def _query_pairs(query: str) -> list[tuple[str, str]]:
-    return [(k, v) for k, values in parse_qs(query, keep_blank_values=True).items() for v in values]
 
 
 class _Locked(Exception):
