@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 
-__version__ = "0.1.0"
-
+from redraft._version import __version__
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import Settings, load_config
 from redraft.errors import RedraftError, Rejected

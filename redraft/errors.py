@@ -58,7 +58,18 @@ class NotJSONError(FetchError):
 
 
 class EngineError(RedraftError):
-    """A condensing engine failed on one item."""
+    """A condensing engine failed on one item.
+
+    Attributes:
+        status: the server's HTTP status, when there was a response.
+        code: a stable machine-readable slug (``"timeout"``, ``"bad-reply"``, the server's own
+            error code...), so that callers decide on data, never on message text.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 class EngineAuthError(EngineError):
@@ -66,7 +77,18 @@ class EngineAuthError(EngineError):
 
 
 class PublishError(RedraftError):
-    """A draft could not be published."""
+    """A draft could not be published.
+
+    Attributes:
+        status: the target's HTTP status, when there was a response.
+        code: the target's own error code (WordPress's ``code`` field, such as
+            ``"term_exists"``), or a slug of redraft's, so control flow never reads messages.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 class PublishAuthError(PublishError):

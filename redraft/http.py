@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from redraft import __version__
+from redraft._version import __version__
 from redraft.config import USER_AGENT, HttpOptions
 from redraft.errors import FetchError
 

@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "redraft"
 README = PACKAGE.parent / "README.md"
 
 # What any stage may import from redraft: the records, errors, settings and shared helpers.
-SHARED = {"redraft", "redraft.records", "redraft.errors", "redraft.config", "redraft.text",
-          "redraft.vocab", "redraft.http", "redraft.wp_rest"}
+SHARED = {"redraft", "redraft._version", "redraft.records", "redraft.errors", "redraft.config",
+          "redraft.text", "redraft.vocab", "redraft.http", "redraft.wp_rest"}
 # Each stage's own data module, and its package's protocol module.
 OWN = {
     "extract": {"redraft.boilerplate"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from redraft import __version__
+from redraft._version import __version__
 from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
