@@ -121,7 +121,7 @@ def _url() -> dict[str, Rule]:
         except ValueError:
             raise _bad(label, value, "is not a URL", accepted) from None
         if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in value):
-            raise _bad(label, value, "is not an http:// or https:// URL", accepted)
+            raise ConfigError(f"{label} must start with http:// or https://, not {value!r}: {accepted}")
         return value
     return {"rule": check}
 

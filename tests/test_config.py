@@ -110,10 +110,10 @@ BAD_FILES = [
     ("[extract]\nlanguage = \"de\"",
      r"\[extract\] language = 'de' is not supported: give auto, en, es or fr"),
     ("[llm]\nurl = \"foo\"",
-     r"\[llm\] url = 'foo' is not an http:// or https:// URL: give the server's base URL"),
-    ("[llm]\nurl = \"ftp://x/v1\"", r"\[llm\] url = 'ftp://x/v1' is not an http:// or https:// URL"),
+     r"\[llm\] url must start with http:// or https://, not 'foo': give the server's base URL"),
+    ("[llm]\nurl = \"ftp://x/v1\"", r"\[llm\] url must start with http:// or https://, not 'ftp://x/v1'"),
     ("[llm]\nurl = \"http://x:port/v1\"", r"\[llm\] url = 'http://x:port/v1' is not a URL"),
-    ("[llm]\nurl = \"127.0.0.1:8000/v1\"", r"\[llm\] url = '127.0.0.1:8000/v1' is not an http"),
+    ("[llm]\nurl = \"127.0.0.1:8000/v1\"", r"\[llm\] url must start with http:// .* not '127.0.0.1:8000/v1'"),
     ("[llm]\non_fail = \"retry\"", r"\[llm\] on_fail = 'retry' is not supported: give fallback or keep"),
     ("[llm]\ncontext_words = 0",
      r"\[llm\] context_words = 0 is out of range: give a whole number of at least 1"),
@@ -167,7 +167,7 @@ def test_edge_values_are_accepted(tmp_path: Path, text: str, key: str, value: An
 
 @pytest.mark.parametrize(("env", "message"), [
     ({"REDRAFT_ENGINE": "magic"}, r"environment variable REDRAFT_ENGINE: engine = 'magic' is not supported"),
-    ({"REDRAFT_LLM_URL": "foo"}, r"environment variable REDRAFT_LLM_URL: \[llm\] url = 'foo' is not an http"),
+    ({"REDRAFT_LLM_URL": "foo"}, r"environment variable REDRAFT_LLM_URL: \[llm\] url must start.* 'foo'"),
     ({"REDRAFT_LLM_MODEL": "bad\nname"}, r"REDRAFT_LLM_MODEL: \[llm\] model = .* holds control characters"),
 ])
 def test_bad_environment_names_the_variable(tmp_path: Path, env: dict[str, str], message: str) -> None:
@@ -176,7 +176,7 @@ def test_bad_environment_names_the_variable(tmp_path: Path, env: dict[str, str],
 
 
 def test_a_bad_file_value_is_reported_even_when_the_environment_overrides_it(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"redraft.toml: \[llm\] url = 'foo'"):
+    with pytest.raises(ConfigError, match=r"redraft.toml: \[llm\] url must start with http:// .* not 'foo'"):
         load_config(write(tmp_path, '[llm]\nurl = "foo"\n'), {"REDRAFT_LLM_URL": "http://ok/v1"})
 
 
@@ -194,7 +194,7 @@ def cli_params(config: Path, **options: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("options", "message"), [
     ({"engine": "llm", "llm_url": "foo"},
-     r"\[llm\] url = 'foo' is not an http:// or https:// URL: .*--llm-url"),
+     r"\[llm\] url must start with http:// or https://, not 'foo': .*--llm-url"),
     ({"language": "de"}, r"\[extract\] language = 'de' is not supported: give auto, en, es or fr"),
 ])
 def test_command_line_overrides_are_checked_too(tmp_path: Path, options: dict[str, Any],
@@ -221,7 +221,7 @@ WRONG_TYPES: list[tuple[str, dict[str, Any]]] = [
 def test_library_callers_get_the_same_checks() -> None:
     with pytest.raises(ConfigError, match=r"\[http\] concurrency = 0"):
         HttpOptions(concurrency=0)
-    with pytest.raises(ConfigError, match=r"\[llm\] url = 'localhost:8000'"):
+    with pytest.raises(ConfigError, match=r"\[llm\] url must start with http:// .* not 'localhost:8000'"):
         LLMOptions(url="localhost:8000")
     for message, kwargs in WRONG_TYPES:
         section = kwargs.get("extract")
