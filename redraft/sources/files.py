@@ -131,7 +131,7 @@ class FileSource:
                     data = stream.read()
                 else:
                     yield from self._large(stream, stream.read(_SNIFF_BYTES), label=label,
-                                           what="file")
+                                           what="the file")
                     return
         except OSError as exc:
             yield Malformed(f"cannot read: {exc.strerror}", key=f"file:{label}", source=label)
@@ -145,7 +145,7 @@ class FileSource:
             yield from stream_json_lines(chunks, label=label)
             return
         yield Malformed(
-            f"{what} is larger than {MAX_FILE_BYTES // 2**20} MiB, the limit for anything but "
+            f"{what} is larger than {_limit()}, the limit for anything but "
             "JSON Lines; split it into smaller files, or give it as JSON Lines (one post object "
             "a line), which is read line by line at any size",
             key=f"file:{label}", source=label,
@@ -247,7 +247,7 @@ def stream_json_lines(chunks: Iterable[bytes], *, label: str) -> Iterator[Source
     """
     for number, line in enumerate(_lines(chunks), start=1):
         if line is None:
-            yield Malformed(f"line {number}: longer than {MAX_FILE_BYTES // 2**20} MiB; "
+            yield Malformed(f"line {number}: longer than {_limit()}; "
                             "no post is this big", key=f"file:{label}:{number}", source=label)
             continue
         try:
@@ -280,6 +280,11 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[bytes | None]:
                 pending.clear()
     if too_long or pending:
         yield None if too_long else bytes(pending).rstrip(b"\r")
+
+
+def _limit() -> str:
+    return (f"{MAX_FILE_BYTES // 2**20} MiB" if MAX_FILE_BYTES % 2**20 == 0
+            else f"{MAX_FILE_BYTES} bytes")
 
 
 def _not_a_page(text: str, *, label: str) -> Rejected:
