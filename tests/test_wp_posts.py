@@ -76,6 +76,16 @@ def test_a_site_in_a_folder_keeps_its_path_and_port() -> None:
     assert isinstance(entry, Entry) and entry.key == "http://example.com:8080/news#3"
 
 
+def test_posts_of_a_site_nobody_can_name_are_keyed_by_their_file() -> None:
+    relative = {"_links": {"self": [{"href": "/wp-json/wp/v2/posts/12"}]}, "link": "/ferry/",
+                "guid": {"rendered": "/?p=12"}}
+    first = wp_entry(post(12, **relative), label="a/export.json", where="item 0")
+    second = wp_entry(post(12, **relative), label="b/export.json", where="item 0")
+    assert isinstance(first, Entry) and isinstance(second, Entry)
+    assert (first.key, second.key) == ("file:a/export.json#12", "file:b/export.json#12")
+    assert "site" not in first.meta
+
+
 # --- lone surrogates --------------------------------------------------------------------------
 
 LONE = "\\ud800"  # the JSON escape of a lone UTF-16 surrogate

@@ -111,8 +111,9 @@ def _entry(item: Any, *, label: str, prefix: str, fallback_key: str,
         return Malformed(f"{prefix}its id {_shown(post_id)} is not a post id (a whole number "
                          f"from 1 to {MAX_POST_ID})", key=fallback_key, source=label)
     site = post_site(item)
+    base = site or f"file:{label}"  # a site nobody can name: the file's own posts, not another's
     key = fallback_key if post_id is None else (
-        f"{site}#{post_id}" if kind == "post" else f"{site}#{kind}/{post_id}")
+        f"{base}#{post_id}" if kind == "post" else f"{base}#{kind}/{post_id}")
     if content.get("protected") and not body.strip():
         return Protected("password-protected post: its content is not public; skip it or "
                          "export it with credentials", key=key, source=label)
@@ -172,9 +173,10 @@ def plain_text(fragment: str) -> str:
     return normalise(root.text_content())
 
 
-def post_site(item: Mapping[str, Any]) -> str:
+def post_site(item: Mapping[str, Any]) -> str | None:
     """The canonical name of a post's site (:func:`~redraft.wp_rest.site_url`): from its REST
-    ``self`` link (which shows a site in a folder), else from its link or guid."""
+    ``self`` link (which shows a site in a folder), else from its link or guid; None when they
+    are all relative or unreadable (a static mirror's, say)."""
     links = item.get("_links")
     selves = links.get("self") if isinstance(links, Mapping) else None
     for link in selves if isinstance(selves, list) else []:
@@ -188,7 +190,7 @@ def post_site(item: Mapping[str, Any]) -> str:
         match = _SITE_OF_LINK.match(field) if isinstance(field, str) else None
         if match and (site := _canonical(match.group(0))):
             return site
-    return "unknown-site"
+    return None
 
 
 def _canonical(url: str) -> str | None:
@@ -215,8 +217,10 @@ def _wp_time(local: Any, gmt: Any) -> datetime | None:
     return when
 
 
-def _wp_meta(item: Mapping[str, Any], site: str, kind: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {"site": site, "via": "file", "type": kind}
+def _wp_meta(item: Mapping[str, Any], site: str | None, kind: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {"via": "file", "type": kind}
+    if site:
+        meta["site"] = site
     for name in ("id", "author", "featured_media"):
         if _is_id(item.get(name)):
             meta[name] = item[name]
