@@ -42,6 +42,8 @@ from urllib.parse import urlencode
 from tests.wordpress import content
 from tests.wordpress.packages import FixtureError, ensure_packages
 
+__all__ = ["FixtureError", "SiteOptions", "WordPressSite", "free_port", "start", "start_wordpress"]
+
 PHP_DIR = Path(__file__).resolve().parent / "php"
 WP_SOURCE = Path("/usr/share/wordpress")
 MARIADBD = Path("/usr/sbin/mariadbd")
