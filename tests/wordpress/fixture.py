@@ -7,7 +7,8 @@ with start_wordpress(SiteOptions(posts=250, permalinks="plain")) as site:
 ```
 
 - The Debian packages are installed when missing (apt-get, as root, with services kept from
-  starting: no Apache, no system MariaDB).
+  starting: no Apache, no system MariaDB; see :mod:`tests.wordpress.packages`). Once they are
+  installed, any user can start sites (MariaDB then runs as that user).
 - WordPress runs from a folder of symlinks to ``/usr/share/wordpress`` with its own
   ``wp-config.php`` and ``wp-content``, so nothing outside the state folder is written and two
   sites run side by side.
