@@ -10,13 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import lxml.html
 import pytest
 from click.testing import CliRunner, Result
 
 from redraft.cli.publish import publish
 from redraft.cli.sync import sync
 from redraft.config import HttpOptions
+from redraft.errors import PublishError
 from redraft.http import Retrier
+from redraft.records import Article, Block, Draft, Entry, Verdict
 from redraft.sinks.wordpress import Credentials, WordPressPublisher, marker
 from redraft.store import Store
 from redraft.wp_rest import site_url
@@ -127,3 +130,62 @@ def test_a_post_left_by_a_killed_run_is_found_not_duplicated(site: WordPressSite
     carrying = [p for p in ours(site) if marker(key) in p["content"]["raw"]]
     assert [str(p["id"]) for p in carrying] == [orphan.remote_id]
     assert len(ours(site)) == POSTS
+
+
+# --- hostile sources on the real site (issue 15, items 1, 4, 18) -------------------------------
+
+HOSTILE_LINKS = ("javascript:alert(1)", "JaVaScRiPt:alert(1)",
+                 "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==")
+SHORTCODE_TEXT = ('The council showed [gallery ids="1,2,3"] at the meeting.',
+                  "Residents heard [audio src=\"http://127.0.0.1/a.mp3\"] and [playlist].",
+                  "A [caption]note[/caption] ended the report.")
+
+
+def hostile_verdict(n: int, url: str) -> Verdict:
+    entry = Entry(source="file:hostile.json", key=f"hostile-{n}", url=url,
+                  title=f"Hostile [gallery] source {n}", html="<p>x</p>",
+                  meta={"category_names": ["<script>alert(1)</script>", "Hostile <b>desk</b>"],
+                        "tag_names": ["[playlist]"]})
+    return Verdict(Draft(Article(entry, (Block("p", "x"),)), SHORTCODE_TEXT, "extractive",
+                         credit=entry.credit()), 1.0, True)
+
+
+def test_the_rendered_page_shows_shortcodes_as_text_and_links_no_script(site: WordPressSite) -> None:
+    with httpx.Client(timeout=30) as client:
+        publisher = WordPressPublisher(Retrier(client, HttpOptions()), site.rest_url,
+                                       site=site_url(site.base_url), status="publish",
+                                       credentials=Credentials(site.admin_user, site.app_password))
+        for n, url in enumerate(HOSTILE_LINKS):
+            written = publisher.create(hostile_verdict(n, url))
+            assert written.post.status == "publish"
+            assert any("shown as text" in note for note in written.notes)
+            page = client.get(written.post.link, follow_redirects=True)
+            assert page.status_code == 200
+            tree = lxml.html.fromstring(page.text)
+            for attribute in ("href", "src", "action", "formaction", "data"):
+                for value in tree.xpath(f"//@{attribute}"):
+                    assert not value.strip().lower().startswith(("javascript:", "data:")), value
+            body = " ".join(tree.xpath("//main//text()"))
+            for shortcode in ('[gallery ids="1,2,3"]', "[playlist]", "[caption]note[/caption]"):
+                assert shortcode in body.replace("\u201d", '"').replace("\u2033", '"')
+            assert not tree.xpath("//*[contains(@class, 'gallery') or contains(@class, "
+                                  "'wp-audio-shortcode') or contains(@class, 'wp-playlist')]")
+            assert url in body  # the credit names the link, as text
+            post = httpx.get(site.rest(f"/wp/v2/posts/{written.post.remote_id}", context="edit"),
+                             auth=(site.admin_user, site.app_password)).json()
+            names = [httpx.get(site.rest(f"/wp/v2/categories/{c}")).json()["name"]
+                     for c in post["categories"]]
+            assert names == ["Hostile desk"]
+
+
+def test_a_500_that_is_wordpress_answer_is_not_retried(site: WordPressSite) -> None:
+    with httpx.Client(timeout=30) as client:
+        publisher = WordPressPublisher(Retrier(client, HttpOptions(retries=4)), site.rest_url,
+                                       site=site_url(site.base_url),
+                                       credentials=Credentials(site.admin_user, site.app_password))
+        seen = len(site.requests())
+        with pytest.raises(PublishError) as raised:  # WordPress strips the name to nothing
+            publisher._term_id("categories", "<script>alert(1)</script>")
+    assert (raised.value.status, raised.value.code) == (500, "empty_term_name")
+    posts = [line for line in site.requests()[seen:] if line.startswith("POST")]
+    assert len(posts) == 1, posts
