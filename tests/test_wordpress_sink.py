@@ -79,8 +79,9 @@ def publisher(fake: FakeWordPress, status: PostStatus = "draft",
 
 def test_a_new_post_maps_terms_escapes_the_body_and_credits_the_source() -> None:
     fake = FakeWordPress()
-    publication = publisher(fake).publish(VERDICT)
-    assert publication.remote_id == "100" and publication.sink == "wordpress:https://blog.example"
+    written = publisher(fake).create(VERDICT)
+    assert written.post.remote_id == "100"
+    assert written.post.edit_link == "https://blog.example/wp-admin/post.php?post=100&action=edit"
     (created,) = [body for method, route, body in fake.sent if method == "POST" and route == "/wp/v2/posts"]
     assert created["categories"] == [5, 77]  # found by its decoded name; reused on term_exists
     assert created["tags"] == [9] and created["status"] == "draft"
@@ -91,22 +92,36 @@ def test_a_new_post_maps_terms_escapes_the_body_and_credits_the_source() -> None
     assert created["excerpt"].startswith("The council met &amp; voted")
 
 
-def test_an_update_keeps_the_status_an_editor_gave_the_post() -> None:
+def test_an_update_sends_the_runs_status_unless_told_to_keep_it() -> None:
     fake = FakeWordPress()
-    publication = publisher(fake).publish(VERDICT, remote_id="321")
-    assert publication.remote_id == "321"
+    written = publisher(fake, status="pending").update("321", VERDICT)
+    assert written.post.remote_id == "321"
     assert [(m, r) for m, r, _ in fake.sent if r.startswith("/wp/v2/posts")] == [
         ("POST", "/wp/v2/posts/321")]
+    assert fake.sent[-1][2]["status"] == "pending"
+    publisher(fake).update("321", VERDICT, keep_status=True)
     assert "status" not in fake.sent[-1][2]
+    assert written.digest == publisher(fake, status="pending").payload(VERDICT).digest
+    assert written.digest != publisher(fake).payload(VERDICT).digest  # the status is sent too
 
 
 def test_a_create_whose_answer_was_lost_is_found_by_its_marker() -> None:
     fake = FakeWordPress()
     fake.lose_creates = 2  # created twice over, answered 502 both times
-    publication = publisher(fake).publish(VERDICT)
-    assert publication.remote_id == "100"  # the oldest, updated in place
+    written = publisher(fake).create(VERDICT)
+    assert written.post.remote_id == "100"  # the oldest, updated in place
     assert fake.sent[-1][1] == "/wp/v2/posts/100"
+    assert marker(ENTRY.key, "db1") not in fake.posts[100]
     assert marker(ENTRY.key) in fake.posts[100]
+
+
+def test_a_post_is_found_only_by_the_database_that_made_it() -> None:
+    fake = FakeWordPress()
+    mine, theirs = publisher(fake), publisher(fake)
+    mine.identity, theirs.identity = "a" * 32, "b" * 32
+    made = mine.create(VERDICT)
+    assert mine.find(ENTRY.key) == made.post.remote_id
+    assert theirs.find(ENTRY.key) is None and marker(ENTRY.key, "a" * 32) != marker(ENTRY.key, "b" * 32)
 
 
 @pytest.mark.parametrize(("me", "error", "words"), [

@@ -91,10 +91,5 @@ class Publisher(Protocol):
         """
         ...
 
-    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
-        """Create the post, or update ``remote_id`` keeping its status (the blind path of
-        redraft before safe updates; kept until the pipeline's publishing uses the above)."""
-        ...
-
 
 __all__ = ["Publisher", "Sink"]

@@ -29,7 +29,7 @@ import httpx
 
 from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import RETRY_STATUSES, Retrier
-from redraft.records import Publication, Verdict
+from redraft.records import Verdict
 from redraft.sinks.markup import printable
 from redraft.sinks.wp_content import MARKER, MARKER_PREFIX, Payload, build_payload, marker
 from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_key
@@ -213,15 +213,6 @@ class WordPressPublisher:
                 body["featured_media"] = media
         post = self._call("POST", self._url(f"/wp/v2/posts/{remote_id}"), body=body)
         return Written(self._remote(post), payload.digest, tuple(notes))
-
-    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
-        """Create the post, or update ``remote_id`` (or the post a killed run left behind)."""
-        key = verdict.draft.article.entry.key
-        remote_id = remote_id or self.find(key)
-        written = (self.update(remote_id, verdict, keep_status=True) if remote_id
-                   else self.create(verdict))
-        return Publication(verdict=verdict, sink=self.name, location=written.post.link,
-                           remote_id=written.post.remote_id)
 
     # --- helpers -----------------------------------------------------------------------------
 
