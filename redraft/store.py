@@ -462,6 +462,15 @@ class Store:
         return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
                           row["link"], row["status"], row["modified"], row["sent_hash"])
 
+    def post_records(self, key: str) -> list[PostRecord]:
+        """Every post made for ``key``, on any target."""
+        rows = self._db.execute(
+            "SELECT * FROM publications WHERE key = ? ORDER BY target", (key,)
+        ).fetchall()
+        return [PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
+                           row["link"], row["status"], row["modified"], row["sent_hash"])
+                for row in rows]
+
     def save_post_record(self, record: PostRecord) -> None:
         """Record (or update) the post made for an entry on a target, as the target answered."""
         now = _now()

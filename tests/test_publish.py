@@ -15,6 +15,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner, Result
 
+from redraft.cli import main
 from redraft.cli.publish import publish
 from redraft.cli.sync import sync
 from redraft.config import HttpOptions
@@ -311,3 +312,23 @@ def test_publish_refuses_a_database_that_does_not_exist(tmp_path: Path) -> None:
                                 env={"REDRAFT_WP_USER": "u", "REDRAFT_WP_APP_PASSWORD": "p"})
     assert result.exit_code == 2 and "no database at" in result.output
     assert not missing.exists()
+
+
+def test_publish_approved_sends_only_what_an_editor_approved(site: WordPressSite, synced: Path) -> None:
+    delete_ours(site)
+    with Store.open(synced) as store:
+        chosen = [d.verdict.draft.article.entry.key for d in store.drafts()][:3]
+    runner = CliRunner()
+    assert runner.invoke(main, ["approve", *chosen[:2], "--db", str(synced)]).exit_code == 0
+    assert runner.invoke(main, ["reject", chosen[2], "--note", "off topic",
+                                "--db", str(synced)]).exit_code == 0
+    env = {"REDRAFT_WP_USER": site.admin_user, "REDRAFT_WP_APP_PASSWORD": site.app_password}
+    result = runner.invoke(main, ["publish", "--to", site.base_url, "--db", str(synced),
+                                  "--approved"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "created 2 " in result.output and f"held back {POSTS - 2}" in result.output
+    with sqlite3.connect(synced) as connection:
+        published = {key for (key,) in connection.execute("SELECT key FROM publications")}
+    assert published == set(chosen[:2]) and len(ours(site)) == 2
+    listed = runner.invoke(main, ["drafts", "--state", "published", "--db", str(synced)]).output
+    assert all(key in listed for key in chosen[:2]) and chosen[2] not in listed

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from redraft.errors import PublishAuthError, PublishError
@@ -128,12 +128,17 @@ def select(drafts: Iterable[StoredDraft], *, since: datetime | None = None,
         if since is not None:
             published = stored.verdict.draft.article.entry.published
             when = published or datetime.fromisoformat(stored.created_at)
-            if when.tzinfo is None or since.tzinfo is None:
-                when, since = when.replace(tzinfo=None), since.replace(tzinfo=None)
-            if when < since:
+            if utc_naive(when) < utc_naive(since):
                 continue
         chosen.append(stored)
     return chosen if limit is None else chosen[max(0, len(chosen) - limit):]
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """A time as a UTC wall time (a date given on the command line has no zone: read as UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def publish(

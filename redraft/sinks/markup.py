@@ -68,6 +68,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", _WHITESPACE.sub(" ", text)).strip()
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (terminal escapes), line breaks made spaces."""
+    return _CONTROL.sub("", text.replace("\n", " "))
+
+
 # --- Markdown ----------------------------------------------------------------------------------
 
 def md_text(text: str) -> str:
