@@ -25,7 +25,7 @@ from redraft import boilerplate as bp
 from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, TooShort
 from redraft.records import Article, Block, BlockKind, Entry
-from redraft.text import NearDuplicates, detect_language, normalise
+from redraft.text import NearDuplicates, detect_language, junk, normalise
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -300,7 +300,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             text = _clean_text(line, ascii_quotes)
             if not text:
                 continue
-            rule = bp.text_rule(text)
+            rule = bp.text_rule(text) or junk(text)
             if rule or (after_related and item.link_chars >= LISTING_LINK_SHARE * len(item.text)):
                 after_related = after_related or rule == "related-posts"
                 continue

@@ -23,6 +23,7 @@ QUOTE_CONTEXT_WORDS = 4
 _OPENING_MARKS = "\"'“‘«„([{¿¡-–— "
 _OPEN = "“«„"
 _CLOSE = "”»"
+_MARKS = _OPEN + _CLOSE + '"'
 _LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|\"[^\"]*\"?")
 _TAIL = re.compile(r"[\s\"'”’»)\]}.…!?]+$")
@@ -78,17 +79,29 @@ def quote_flow(sentence: str, inside: bool = False) -> tuple[bool, bool]:
     text = sentence.lstrip()
     if inside and text[:1] in _OPEN + '"':
         text = text[1:]  # a quotation running over paragraphs reopens each one
-    for char in text:
-        if char in _OPEN:
+    for at, char in enumerate(text):
+        if char not in _MARKS:
+            continue
+        opening, closing = _position(text, at)
+        if depth and closing and not opening:
+            depth -= 1  # "«así«", "“so“": a mark standing where a quotation closes
+        elif char in _CLOSE and not depth and not opening:
+            closes_unopened = True
+        elif depth and (char in _CLOSE or char == '"'):
+            depth -= 1
+        else:
             depth += 1
-        elif char in _CLOSE:
-            if depth:
-                depth -= 1
-            else:
-                closes_unopened = True
-        elif char == '"':
-            depth = depth - 1 if depth else 1
     return inside or closes_unopened, depth > 0
+
+
+def _position(text: str, at: int) -> tuple[bool, bool]:
+    """Whether the mark at ``at`` stands where a quotation opens (after a space or a colon,
+    before a word) and where one closes (after a word, before a space or punctuation)."""
+    before, after = text[at - 1 : at] if at else "", text[at + 1 : at + 2]
+    spaced = not before or before.isspace() or before in "([{—–-:/"
+    opening = spaced and (after.isalnum() or after in "¿¡.…'‘")
+    closing = bool(before) and not before.isspace() and not after.isalnum()
+    return opening, closing
 
 
 def _outside_quotes(sentence: str) -> tuple[list[str], int]:

@@ -38,6 +38,7 @@ from typing import Any
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
 from redraft.text import detect_language, normalise, paragraphs_of
 from redraft.verify.draft import _credit, _length, _sentences
+from redraft.verify.form import form_problems
 from redraft.verify.judge import _judge
 from redraft.verify.rules import CREDIT_LINE
 from redraft.verify.source import _Source
@@ -68,7 +69,8 @@ def _judged(draft: Draft, *, threshold: float, form: bool) -> Verdict:
             problems.append(Problem("unsupported", sentence, judgement.evidence, detail))
         scores.append(judgement.score)
     if form:
-        problems.extend([*_credit(draft), *_length(draft, sentences)])
+        problems.extend([*_credit(draft), *_length(draft, sentences),
+                         *form_problems(draft.paragraphs, draft.article.paragraphs, source.language)])
     score = sum(scores) / len(scores) if scores else 0.0
     return Verdict(draft=draft, score=round(score, 4), passed=bool(scores) and not problems,
                    problems=tuple(problems))

@@ -64,17 +64,16 @@ def _credit(draft: Draft) -> list[Problem]:
 
 
 def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
-    """A draft over its budget (a budget is a maximum: short is fine). A word budget is over
-    when passed by more than the draft's longest sentence: a condenser that stops at the
-    sentence crossing the target, or keeps a lead longer than the budget, stays within."""
+    """A draft over its budget: a budget is a maximum (short is fine). Under a ratio a draft of
+    one paragraph passes, since a draft has at least one."""
     budget = draft.budget
     if budget == NO_BUDGET or not sentences:
         return []
     if budget.kind == "sentences":
         have, target, unit = len(sentences), int(budget.value), "sentences"
-        over = have > target
     else:
         have, target, unit = draft.words, budget.target_words(draft.article.words) or 0, "words"
-        over = have > target + max(len(s.split()) for s in sentences)
+        if budget.kind == "ratio" and len(draft.paragraphs) == 1:
+            target = max(target, have)
     detail = f"too long: {have} {unit} for a budget of {budget.describe()} ({target} {unit})"
-    return [Problem("length", "", "", detail)] if over else []
+    return [Problem("length", "", "", detail)] if have > target else []
