@@ -18,6 +18,7 @@ path is absent.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections import Counter
@@ -68,7 +69,7 @@ def cnndm(path: Path, limit: int | None) -> Iterator[Article]:
                           language=detect_language(text))
 
 
-def measure(name: str, articles: list[Article], budget: Budget) -> None:
+def measure(name: str, articles: list[Article], budget: Budget, *, fill_credit: bool = False) -> None:
     """Condense and judge every article at ``budget``; print the rates."""
     condenser = ExtractiveCondenser()
     kinds: Counter[str] = Counter()
@@ -81,6 +82,8 @@ def measure(name: str, articles: list[Article], budget: Budget) -> None:
             rejected[str(exc).split(":")[0][:60]] += 1
             continue
         drafts += 1
+        if fill_credit and not draft.credit:  # an engine older than Draft.credit
+            draft = dataclasses.replace(draft, credit=article.entry.credit())
         found = {p.kind for p in verify(draft).problems}
         kinds.update(found)
         defective += bool(found & set(DEFECTS))
@@ -99,8 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--posts", type=Path, nargs="*",
                         default=[DATA / "wp-posts", DATA / "wp-posts-2"], help="WP REST post folders")
     parser.add_argument("--cnndm", type=Path, default=DATA / "summarization" / "realsumm_cnndm.jsonl")
-    parser.add_argument("--words", type=int, nargs="*", default=[100], help="word budgets besides the default")
+    parser.add_argument("--words", type=int, nargs="*", default=[100], help="word budgets too")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each set")
+    parser.add_argument("--fill-credit", action="store_true",
+                        help="give a draft without a credit line its entry's (as the pipeline did)")
     args = parser.parse_args(argv)
     sets: list[tuple[str, list[Article]]] = []
     for directory in args.posts:
@@ -115,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     budgets = [Budget(), *(Budget("words", n) for n in args.words)]
     for name, articles in sets:
         for budget in budgets:
-            measure(name, articles, budget)
+            measure(name, articles, budget, fill_credit=args.fill_credit)
     return 0
 
 

@@ -73,6 +73,9 @@ MIN_SENTENCE_WORDS = 5
 # Candidates kept, best first: a draft of any readable length uses a few dozen sentences, and
 # comparing each candidate with each pick stays bounded (at most this many squared).
 MAX_CANDIDATES = 400
+# Sentences read per article: the longest real articles have a few hundred, and the lead bias
+# leaves later ones almost no score; past this, a "post" is a dump, and the work stays bounded.
+MAX_SENTENCES = 3000
 # A unit of more sentences than this (a long quotation, a long list) is too long to condense.
 MAX_UNIT_SENTENCES = 6
 
@@ -163,7 +166,9 @@ def _sentences(article: Article) -> list[_Sentence]:
             continue
         gap = gap or block != previous + 1
         previous = block
-        for raw in split_sentences(text, language):
+        if len(result) >= MAX_SENTENCES:
+            break
+        for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             sentence = strip_asides(raw, dateline=before_lead, language=language)
             tokens = words(sentence.lower())  # lower-case: one cache entry per word
             letters = sum(map(str.isalpha, tokens))
@@ -201,7 +206,7 @@ def _link(sentences: list[_Sentence], language: str) -> None:
         if unattributed_quote(text, language) and not continues:
             if before is not None and attributes(before.text, language):
                 needs_prev = True
-            elif after is not None and attributes(after.text, language):
+            elif after is not None and attributes(after.text, language, colon=False):
                 needs_next = True
             else:
                 sentence.usable = sentence.statement = False  # a claim nobody makes

@@ -116,9 +116,10 @@ def _outside_quotes(sentence: str) -> tuple[list[str], int]:
 
 
 @lru_cache(maxsize=4096)
-def attributes(sentence: str, language: str = "en") -> bool:
-    """Whether a sentence names who speaks: an attribution word outside quotes, or a closing colon."""
-    if sentence.rstrip().endswith(":"):
+def attributes(sentence: str, language: str = "en", *, colon: bool = True) -> bool:
+    """Whether a sentence names who speaks: an attribution word outside quotes, or (with
+    ``colon``, for the sentence before a quotation) a closing colon."""
+    if colon and sentence.rstrip().endswith(":"):
         return True
     outside, _ = _outside_quotes(sentence)
     return not ATTRIBUTION.get(language, ATTRIBUTION["en"]).isdisjoint(outside)

@@ -54,8 +54,18 @@ class _Order:
                 places.setdefault(duplicate_key(variant), number)
         return places
 
+    @cached_property
+    def keyed(self) -> list[str]:
+        return [" " + " ".join(duplicate_key(s)) + " " for s in self.sentences]
+
     def place(self, sentence: str) -> int | None:
-        return self.places.get(duplicate_key(sentence))
+        """The source sentence this one is, or is cut from (a run of its words); None if reworded."""
+        key = duplicate_key(sentence)
+        found = self.places.get(key)
+        if found is not None or not key:
+            return found
+        run = " " + " ".join(key) + " "
+        return next((n for n, text in enumerate(self.keyed) if run in text), None)
 
     def sentence(self, number: int) -> str:
         return self.sentences[number] if 0 <= number < len(self.sentences) else ""
@@ -119,20 +129,20 @@ def _dangling(sentence: str, before: str | None, order: _Order) -> list[Problem]
 
 def _unattributed(sentence: str, before: str | None, after: str | None,
                   order: _Order) -> list[Problem]:
+    """A quoted claim whose speaker the source names (in it or beside it) and the draft does not."""
     language = order.language
     if not unattributed_quote(sentence, language):
         return []
-    if any(n is not None and attributes(n, language) for n in (before, after)):
-        return []
     here = order.place(sentence)
     if here is None:
+        return []  # reworded: its speaker cannot be looked up
+    speakers = [n for n in (here, here - 1, here + 1)
+                if order.sentence(n) and attributes(order.sentence(n), language, colon=n < here)]
+    kept = {order.place(n) for n in (before, after) if n is not None}
+    if not speakers or (kept & set(speakers)) - {here}:
         return []
-    for number in (here - 1, here + 1):
-        speaker = order.sentence(number)
-        if speaker and attributes(speaker, language):
-            detail = "the draft drops who said this, which the source names"
-            return [Problem("unattributed", sentence, speaker, detail)]
-    return []
+    detail = "the draft drops who said this, which the source names"
+    return [Problem("unattributed", sentence, order.sentence(speakers[0]), detail)]
 
 
 def _signpost(sentence: str, after: str | None, order: _Order) -> list[Problem]:
