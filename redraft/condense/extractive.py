@@ -58,6 +58,7 @@ from redraft.text import (
     signpost,
     split_sentences,
     strip_asides,
+    strip_dateline,
     unattributed_quote,
     words,
 )
@@ -126,7 +127,7 @@ class ExtractiveCondenser:
             Rejected: no unit of sentences fits within a word or sentence count.
         """
         entry = article.entry
-        sentences = _sentences(article)
+        sentences = _sentences(article, asides=budget.kind != "sentences")
         if not sentences:
             raise NoText("the article has no sentences to condense", key=entry.key, source=entry.source)
         _link(sentences, article.language)
@@ -148,8 +149,9 @@ class ExtractiveCondenser:
         )
 
 
-def _sentences(article: Article) -> list[_Sentence]:
-    """The body's sentences with their asides removed; the headings' when there is no body."""
+def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
+    """The body's sentences, the lead without its dateline, and without their asides when
+    ``asides`` (a word budget, where they buy room); the headings' when there is no body."""
     language = article.language
     body = [(i, b.kind, b.text) for i, b in enumerate(article.blocks) if b.kind != "h"]
     if not any(text.strip() for _, _, text in body):
@@ -169,7 +171,10 @@ def _sentences(article: Article) -> list[_Sentence]:
         if len(result) >= MAX_SENTENCES:
             break
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
-            sentence = strip_asides(raw, dateline=before_lead, language=language)
+            if asides:
+                sentence = strip_asides(raw, dateline=before_lead, language=language)
+            else:
+                sentence = strip_dateline(raw) if before_lead else raw
             tokens = words(sentence.lower())  # lower-case: one cache entry per word
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
@@ -212,8 +217,11 @@ def _link(sentences: list[_Sentence], language: str) -> None:
                 sentence.usable = sentence.statement = False  # a claim nobody makes
         broken = inside and (after is None or (after.block != sentence.block
                                                and after.text[:1] not in "\"“«„"))
-        cut_before = before is None or sentence.gap  # what it points back to is not text
+        # The article's first sentence points forward or to the page ("This is the moment...").
+        cut_before = sentence.gap  # what it points back to is no text (a heading, junk)
+        needs_prev = needs_prev and (before is not None or cut_before)
         cut_after = after is None or after.gap
+        broken = broken or (continues and before is None)  # closes a quotation never opened
         if broken or (needs_prev and cut_before) or (needs_next and cut_after):
             sentence.usable = sentence.statement = False
         sentence.needs_prev, sentence.needs_next = needs_prev, needs_next

@@ -164,6 +164,12 @@ _ACRONYM = re.compile(r"^[A-ZÀ-Ý0-9&.-]{2,}$")
 _MIN_KEPT_WORDS = 4  # a deletion leaving fewer words than this has cut into the statement
 
 
+def strip_dateline(sentence: str) -> str:
+    """The sentence without a leading dateline (``(CNN) --``, ``MADRID —``): a safe deletion."""
+    text = _DATELINE_PLACE.sub("", _DATELINE_TAG.sub("", sentence, count=1), count=1)
+    return sentence if len(text.split()) < _MIN_KEPT_WORDS else text.strip()
+
+
 def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en") -> str:
     """The sentence without its asides: a safe deletion, never a rewording.
 
@@ -378,5 +384,6 @@ __all__ = [
     "back_references", "content_stem", "content_stemmer", "content_terms", "detect_language",
     "duplicate_key", "junk", "near_duplicate", "normalise", "paragraphs_of", "points_back",
     "quote_flow", "shingles", "signpost", "split_sentences", "stem", "stopwords", "strip_asides",
+    "strip_dateline",
     "tidy_spacing", "unattributed_quote", "word_count", "words",
 ]
