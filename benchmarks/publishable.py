@@ -88,7 +88,10 @@ def measure(name: str, articles: list[Article], budget: Budget, *, fill_credit: 
         kinds.update(found)
         defective += bool(found & set(DEFECTS))
         unfaithful += bool(found & set(FAITHFULNESS))
-    share = (lambda n: f"{100 * n / drafts:.1f}%") if drafts else (lambda n: "-")
+
+    def share(count: int) -> str:
+        return f"{100 * count / drafts:.1f}%" if drafts else "-"
+
     print(f"{name} at {budget.describe()}: {drafts} drafts, {sum(rejected.values())} rejected; "
           f"any defect {share(defective)} ({defective}); unfaithful {share(unfaithful)}")
     print("   " + "  ".join(f"{kind} {share(kinds[kind])}" for kind in (*DEFECTS, *FAITHFULNESS)))
