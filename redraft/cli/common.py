@@ -169,7 +169,7 @@ def http_client(options: HttpOptions) -> httpx.Client:
 
 def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     """The condenser the settings ask for, with the extractive engine as its fallback."""
-    extractive = ExtractiveCondenser()
+    extractive = ExtractiveCondenser(ascii_quotes=settings.extract.ascii_quotes)
     if settings.engine == "extractive":
         return Engines(extractive)
     llm = settings.llm

@@ -64,16 +64,19 @@ def _credit(draft: Draft) -> list[Problem]:
 
 
 def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
-    """A draft over its budget: a budget is a maximum (short is fine). Under a ratio a draft of
-    one paragraph passes, since a draft has at least one."""
+    """A draft over its budget: more sentences than a sentence budget, or more words than a word
+    target plus its longest sentence (the slack an engine stopping at the sentence crossing the
+    target needs; the extractive engine never uses it, and LLM drafts are to be cut to the
+    budget before they are judged, which will let this check be strict)."""
     budget = draft.budget
     if budget == NO_BUDGET or not sentences:
         return []
     if budget.kind == "sentences":
         have, target, unit = len(sentences), int(budget.value), "sentences"
+        over = have > target
     else:
         have, target, unit = draft.words, budget.target_words(draft.article.words) or 0, "words"
-        if budget.kind == "ratio" and len(draft.paragraphs) == 1:
-            target = max(target, have)
+        slack = max(len(s.split()) for s in sentences)
+        over = have > target + slack
     detail = f"too long: {have} {unit} for a budget of {budget.describe()} ({target} {unit})"
-    return [Problem("length", "", "", detail)] if have > target else []
+    return [Problem("length", "", "", detail)] if over else []
