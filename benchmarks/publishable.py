@@ -8,7 +8,8 @@ Each article (WordPress REST posts from each ``--posts`` directory, CNN/DailyMai
 ``--cnndm``) is extracted and condensed by :class:`ExtractiveCondenser` at the default budget
 and at each ``--words N``; every draft is judged by :func:`redraft.verify.verify`, whose form
 checks are the detectors: ``dangling``, ``unbalanced``, ``unattributed``, ``signpost``,
-``junk``, ``repeated``, plus ``length`` (over the budget) and ``credit``. It prints, per data
+``junk``, ``repeated``, plus ``length`` (the verifier's budget check), ``over`` (more words
+or sentences than a ``--words``/``--sentences`` count, strictly) and ``credit``. It prints, per data
 set and budget, how many drafts were made, the share with any defect, and the share with each
 kind; the faithfulness kinds (``unsupported``, ``number``, ``name``, ``quote``) are counted
 apart, and so are articles the engine rejected (with the reason). Exits 0, saying why, when a
@@ -30,13 +31,14 @@ from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import ExtractOptions
 from redraft.errors import Rejected
 from redraft.extract import extract
-from redraft.records import Article, Block, Budget, Entry
+from redraft.records import Article, Block, Budget, Draft, Entry
 from redraft.sources.files import FileSource
-from redraft.text import detect_language, paragraphs_of
+from redraft.text import detect_language, paragraphs_of, split_sentences
 from redraft.verify import verify
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-DEFECTS = ("dangling", "unbalanced", "unattributed", "signpost", "junk", "repeated", "length", "credit")
+DEFECTS = ("dangling", "unbalanced", "unattributed", "signpost", "junk", "repeated", "length", "over",
+           "credit")
 FAITHFULNESS = ("unsupported", "number", "name", "quote")
 
 
@@ -69,6 +71,12 @@ def cnndm(path: Path, limit: int | None) -> Iterator[Article]:
                           language=detect_language(text))
 
 
+def _size(draft: Draft, budget: Budget) -> int:
+    if budget.kind == "words":
+        return draft.words
+    return sum(len(split_sentences(p, draft.article.language)) for p in draft.paragraphs)
+
+
 def measure(name: str, articles: list[Article], budget: Budget, *, fill_credit: bool = False) -> None:
     """Condense and judge every article at ``budget``; print the rates."""
     condenser = ExtractiveCondenser()
@@ -84,7 +92,9 @@ def measure(name: str, articles: list[Article], budget: Budget, *, fill_credit: 
         drafts += 1
         if fill_credit and not draft.credit:  # an engine older than Draft.credit
             draft = dataclasses.replace(draft, credit=article.entry.credit())
-        found = {p.kind for p in verify(draft).problems}
+        found: set[str] = {p.kind for p in verify(draft).problems}
+        if budget.kind != "ratio" and _size(draft, budget) > budget.value:
+            found.add("over")  # the verifier allows a sentence of slack; a count is a maximum
         kinds.update(found)
         defective += bool(found & set(DEFECTS))
         unfaithful += bool(found & set(FAITHFULNESS))

@@ -188,6 +188,14 @@ DEMONSTRATIVES: dict[str, frozenset[str]] = {
     "fr": _listed("ce cet cette ces"),
 }
 
+# Openings that start with a back-reference word yet point nowhere: "Alors que" is "while",
+# "Así como" is "just as", "So far" is "until now".
+NOT_BACK_PHRASES: dict[str, frozenset[str]] = {
+    "en": frozenset({"so far", "such as", "then again"}),
+    "es": frozenset({"así como", "así que", "entonces ya"}),
+    "fr": frozenset({"alors que", "ainsi que", "aussi bien", "puis il"}),
+}
+
 # A demonstrative followed by one of these is a time or place of its own ("This year", "Esta
 # semana", "Cette année"), not a pointer to the sentence before.
 DEICTIC_NOUNS: dict[str, frozenset[str]] = {

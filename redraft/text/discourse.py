@@ -10,7 +10,14 @@ import re
 from functools import lru_cache
 
 from redraft.text import back_references
-from redraft.vocab import ATTRIBUTION, BACK_PHRASES, DEICTIC_NOUNS, DEMONSTRATIVES, SIGNPOST_ENDINGS
+from redraft.vocab import (
+    ATTRIBUTION,
+    BACK_PHRASES,
+    DEICTIC_NOUNS,
+    DEMONSTRATIVES,
+    NOT_BACK_PHRASES,
+    SIGNPOST_ENDINGS,
+)
 
 # The longest opening phrase in BACK_PHRASES, in words.
 _PHRASE_WORDS = 4
@@ -48,6 +55,8 @@ def points_back(sentence: str, language: str = "en") -> str:
     if not opening:
         return ""
     first = opening[0].replace("’", "'")
+    if " ".join(opening[:2]) in NOT_BACK_PHRASES.get(language, NOT_BACK_PHRASES["en"]):
+        return ""
     if first in back_references(language):
         nouns = DEICTIC_NOUNS.get(language, DEICTIC_NOUNS["en"])
         demonstrative = first in DEMONSTRATIVES.get(language, DEMONSTRATIVES["en"])
