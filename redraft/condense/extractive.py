@@ -175,12 +175,11 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
                 sentence = strip_asides(raw, dateline=before_lead, language=language)
             else:
                 sentence = strip_dateline(raw) if before_lead else raw
-            tokens = words(sentence.lower())  # lower-case: one cache entry per word
+            tokens = words(sentence.casefold())  # one cache entry per word, whatever its case
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            usable = (not label and letters > 0 and not junk(sentence)
-                      and seen.repeats(sentence) is None)
+            usable = not label and letters > 0 and seen.repeats_key(tuple(tokens)) is None
             statement = usable and letters >= MIN_SENTENCE_WORDS
             before_lead = before_lead and not (statement and kind != "quote")
             result.append(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from redraft.text import back_references
 from redraft.vocab import (
@@ -30,14 +31,14 @@ QUOTE_CONTEXT_WORDS = 4
 _OPENING_MARKS = "\"'“‘«„([{¿¡-–— "
 _OPEN = "“«„"
 _CLOSE = "”»"
-_MARKS = _OPEN + _CLOSE + '"'
+_MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|\"[^\"]*\"?")
 _TAIL = re.compile(r"[\s\"'”’»)\]}.…!?]+$")
 
 
 def _opening_words(sentence: str, count: int) -> list[str]:
-    return [w.lower() for w in _LOWER_WORDS.findall(sentence[:200])[:count]]
+    return [m.group().lower() for m in islice(_LOWER_WORDS.finditer(sentence, 0, 120), count)]
 
 
 def points_back(sentence: str, language: str = "en") -> str:
@@ -88,9 +89,8 @@ def quote_flow(sentence: str, inside: bool = False) -> tuple[bool, bool]:
     text = sentence.lstrip()
     if inside and text[:1] in _OPEN + '"':
         text = text[1:]  # a quotation running over paragraphs reopens each one
-    for at, char in enumerate(text):
-        if char not in _MARKS:
-            continue
+    for mark in _MARK.finditer(text):
+        at, char = mark.start(), mark.group()
         opening, closing = _position(text, at)
         if depth and closing and not opening:
             depth -= 1  # "«así«", "“so“": a mark standing where a quotation closes
@@ -141,6 +141,8 @@ def unattributed_quote(sentence: str, language: str = "en") -> bool:
     It quotes at least :data:`QUOTE_MIN_WORDS` words and has fewer than
     :data:`QUOTE_CONTEXT_WORDS` words outside the quotation marks, none an attribution word.
     """
+    if not _MARK.search(sentence):
+        return False
     outside, longest = _outside_quotes(sentence)
     if longest < QUOTE_MIN_WORDS or len(outside) >= QUOTE_CONTEXT_WORDS:
         return False
@@ -153,16 +155,18 @@ def signpost(sentence: str, language: str = "en") -> bool:
     text = sentence.rstrip(" \"'”’»)]")
     if text.endswith(":"):
         return True
-    tail = _opening_words(_TAIL.sub("", text)[-60:][::-1], 3)
-    words = [w[::-1] for w in tail][::-1]
-    endings = SIGNPOST_ENDINGS.get(language, SIGNPOST_ENDINGS["en"])
-    return any(" ".join(words[-size:]) in endings for size in range(1, len(words) + 1))
+    tail = _TAIL.sub("", text[-40:]).lower()
+    for ending in SIGNPOST_ENDINGS.get(language, SIGNPOST_ENDINGS["en"]):
+        if tail.endswith(ending) and not tail[-len(ending) - 1 : -len(ending)].isalnum():
+            return True
+    return False
 
 
 # --- junk: paragraphs that are no prose --------------------------------------------------------
 
 # Longer than this, a paragraph is prose even when it starts like a credit or a reference.
 JUNK_MAX_WORDS = 30
+JUNK_MAX_CHARS = 400  # thirty words and a long link at most
 
 _JUNK = (
     ("bare-url", re.compile(r"<?(?:https?://|www\.)\S+>?", re.I)),
@@ -187,7 +191,7 @@ def junk(paragraph: str) -> str:
     """What a paragraph is when it is no prose: ``bare-url``, ``footnote``, ``reference``,
     ``image-credit``; "" for a paragraph of text."""
     text = paragraph.strip()
-    if not text or len(text.split()) > JUNK_MAX_WORDS:
+    if not text or len(text) > JUNK_MAX_CHARS or len(text.split()) > JUNK_MAX_WORDS:
         return ""
     for name, pattern in _JUNK:
         if pattern.fullmatch(text):

@@ -17,11 +17,14 @@ NEAR_DUPLICATE_WORDS_PER_EDIT = 8
 # phrase ("one of the") then costs a bounded number of comparisons, and a repeat, which shares
 # most of its trigrams with the text it repeats, is still found through its rarer ones.
 NEAR_DUPLICATE_BUCKET = 16
+# Every third trigram of a text is indexed: an edit breaks at most three trigrams in a row, so
+# at most one indexed one, and a text within the allowed edits keeps some of them.
+_INDEX_STEP = 3
 
 
 def duplicate_key(text: str) -> tuple[str, ...]:
     """The words a repeat is judged on: case-folded, punctuation and spacing dropped."""
-    return tuple(word.casefold() for word in words(text))
+    return tuple(words(text.casefold()))
 
 
 def near_duplicate(first: str, second: str) -> bool:
@@ -62,9 +65,10 @@ def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
 class NearDuplicates:
     """Texts met so far, to recognise one that repeats an earlier one (:func:`near_duplicate`).
 
-    Candidates are found through the word trigrams they share (a repeat within the allowed
-    edits always shares some: each edit breaks at most three of them) and compared in the
-    order they were added, so the answer never depends on hashing or set order.
+    Candidates are found through the word trigrams they share (every third trigram of each
+    text is indexed; a repeat within the allowed edits always shares some, since each edit
+    breaks at most three trigrams in a row) and compared most-shared first, then in the order
+    they were added, so the answer never depends on hashing or set order.
     """
 
     def __init__(self) -> None:
@@ -75,7 +79,10 @@ class NearDuplicates:
 
     def find(self, text: str) -> int | None:
         """The number of an added text that ``text`` repeats (most shared words first), or None."""
-        key = duplicate_key(text)
+        return self.find_key(duplicate_key(text))
+
+    def find_key(self, key: tuple[str, ...]) -> int | None:
+        """:meth:`find` for a text's :func:`duplicate_key`."""
         if key in self.exact:
             return self.exact[key]
         if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
@@ -84,10 +91,10 @@ class NearDuplicates:
         for gram in zip(key, key[1:], key[2:], strict=False):
             for number in self.where.get(gram, ()):
                 shared[number] = shared.get(number, 0) + 1
-        # A repeat within the allowed edits keeps most trigrams; half of that floor leaves
-        # room for trigrams whose bucket has forgotten it.
+        # A repeat within the allowed edits keeps most of its indexed trigrams; half of that
+        # floor leaves room for trigrams whose bucket has forgotten it.
         edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
-        floor = max(1, (len(key) - 2 - 3 * edits) // 2)
+        floor = max(1, ((len(key) - 2) // _INDEX_STEP - edits) // 2)
         likely = sorted((-count, number) for number, count in shared.items() if count >= floor)
         for _, number in likely[:NEAR_DUPLICATE_BUCKET]:
             self.comparisons += 1
@@ -97,12 +104,16 @@ class NearDuplicates:
 
     def add(self, text: str) -> int:
         """Record a text; its number (its position among those added)."""
-        key = duplicate_key(text)
+        return self.add_key(duplicate_key(text))
+
+    def add_key(self, key: tuple[str, ...]) -> int:
+        """:meth:`add` for a text's :func:`duplicate_key`."""
         number = len(self.texts)
         self.texts.append(key)
         self.exact.setdefault(key, number)
         if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:
-            for gram in dict.fromkeys(zip(key, key[1:], key[2:], strict=False)):
+            step = _INDEX_STEP
+            for gram in dict.fromkeys(zip(key[::step], key[1::step], key[2::step], strict=False)):
                 bucket = self.where.setdefault(gram, [])
                 bucket.append(number)
                 if len(bucket) > NEAR_DUPLICATE_BUCKET:
@@ -111,7 +122,11 @@ class NearDuplicates:
 
     def repeats(self, text: str) -> int | None:
         """:meth:`find`, and the text is recorded when it repeats nothing."""
-        found = self.find(text)
+        return self.repeats_key(duplicate_key(text))
+
+    def repeats_key(self, key: tuple[str, ...]) -> int | None:
+        """:meth:`repeats` for a text's :func:`duplicate_key`."""
+        found = self.find_key(key)
         if found is None:
-            self.add(text)
+            self.add_key(key)
         return found
