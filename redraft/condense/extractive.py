@@ -9,7 +9,8 @@ dateline), never reworded:
    nor are fragments of fewer than :data:`MIN_SENTENCE_WORDS` words (datelines, bylines,
    "Scroll down"), unpunctuated lines of fewer than twice that (labels, credits), junk (a bare
    URL, a footnote marker, a reference, an image credit), nor a sentence that repeats an
-   earlier one, exactly or nearly (:func:`redraft.text.near_duplicate`). Block quotes are
+   earlier one; and no picked sentence repeats another even nearly
+   (:func:`redraft.text.near_duplicate`). Block quotes are
    someone else's words: they are picked only when the article's own sentences cannot fill
    the budget.
 2. **Units.** A sentence that cannot be read alone is taken with the sentences it depends on,
@@ -81,6 +82,7 @@ MAX_SENTENCES = 3000
 MAX_UNIT_SENTENCES = 6
 
 _STOP = frozenset({""})  # what content_stem gives for a stop word
+_REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
 _ENDED = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")  # closing punctuation, then quotes or brackets
 
 
@@ -95,9 +97,13 @@ class _Sentence:
     usable: bool  # not a label, junk or a repeat: may be part of a unit
     quoted: bool  # from a block quote: someone else's words
     terms: frozenset[str]
+    key: tuple[str, ...]  # its words, case-folded: what a near repeat is judged on
     score: float = 0.0
     needs_prev: bool = False  # cannot be read without the sentence before
     needs_next: bool = False  # cannot be read without the sentence after
+    continues: bool = False  # continues a quotation opened before it
+    open_after: bool = False  # leaves a quotation open
+    resolved: bool = False  # needs_prev, needs_next and usable are worked out
     gap: bool = False  # a heading or junk stood between it and the sentence before
 
 
@@ -130,9 +136,10 @@ class ExtractiveCondenser:
         sentences = _sentences(article, asides=budget.kind != "sentences")
         if not sentences:
             raise NoText("the article has no sentences to condense", key=entry.key, source=entry.source)
-        _link(sentences, article.language)
+        _link(sentences)
         _score(sentences)
-        picked = _pick(sentences, _candidates(sentences, budget, article.words), budget, article.words)
+        candidates = _candidates(sentences, budget, article.words)
+        picked = _pick(sentences, candidates, budget, article.words, article.language)
         if not picked:
             raise Rejected(
                 f"no sentence of the article, with those it depends on, fits within "
@@ -158,7 +165,7 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
         body = [(i, "p", b.text) for i, b in enumerate(article.blocks)]
     result: list[_Sentence] = []
     term = content_stemmer(language)
-    seen = NearDuplicates()  # a sentence the source says twice, or nearly, is said once
+    seen: set[tuple[str, ...]] = set()  # a sentence the source says twice is said once
     before_lead = True  # a dateline can only open the lead
     gap = False  # a heading or junk stood between this block and the sentence before
     previous = -1
@@ -179,7 +186,9 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            usable = not label and letters > 0 and seen.repeats_key(tuple(tokens)) is None
+            key = tuple(tokens)
+            usable = not label and letters > 0 and key not in seen
+            seen.add(key)
             statement = usable and letters >= MIN_SENTENCE_WORDS
             before_lead = before_lead and not (statement and kind != "quote")
             result.append(
@@ -187,51 +196,62 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
                     index=len(result), block=block, kind=kind, text=sentence,
                     words=len(sentence.split()), statement=statement, usable=usable,
                     quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
+                    key=key,
                 )
             )
             gap = False
     return result
 
 
-def _link(sentences: list[_Sentence], language: str) -> None:
-    """Mark what each sentence needs from its neighbours (see the module's "Units")."""
+def _link(sentences: list[_Sentence]) -> None:
+    """Follow quotation marks through the article: which sentences continue or leave open one."""
     inside = False
-    last = len(sentences) - 1
     for i, sentence in enumerate(sentences):
         text = sentence.text
-        before = sentences[i - 1] if i else None
-        after = sentences[i + 1] if i < last else None
-        if before is not None and before.block != sentence.block and text[:1] not in "\"“«„":
+        if i and sentences[i - 1].block != sentence.block and text[:1] not in _REOPEN:
             inside = False  # a quotation left open at a paragraph's end and not reopened: a slip
-        continues, inside = quote_flow(text, inside)
-        needs_prev = continues or bool(points_back(text, language))
-        needs_prev = needs_prev or (sentence.kind == "li" and before is not None)
-        needs_next = inside or signpost(text, language)
-        if unattributed_quote(text, language) and not continues:
-            if before is not None and attributes(before.text, language):
-                needs_prev = True
-            elif after is not None and attributes(after.text, language, colon=False):
-                needs_next = True
-            else:
-                sentence.usable = sentence.statement = False  # a claim nobody makes
-        broken = inside and (after is None or (after.block != sentence.block
-                                               and after.text[:1] not in "\"“«„"))
-        # The article's first sentence points forward or to the page ("This is the moment...").
-        cut_before = sentence.gap  # what it points back to is no text (a heading, junk)
-        needs_prev = needs_prev and (before is not None or cut_before)
-        cut_after = after is None or after.gap
-        broken = broken or (continues and before is None)  # closes a quotation never opened
-        if broken or (needs_prev and cut_before) or (needs_next and cut_after):
-            sentence.usable = sentence.statement = False
-        sentence.needs_prev, sentence.needs_next = needs_prev, needs_next
+        sentence.continues, inside = quote_flow(text, inside)
+        sentence.open_after = inside
 
 
-def _unit(sentences: list[_Sentence], sentence: _Sentence) -> list[_Sentence] | None:
+def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> None:
+    """Mark what a sentence needs from its neighbours (see the module's "Units"); done once,
+    for the sentences a unit reaches, since most are never offered."""
+    if sentence.resolved:
+        return
+    sentence.resolved = True
+    i, text, continues = sentence.index, sentence.text, sentence.continues
+    before = sentences[i - 1] if i else None
+    after = sentences[i + 1] if i + 1 < len(sentences) else None
+    needs_prev = continues or bool(points_back(text, language))
+    needs_prev = needs_prev or (sentence.kind == "li" and before is not None)
+    needs_next = sentence.open_after or signpost(text, language)
+    if not continues and unattributed_quote(text, language):
+        if before is not None and attributes(before.text, language):
+            needs_prev = True
+        elif after is not None and attributes(after.text, language, colon=False):
+            needs_next = True
+        else:
+            sentence.usable = False  # a claim nobody makes
+    broken = sentence.open_after and (
+        after is None or (after.block != sentence.block and after.text[:1] not in _REOPEN))
+    broken = broken or (continues and before is None)  # closes a quotation never opened
+    # The article's first sentence points forward or to the page ("This is the moment...").
+    cut_before = sentence.gap  # what it points back to is no text (a heading, junk)
+    needs_prev = needs_prev and (before is not None or cut_before)
+    cut_after = after is None or after.gap
+    if broken or (needs_prev and cut_before) or (needs_next and cut_after):
+        sentence.usable = False
+    sentence.needs_prev, sentence.needs_next = needs_prev, needs_next
+
+
+def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str) -> list[_Sentence] | None:
     """The sentence with all it depends on, in order; None when that is unusable or too long."""
     members = {sentence.index}
     todo = [sentence]
     while todo:
         current = todo.pop()
+        _resolve(sentences, current, language)
         if not current.usable:
             return None
         for needed, index in ((current.needs_prev, current.index - 1),
@@ -327,17 +347,27 @@ class _Draft:
         self.most = int(budget.value) if self.target is None else self.target
         self.used = 0  # words, or sentences for a sentence budget
         self.chosen: dict[int, _Sentence] = {}
+        self.seen = NearDuplicates()  # the draft's sentences: none may repeat another
 
     def new(self, unit: list[_Sentence]) -> list[_Sentence]:
         return [s for s in unit if s.index not in self.chosen]
 
     def fits(self, unit: list[_Sentence]) -> bool:
-        return self.used + self._size(self.new(unit)) <= self.most
+        """Whether the unit fits the budget and repeats no sentence of the draft, even nearly."""
+        new = self.new(unit)
+        if self.used + self._size(new) > self.most:
+            return False
+        trial = NearDuplicates()
+        for sentence in new:
+            if self.seen.find_key(sentence.key) is not None or trial.repeats_key(sentence.key) is not None:
+                return False
+        return True
 
     def take(self, unit: list[_Sentence], ranking: _Ranking) -> None:
         for sentence in self.new(unit):
             self.used += self._size([sentence])
             self.chosen[sentence.index] = sentence
+            self.seen.add_key(sentence.key)
             ranking.pick(sentence)
 
     def full(self) -> bool:
@@ -349,13 +379,13 @@ class _Draft:
 
 
 def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budget,
-          source_words: int) -> list[_Sentence]:
+          source_words: int, language: str) -> list[_Sentence]:
     """The sentences of the draft, in source order: the lead's unit, then the best that fit."""
     draft = _Draft(budget, source_words)
     if not candidates:
         return []
     ranking = _Ranking(candidates[1:])
-    lead = _unit(sentences, candidates[0])
+    lead = _unit(sentences, candidates[0], language)
     if lead is not None and draft.fits(lead):
         draft.take(lead, ranking)
     while not draft.full():
@@ -364,7 +394,7 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
             break
         if sentence.index in draft.chosen:
             continue  # it came in with a unit
-        unit = _unit(sentences, sentence)
+        unit = _unit(sentences, sentence, language)
         if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)
     if not draft.chosen and lead is not None and budget.kind == "ratio":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from itertools import repeat
 
 from redraft.text import words
 
@@ -13,13 +15,9 @@ from redraft.text import words
 # two short sentences differing by one word ("resigned on Tuesday" / "arrived on Tuesday")
 # usually say different things.
 NEAR_DUPLICATE_WORDS_PER_EDIT = 8
-# Each word trigram points at no more than this many texts (the most recent ones): a common
-# phrase ("one of the") then costs a bounded number of comparisons, and a repeat, which shares
-# most of its trigrams with the text it repeats, is still found through its rarer ones.
+# Candidates compared in full per text, most-shared first: a repeat shares far more trigrams
+# with the text it repeats than any other text does, so it is among the first few.
 NEAR_DUPLICATE_BUCKET = 16
-# Every third trigram of a text is indexed: an edit breaks at most three trigrams in a row, so
-# at most one indexed one, and a text within the allowed edits keeps some of them.
-_INDEX_STEP = 3
 
 
 def duplicate_key(text: str) -> tuple[str, ...]:
@@ -65,16 +63,17 @@ def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
 class NearDuplicates:
     """Texts met so far, to recognise one that repeats an earlier one (:func:`near_duplicate`).
 
-    Candidates are found through the word trigrams they share (every third trigram of each
-    text is indexed; a repeat within the allowed edits always shares some, since each edit
-    breaks at most three trigrams in a row) and compared most-shared first, then in the order
-    they were added, so the answer never depends on hashing or set order.
+    Each word trigram points at the latest text that has it. A repeat within the allowed edits
+    keeps most trigrams of the text it repeats (an edit breaks at most three), so many of them
+    still point there; the texts most pointed at are compared in full, most-shared first, then
+    in the order they were added, so the answer never depends on hashing or set order. Index
+    updates and look-ups run in C, which matters for thousands of sentences.
     """
 
     def __init__(self) -> None:
         self.texts: list[tuple[str, ...]] = []
         self.exact: dict[tuple[str, ...], int] = {}
-        self.where: dict[tuple[str, ...], list[int]] = {}
+        self.where: dict[tuple[str, ...], int] = {}
         self.comparisons = 0  # full comparisons made: at most NEAR_DUPLICATE_BUCKET per text
 
     def find(self, text: str) -> int | None:
@@ -87,15 +86,14 @@ class NearDuplicates:
             return self.exact[key]
         if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
             return None
-        shared: dict[int, int] = {}
-        for gram in zip(key, key[1:], key[2:], strict=False):
-            for number in self.where.get(gram, ()):
-                shared[number] = shared.get(number, 0) + 1
-        # A repeat within the allowed edits keeps most of its indexed trigrams; half of that
-        # floor leaves room for trigrams whose bucket has forgotten it.
+        shared = Counter(map(self.where.get, zip(key, key[1:], key[2:], strict=False)))
+        shared.pop(None, None)
+        # A repeat within the allowed edits keeps most trigrams; half of that floor leaves room
+        # for trigrams a later text has taken over.
         edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
-        floor = max(1, ((len(key) - 2) // _INDEX_STEP - edits) // 2)
-        likely = sorted((-count, number) for number, count in shared.items() if count >= floor)
+        floor = max(1, (len(key) - 2 - 3 * edits) // 2)
+        likely = sorted((-count, number) for number, count in shared.items()
+                        if number is not None and count >= floor)
         for _, number in likely[:NEAR_DUPLICATE_BUCKET]:
             self.comparisons += 1
             if _within_edits(key, self.texts[number]):
@@ -112,12 +110,7 @@ class NearDuplicates:
         self.texts.append(key)
         self.exact.setdefault(key, number)
         if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:
-            step = _INDEX_STEP
-            for gram in dict.fromkeys(zip(key[::step], key[1::step], key[2::step], strict=False)):
-                bucket = self.where.setdefault(gram, [])
-                bucket.append(number)
-                if len(bucket) > NEAR_DUPLICATE_BUCKET:
-                    del bucket[0]
+            self.where.update(zip(zip(key, key[1:], key[2:], strict=False), repeat(number)))
         return number
 
     def repeats(self, text: str) -> int | None:
