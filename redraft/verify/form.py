@@ -49,8 +49,10 @@ class _Order:
     def places(self) -> dict[tuple[str, ...], int]:
         places: dict[tuple[str, ...], int] = {}
         for number, sentence in enumerate(self.sentences):
-            for variant in (sentence, strip_asides(sentence, language=self.language),
-                            strip_asides(sentence, dateline=True, language=self.language)):
+            variants = {sentence, strip_asides(sentence, language=self.language)}
+            if number < 2:  # a dateline opens the article
+                variants.add(strip_asides(sentence, dateline=True, language=self.language))
+            for variant in sorted(variants):
                 places.setdefault(duplicate_key(variant), number)
         return places
 
@@ -58,8 +60,17 @@ class _Order:
     def keyed(self) -> list[str]:
         return [" " + " ".join(duplicate_key(s)) + " " for s in self.sentences]
 
+    @cached_property
+    def verbatim(self) -> dict[str, int]:
+        verbatim: dict[str, int] = {}
+        for number, sentence in enumerate(self.sentences):
+            verbatim.setdefault(sentence, number)
+        return verbatim
+
     def place(self, sentence: str) -> int | None:
         """The source sentence this one is, or is cut from (a run of its words); None if reworded."""
+        if sentence in self.verbatim:  # the fast path: a sentence copied as it is
+            return self.verbatim[sentence]
         key = duplicate_key(sentence)
         found = self.places.get(key)
         if found is not None or not key:
