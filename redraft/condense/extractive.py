@@ -52,6 +52,7 @@ from redraft.text import (
     NearDuplicates,
     attributes,
     content_stemmer,
+    duplicate_key,
     junk,
     normalise,
     points_back,
@@ -186,7 +187,7 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            key = tuple(tokens)
+            key = duplicate_key(sentence)
             usable = not label and letters > 0 and key not in seen
             seen.add(key)
             statement = usable and letters >= MIN_SENTENCE_WORDS
@@ -392,8 +393,8 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
         sentence = ranking.next()
         if sentence is None:
             break
-        if sentence.index in draft.chosen:
-            continue  # it came in with a unit
+        if sentence.index in draft.chosen or not draft.fits([sentence]):
+            continue  # it came in with a unit, or it cannot fit, let alone its unit
         unit = _unit(sentences, sentence, language)
         if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)

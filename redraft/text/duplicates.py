@@ -6,8 +6,6 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import repeat
 
-from redraft.text import words
-
 # --- near duplicates ---------------------------------------------------------------------------
 
 # One changed word is tolerated per this many words of the longer text: "give or take a word
@@ -20,9 +18,22 @@ NEAR_DUPLICATE_WORDS_PER_EDIT = 8
 NEAR_DUPLICATE_BUCKET = 16
 
 
+class _Blanks(dict[int, str]):
+    """A translation table: every character that is neither letter nor digit becomes a space
+    (looked up once per character, then kept)."""
+
+    def __missing__(self, code: int) -> str:
+        value = chr(code) if chr(code).isalnum() else " "
+        self[code] = value
+        return value
+
+
+_BLANKS = _Blanks()
+
+
 def duplicate_key(text: str) -> tuple[str, ...]:
     """The words a repeat is judged on: case-folded, punctuation and spacing dropped."""
-    return tuple(words(text.casefold()))
+    return tuple(text.casefold().translate(_BLANKS).split())
 
 
 def near_duplicate(first: str, second: str) -> bool:
