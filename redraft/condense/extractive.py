@@ -364,6 +364,10 @@ class _Draft:
                 return False
         return True
 
+    def has_room(self, sentence: _Sentence) -> bool:
+        """Whether the sentence alone fits (its unit may not)."""
+        return self.used + self._size([sentence]) <= self.most
+
     def take(self, unit: list[_Sentence], ranking: _Ranking) -> None:
         for sentence in self.new(unit):
             self.used += self._size([sentence])
@@ -393,7 +397,7 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
         sentence = ranking.next()
         if sentence is None:
             break
-        if sentence.index in draft.chosen or not draft.fits([sentence]):
+        if sentence.index in draft.chosen or not draft.has_room(sentence):
             continue  # it came in with a unit, or it cannot fit, let alone its unit
         unit = _unit(sentences, sentence, language)
         if unit is not None and draft.fits(unit):

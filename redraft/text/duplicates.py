@@ -16,6 +16,9 @@ NEAR_DUPLICATE_WORDS_PER_EDIT = 8
 # Candidates compared in full per text, most-shared first: a repeat shares far more trigrams
 # with the text it repeats than any other text does, so it is among the first few.
 NEAR_DUPLICATE_BUCKET = 16
+# Every third trigram of a text is indexed: an edit breaks at most three trigrams in a row, so
+# at most one indexed one, and a text within the allowed edits keeps most of them.
+_INDEX_STEP = 3
 
 
 class _Blanks(dict[int, str]):
@@ -74,8 +77,8 @@ def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
 class NearDuplicates:
     """Texts met so far, to recognise one that repeats an earlier one (:func:`near_duplicate`).
 
-    Each word trigram points at the latest text that has it. A repeat within the allowed edits
-    keeps most trigrams of the text it repeats (an edit breaks at most three), so many of them
+    Every third word trigram of a text points at it (the latest text that has it). A repeat
+    within the allowed edits keeps most of those (an edit breaks at most one), so many of them
     still point there; the texts most pointed at are compared in full, most-shared first, then
     in the order they were added, so the answer never depends on hashing or set order. Index
     updates and look-ups run in C, which matters for thousands of sentences.
@@ -99,10 +102,10 @@ class NearDuplicates:
             return None
         shared = Counter(map(self.where.get, zip(key, key[1:], key[2:], strict=False)))
         shared.pop(None, None)
-        # A repeat within the allowed edits keeps most trigrams; half of that floor leaves room
-        # for trigrams a later text has taken over.
+        # A repeat within the allowed edits keeps most indexed trigrams (an edit breaks at most
+        # one); half of that floor leaves room for trigrams a later text has taken over.
         edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
-        floor = max(1, (len(key) - 2 - 3 * edits) // 2)
+        floor = max(1, ((len(key) - 2) // _INDEX_STEP - edits) // 2)
         likely = sorted((-count, number) for number, count in shared.items()
                         if number is not None and count >= floor)
         for _, number in likely[:NEAR_DUPLICATE_BUCKET]:
@@ -121,7 +124,9 @@ class NearDuplicates:
         self.texts.append(key)
         self.exact.setdefault(key, number)
         if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:
-            self.where.update(zip(zip(key, key[1:], key[2:], strict=False), repeat(number)))
+            step = _INDEX_STEP
+            grams = zip(key[::step], key[1::step], key[2::step], strict=False)
+            self.where.update(zip(grams, repeat(number)))
         return number
 
     def repeats(self, text: str) -> int | None:
