@@ -52,7 +52,6 @@ from redraft.text import (
     NearDuplicates,
     attributes,
     content_stemmer,
-    duplicate_key,
     junk,
     normalise,
     points_back,
@@ -187,7 +186,7 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            key = duplicate_key(sentence)
+            key = tuple(tokens)  # its words: compared only with this article's own keys
             usable = not label and letters > 0 and key not in seen
             seen.add(key)
             statement = usable and letters >= MIN_SENTENCE_WORDS
