@@ -95,6 +95,7 @@ class _Sentence:
     words: int
     statement: bool  # enough words to say something: may be ranked
     usable: bool  # not a label, junk or a repeat: may be part of a unit
+    label: bool  # a short line without closing punctuation: a label, a byline
     quoted: bool  # from a block quote: someone else's words
     terms: frozenset[str]
     key: tuple[str, ...]  # its words, case-folded: what a near repeat is judged on
@@ -194,7 +195,7 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
             result.append(
                 _Sentence(
                     index=len(result), block=block, kind=kind, text=sentence,
-                    words=len(sentence.split()), statement=statement, usable=usable,
+                    words=len(sentence.split()), statement=statement, usable=usable, label=label,
                     quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
                     key=key,
                 )
@@ -277,12 +278,22 @@ def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[
     if own and not short:
         chosen = own
     else:
-        every = [s for s in sentences if s.statement] or [s for s in sentences if s.usable]
+        every = ([s for s in sentences if s.statement] or [s for s in sentences if s.usable]
+                 or _labels(sentences))
         chosen = sorted(every, key=lambda s: (s.quoted, s.index)) if own else every
     if len(chosen) > MAX_CANDIDATES:
         best = sorted(chosen[1:], key=lambda s: (-s.score, s.index))[: MAX_CANDIDATES - 1]
         chosen = [chosen[0], *sorted(best, key=lambda s: s.index)]
     return chosen
+
+
+def _labels(sentences: list[_Sentence]) -> list[_Sentence]:
+    """The last resort of an article with nothing else: its labels and unpunctuated lines (a
+    script the splitter does not punctuate), each a unit of its own."""
+    labels = [s for s in sentences if s.label]
+    for sentence in labels:
+        sentence.usable, sentence.resolved = True, True
+    return labels
 
 
 def _score(sentences: list[_Sentence]) -> None:

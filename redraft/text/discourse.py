@@ -27,6 +27,8 @@ QUOTE_MIN_WORDS = 4
 # With this many words outside its quotation marks, a sentence names its own context (its
 # speaker or what the quoted words describe): it is not a bare quoted claim.
 QUOTE_CONTEXT_WORDS = 4
+# The same in letters, for scripts written without spaces (four words of a name and title).
+QUOTE_CONTEXT_LETTERS = 20
 
 _OPENING_MARKS = "\"'“‘«„([{¿¡-–— "
 _OPEN = "“«„"
@@ -144,7 +146,8 @@ def unattributed_quote(sentence: str, language: str = "en") -> bool:
     if not _MARK.search(sentence):
         return False
     outside, longest = _outside_quotes(sentence)
-    if longest < QUOTE_MIN_WORDS or len(outside) >= QUOTE_CONTEXT_WORDS:
+    context = len(outside) >= QUOTE_CONTEXT_WORDS or sum(map(len, outside)) >= QUOTE_CONTEXT_LETTERS
+    if longest < QUOTE_MIN_WORDS or context:
         return False
     return ATTRIBUTION.get(language, ATTRIBUTION["en"]).isdisjoint(outside)
 
