@@ -94,6 +94,8 @@ def quote_flow(sentence: str, inside: bool = False) -> tuple[bool, bool]:
     for mark in _MARK.finditer(text):
         at, char = mark.start(), mark.group()
         opening, closing = _position(text, at)
+        if not opening and not closing:
+            continue  # "Blog » Page": a separator between spaces, not a quotation mark
         if depth and closing and not opening:
             depth -= 1  # "«así«", "“so“": a mark standing where a quotation closes
         elif char in _CLOSE and not depth and not opening:
@@ -109,9 +111,12 @@ def _position(text: str, at: int) -> tuple[bool, bool]:
     """Whether the mark at ``at`` stands where a quotation opens (after a space or a colon,
     before a word) and where one closes (after a word, before a space or punctuation)."""
     before, after = text[at - 1 : at] if at else "", text[at + 1 : at + 2]
-    spaced = not before or before.isspace() or before in "([{—–-:/"
+    # Scripts without spaces (Japanese, Chinese) open a quotation right after a word.
+    spaced = not before or before.isspace() or before in "([{—–-:/" or not before.isascii()
     opening = spaced and (after.isalnum() or after in "¿¡.…'‘")
     closing = bool(before) and not before.isspace() and not after.isalnum()
+    if before.isspace() and (not after or after.isspace()):
+        return False, False
     return opening, closing
 
 

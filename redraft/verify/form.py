@@ -91,11 +91,14 @@ def form_problems(paragraphs: Sequence[str], source: Sequence[str], language: st
     problems = [Problem("junk", p, "", f"this paragraph is no prose ({kind})")
                 for p in paragraphs if (kind := junk(p))]
     problems += _unbalanced(paragraphs, language)
+    inside = False
     for i, sentence in enumerate(texts):
         before = texts[i - 1] if i else None
         after = texts[i + 1] if i + 1 < len(texts) else None
+        continues, inside = quote_flow(sentence, inside)
         problems += _dangling(sentence, before, order)
-        problems += _unattributed(sentence, before, after, order)
+        if not continues:  # a quotation's later sentence has its speaker where it opens
+            problems += _unattributed(sentence, before, after, order)
         problems += _signpost(sentence, after, order)
     return problems
 
