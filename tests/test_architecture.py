@@ -15,7 +15,8 @@ README = PACKAGE.parent / "README.md"
 
 # What any stage may import from redraft: the records, errors, settings and shared helpers.
 SHARED = {"redraft", "redraft._version", "redraft.records", "redraft.errors", "redraft.config",
-          "redraft.text", "redraft.vocab", "redraft.http", "redraft.wp_rest"}
+          "redraft.text", "redraft.vocab", "redraft.http", "redraft.wp_rest", "redraft.wp",
+          "redraft.wp.api", "redraft.wp.posts"}
 # Each stage's own data module, and its package's protocol module.
 OWN = {
     "extract": {"redraft.boilerplate"},

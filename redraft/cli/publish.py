@@ -25,8 +25,6 @@ from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import Retrier
 from redraft.pipeline import publish as publish_drafts
 from redraft.sinks.wordpress import POST_STATUSES, Credentials, WordPressPublisher
-from redraft.sources.wordpress import WordPressSource
-from redraft.wp_rest import site_url
 
 USER_VARIABLE = "REDRAFT_WP_USER"
 PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
@@ -39,8 +37,12 @@ PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
               help="The status of the new posts.")
 @click.option("--include-failed", is_flag=True,
               help="Also publish drafts that failed verification.")
+@click.option("--allow-origin", "allow", multiple=True, metavar="URL",
+              help="Also send the credentials to this origin, when the site redirects there or "
+                   "names its API there (repeatable).")
 @common_options
-def publish(target: str, status: str, include_failed: bool, **params: Any) -> None:
+def publish(target: str, status: str, include_failed: bool, allow: tuple[str, ...],
+            **params: Any) -> None:
     """Post every verified draft not yet published to a WordPress site, as a draft by default.
 
     Credentials come from REDRAFT_WP_USER and REDRAFT_WP_APP_PASSWORD (an application
@@ -58,10 +60,8 @@ def publish(target: str, status: str, include_failed: bool, **params: Any) -> No
     client = http_client(settings.http)
     retrier = Retrier(client, settings.http)
     try:
-        api_root = WordPressSource(retrier, target).discover()
-        publisher = WordPressPublisher(retrier, api_root, site=site_url(target),
-                                       credentials=Credentials(user, password),
-                                       status=status)  # type: ignore[arg-type]
+        publisher = WordPressPublisher.connect(retrier, target, credentials=Credentials(user, password),
+                                               status=status, allow=allow)  # type: ignore[arg-type]
         with open_store(settings) as store, progress_bar(None, f"publishing to {target}") as bar:
             report = publish_drafts(store, publisher, include_failed=include_failed,
                                     progress=bar)

@@ -16,7 +16,7 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,7 +25,7 @@ import httpx
 from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import Retrier
 from redraft.records import Draft, Publication, Verdict
-from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_key
+from redraft.wp.api import AUTH_STATUSES, PER_PAGE, Discovery, discover, foreign_origin, route_url, site_key
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +81,25 @@ class WordPressPublisher:
         site: the site's canonical URL; the publisher is named ``wordpress:<site>``.
         credentials: user and application password.
         status: the status of new posts: ``draft`` (default), ``pending`` or ``publish``.
+        allow: origins besides the site's own that may receive the credentials (the user's
+            ``--allow-origin``): an API root, or a redirect, anywhere else is refused.
+
+    Raises:
+        PublishAuthError: the API root is on another origin than the site's (code
+            ``"foreign-origin"``), and ``allow`` does not name it.
     """
 
     def __init__(self, retrier: Retrier, api_root: str, *, site: str, credentials: Credentials,
-                 status: PostStatus = "draft") -> None:
+                 status: PostStatus = "draft", allow: Collection[str] = ()) -> None:
         if status not in POST_STATUSES:
             raise PublishError(f"unknown post status {status!r}; use one of {POST_STATUSES}")
+        foreign = foreign_origin(site, api_root, allow)
+        if foreign is not None:
+            raise PublishAuthError(
+                f"{site} names its REST API on another origin, {foreign} ({api_root}); "
+                f"credentials go only to the site you named, so nothing was sent. If {foreign} "
+                f"is the same site, pass --allow-origin {foreign}", code="foreign-origin")
+        self._allow = tuple(allow)
         self.retrier = retrier
         self.api_root = api_root
         self.name = site_key(site)
@@ -95,6 +108,27 @@ class WordPressPublisher:
         self._user = credentials.user
         self._terms: dict[tuple[str, str], int] = {}
         self._index: dict[str, str] | None = None
+
+    @classmethod
+    def connect(cls, retrier: Retrier, target: str, *, credentials: Credentials,
+                status: PostStatus = "draft", allow: Collection[str] = ()) -> WordPressPublisher:
+        """Discover ``target``'s API root (anonymously, see :func:`redraft.wp.api.discover`)
+        and make a publisher for it; a redirect to another origin is refused like an API root
+        there, unless ``allow`` names it.
+
+        Raises:
+            PublishAuthError: the site or its API root is on an origin not allowed.
+            FetchError: the site cannot be reached, or shows no REST API.
+        """
+        found: Discovery = discover(retrier, target)
+        moved = foreign_origin(target, found.landed, allow)
+        if moved is not None:
+            raise PublishAuthError(
+                f"{target} redirects to another origin, {moved} ({found.landed}); credentials "
+                f"go only to the site you named, so nothing was sent. If {moved} is the same "
+                f"site, pass --allow-origin {moved}", code="foreign-origin")
+        return cls(retrier, found.root, site=target, credentials=credentials, status=status,
+                   allow=allow)
 
     def check(self) -> None:
         """Check the credentials with ``GET /wp/v2/users/me`` and the right to post.
@@ -220,7 +254,8 @@ class WordPressPublisher:
     def _call(self, method: str, url: str, *, body: Any = None, expect: type = dict) -> Any:
         """One authenticated request; the JSON answer, or a clear error."""
         try:
-            response = self.retrier.request(method, url, json=body, auth=self._auth)
+            response = self.retrier.request(method, url, json=body, auth=self._auth,
+                                            trust=self._allow)
         except FetchError as exc:
             raise PublishError(f"WordPress at {self.api_root} could not be reached: {exc}") from exc
         try:
