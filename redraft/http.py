@@ -216,7 +216,12 @@ class Retrier:
         credentialed = auth is not None or "authorization" in request.headers
         hops = 0
         while True:
-            response = self.client.send(request, auth=auth, follow_redirects=False, stream=True)
+            try:
+                response = self.client.send(request, auth=auth, follow_redirects=False,
+                                            stream=True)
+            except httpx.InvalidURL as exc:  # a Location that is no URL httpx can follow
+                raise _Refused(f"redirected to a URL that cannot be followed ({exc}); only "
+                               "http(s) redirects are followed") from exc
             following = response.next_request
             if following is None:
                 break
