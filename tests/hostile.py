@@ -74,6 +74,8 @@ class HostileSite:
     requests: list[Request] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = field(default=None, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _bomb: bytes | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -105,6 +107,13 @@ class HostileSite:
 
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    def bomb(self) -> bytes:
+        """The gzip bomb of this site's size, made once."""
+        with self._lock:
+            if self._bomb is None:
+                self._bomb = bomb(self.size)
+            return self._bomb
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -197,7 +206,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"]")
 
     def _gzip_bomb(self, page: int) -> None:
-        body = bomb(self.owner.size)
+        body = self.owner.bomb()
         self._start({"Content-Encoding": "gzip", "Content-Length": str(len(body))})
         self.wfile.write(body)
 
