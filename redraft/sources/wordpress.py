@@ -61,6 +61,9 @@ log = logging.getLogger(__name__)
 
 EMBED = "author,wp:term,wp:featuredmedia"  # names of terms and author, featured image URL
 LOCKED_STATUSES = AUTH_STATUSES  # a public listing refused: the API is locked
+# What a post object of an unexpected shape makes the mapping raise (a dict where WordPress
+# sends a list, an int where it sends an object): that post is malformed, the run goes on.
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 _MAX_HEADER_DIGITS = 12  # a total with more digits is not a count (int() of 5,000 digits fails)
 
 
@@ -333,6 +336,11 @@ class WordPressSource:
         except RecursionError:
             return Malformed(f"post {post['id']} is nested too deep to read; no WordPress post "
                              "looks like that", key=key, source=self.name)
+        except _SHAPE_ERRORS as exc:  # a field of a shape the mapping did not expect
+            log.debug("post %s of %s: the mapping failed", post["id"], self.site, exc_info=True)
+            return Malformed(f"post {post['id']} has a field of an unexpected shape "
+                             f"({type(exc).__name__}: {exc}); not a REST post object as "
+                             "WordPress makes them", key=key, source=self.name)
         if isinstance(item, Rejected):
             item.key, item.source = key, self.name
             return item

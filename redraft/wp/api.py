@@ -31,6 +31,10 @@ API_REL = "https://api.w.org/"  # the Link relation a WordPress site names its A
 _SUFFIXES = ("/index.php", "/feed")  # stripped from a site URL to get the site itself
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MAX_HEAD_HTML = 2 * 1024 * 1024  # enough of a home page to find its <link> tags
+# Digits of a JSON integer kept as a number: WordPress IDs and counts fit in 20; a longer one
+# stays a string (so that post is malformed) instead of failing the page (int() of 5,000 digits
+# raises).
+_MAX_INT_DIGITS = 30
 
 
 def site_key(url: str) -> str:
@@ -197,7 +201,7 @@ def json_body(response: httpx.Response, url: str) -> Any:
                            "not JSON (a site without pretty permalinks serves the API only at "
                            "?rest_route=)", url=url, status=response.status_code)
     try:
-        return json.loads(body)
+        return json.loads(body, parse_int=_bounded_int)
     except RecursionError as exc:
         raise NotJSONError(f"{url} answered JSON nested too deep to read ({len(body)} bytes); "
                            "no WordPress answer looks like that", url=url,
@@ -205,6 +209,10 @@ def json_body(response: httpx.Response, url: str) -> Any:
     except ValueError as exc:
         raise NotJSONError(f"{url} answered {len(body)} bytes that are not valid JSON "
                            f"(truncated?): {exc}", url=url, status=response.status_code) from exc
+
+
+def _bounded_int(text: str) -> int | str:
+    return int(text) if len(text.lstrip("-")) <= _MAX_INT_DIGITS else text
 
 
 def error_code(response: httpx.Response) -> str:
