@@ -235,7 +235,7 @@ def test_a_since_after_the_stored_mark_does_not_move_it(
     {"_links": {"self": 5}},
 ])
 def test_a_post_of_an_unexpected_shape_is_rejected_alone(odd: dict[str, Any]) -> None:
-    items, source = run(FakeSite([post(9), {**post(8), **odd}, post(7)], per_page=3))
+    items, _ = run(FakeSite([post(9), {**post(8), **odd}, post(7)], per_page=3))
     assert ids(items) == [9, 7]
     rejected = [item for item in items if isinstance(item, Malformed)]
     assert len(rejected) == 1 and rejected[0].key == f"{SITE}#8"
