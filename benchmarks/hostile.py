@@ -51,8 +51,8 @@ def child(argv: list[str], report: str) -> None:
 
 
 def run_role(role: str, size: int) -> str:
-    extra = {"size": 100_000} if role == "deep" else {"size": size}
-    with HostileSite(role=role, interval=0.2, count=5, **extra) as site, \
+    depth_or_size = 100_000 if role == "deep" else size
+    with HostileSite(role=role, interval=0.2, count=5, size=depth_or_size) as site, \
             tempfile.TemporaryDirectory() as scratch:
         report = str(Path(scratch) / "peak")
         if role == "gzip_bomb":
