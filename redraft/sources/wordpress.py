@@ -31,11 +31,8 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-import httpx
 
 from redraft.errors import FetchError, Malformed, NotJSONError, Rejected
 from redraft.http import Retrier
@@ -43,14 +40,20 @@ from redraft.records import Entry
 from redraft.sources import Checkpoint, SourceItem
 from redraft.sources.feeds import FeedOptions, FeedSource
 from redraft.sources.files import wp_entry
-from redraft.sources.high_water import Mark, aware, modified_of
-from redraft.sources.wp_pages import PageStream, ceiling_for, plausible_pages
+from redraft.sources.high_water import Mark, modified_of
+from redraft.sources.wp_pages import (
+    Locked,
+    Page,
+    PageStream,
+    PastTheEnd,
+    ceiling_for,
+    page_size,
+    plausible_pages,
+    read_page,
+)
 from redraft.wp.api import (
-    AUTH_STATUSES,
     PER_PAGE,
     discover,
-    error_code,
-    json_body,
     origin,
     route_url,
     same_site_origin,
@@ -60,11 +63,9 @@ from redraft.wp.api import (
 log = logging.getLogger(__name__)
 
 EMBED = "author,wp:term,wp:featuredmedia"  # names of terms and author, featured image URL
-LOCKED_STATUSES = AUTH_STATUSES  # a public listing refused: the API is locked
 # What a post object of an unexpected shape makes the mapping raise (a dict where WordPress
 # sends a list, an int where it sends an object): that post is malformed, the run goes on.
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
-_MAX_HEADER_DIGITS = 12  # a total with more digits is not a count (int() of 5,000 digits fails)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,25 +91,8 @@ class WordPressOptions:
     known: int = 0
 
 
-class _Locked(Exception):
-    """The REST API refused an anonymous listing (internal: triggers the feed fallback)."""
-
-    def __init__(self, status: int, code: str) -> None:
-        super().__init__(f"{status} {code}".strip())
-        self.status = status
-        self.code = code
-
-
 class _Moved(FetchError):
     """A page of the stored API root was redirected to another site (internal)."""
-
-
-@dataclass(slots=True)
-class _Page:
-    items: list[Any]
-    total: int | None = None
-    pages: int | None = None
-    date: datetime | None = None
 
 
 class WordPressSource:
@@ -155,7 +139,7 @@ class WordPressSource:
                 self.discover()
                 self._state = _SyncState()
                 yield from self._listing()
-        except _Locked as locked:
+        except Locked as locked:
             yield from self._from_feed(locked)
         except FetchError as exc:
             self._state.failures += 1
@@ -214,7 +198,7 @@ class WordPressSource:
         stream.bound = 1 if lower is not None else wanted
         pages = stream.pages()
         for number, page in pages:
-            if number == 1 and isinstance(page, _Page):
+            if number == 1 and isinstance(page, Page):
                 if self.mark.ignored_by(page.items):
                     log.warning("%s ignores modified_after (WordPress before 5.7?): listing IDs "
                                 "and modification times, then fetching only the changed posts",
@@ -230,7 +214,7 @@ class WordPressSource:
             yield from self._take(page)
             if state.truncated:
                 return
-            if isinstance(page, _Page) and len(state.seen) == before:
+            if isinstance(page, Page) and len(state.seen) == before:
                 stream.nothing_new(number, page)
         state.finished = stream.stopped is None
         state.stopped = stream.stopped
@@ -271,39 +255,25 @@ class WordPressSource:
                 return
         state.finished = True
 
-    def _pages(self, url_of: Callable[[int], str], per_page: int) -> PageStream[_Page]:
-        return PageStream(url_of=url_of, fetch=self._fetch, size=_size, per_page=per_page,
+    def _pages(self, url_of: Callable[[int], str], per_page: int) -> PageStream[Page]:
+        return PageStream(url_of=url_of, fetch=self._fetch, size=page_size, per_page=per_page,
                           ahead=self.options.prefetch or self.retrier.options.concurrency,
                           ceiling=ceiling_for(self.options.known, per_page),
-                          errors=(FetchError, _Locked), as_error=_as_fetch_error, end=_End)
+                          errors=(FetchError, Locked), as_error=_as_fetch_error, end=PastTheEnd)
 
-    def _take(self, page: _Page | FetchError) -> Iterator[SourceItem]:
+    def _take(self, page: Page | FetchError) -> Iterator[SourceItem]:
         if isinstance(page, FetchError):
             self._state.failures += 1
             yield page
         else:
             yield from self._posts(page.items)
 
-    def _fetch(self, url: str) -> _Page:
+    def _fetch(self, url: str) -> Page:
         response = self.retrier.get(url, kind="posts")
-        status = response.status_code
         if self._root and not same_site_origin(self._root, str(response.url)):
             raise _Moved(f"{url} redirected to another site, {origin(str(response.url))}",
                          url=url)
-        if status == 200:
-            data = json_body(response, url)
-            if not isinstance(data, list):
-                raise NotJSONError(f"{url} answered JSON that is not a list of posts "
-                                   f"({type(data).__name__})", url=url, status=status)
-            return _Page(data, _int_header(response, "X-WP-Total"),
-                         _int_header(response, "X-WP-TotalPages"), _date_header(response))
-        code = error_code(response)
-        if status == 400 and code == "rest_post_invalid_page_number":
-            raise _End
-        if status in LOCKED_STATUSES:
-            raise _Locked(status, code)
-        raise FetchError(f"{url} answered {status} {response.reason_phrase}"
-                         + (f" ({code})" if code else ""), url=url, status=status)
+        return read_page(response, url)
 
     # --- entries -----------------------------------------------------------------------------
 
@@ -347,7 +317,7 @@ class WordPressSource:
         meta = {**item.meta, "via": "rest", "site": self.site}
         return dataclasses.replace(item, source=self.name, key=key, meta=meta)
 
-    def _from_feed(self, locked: _Locked) -> Iterator[SourceItem]:
+    def _from_feed(self, locked: Locked) -> Iterator[SourceItem]:
         feed_url = self._feed_url or self._default_feed()
         log.warning("%s: the REST API is locked to logged-in users (%s); reading the RSS feed "
                     "%s instead, so entries are marked via=feed and lack modified times",
@@ -383,14 +353,6 @@ class WordPressSource:
         return self.site + ("/?feed=rss2" if plain else "/feed/")
 
 
-def _size(page: _Page) -> int:
-    return len(page.items)
-
-
-class _End(Exception):
-    """A page past the end (400 rest_post_invalid_page_number)."""
-
-
 @dataclass(slots=True)
 class _SyncState:
     seen: set[int] = dataclasses.field(default_factory=set)
@@ -413,20 +375,6 @@ class _SyncState:
 def _as_fetch_error(exc: Exception, url: str) -> FetchError:
     if isinstance(exc, FetchError):
         return exc
-    status = exc.status if isinstance(exc, _Locked) else None
+    status = exc.status if isinstance(exc, Locked) else None
     return FetchError(f"{url} answered {exc} after earlier pages were served (locked halfway?)",
                       url=url, status=status)
-
-
-def _int_header(response: httpx.Response, name: str) -> int | None:
-    value = response.headers.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) <= _MAX_HEADER_DIGITS else None
-
-
-def _date_header(response: httpx.Response) -> datetime | None:
-    try:
-        return aware(parsedate_to_datetime(response.headers.get("Date", "")))
-    except (TypeError, ValueError):
-        return None
-
-

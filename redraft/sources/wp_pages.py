@@ -1,4 +1,5 @@
-"""Paging a REST listing: pages fetched ahead in threads, yielded in order, and bounded.
+"""Paging a REST listing: what a page says (:func:`read_page`), and pages fetched ahead in
+threads, yielded in order, and bounded (:class:`PageStream`).
 
 A listing stops at the last page the totals make plausible, at a page that brings nothing new
 (:meth:`PageStream.nothing_new`: a site that ignores ``page``, or claims a billion empty
@@ -11,16 +12,89 @@ from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Generic, TypeVar
 
-from redraft.errors import FetchError
+import httpx
+
+from redraft.errors import FetchError, NotJSONError
+from redraft.sources.high_water import aware
+from redraft.wp.api import AUTH_STATUSES, error_code, json_body
 
 # Pages one sync reads at most (100,000 posts at 100 a page): more than a news site publishes
 # between two syncs, and a bound on a site that claims a billion pages of fresh posts. The
 # store raises it: a sync reads twice as many pages as the posts it already holds would fill.
 MAX_PAGES = 1000
 
+_MAX_HEADER_DIGITS = 12  # a total with more digits is not a count (int() of 5,000 digits fails)
+
 P = TypeVar("P")
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of the posts route: its items and what its headers said."""
+
+    items: list[Any]
+    total: int | None = None
+    pages: int | None = None
+    date: datetime | None = None
+
+
+class PastTheEnd(Exception):
+    """A page past the end (400 rest_post_invalid_page_number)."""
+
+
+class Locked(Exception):
+    """The REST API refused an anonymous listing (401/403): the API is locked."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(f"{status} {code}".strip())
+        self.status = status
+        self.code = code
+
+
+def read_page(response: httpx.Response, url: str) -> Page:
+    """A page of posts from the answer to ``url``.
+
+    Raises:
+        PastTheEnd: a page past the end.
+        Locked: the API refused an anonymous listing.
+        FetchError: any other status; NotJSONError for a body that is not a JSON list.
+    """
+    status = response.status_code
+    if status == 200:
+        data = json_body(response, url)
+        if not isinstance(data, list):
+            raise NotJSONError(f"{url} answered JSON that is not a list of posts "
+                               f"({type(data).__name__})", url=url, status=status)
+        return Page(data, _int_header(response, "X-WP-Total"),
+                    _int_header(response, "X-WP-TotalPages"), _date_header(response))
+    code = error_code(response)
+    if status == 400 and code == "rest_post_invalid_page_number":
+        raise PastTheEnd
+    if status in AUTH_STATUSES:
+        raise Locked(status, code)
+    raise FetchError(f"{url} answered {status} {response.reason_phrase}"
+                     + (f" ({code})" if code else ""), url=url, status=status)
+
+
+def page_size(page: Page) -> int:
+    """The number of items of a page."""
+    return len(page.items)
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) <= _MAX_HEADER_DIGITS else None
+
+
+def _date_header(response: httpx.Response) -> datetime | None:
+    try:
+        return aware(parsedate_to_datetime(response.headers.get("Date", "")))
+    except (TypeError, ValueError):
+        return None
 
 
 def plausible_pages(total: int | None, total_pages: int | None, served: int) -> int | None:
