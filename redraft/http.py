@@ -220,8 +220,9 @@ class Retrier:
                 response = self.client.send(request, auth=auth, follow_redirects=False,
                                             stream=True)
             except httpx.InvalidURL as exc:  # a Location that is no URL httpx can follow
-                raise _Refused(f"redirected to a URL that cannot be followed ({exc}); only "
-                               "http(s) redirects are followed") from exc
+                raise _Refused(f"redirected to a URL that is not a valid http(s) URL (a "
+                               f"javascript: or data: link?: {exc}); only http(s) redirects "
+                               "are followed") from exc
             following = response.next_request
             if following is None:
                 break
