@@ -14,6 +14,7 @@ and a posts route (``/wp-json/wp/v2/posts``) that behaves as the role says:
 - ``fresh_pages``: new posts on every page, claiming a billion pages.
 - ``locked_feed``: a locked REST API (401) and a feed with new items on every page.
 - ``moved``: the home page redirects (307) to ``moved_to`` (another server).
+- ``moved_api``: the posts route redirects (307) to ``moved_to``; the home page stays.
 
 ``api_root`` makes the home page name another API root (another server's).
 
@@ -253,6 +254,11 @@ class _Handler(BaseHTTPRequestHandler):
         posts = [post(page * 1000 + n, site.base_url, site.modified) for n in range(site.count)]
         self._json(posts, headers={"X-WP-Total": str(100 * _BILLION),
                                    "X-WP-TotalPages": str(_BILLION)})
+
+    def _moved_api(self, page: int) -> None:
+        self.send_response(307)
+        self.send_header("Location", self.owner.moved_to + self.path)
+        self.end_headers()
 
     def _locked_feed(self, page: int) -> None:
         self._json({"code": "rest_forbidden", "message": "Only logged-in users."}, status=401)

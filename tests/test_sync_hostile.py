@@ -163,3 +163,17 @@ def test_a_site_redirecting_to_another_host_is_read_and_keyed_as_that_host(
     assert store.count_entries(site_key(site.base_url)) == 0
     assert store.entry(f"{other.base_url}#1") is not None
     assert store.site(site_key(other.base_url)) is not None  # its mark is kept under its name
+
+
+def test_a_stored_api_root_redirecting_to_another_host_is_a_failure_not_its_posts(
+    store: Store,
+) -> None:
+    with HostileSite(host="127.0.0.2") as other, HostileSite() as site:
+        run_sync(site, store)
+        before = snapshot(store, site)
+        site.role, site.moved_to = "moved_api", other.base_url
+        report, _ = run_sync(site, store)
+    assert sum(report.failed.values()) == 1
+    assert f"redirected to another site, {other.base_url}" in report.errors[0]
+    assert store.count_entries(site_key(other.base_url)) == 0
+    assert snapshot(store, site) == before
