@@ -16,7 +16,7 @@ README = PACKAGE.parent / "README.md"
 # What any stage may import from redraft: the records, errors, settings and shared helpers.
 SHARED = {"redraft", "redraft._version", "redraft.records", "redraft.errors", "redraft.config",
           "redraft.text", "redraft.vocab", "redraft.http", "redraft.wp_rest", "redraft.wp",
-          "redraft.wp.api", "redraft.wp.posts"}
+          "redraft.wp.api", "redraft.wp.posts", "redraft.sources.charsets"}
 # Each stage's own data module, and its package's protocol module.
 OWN = {
     "extract": {"redraft.boilerplate"},

@@ -26,8 +26,8 @@ from redraft.errors import FetchError, Malformed, Protected, Rejected
 from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources import SourceItem
-from redraft.sources.files import plain_text
 from redraft.text import normalise
+from redraft.wp.posts import plain_text
 
 log = logging.getLogger(__name__)
 

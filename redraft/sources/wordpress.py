@@ -39,7 +39,6 @@ from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources import Checkpoint, SourceItem
 from redraft.sources.feeds import FeedOptions, FeedSource
-from redraft.sources.files import wp_entry
 from redraft.sources.high_water import Mark, modified_of
 from redraft.sources.wp_pages import (
     Locked,
@@ -59,6 +58,7 @@ from redraft.wp.api import (
     same_site_origin,
     site_url,
 )
+from redraft.wp.posts import wp_entry
 
 log = logging.getLogger(__name__)
 

@@ -1,3 +1,4 @@
-"""WordPress, shared by the WordPress source and the publisher: REST API facts, route URLs,
-discovery and a site's identity (:mod:`redraft.wp.api`), and the mapping of a REST post object
-to an entry (:mod:`redraft.wp.posts`)."""
+"""WordPress knowledge shared by the sources that read sites and exports and the publisher
+that writes to sites: the REST API's facts, route URLs, discovery, a site's identity and
+where credentials may go (:mod:`redraft.wp.api`), and the post -> Entry mapping
+(:mod:`redraft.wp.posts`)."""

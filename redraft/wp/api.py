@@ -31,10 +31,10 @@ API_REL = "https://api.w.org/"  # the Link relation a WordPress site names its A
 _SUFFIXES = ("/index.php", "/feed")  # stripped from a site URL to get the site itself
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MAX_HEAD_HTML = 2 * 1024 * 1024  # enough of a home page to find its <link> tags
-# Digits of a JSON integer kept as a number: WordPress IDs and counts fit in 20; a longer one
-# stays a string (so that post is malformed) instead of failing the page (int() of 5,000 digits
-# raises).
-_MAX_INT_DIGITS = 30
+# Digits of a JSON integer kept as a number (as redraft.wp.posts.MAX_INT_DIGITS, which cannot
+# be imported here: posts imports this module): no WordPress field needs more than 20, and a
+# longer one stays text, so a post with an id of 5,000 digits is rejected alone.
+_MAX_INT_DIGITS = 20
 
 
 def site_key(url: str) -> str:
@@ -189,6 +189,9 @@ def _guess_root(retrier: Retrier, site: str, address: str) -> str:
 
 def json_body(response: httpx.Response, url: str) -> Any:
     """The JSON of a REST answer.
+
+    Over-long integers stay text, so a post with an id of 5,000 digits is rejected alone
+    instead of failing its page.
 
     Raises:
         NotJSONError: the body is not JSON (an HTML page, a truncated body, nesting deeper
