@@ -180,11 +180,8 @@ class Retrier:
                     ) from exc
                 self.sleep(self._backoff(attempt, None))
                 continue
-            except _Refused as exc:
-                raise FetchError(f"{method} {url}: {exc}", url=url) from exc
-            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-                raise FetchError(f"{method} {url} failed: {type(exc).__name__}: "
-                                 f"{exc or 'no detail'}", url=url) from exc
+            except (_Refused, httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+                raise _fetch_error(method, url, exc) from exc
             if response.status_code not in RETRY_STATUSES:
                 return response
             if last:
@@ -196,6 +193,24 @@ class Retrier:
                 )
             self.sleep(self._backoff(attempt, response.headers.get("Retry-After")))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def attempt(self, method: str, url: str, *, kind: Kind = "answer",
+                trust: Collection[str] = (), **kwargs: Any) -> httpx.Response:
+        """One try, not retried, under the same caps and redirect rules as :meth:`request`:
+        the response whatever its status, read (for a caller that must see the body of a 5xx
+        before deciding whether to retry it).
+
+        Raises:
+            FetchError: the server could not be reached, or its answer broke a cap,
+                redirected where it may not, or could not be decoded.
+        """
+        assert self.limiter is not None
+        try:
+            with self.limiter.slot(url):
+                return self._send(method, url, self.caps.of(kind), trust, kwargs,
+                                  read_retried=True)
+        except (_Refused, httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            raise _fetch_error(method, url, exc) from exc
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         """``request("GET", ...)``."""
@@ -260,6 +275,14 @@ class Retrier:
             return min(waited, self.options.max_backoff)
         ceiling = min(self.options.max_backoff, self.options.backoff * 2.0**attempt)
         return ceiling * self.jitter()
+
+
+def _fetch_error(method: str, url: str, exc: Exception) -> FetchError:
+    """The :class:`FetchError` for an attempt that failed with ``exc``."""
+    if isinstance(exc, _Refused):
+        return FetchError(f"{method} {url}: {exc}", url=url)
+    return FetchError(f"{method} {url} failed: {type(exc).__name__}: {exc or 'no detail'}",
+                      url=url)
 
 
 def _origin(url: httpx.URL) -> str:

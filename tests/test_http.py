@@ -178,3 +178,16 @@ def test_credentials_never_follow_a_redirect_to_another_origin() -> None:
         with pytest.raises(FetchError, match="credentials go only to"):
             real().get(site.base_url + "/", headers={"Authorization": "Bearer k"})
         assert len(other.requests) == seen
+
+
+def test_one_attempt_keeps_the_rules_and_shows_any_status() -> None:
+    with HostileSite(host="127.0.0.2") as other, HostileSite(role="moved") as site:
+        site.moved_to = other.base_url
+        with pytest.raises(FetchError, match="credentials go only to"):
+            real().attempt("GET", site.base_url + "/", auth=httpx.BasicAuth("editor", "secret"))
+        assert not other.requests
+        site.role = "endless"
+        with pytest.raises(FetchError, match="the cap for a page of posts"):
+            real().attempt("GET", posts_url(site), kind="posts")
+        missing = real().attempt("GET", site.base_url + "/nowhere")
+    assert missing.status_code == 404 and missing.json() == {"code": "rest_no_route"}

@@ -10,12 +10,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from redraft.cli.publish import PASSWORD_VARIABLE, USER_VARIABLE, publish
+from redraft.store import Store
 from tests.hostile import HostileSite
 
 SECRET = "abcd efgh ijkl mnop"
 
 
 def run_publish(target: str, db: Path, *args: str) -> Result:
+    Store.open(db).close()  # publish needs a database (here with nothing to publish)
     env = {USER_VARIABLE: "editor", PASSWORD_VARIABLE: SECRET}
     return CliRunner().invoke(publish, ["--to", target, "--db", str(db), *args], env=env)
 
