@@ -17,12 +17,13 @@ import httpx
 import pytest
 
 from redraft.condense import Reviser
-from redraft.condense.llm import LLMCondenser, clean, dedupe, sections
+from redraft.condense.llm import LLMCondenser, clean, dedupe, max_tokens_for, sections
 from redraft.condense.prompts import CONDENSE
 from redraft.config import HttpOptions, LLMOptions
 from redraft.errors import ConfigError, EngineAuthError, EngineError
 from redraft.http import Retrier
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage
+from redraft.text import split_sentences
 from tests.llm_server import LLMServer, Reply, Seen, completion, failure, from_spec, lead_of, malformed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "llm"
@@ -94,6 +95,7 @@ def test_scripted_replies(case: dict[str, Any], serve: Serve, engine: Engine) ->
             condenser.condense(article(), WORDS)
         assert not isinstance(caught.value, EngineAuthError)
         assert re.search(expect["error"], str(caught.value)), str(caught.value)
+        assert (caught.value.code, caught.value.status) == (expect["code"], expect["status"])
     else:
         draft = condenser.condense(article(), WORDS)
         assert list(draft.paragraphs) == expect["paragraphs"]
@@ -116,8 +118,9 @@ def test_the_request_is_an_openai_chat_completion(serve: Serve, engine: Engine) 
     (seen,) = server.requests
     assert (seen.method, seen.path) == ("POST", "/v1/chat/completions")
     body = seen.body
-    assert {k: body[k] for k in ("model", "temperature", "max_tokens", "stream")} == {
-        "model": "test-model", "temperature": 0.0, "max_tokens": 300, "stream": False}
+    assert {k: body[k] for k in ("model", "temperature", "max_tokens", "stream", "stop")} == {
+        "model": "test-model", "temperature": 0.0, "max_tokens": max_tokens_for(60, 300),
+        "stream": False, "stop": list(CONDENSE.stop)}
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
     assert body["messages"][0]["content"] == CONDENSE.system
     user = seen.user
@@ -357,13 +360,18 @@ def test_the_engine_is_safe_to_share_between_threads(serve: Serve, engine: Engin
 def test_the_seed_output_comes_out_without_repeats(shared_seeds: Path, serve: Serve,
                                                    engine: Engine) -> None:
     seed = (shared_seeds / "000_0de3942d49ced44d.txt").read_text("utf-8")
-    server = serve(completion(seed))
+    server = serve(completion(seed), completion(seed))
     condenser, _ = engine(server.url)
-    draft = condenser.condense(article(), WORDS)
+    draft = condenser.condense(article(), Budget("words", 1000))  # within budget: not cut
     lines = [line for line in seed.splitlines() if line.strip()]
     assert len(draft.paragraphs) == len(set(lines)) < len(lines)
     assert len(set(draft.paragraphs)) == len(draft.paragraphs)
     assert dedupe(draft.paragraphs) == draft.paragraphs
+    cut = condenser.condense(article(), WORDS)  # 400 words for 60: whole sentences dropped
+    assert 0 < cut.words <= 60
+    sentences = [s for p in draft.paragraphs for s in split_sentences(p)]
+    kept = [s for p in cut.paragraphs for s in split_sentences(p)]
+    assert kept == [s for s in sentences if s in kept]  # the draft's own sentences, in order
 
 
 # --- pure parts, from data ----------------------------------------------------------------------
