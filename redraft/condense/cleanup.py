@@ -6,7 +6,8 @@
 - :func:`drop_unfinished` drops the sentence an answer cut off at ``max_tokens`` stopped in.
 - :func:`fit` shortens a draft over its budget by dropping whole sentences, least central
   first, keeping the lead, a sentence together with the one it points back to, a quotation
-  whole, and never ending on a signpost (":").
+  whole, and never ending on a signpost (":"); then, if still over, by safe deletions of
+  asides.
 
 The patterns are data, in :mod:`redraft.condense.prompts`.
 """
@@ -27,6 +28,7 @@ from redraft.text import (
     normalise,
     shingles,
     split_sentences,
+    strip_asides,
     word_count,
     words,
 )
@@ -200,7 +202,9 @@ def fit(paragraphs: Sequence[str], *, words: int | None = None, sentences: int |
     nothing else is left to drop; a sentence that opens by pointing back (``He``, ``But``:
     :func:`redraft.text.back_references`) goes with the one before it; a quotation that runs
     over several sentences goes whole; a sentence that ends in a signpost (``:``) never ends the
-    draft. A draft within its budget comes back as it is (signpost ending aside).
+    draft. If the lead alone is over, its asides (brackets, dashes, a dateline) are deleted,
+    longest sentence first; what is still over is left for the verifier to judge. A draft
+    within its budget comes back as it is (signpost ending aside).
 
     Args:
         paragraphs: the draft.
@@ -219,6 +223,8 @@ def fit(paragraphs: Sequence[str], *, words: int | None = None, sentences: int |
 
     while len(units) > 1 and over():
         units.remove(min(units[1:], key=lambda u: u.score))
+    if words is not None and over():
+        _strip_asides(units, words, language)
     while len(units) > 1 and _SIGNPOST.search(units[-1].sentences[-1][1]):
         units.pop()
     result: list[str] = []
@@ -230,6 +236,19 @@ def fit(paragraphs: Sequence[str], *, words: int | None = None, sentences: int |
             result.append(sentence)
         last = number
     return tuple(result)
+
+
+def _strip_asides(units: list[_Unit], words: int, language: str) -> None:
+    """Safe deletions (:func:`redraft.text.strip_asides`) in the longest sentences first,
+    until the draft fits or none is left to make."""
+    order = sorted(((len(s.split()), u, i) for u in units for i, (_, s) in enumerate(u.sentences)),
+                   key=lambda item: -item[0])
+    for _, unit, index in order:
+        if sum(u.words for u in units) <= words:
+            return
+        number, sentence = unit.sentences[index]
+        first = unit is units[0] and index == 0
+        unit.sentences[index] = (number, strip_asides(sentence, dateline=first, language=language))
 
 
 def _units(paragraphs: Sequence[str], language: str) -> list[_Unit]:
