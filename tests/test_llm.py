@@ -178,6 +178,7 @@ def test_a_refused_key_stops_everything(key: str, serve: Serve, engine: Engine) 
         with pytest.raises(EngineAuthError, match=r"refused .*\(401: Incorrect API key "
                                                   r"provided\.\); set REDRAFT_LLM_API_KEY") as caught:
             call()
+        assert (caught.value.code, caught.value.status) == ("auth", 401)
         assert SECRET not in str(caught.value) and (not key or key not in str(caught.value))
     assert len(server.requests) == 2  # neither is retried
 
@@ -186,11 +187,13 @@ def test_an_unknown_model_is_named(serve: Serve, engine: Engine) -> None:
     server = serve(models=("llama-3-8b", "qwen2.5-7b"))
     condenser, _ = engine(server.url, model="gpt-nope")
     with pytest.raises(EngineError, match=r"^file:harbour\.json:1: .*404 \(The model `gpt-nope` "
-                                          r"does not exist.*\): check the model name 'gpt-nope'"):
+                                          r"does not exist.*\): check the model name 'gpt-nope'") as caught:
         condenser.condense(article(), WORDS)
+    assert (caught.value.code, caught.value.status) == ("unknown-model", 404)
     with pytest.raises(EngineError, match=r"does not know the model 'gpt-nope' .*models it "
-                                          r"offers: llama-3-8b, qwen2.5-7b\. Check --llm-model"):
+                                          r"offers: llama-3-8b, qwen2.5-7b\. Check --llm-model") as caught:
         condenser.check()
+    assert (caught.value.code, caught.value.status) == ("unknown-model", 404)
 
 
 def test_a_server_that_is_down(serve: Serve, engine: Engine) -> None:
@@ -200,8 +203,9 @@ def test_a_server_that_is_down(serve: Serve, engine: Engine) -> None:
     condenser, sleeps = engine(url)
     with pytest.raises(EngineError, match=r"^file:harbour\.json:1: the LLM server failed after 3 "
                                           r"attempts: ConnectError: .* \(http://127\.0\.0\.1:\d+"
-                                          r"/v1/chat/completions\)$"):
+                                          r"/v1/chat/completions\)$") as caught:
         condenser.condense(article(), WORDS)
+    assert (caught.value.code, caught.value.status) == ("unreachable", None)
     with pytest.raises(EngineError, match=r"^start-up check: the LLM server failed after 3 "
                                           r"attempts: ConnectError: .*/v1/models\)$"):
         condenser.check()
