@@ -44,6 +44,7 @@ from redraft import pipeline
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import HttpOptions
 from redraft.http import Retrier
+from redraft.pipeline import policy
 from redraft.records import Article, Budget, Draft
 from redraft.sources import SourceItem
 from redraft.sources.wordpress import EMBED, WordPressOptions, WordPressSource
@@ -160,8 +161,8 @@ def full_sync(base_url: str, api_root: str, concurrency: int) -> tuple[float, di
     """One full sync into a fresh database: wall seconds, seconds per stage, peak RSS (KiB)."""
     clock = Clock()
     reset_peak()
-    original_extract = getattr(pipeline, "extract")  # noqa: B009 (patched for timing)
-    setattr(pipeline, "extract", clock.timed("extract", original_extract))  # noqa: B010
+    original_extract = getattr(policy, "extract")  # noqa: B009 (patched for timing)
+    setattr(policy, "extract", clock.timed("extract", original_extract))  # noqa: B010
     try:
         with tempfile.TemporaryDirectory() as tmp, httpx.Client(timeout=60) as client, \
                 Store.open(Path(tmp) / "bench.db") as store:
@@ -174,7 +175,7 @@ def full_sync(base_url: str, api_root: str, concurrency: int) -> tuple[float, di
                                    verifier=clock.timed("verify", verify))
             wall = time.perf_counter() - start
     finally:
-        setattr(pipeline, "extract", original_extract)  # noqa: B010
+        setattr(policy, "extract", original_extract)  # noqa: B010
     if report.done + report.unchanged + sum(report.rejected.values()) == 0:
         raise RuntimeError("the sync did nothing")
     return wall, dict(clock.spent), peak_kib()

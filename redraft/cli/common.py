@@ -28,7 +28,6 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from redraft.condense.extractive import ExtractiveCondenser
 from redraft.condense.llm import LLMCondenser
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, EngineAuthError, RedraftError
@@ -168,10 +167,9 @@ def http_client(options: HttpOptions) -> httpx.Client:
 
 
 def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
-    """The condenser the settings ask for, with the extractive engine as its fallback."""
-    extractive = ExtractiveCondenser()
+    """The condenser the settings ask for (the library adds the extractive fallback)."""
     if settings.engine == "extractive":
-        return Engines(extractive)
+        return Engines.with_fallback()
     llm = settings.llm
     if not llm.url or not llm.model:
         fail("the LLM engine needs a server and a model: --llm-url and --llm-model "
@@ -184,14 +182,12 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     except RedraftError as exc:
         # A refused key is a configuration error, like a bad option: nothing was done.
         fail(str(exc), code=EXIT_USAGE if isinstance(exc, EngineAuthError) else EXIT_INCOMPLETE)
-    return Engines(condenser, fallback=extractive, on_fail=llm.on_fail)
+    return Engines.with_fallback(condenser, on_fail=llm.on_fail)
 
 
 def run_options(settings: Settings, *, force: bool = False) -> RunOptions:
-    """Pipeline options from settings: remote engines work on several items at once."""
-    concurrency = settings.http.concurrency if settings.engine == "llm" else 1
-    return RunOptions(budget=settings.budget, extract=settings.extract,
-                      concurrency=concurrency, force=force)
+    """Pipeline options from settings (the library decides the concurrency)."""
+    return RunOptions.from_settings(settings, force=force)
 
 
 def file_sink(fmt: str, out: Path | None) -> FileSink:

@@ -1,0 +1,38 @@
+"""The one place where stages meet: entries in, verdicts stored and written out.
+
+```
+source ──Entry──▶ extract ──Article──▶ condense ──Draft──▶ verify ──Verdict──▶ store, sinks
+                                          ▲  │ failed
+                                          │  ▼
+                                  revise once (LLM), then fall back to the extractive engine
+```
+
+- :mod:`.policy`: one entry to one outcome (the drafting policy), and the library's defaults;
+- :mod:`.run`: :func:`run` drives any source through the policy into the store and the sinks;
+- :mod:`.sync`: :func:`sync` adds a site's high-water mark around a run;
+- :mod:`.publishing`: :func:`publish` sends stored drafts to a remote target.
+"""
+
+from __future__ import annotations
+
+from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
+from redraft.pipeline.publishing import PublishReport, publish
+from redraft.pipeline.run import ItemOutcome, Progress, Report, recipe, run
+from redraft.pipeline.sync import sync
+
+__all__ = [
+    "Engines",
+    "ItemOutcome",
+    "Job",
+    "Outcome",
+    "Progress",
+    "PublishReport",
+    "Report",
+    "RunOptions",
+    "Verifier",
+    "draft_entry",
+    "publish",
+    "recipe",
+    "run",
+    "sync",
+]

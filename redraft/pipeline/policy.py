@@ -1,0 +1,208 @@
+"""The drafting policy: one entry in, one outcome out.
+
+```
+entry ──▶ extract ──▶ condense ──▶ verify ──passed──▶ outcome
+                         │            │ failed
+                         │            ▼
+                         │     revise once (an engine that can), verify again
+                         ▼            │ still failed
+                 engine error ──▶ fall back to the extractive engine (unless on_fail="keep")
+```
+
+:func:`draft_entry` is a pure function of the entry and a :class:`Job` (engines, options,
+verifier): it touches neither the store nor the sinks, so a run may call it in any thread (or,
+later, any process). What the library decides by default (the extractive engine as the
+fallback, one item at a time unless the engine is remote) lives here too, not in the CLI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from redraft.condense import Condenser, Reviser
+from redraft.condense.extractive import ExtractiveCondenser
+from redraft.config import ExtractOptions, OnFail, Settings
+from redraft.errors import EngineAuthError, EngineError, RedraftError, Rejected
+from redraft.extract import extract
+from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
+from redraft.text import normalise
+from redraft.verify import verify
+
+Verifier = Callable[[Draft], Verdict]
+
+# A fallback reason longer than this is cut in the engine label (it is stored with each draft).
+_MAX_REASON_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Engines:
+    """The engines of a run and what to do when a draft fails verification.
+
+    Attributes:
+        condenser: the main engine.
+        fallback: the engine used when the main one fails (the extractive engine), or None.
+        on_fail: ``"fallback"`` to use ``fallback``; ``"keep"`` to keep the failed draft.
+    """
+
+    condenser: Condenser
+    fallback: Condenser | None = None
+    on_fail: OnFail = "fallback"
+
+    @classmethod
+    def with_fallback(cls, condenser: Condenser | None = None, *,
+                      on_fail: OnFail = "fallback") -> Engines:
+        """The library's default: ``condenser`` (the extractive engine when None), backed by
+        the extractive engine when it is any other engine."""
+        extractive = ExtractiveCondenser()
+        if condenser is None or condenser.name == extractive.name:
+            return cls(condenser or extractive)
+        return cls(condenser, fallback=extractive, on_fail=on_fail)
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a run goes.
+
+    Attributes:
+        budget: the length of the drafts.
+        extract: extraction options (quotes, language, minimum length).
+        concurrency: items worked on at once (worth more than 1 only for remote engines).
+        force: redo items even when their content and recipe are unchanged.
+    """
+
+    budget: Budget = field(default_factory=Budget)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    concurrency: int = 1
+    force: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, force: bool = False) -> RunOptions:
+        """Options from settings: a remote (LLM) engine works on ``[http] concurrency`` items
+        at once; the local engine on one, since it is CPU-bound."""
+        concurrency = settings.http.concurrency if settings.engine == "llm" else 1
+        return cls(budget=settings.budget, extract=settings.extract,
+                   concurrency=concurrency, force=force)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Everything one item's work depends on besides the item itself."""
+
+    engines: Engines
+    budget: Budget = field(default_factory=Budget)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    verifier: Verifier = verify
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one entry: a verdict, or the error that stopped it, and every attempt."""
+
+    entry: Entry
+    verdict: Verdict | None = None
+    attempts: tuple[Attempt, ...] = ()
+    error: RedraftError | None = None
+    repaired: bool = False
+    fallback: bool = False
+
+
+def draft_entry(entry: Entry, job: Job) -> Outcome:
+    """Extract, condense, verify (revise, fall back) one entry.
+
+    Raises:
+        EngineAuthError: the engine refused the credentials (no later item can succeed).
+    """
+    try:
+        article = extract(entry, job.extract)
+    except Rejected as rejected:
+        return Outcome(entry, error=rejected)
+    return _Drafting(job, entry, article).run()
+
+
+class _Drafting:
+    """One entry's attempts, from the first draft to the verdict kept."""
+
+    def __init__(self, job: Job, entry: Entry, article: Article) -> None:
+        self.job = job
+        self.entry = entry
+        self.article = article
+        self.attempts: list[Attempt] = []
+
+    def run(self) -> Outcome:
+        condenser = self.job.engines.condenser
+        try:
+            draft = condenser.condense(self.article, self.job.budget)
+        except EngineAuthError:
+            raise
+        except EngineError as exc:
+            self.attempts.append(Attempt(engine=condenser.name, error=str(exc)))
+            return self._fall_back(f"engine error: {exc}")
+        verdict = self._judge(draft)
+        if verdict.passed:
+            return self._outcome(verdict)
+        if isinstance(condenser, Reviser):
+            try:
+                revised = condenser.revise(verdict.draft, verdict.problems)
+            except EngineAuthError:
+                raise
+            except EngineError as exc:
+                self.attempts.append(Attempt(engine=condenser.name, prompt=draft.prompt,
+                                             error=str(exc)))
+            else:
+                verdict = self._judge(revised)
+                if verdict.passed:
+                    return self._outcome(verdict, repaired=True)
+        kinds = sorted({problem.kind for problem in verdict.problems})
+        reason = "verification failed" + (f" ({', '.join(kinds)})" if kinds else "")
+        if self.job.engines.on_fail == "keep" or self._fallback() is None:
+            return self._outcome(verdict)
+        return self._fall_back(reason)
+
+    def _fallback(self) -> Condenser | None:
+        engines = self.job.engines
+        if engines.fallback is None or engines.fallback.name == engines.condenser.name:
+            return None
+        return engines.fallback
+
+    def _fall_back(self, reason: str) -> Outcome:
+        fallback = self._fallback()
+        if fallback is None:
+            return Outcome(self.entry, attempts=tuple(self.attempts), error=EngineError(
+                f"{self.entry.key}: {reason}; no fallback engine", code="no-fallback"))
+        try:
+            draft = fallback.condense(self.article, self.job.budget)
+        except EngineError as exc:
+            self.attempts.append(Attempt(engine=fallback.name, error=str(exc)))
+            return Outcome(self.entry, attempts=tuple(self.attempts), error=exc)
+        short = (reason if len(reason) <= _MAX_REASON_CHARS
+                 else reason[:_MAX_REASON_CHARS - 3] + "...")
+        draft = dataclasses.replace(draft, engine=f"{fallback.name} (fallback: {short})")
+        return self._outcome(self._judge(draft), fallback=True)
+
+    def _judge(self, draft: Draft) -> Verdict:
+        if not draft.credit:
+            credit = draft.article.entry.credit()
+            if self.job.extract.ascii_quotes:
+                credit = normalise(credit, ascii_quotes=True)
+            draft = dataclasses.replace(draft, credit=credit)
+        verdict = self.job.verifier(draft)
+        self.attempts.append(Attempt(
+            engine=draft.engine, prompt=draft.prompt, score=verdict.score,
+            passed=verdict.passed, problems=verdict.problems, usage=draft.usage,
+        ))
+        return verdict
+
+    def _outcome(self, verdict: Verdict, *, repaired: bool = False,
+                 fallback: bool = False) -> Outcome:
+        return Outcome(self.entry, _final(verdict, self.attempts), tuple(self.attempts),
+                       repaired=repaired, fallback=fallback)
+
+
+def _final(verdict: Verdict, attempts: Sequence[Attempt]) -> Verdict:
+    usage = Usage()
+    for attempt in attempts:
+        usage = usage + attempt.usage
+    draft = dataclasses.replace(verdict.draft, attempts=len(attempts), usage=usage)
+    return dataclasses.replace(verdict, draft=draft)
