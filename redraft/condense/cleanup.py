@@ -23,23 +23,15 @@ from dataclasses import dataclass, field
 
 from redraft.condense.prompts import LEADING_LABEL, META_LINE, PREAMBLE, THINKING
 from redraft.text import (
+    NearDuplicates,
     back_references,
     content_terms,
     normalise,
-    shingles,
     split_sentences,
     strip_asides,
     word_count,
     words,
 )
-
-# Shingle size for near-duplicate detection: word trigrams tolerate a changed word or two.
-SHINGLE = 3
-# A sentence or paragraph whose trigrams are this much contained in an earlier one's is a
-# repeat: a restatement that changes one word in a 15-word sentence still shares ~80%.
-NEAR_DUPLICATE = 0.8
-# Below this many words, only an exact repeat counts (trigram overlap of short texts is noise).
-NEAR_MIN_WORDS = 6
 
 # Fences, headings, rules, and a line that is all bold (a heading in disguise).
 _MARKUP_LINE = re.compile(r"^\s*(?:```.*|#{1,6}\s.*|[-*_=]{3,}|(\*\*|__)[^*_]+\1:?)\s*$")
@@ -112,24 +104,17 @@ def _strip_line(raw: str) -> str:
 def dedupe(paragraphs: Sequence[str], language: str = "en") -> tuple[str, ...]:
     """Drop every paragraph and sentence that repeats an earlier one, exactly or nearly.
 
-    A repeat is a text whose word trigrams are at least :data:`NEAR_DUPLICATE` contained in
-    an earlier one's (texts under :data:`NEAR_MIN_WORDS` words must match exactly, case and
-    punctuation aside). The first occurrence stays where it is.
+    A repeat is judged by the project's one rule, :func:`redraft.text.near_duplicate` (the
+    same words, give or take punctuation, case and a word or two). The first occurrence stays
+    where it is.
     """
-    kept_paragraphs: list[tuple[list[str], set[tuple[str, ...]]]] = []
-    kept_sentences: list[tuple[list[str], set[tuple[str, ...]]]] = []
+    seen_paragraphs, seen_sentences = NearDuplicates(), NearDuplicates()
     result: list[str] = []
     for paragraph in paragraphs:
-        signature = _signature(paragraph)
-        if any(_repeats(signature, earlier) for earlier in kept_paragraphs):
+        if seen_paragraphs.repeats(paragraph) is not None:
             continue
-        kept_paragraphs.append(signature)
-        sentences = []
-        for sentence in split_sentences(paragraph, language):
-            mark = _signature(sentence)
-            if mark[0] and not any(_repeats(mark, earlier) for earlier in kept_sentences):
-                kept_sentences.append(mark)
-                sentences.append(sentence)
+        sentences = [sentence for sentence in split_sentences(paragraph, language)
+                     if words(sentence) and seen_sentences.repeats(sentence) is None]
         if sentences:
             result.append(" ".join(sentences))
     return tuple(result)
@@ -137,21 +122,6 @@ def dedupe(paragraphs: Sequence[str], language: str = "en") -> tuple[str, ...]:
 
 def _key(text: str) -> str:
     return " ".join(w.casefold() for w in words(text))
-
-
-def _signature(text: str) -> tuple[list[str], set[tuple[str, ...]]]:
-    tokens = [w.casefold() for w in words(text)]
-    return tokens, shingles(tokens, SHINGLE)
-
-
-def _repeats(text: tuple[list[str], set[tuple[str, ...]]],
-             earlier: tuple[list[str], set[tuple[str, ...]]]) -> bool:
-    (tokens, grams), (earlier_tokens, earlier_grams) = text, earlier
-    if tokens == earlier_tokens:
-        return True
-    if min(len(tokens), len(earlier_tokens)) < NEAR_MIN_WORDS or not grams:
-        return False
-    return len(grams & earlier_grams) / len(grams) >= NEAR_DUPLICATE
 
 
 def drop_unfinished(paragraphs: Sequence[str], language: str = "en") -> tuple[str, ...]:
