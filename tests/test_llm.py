@@ -4,6 +4,7 @@ data. Back-off sleeps are recorded instead of slept, so nothing here waits for l
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -24,6 +25,7 @@ from redraft.errors import ConfigError, EngineAuthError, EngineError
 from redraft.http import Retrier
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage
 from redraft.text import split_sentences
+from redraft.verify import verify
 from tests.llm_server import LLMServer, Reply, Seen, completion, failure, from_spec, lead_of, malformed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "llm"
@@ -399,3 +401,24 @@ def test_sections(case: dict[str, Any]) -> None:
     got = sections(paragraphs, case["limit"])
     assert [[len(piece.split()) for piece in section] for section in got] == case["expect"]
     assert " ".join(p for s in got for p in s).split() == " ".join(paragraphs).split()
+
+
+# --- the credit --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ascii_quotes", "expect"), [
+    (None, "Source: Harbour opens its “new” station https://news.example/?p=101 (2026-03-14)"),
+    (True, 'Source: Harbour opens its "new" station https://news.example/?p=101 (2026-03-14)'),
+])
+def test_the_draft_carries_its_credit(ascii_quotes: bool | None, expect: str, serve: Serve) -> None:
+    server = serve(completion(GOOD))
+    source = article()
+    curly = dataclasses.replace(source.entry, title="Harbour opens its “new” station")
+    source = dataclasses.replace(source, entry=curly)
+    source = dataclasses.replace(source, blocks=(Block("p", "It opened “today”."), *source.blocks))
+    with httpx.Client() as client:
+        condenser = LLMCondenser(Retrier(client), LLMOptions(url=server.url, model="test-model"),
+                                 ascii_quotes=ascii_quotes)
+        draft = condenser.condense(source, WORDS)
+    assert draft.credit == expect
+    assert not [p for p in verify(draft).problems if p.kind == "credit"]
