@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from redraft.condense import Reviser
-from redraft.condense.llm import LLMCondenser, clean, dedupe, max_tokens_for, sections
+from redraft.condense.llm import LLMCondenser, dedupe, max_tokens_for
 from redraft.condense.prompts import CONDENSE
 from redraft.config import HttpOptions, LLMOptions
 from redraft.errors import ConfigError, EngineAuthError, EngineError
@@ -31,8 +31,6 @@ from tests.llm_server import LLMServer, Reply, Seen, completion, failure, from_s
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "llm"
 ARTICLES: dict[str, dict[str, Any]] = json.loads((FIXTURES / "articles.json").read_text("utf-8"))
 SERVER_CASES = json.loads((FIXTURES / "server_cases.json").read_text("utf-8"))
-CLEAN_CASES = json.loads((FIXTURES / "clean.json").read_text("utf-8"))
-SECTION_CASES = json.loads((FIXTURES / "sections.json").read_text("utf-8"))
 SECRET = "sk-test-d0n0tl0g-9f2"
 WORDS = Budget("words", 60)
 
@@ -378,29 +376,6 @@ def test_the_seed_output_comes_out_without_repeats(shared_seeds: Path, serve: Se
     sentences = [s for p in draft.paragraphs for s in split_sentences(p)]
     kept = [s for p in cut.paragraphs for s in split_sentences(p)]
     assert kept == [s for s in sentences if s in kept]  # the draft's own sentences, in order
-
-
-# --- pure parts, from data ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("case", CLEAN_CASES, ids=[c["id"] for c in CLEAN_CASES])
-def test_clean(case: dict[str, Any]) -> None:
-    got = clean(case["text"], title=case.get("title", ""),
-                ascii_quotes=case.get("ascii_quotes", False))
-    assert list(got) == case["expect"]
-
-
-def _paragraph(spec: int | list[int]) -> str:
-    counts = [spec] if isinstance(spec, int) else spec
-    return " ".join(" ".join(["Aa"] + ["bb"] * (n - 1)) + "." for n in counts)
-
-
-@pytest.mark.parametrize("case", SECTION_CASES, ids=[c["id"] for c in SECTION_CASES])
-def test_sections(case: dict[str, Any]) -> None:
-    paragraphs = [_paragraph(spec) for spec in case["paragraphs"]]
-    got = sections(paragraphs, case["limit"])
-    assert [[len(piece.split()) for piece in section] for section in got] == case["expect"]
-    assert " ".join(p for s in got for p in s).split() == " ".join(paragraphs).split()
 
 
 # --- the credit --------------------------------------------------------------------------------

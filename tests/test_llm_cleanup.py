@@ -1,5 +1,6 @@
-"""condense/cleanup.py: shortening a draft to its budget (fit) and the end of an answer cut
-off at max_tokens (drop_unfinished), from data."""
+"""condense/cleanup.py: cleaning an answer (clean), shortening a draft to its budget (fit),
+the end of an answer cut off at max_tokens (drop_unfinished); and condense/llm.py's sections;
+all from data."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 
 import pytest
 
-from redraft.condense.cleanup import drop_unfinished, fit
+from redraft.condense.cleanup import clean, drop_unfinished, fit
+from redraft.condense.llm import sections
 from redraft.text import split_sentences
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "llm"
 FIT_CASES: list[dict[str, Any]] = json.loads((FIXTURES / "fit.json").read_text("utf-8"))
+CLEAN_CASES = json.loads((FIXTURES / "clean.json").read_text("utf-8"))
+SECTION_CASES = json.loads((FIXTURES / "sections.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("case", FIT_CASES, ids=[c["id"] for c in FIT_CASES])
@@ -48,3 +52,26 @@ def test_fit_keeps_sentences_whole_and_in_order() -> None:
 ])
 def test_drop_unfinished(paragraphs: list[str], expect: list[str]) -> None:
     assert list(drop_unfinished(paragraphs)) == expect
+
+
+# --- pure parts, from data ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CLEAN_CASES, ids=[c["id"] for c in CLEAN_CASES])
+def test_clean(case: dict[str, Any]) -> None:
+    got = clean(case["text"], title=case.get("title", ""),
+                ascii_quotes=case.get("ascii_quotes", False))
+    assert list(got) == case["expect"]
+
+
+def _paragraph(spec: int | list[int]) -> str:
+    counts = [spec] if isinstance(spec, int) else spec
+    return " ".join(" ".join(["Aa"] + ["bb"] * (n - 1)) + "." for n in counts)
+
+
+@pytest.mark.parametrize("case", SECTION_CASES, ids=[c["id"] for c in SECTION_CASES])
+def test_sections(case: dict[str, Any]) -> None:
+    paragraphs = [_paragraph(spec) for spec in case["paragraphs"]]
+    got = sections(paragraphs, case["limit"])
+    assert [[len(piece.split()) for piece in section] for section in got] == case["expect"]
+    assert " ".join(p for s in got for p in s).split() == " ".join(paragraphs).split()
