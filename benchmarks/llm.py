@@ -13,8 +13,13 @@ Usage::
 **Real server** (``--url``, ``--model``; the key from ``REDRAFT_LLM_API_KEY``): after the
 engine's start-up check, the pipeline runs every post (LLM engine, verification, one revision,
 extractive fallback, a throw-away store) at the first ``--concurrency`` level and prints
-drafts per second, tokens, and the share of drafts that passed first time, after repair, that
-fell back, that were kept failed, and that failed outright.
+drafts per second, tokens, how the answers ended (``finish_reason``: ``length`` is cut off at
+``max_tokens``), and the share of drafts that passed first time, after repair, that fell back
+(with each reason), that were kept failed, and that failed outright. The tests' real model
+(SmolLM2-135M under llama.cpp's server) runs it as::
+
+    python tests/real_llm.py python benchmarks/llm.py examples/posts --url {url} \
+        --model {model} --limit 5
 
 **Self-test** (no ``--url``, or ``--self-test``): ``tests/llm_server.py`` runs in a process of
 its own, answering each request with the lead of its article after ``--think`` seconds. For
