@@ -33,7 +33,7 @@ demo: setup
 demo-llm: setup
 	@rm -rf out/llm && mkdir -p out/llm
 	$(BIN)/python tests/real_llm.py $(BIN)/redraft rewrite examples/posts --engine llm \
-		--words 60 --db out/llm/redraft.db --out out/llm --format json
+		--words 60 --concurrency 1 --db out/llm/redraft.db --out out/llm --format json
 	@echo; echo "Drafts in ./out/llm/drafts.jsonl (engine, attempts and verdict of each)."
 
 lint: setup
