@@ -8,7 +8,9 @@ it was working on, and running it again finishes the job.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +36,81 @@ from redraft.records import (
 )
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
+# What is kept of a rejected item's body and raw form: enough to see what it was, not so much
+# that a hostile source can fill the disk (the size and a digest of the whole are kept too).
+KEEP_REJECTED_CHARS = 64 * 1024
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """A parameter SQLite can encode: lone surrogates (never valid UTF-8) become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+class _Result:
+    """A statement's rows, fetched while errors are still translated."""
+
+    def __init__(self, rows: list[sqlite3.Row], lastrowid: int | None) -> None:
+        self._rows = rows
+        self.lastrowid = lastrowid
+
+    def fetchone(self) -> Any:  # a Row, or None (as sqlite3 types it)
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[sqlite3.Row]:
+        return self._rows
+
+    def __iter__(self) -> Iterator[sqlite3.Row]:
+        return iter(self._rows)
+
+
+class _Connection:
+    """The SQLite connection, with every ``sqlite3.Error`` turned into a :class:`StoreError`
+    that names the file and says what to do."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        self.raw = connection
+        self.path = path
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Result:
+        try:
+            try:
+                cursor = self.raw.execute(sql, params)
+            except UnicodeEncodeError:
+                cursor = self.raw.execute(sql, [_storable(value) for value in params])
+            return _Result(cursor.fetchall(), cursor.lastrowid)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+
+    def script(self, sql: str) -> None:
+        try:
+            self.raw.executescript(sql)
+        except sqlite3.Error as exc:
+            if self.raw.in_transaction:
+                self.raw.execute("ROLLBACK")
+            raise store_error(exc, self.path) from exc
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def store_error(exc: sqlite3.Error, path: str) -> StoreError:
+    """A :class:`StoreError` for a failed statement: what happened and what to do."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return StoreError(f"the state database {path} is full (no space left on its disk): "
+                          "free some space and run again; everything stored so far is kept")
+    if name in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
+        return StoreError(f"the state database {path} is locked by another redraft: "
+                          "wait for it to finish, or use another --db")
+    if name in {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR"} or \
+            name.startswith(("SQLITE_READONLY_", "SQLITE_IOERR_", "SQLITE_CANTOPEN_")):
+        return StoreError(f"cannot write the state database {path} ({exc}): check that its "
+                          "disk has space and the file's permissions, or pass another with --db")
+    if name in {"SQLITE_CORRUPT", "SQLITE_NOTADB"}:
+        return StoreError(f"the state database {path} is damaged or not a redraft database "
+                          f"({exc}): pass another with --db")
+    return StoreError(f"the state database {path} failed: {exc}")
 
 
 class EntryState(StrEnum):
@@ -77,6 +154,17 @@ class PublicationRow:
     status: str
 
 
+def _extent(text: str) -> dict[str, Any]:
+    """The size and digest of a text that is not kept whole."""
+    data = text.encode("utf-8", "surrogatepass")
+    return {"chars": len(text), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -96,9 +184,9 @@ def _problems_json(problems: Sequence[Problem]) -> str:
 class Store:
     """The SQLite state of redraft. Open with :meth:`open`; use as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.row_factory = sqlite3.Row
+    def __init__(self, connection: sqlite3.Connection, path: str = ":memory:") -> None:
+        connection.row_factory = sqlite3.Row
+        self._db = _Connection(connection, path)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -116,8 +204,11 @@ class Store:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
-            store = cls(connection)
+            store = cls(connection, str(path))
             store._migrate()
+        except StoreError as exc:
+            raise StoreError(f"cannot open the state database {path}: {exc.__cause__ or exc}; "
+                             "check the path, or pass another with --db") from exc
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the state database {path}: {exc}; "
@@ -147,7 +238,8 @@ class Store:
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.raw.in_transaction:  # SQLite may have rolled back already (disk full)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 
@@ -159,11 +251,10 @@ class Store:
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            with self.transaction():
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+            # One script, so triggers and literals with ";" stay whole; its own transaction
+            # (executescript commits any transaction opened outside it), bookkeeping included.
+            self._db.script(f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO migrations VALUES "
+                            f"({_literal(name)}, {_literal(_now())});\nCOMMIT;")
 
     def migrations(self) -> list[str]:
         """The names of the migrations applied, in order."""
@@ -188,9 +279,17 @@ class Store:
         ).fetchone()
         return EntryState.UNCHANGED if done else EntryState.CHANGED
 
-    def save_entry(self, entry: Entry) -> None:
-        """Insert or update an entry (one row per key, whatever the number of runs)."""
+    def save_entry(self, entry: Entry, *, bounded: bool = False) -> None:
+        """Insert or update an entry (one row per key, whatever the number of runs).
+
+        With ``bounded`` (a rejected item), only the first :data:`KEEP_REJECTED_CHARS` of its
+        body and raw form are kept, and ``meta["truncated"]`` records their sizes and digests.
+        """
         now = _now()
+        html, raw, meta = entry.html, entry.raw, dict(entry.meta)
+        if bounded and max(len(html), len(raw)) > KEEP_REJECTED_CHARS:
+            meta["truncated"] = {"html": _extent(html), "raw": _extent(raw)}
+            html, raw = html[:KEEP_REJECTED_CHARS], raw[:KEEP_REJECTED_CHARS]
         self._db.execute(
             """
             INSERT INTO entries (key, source, url, title, html, published, modified,
@@ -203,9 +302,9 @@ class Store:
                 meta = excluded.meta, raw = excluded.raw, updated_at = excluded.updated_at
             """,
             (
-                entry.key, entry.source, entry.url, entry.title, entry.html,
+                entry.key, entry.source, entry.url, entry.title, html,
                 _iso(entry.published), _iso(entry.modified), entry.content_hash,
-                json.dumps(dict(entry.meta), ensure_ascii=False, default=str), entry.raw,
+                json.dumps(meta, ensure_ascii=False, default=str), raw,
                 now, now,
             ),
         )

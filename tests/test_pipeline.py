@@ -126,9 +126,10 @@ def test_rejections_from_the_source_and_from_extraction_are_recorded(store: Stor
     assert report.ok is False
     assert [line.get("rejected") for line in lines] == ["malformed", "too-short", None]
     assert {r["reason"] for r in store.rejections()} == {"malformed", "too-short"}
-    # unchanged rejected items are accounted for again on the next run
+    # unchanged rejected items are still rejected on the next run (same exit status)
     report, lines = go(store, [short], Engines(Scripted("extractive", [])))
-    assert report.unchanged == 1 and lines[0]["rejected"] == "too-short"
+    assert (report.unchanged, dict(report.rejected)) == (0, {"too-short": 1})
+    assert lines[0]["rejected"] == "too-short" and report.ok is False
 
 
 def test_a_failing_draft_is_revised_once(store: Store) -> None:

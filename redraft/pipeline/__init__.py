@@ -8,6 +8,7 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 ```
 
 - :mod:`.policy`: one entry to one outcome (the drafting policy), and the library's defaults;
+- :mod:`.recipe`: what a draft depends on (an item is redone when it changes);
 - :mod:`.run`: :func:`run` drives any source through the policy into the store and the sinks;
 - :mod:`.sync`: :func:`sync` adds a site's high-water mark around a run;
 - :mod:`.publishing`: :func:`publish` sends stored drafts to a remote target.
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
 from redraft.pipeline.publishing import PublishReport, publish
-from redraft.pipeline.run import ItemOutcome, Progress, Report, recipe, run
+from redraft.pipeline.recipe import recipe, rules_digest
+from redraft.pipeline.run import ITEM_NOTE, ItemOutcome, Progress, Report, run
 from redraft.pipeline.sync import sync
 
 __all__ = [
+    "ITEM_NOTE",
     "Engines",
     "ItemOutcome",
     "Job",
@@ -33,6 +36,7 @@ __all__ = [
     "draft_entry",
     "publish",
     "recipe",
+    "rules_digest",
     "run",
     "sync",
 ]

@@ -117,8 +117,19 @@ def draft_entry(entry: Entry, job: Job) -> Outcome:
     try:
         article = extract(entry, job.extract)
     except Rejected as rejected:
-        return Outcome(entry, error=rejected)
-    return _Drafting(job, entry, article).run()
+        return Outcome(entry, error=_named(rejected, entry))
+    drafting = _Drafting(job, entry, article)
+    try:
+        return drafting.run()
+    except Rejected as rejected:  # an engine or the verifier may reject an item too
+        return Outcome(entry, attempts=tuple(drafting.attempts), error=_named(rejected, entry))
+
+
+def _named(rejected: Rejected, entry: Entry) -> Rejected:
+    """``rejected`` naming the entry it rejects (a stage may not know the key)."""
+    rejected.key = rejected.key or entry.key
+    rejected.source = rejected.source or entry.source
+    return rejected
 
 
 class _Drafting:
