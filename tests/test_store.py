@@ -6,7 +6,7 @@ import hashlib
 import resource
 import signal
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -174,7 +174,7 @@ def test_status_counts_per_source(store: Store) -> None:
 
 # --- errors: every sqlite3.Error is a StoreError that names the file -------------------------
 
-STORE_CALLS = {
+STORE_CALLS: dict[str, Callable[[Store], object]] = {
     "state_of": lambda s: s.state_of(entry(), "r"),
     "save_entry": lambda s: s.save_entry(entry()),
     "entry": lambda s: s.entry("k"),
