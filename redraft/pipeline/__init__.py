@@ -8,9 +8,9 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 ```
 
 - :mod:`.policy`: one entry to one outcome (the drafting policy), and the library's defaults;
-- :mod:`.recipe`: what a draft depends on (an item is redone when it changes);
-- :mod:`.run`: :func:`run` drives any source through the policy into the store and the sinks;
-- :mod:`.sync`: :func:`sync` adds a site's high-water mark around a run;
+- :mod:`.recipes`: what a draft depends on (an item is redone when it changes);
+- :mod:`.running`: :func:`run` drives any source through the policy into the store and the sinks;
+- :mod:`.syncing`: :func:`sync` adds a site's high-water mark around a run;
 - :mod:`.publishing`: :func:`publish` sends stored drafts to a remote target.
 """
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
 from redraft.pipeline.publishing import PublishReport, publish
-from redraft.pipeline.recipe import recipe, rules_digest
-from redraft.pipeline.run import ITEM_NOTE, ItemOutcome, Progress, Report, run
-from redraft.pipeline.sync import sync
+from redraft.pipeline.recipes import recipe, rules_digest
+from redraft.pipeline.running import ITEM_NOTE, ItemOutcome, Progress, Report, run
+from redraft.pipeline.syncing import sync
 
 __all__ = [
     "ITEM_NOTE",

@@ -20,7 +20,7 @@ from typing import Literal
 
 from redraft.errors import FetchError, InternalError, RedraftError, Rejected
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.pipeline.recipe import recipe
+from redraft.pipeline.recipes import recipe
 from redraft.records import Entry, Usage, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
