@@ -258,7 +258,9 @@ def progress_bar(total: int | None, description: str) -> Iterator[ItemProgress]:
 
 def print_summary(report: Report, *, title: str) -> None:
     """The end-of-run table on standard error, with the first few errors."""
-    table = Table(title=markup_safe(title), show_header=False, title_justify="left", box=None)
+    # The title on its own line, as it is: a path is never cut to the table's width.
+    stderr.print(Text(printable(title, one_line=True), style="italic"), soft_wrap=True)
+    table = Table(show_header=False, box=None)
     table.add_row("drafted", f"{report.done} ({report.passed} passed verification, "
                              f"{report.failed_verification} failed)")
     if report.repaired or report.fallbacks:
