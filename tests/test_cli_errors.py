@@ -4,6 +4,7 @@ from sources (titles, links, paths) cannot drive the terminal or break rich's ma
 
 from __future__ import annotations
 
+import http.server
 import importlib
 import json
 import os
@@ -12,8 +13,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from click.testing import Result
@@ -191,3 +195,72 @@ def test_a_rerun_exits_as_the_first_run_did(tmp_path: Path) -> None:
     assert first.exit_code == second.exit_code == 1
     assert "too-short 1" in first.stderr and "too-short 1" in second.stderr
     assert "(already done" in second.stderr  # the draft is unchanged, the rejection too
+
+
+# --- sync --limit ----------------------------------------------------------------------------
+
+class TinySite(http.server.BaseHTTPRequestHandler):
+    """A WordPress-like site: a home page that names its API, and a paged posts route."""
+
+    posts: ClassVar[list[dict[str, Any]]] = []
+
+    def do_GET(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        root = f"http://{self.headers['Host']}/wp-json/"
+        if url.path == "/":
+            self.answer(b"<html><head></head><body>news</body></html>", "text/html",
+                        {"Link": f'<{root}>; rel="https://api.w.org/"'})
+        elif url.path == "/wp-json/":
+            self.answer(json.dumps({"name": "tiny", "namespaces": ["wp/v2"]}).encode())
+        elif url.path == "/wp-json/wp/v2/posts":
+            per_page, page = int(query.get("per_page", "10")), int(query.get("page", "1"))
+            newest = sorted(self.posts, key=lambda p: -int(p["id"]))
+            pages = -(-len(newest) // per_page)
+            chunk = newest[(page - 1) * per_page: page * per_page]
+            self.answer(json.dumps(chunk).encode(), headers={
+                "X-WP-Total": str(len(newest)), "X-WP-TotalPages": str(pages)})
+        else:
+            self.send_error(404)
+
+    def answer(self, body: bytes, kind: str = "application/json",
+               headers: dict[str, str] | None = None) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def tiny_site() -> Iterator[str]:
+    TinySite.posts = [post(n, modified_gmt=f"2025-04-0{n}T08:00:00") for n in range(1, 6)]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TinySite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_limited_sync_is_not_an_incomplete_one(tiny_site: str, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    limited = invoke("sync", tiny_site, "--limit", "2", "--db", db)
+    assert limited.exit_code == 0, limited.stderr
+    assert "limited sync: the newest 2 posts" in limited.stderr
+    assert "incomplete" not in limited.stderr
+    with sqlite3.connect(db) as connection:
+        keys = {row[0] for row in connection.execute("SELECT key FROM entries")}
+        mark = connection.execute("SELECT high_water FROM sites").fetchone()[0]
+    assert {key.rsplit("#", 1)[1] for key in keys} == {"5", "4"} and mark is None
+    full = invoke("sync", tiny_site, "--db", db)
+    assert full.exit_code == 0, full.stderr
+    assert "next sync asks for posts modified after" in full.stderr

@@ -16,6 +16,7 @@ from redraft.cli.common import (
     fail,
     http_client,
     load_settings,
+    markup_safe,
     open_store,
     progress_bar,
     setup_logging,
@@ -71,7 +72,7 @@ def publish(target: str, status: str, include_failed: bool, **params: Any) -> No
         fail(str(exc), code=EXIT_INCOMPLETE)
     finally:
         client.close()
-    table = Table(title=f"redraft publish → {publisher.name} (status {status})", box=None,
+    table = Table(title=markup_safe(f"redraft publish → {publisher.name} (status {status})"), box=None,
                   show_header=False, title_justify="left")
     table.add_row("created", str(report.created))
     table.add_row("updated", str(report.updated))
