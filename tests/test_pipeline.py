@@ -179,6 +179,10 @@ def test_engine_errors_fall_back_or_fail_per_item(store: Store) -> None:
     report, (line,) = go(store, [entry(2)], Engines(alone))
     assert line["failed"] == "EngineError" and dict(report.failed) == {"EngineError": 1}
     assert store.failures()[0]["key"] == "k2"
+    coded = Revising("llm:m", [EngineError("the server answered 503", status=503,
+                                           code="unavailable")])
+    report, _ = go(store, [entry(3)], Engines(coded))
+    assert dict(report.failed) == {"EngineError unavailable": 1}
 
 
 def test_a_refused_key_stops_the_run(store: Store) -> None:

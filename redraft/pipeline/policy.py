@@ -149,7 +149,7 @@ class _Drafting:
             raise
         except EngineError as exc:
             self.attempts.append(Attempt(engine=condenser.name, error=str(exc)))
-            return self._fall_back(f"engine error: {exc}")
+            return self._fall_back(f"engine error: {exc}", cause=exc)
         verdict = self._judge(draft)
         if verdict.passed:
             return self._outcome(verdict)
@@ -177,11 +177,14 @@ class _Drafting:
             return None
         return engines.fallback
 
-    def _fall_back(self, reason: str) -> Outcome:
+    def _fall_back(self, reason: str, cause: EngineError | None = None) -> Outcome:
         fallback = self._fallback()
         if fallback is None:
+            # The engine's own status and code travel on, for callers to decide on.
             return Outcome(self.entry, attempts=tuple(self.attempts), error=EngineError(
-                f"{self.entry.key}: {reason}; no fallback engine", code="no-fallback"))
+                f"{self.entry.key}: {reason}; no fallback engine",
+                status=cause.status if cause else None,
+                code=cause.code if cause else "verification-failed"))
         try:
             draft = fallback.condense(self.article, self.job.budget)
         except EngineError as exc:

@@ -243,8 +243,9 @@ class _RunState:
             sink.skip(key, source, error)
         if isinstance(error, Rejected):
             self.report.rejected[error.reason] += 1
-        else:
-            self.report.failed[type(error).__name__] += 1
+        else:  # by type, and by the engine's or target's code when it gave one
+            code, name = getattr(error, "code", ""), type(error).__name__
+            self.report.failed[f"{name} {code}" if code else name] += 1
         self.report.errors.append(str(error) if isinstance(error, Rejected) else
                                   f"{key}: {error}")
         self._tell(kind, key)
