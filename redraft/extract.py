@@ -25,7 +25,7 @@ from redraft import boilerplate as bp
 from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, TooShort
 from redraft.records import Article, Block, BlockKind, Entry
-from redraft.text import detect_language, normalise
+from redraft.text import NearDuplicates, detect_language, normalise
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -38,15 +38,8 @@ DOCUMENT_SNIFF_CHARS = 2048
 # A plugin's class on an element holding more than this share of the page's text marks a
 # wrapper around the article (or a theme misusing the class), not a widget: keep it.
 GENERIC_MAX_SHARE = 0.6
-# A block whose word trigrams lie this much inside one earlier block repeats it.
-NEAR_DUPLICATE_SHARE = 0.9
-# Below this many words, only exact repeats count: short blocks share trigrams by chance.
-NEAR_DUPLICATE_MIN_WORDS = 8
 # Stop words in this much text tell English, Spanish and French apart; more only costs time.
 LANGUAGE_SAMPLE_CHARS = 1500
-# Trigrams of a block looked up to find earlier blocks it may repeat: a block that is 90%
-# inside another shares nearly all of them, so a handful always finds it.
-NEAR_DUPLICATE_PROBES = 8
 # When this share of an article's text is link text, it is a listing of other pages.
 LISTING_LINK_SHARE = 0.8
 # A listing has at least this many blocks; one linked line is a short post, not a listing.
@@ -297,7 +290,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
                  ) -> list[tuple[Block, int]]:
     """Cleaned body blocks, each with its link characters: widgets dropped, repeats kept once."""
     kept: list[tuple[Block, int]] = []
-    seen = _Seen()
+    seen = NearDuplicates()
     after_related = False
     for item in raw:
         if item.kind == "caption":
@@ -314,7 +307,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             after_related = False
             if kind == "h" and not kept and _key(text) == _key(title):
                 continue
-            if seen.repeats(text):
+            if seen.repeats(text) is not None:
                 continue
             kept.append((Block(_block_kind(kind), text), link_chars))
             link_chars = 0
@@ -382,31 +375,3 @@ def _clean_text(text: str, ascii_quotes: bool) -> str:
 
 def _key(text: str) -> str:
     return _KEY_DROP.sub("", text.casefold())
-
-
-class _Seen:
-    """Blocks kept so far, to recognise a block that repeats one of them."""
-
-    def __init__(self) -> None:
-        self.keys: set[str] = set()
-        self.grams: list[set[tuple[str, str, str]]] = []
-        self.index: dict[tuple[str, str, str], int] = {}
-
-    def repeats(self, text: str) -> bool:
-        words = text.casefold().split()
-        key = " ".join(words)
-        if key in self.keys:
-            return True
-        self.keys.add(key)
-        if len(words) < NEAR_DUPLICATE_MIN_WORDS:
-            return False
-        grams = set(zip(words, words[1:], words[2:], strict=False))
-        ordered = list(grams)
-        step = max(1, len(ordered) // NEAR_DUPLICATE_PROBES)
-        candidates = {self.index.get(gram, -1) for gram in ordered[::step]} - {-1}
-        for candidate in candidates:
-            if len(grams & self.grams[candidate]) >= NEAR_DUPLICATE_SHARE * len(grams):
-                return True
-        self.index.update(dict.fromkeys(grams, len(self.grams)))
-        self.grams.append(grams)
-        return False

@@ -41,6 +41,7 @@ from typing import Any
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, ProblemKind, Verdict
 from redraft.text import (
+    NearDuplicates,
     content_stem,
     detect_language,
     normalise,
@@ -87,8 +88,8 @@ PREFIX_MIN = 5
 UNSUPPORTED_RUN = 3
 # Below this coverage a sentence as a whole is unsupported.
 MIN_COVERAGE = 0.5
-# Texts whose word trigrams overlap this much (Jaccard) say the same thing twice.
-REPEAT_SIMILARITY = 0.8
+# A paragraph this much of whose sentences repeat earlier ones is a repeated paragraph.
+REPEATED_PARAGRAPH_SHARE = 0.8
 # The budget of a draft read without one: its length is not checked.
 NO_BUDGET = Budget("ratio", 1.0)
 
@@ -551,35 +552,6 @@ def _judge(text: str, source: _Source) -> _Judgement:
 # --- the whole draft ---------------------------------------------------------------------------
 
 
-class _Seen:
-    """Sentences met so far, found again by the word trigrams they share with a new one.
-
-    Each trigram points at the latest sentence that has it: a sentence repeating an earlier
-    one shares most of its trigrams, so at least one of them still points there (or at a
-    sentence in between that repeats it too), and the candidates are then compared in full.
-    Dictionary updates and lookups run in C, which matters for drafts of hundreds of lines.
-    """
-
-    def __init__(self) -> None:
-        self.texts: list[tuple[str, set[tuple[str, ...]]]] = []
-        self.where: dict[tuple[str, ...], int] = {}
-
-    def earlier(self, text: str) -> str | None:
-        """The earlier sentence this one repeats, or None (and it is recorded)."""
-        words = _key(text).split()
-        grams: set[tuple[str, ...]] = (set(zip(words, words[1:], words[2:], strict=False))
-                                       if len(words) > 2 else {tuple(words)})
-        found: set[int | None] = set(map(self.where.get, grams))
-        for number in sorted(n for n in found if n is not None):
-            other = self.texts[number][1]
-            shared = len(grams & other)
-            if shared >= REPEAT_SIMILARITY * (len(grams) + len(other) - shared):
-                return self.texts[number][0]
-        self.where.update(dict.fromkeys(grams, len(self.texts)))
-        self.texts.append((text, grams))
-        return None
-
-
 def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem], list[str]]:
     """Repeated paragraphs and sentences as problems, and the sentences left to judge.
 
@@ -587,17 +559,23 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
     sentence the source itself says as often (a refrain) is no repetition of the draft's.
     """
     problems: list[Problem] = []
-    seen, home, times = _Seen(), dict[str, str](), Counter[str]()
+    seen, home, times = NearDuplicates(), dict[str, str](), Counter[str]()
+    met: list[str] = []
     kept: list[str] = []
     for paragraph in paragraphs:
         sentences = split_sentences(paragraph, source.language)
-        earlier = [seen.earlier(sentence) for sentence in sentences]
+        earlier: list[str | None] = []
+        for sentence in sentences:
+            number = seen.repeats(sentence)
+            if number is None:
+                met.append(sentence)
+            earlier.append(None if number is None else met[number])
         for number, sentence in enumerate(sentences):
             times[key := _key(sentence)] += 1
             if earlier[number] is not None and source.key.count(key) >= times[key]:
                 earlier[number] = None
         repeats = [e for e in earlier if e is not None]
-        if repeats and len(repeats) >= REPEAT_SIMILARITY * len(sentences):
+        if repeats and len(repeats) >= REPEATED_PARAGRAPH_SHARE * len(sentences):
             detail = "this paragraph repeats an earlier one"
             problems.append(Problem("repeated", paragraph, home.get(repeats[0], repeats[0]), detail))
             continue

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -111,3 +114,65 @@ def test_stemming_is_safe_across_threads() -> None:
         thread.join()
     assert results == expected
     assert terms == expected
+
+
+@pytest.mark.parametrize("case", cases("near_duplicate"))
+def test_near_duplicate(case: dict[str, Any]) -> None:
+    assert text.near_duplicate(case["first"], case["second"]) is case["same"]
+    assert text.near_duplicate(case["second"], case["first"]) is case["same"]
+    seen = text.NearDuplicates()
+    seen.add(case["first"])
+    assert (seen.find(case["second"]) == 0) is case["same"]
+
+
+def test_near_duplicates_finds_the_repeated_text_among_many() -> None:
+    seen = text.NearDuplicates()
+    filler = [f"Report number {i} says the river rose by {i} centimetres near bridge {i}."
+              for i in range(300)]
+    for sentence in filler:
+        assert seen.repeats(sentence) is None
+    assert seen.repeats("Report number 17 says the river rose by 17 centimetres, near bridge 17") == 17
+    assert seen.repeats("Report number 17 says the lake fell by 30 metres near the old dam.") is None
+
+
+def test_near_duplicates_compare_a_bounded_number_of_texts() -> None:
+    seen = text.NearDuplicates()
+    shared = "one of the most important things in the world is"
+    for i in range(2000):
+        seen.repeats(f"{shared} item {i} of many distinct endings number {i * 7}")
+    assert seen.comparisons <= text.NEAR_DUPLICATE_BUCKET * 2000
+
+
+_SEEDED_RUN = """
+import json, sys
+from redraft.extract import extract
+from redraft.records import Entry
+from redraft.text import NearDuplicates
+html = sys.stdin.read()
+article = extract(Entry(source="t", key="1", url="https://example.org/1", title="T", html=html))
+seen = NearDuplicates()
+texts = ("a b c d e f g h i j k", "a b c d e f g h i j x", "a b c d e f g")
+kept = [s for s in texts if seen.repeats(s) is None]
+print(json.dumps([[b.text for b in article.blocks], kept]))
+"""
+
+
+def test_near_duplicates_do_not_depend_on_the_hash_seed() -> None:
+    lead = ("The flood barrier on the east bank held through the night, engineers said, "
+            "although water reached within a metre of its top at high tide.")
+    paragraphs = [lead, "Residents were told to stay away from the river path until Friday."]
+    for i in range(12):
+        paragraphs.append(f"Volunteer group {i} filled sandbags at the depot on Quay Street, "
+                          f"where {i + 3} lorries waited to carry them to the low streets.")
+        paragraphs.append(lead.replace("engineers", "the engineers").replace("night", f"night {i}"))
+    html = "".join(f"<p>{p}</p>" for p in paragraphs)
+    outputs = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        done = subprocess.run([sys.executable, "-c", _SEEDED_RUN], input=html, env=env,
+                              capture_output=True, text=True, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    blocks, kept = json.loads(outputs.pop())
+    assert sum(lead.split(",", maxsplit=1)[0] in block for block in blocks) == 1
+    assert kept == ["a b c d e f g h i j k", "a b c d e f g"]
