@@ -8,15 +8,10 @@ it was working on, and running it again finishes the job.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,44 +19,33 @@ from typing import Any
 from redraft.errors import Rejected, StoreError, rejection_from
 from redraft.migrations import MIGRATIONS
 from redraft.records import (
-    Article,
     Attempt,
-    Block,
-    Budget,
-    Draft,
     Entry,
-    Problem,
-    Usage,
     Verdict,
+)
+from redraft.store_rows import (
+    EntryState,
+    PublicationRow,
+    Result,
+    SiteState,
+    StoredDraft,
+    article_json,
+    entry_from,
+    extent,
+    iso,
+    now,
+    problems_json,
+    sql_literal,
+    storable,
+    store_error,
+    stored_draft_from,
 )
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # What is kept of a rejected item's body and raw form: enough to see what it was, not so much
 # that a hostile source can fill the disk (the size and a digest of the whole are kept too).
 KEEP_REJECTED_CHARS = 64 * 1024
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
-
-def _storable(value: Any) -> Any:
-    """A parameter SQLite can encode: lone surrogates (never valid UTF-8) become U+FFFD."""
-    return _SURROGATES.sub("\ufffd", value) if isinstance(value, str) else value
-
-
-class _Result:
-    """A statement's rows, fetched while errors are still translated."""
-
-    def __init__(self, rows: list[sqlite3.Row], lastrowid: int | None) -> None:
-        self._rows = rows
-        self.lastrowid = lastrowid
-
-    def fetchone(self) -> Any:  # a Row, or None (as sqlite3 types it)
-        return self._rows[0] if self._rows else None
-
-    def fetchall(self) -> list[sqlite3.Row]:
-        return self._rows
-
-    def __iter__(self) -> Iterator[sqlite3.Row]:
-        return iter(self._rows)
 
 
 class _Connection:
@@ -72,13 +56,13 @@ class _Connection:
         self.raw = connection
         self.path = path
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Result:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         try:
             try:
                 cursor = self.raw.execute(sql, params)
             except UnicodeEncodeError:
-                cursor = self.raw.execute(sql, [_storable(value) for value in params])
-            return _Result(cursor.fetchall(), cursor.lastrowid)
+                cursor = self.raw.execute(sql, [storable(value) for value in params])
+            return Result(cursor.fetchall(), cursor.lastrowid)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from exc
 
@@ -94,91 +78,10 @@ class _Connection:
         self.raw.close()
 
 
-def store_error(exc: sqlite3.Error, path: str) -> StoreError:
-    """A :class:`StoreError` for a failed statement: what happened and what to do."""
-    name = getattr(exc, "sqlite_errorname", "")
-    if name == "SQLITE_FULL":
-        return StoreError(f"the state database {path} is full (no space left on its disk): "
-                          "free some space and run again; everything stored so far is kept")
-    if name in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
-        return StoreError(f"the state database {path} is locked by another redraft: "
-                          "wait for it to finish, or use another --db")
-    if name in {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR"} or \
-            name.startswith(("SQLITE_READONLY_", "SQLITE_IOERR_", "SQLITE_CANTOPEN_")):
-        return StoreError(f"cannot write the state database {path} ({exc}): check that its "
-                          "disk has space and the file's permissions, or pass another with --db")
-    if name in {"SQLITE_CORRUPT", "SQLITE_NOTADB"}:
-        return StoreError(f"the state database {path} is damaged or not a redraft database "
-                          f"({exc}): pass another with --db")
-    return StoreError(f"the state database {path} failed: {exc}")
 
 
-class EntryState(StrEnum):
-    """What a run must do with an entry, given what the store already holds."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True, slots=True)
-class StoredDraft:
-    """A draft as stored: its verdict (with draft, article and entry rebuilt) and its row id."""
-
-    id: int
-    verdict: Verdict
-    recipe: str
-    created_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class SiteState:
-    """A site's sync state: its API root, the high-water mark and the last sync time."""
-
-    site: str
-    api_root: str | None
-    high_water: str | None
-    last_sync: str | None
-    state: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class PublicationRow:
-    """Where an entry's draft was published on a target."""
-
-    key: str
-    target: str
-    draft_id: int
-    remote_id: str | None
-    link: str | None
-    status: str
-
-
-def _extent(text: str) -> dict[str, Any]:
-    """The size and digest of a text that is not kept whole."""
-    data = text.encode("utf-8", "surrogatepass")
-    return {"chars": len(text), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
-def _literal(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _problems_json(problems: Sequence[Problem]) -> str:
-    return json.dumps(
-        [{"kind": p.kind, "sentence": p.sentence, "evidence": p.evidence, "detail": p.detail}
-         for p in problems],
-        ensure_ascii=False,
-    )
 
 
 class Store:
@@ -254,7 +157,7 @@ class Store:
             # One script, so triggers and literals with ";" stay whole; its own transaction
             # (executescript commits any transaction opened outside it), bookkeeping included.
             self._db.script(f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO migrations VALUES "
-                            f"({_literal(name)}, {_literal(_now())});\nCOMMIT;")
+                            f"({sql_literal(name)}, {sql_literal(now())});\nCOMMIT;")
 
     def migrations(self) -> list[str]:
         """The names of the migrations applied, in order."""
@@ -269,7 +172,7 @@ class Store:
         ).fetchone()
         if row is None:
             return EntryState.NEW
-        if row["content_hash"] != entry.content_hash or row["modified"] != _iso(entry.modified):
+        if row["content_hash"] != entry.content_hash or row["modified"] != iso(entry.modified):
             return EntryState.CHANGED
         done = self._db.execute(
             "SELECT 1 FROM drafts WHERE key = ? AND current = 1 AND recipe = ? "
@@ -285,10 +188,10 @@ class Store:
         With ``bounded`` (a rejected item), only the first :data:`KEEP_REJECTED_CHARS` of its
         body and raw form are kept, and ``meta["truncated"]`` records their sizes and digests.
         """
-        now = _now()
+        stamp = now()
         html, raw, meta = entry.html, entry.raw, dict(entry.meta)
         if bounded and max(len(html), len(raw)) > KEEP_REJECTED_CHARS:
-            meta["truncated"] = {"html": _extent(html), "raw": _extent(raw)}
+            meta["truncated"] = {"html": extent(html), "raw": extent(raw)}
             html, raw = html[:KEEP_REJECTED_CHARS], raw[:KEEP_REJECTED_CHARS]
         self._db.execute(
             """
@@ -303,16 +206,16 @@ class Store:
             """,
             (
                 entry.key, entry.source, entry.url, entry.title, html,
-                _iso(entry.published), _iso(entry.modified), entry.content_hash,
+                iso(entry.published), iso(entry.modified), entry.content_hash,
                 json.dumps(meta, ensure_ascii=False, default=str), raw,
-                now, now,
+                stamp, stamp,
             ),
         )
 
     def entry(self, key: str) -> Entry | None:
         """The stored entry with this key, or None."""
         row = self._db.execute("SELECT * FROM entries WHERE key = ?", (key,)).fetchone()
-        return _entry_from(row) if row is not None else None
+        return entry_from(row) if row is not None else None
 
     def count_entries(self, source: str | None = None) -> int:
         """How many entries are stored (for one source, or all)."""
@@ -345,12 +248,12 @@ class Store:
             """,
             (
                 entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
-                draft.budget.describe(), _article_json(article),
+                draft.budget.describe(), article_json(article),
                 json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
                 article.words,
                 draft.words, verdict.score, int(verdict.passed),
-                _problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
-                usage.completion_tokens, _now(),
+                problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
+                usage.completion_tokens, now(),
             ),
         )
         draft_id = int(cursor.lastrowid or 0)
@@ -370,8 +273,8 @@ class Store:
             (
                 key, draft_id, n, attempt.engine, attempt.prompt, attempt.score,
                 None if attempt.passed is None else int(attempt.passed),
-                _problems_json(attempt.problems), attempt.usage.prompt_tokens,
-                attempt.usage.completion_tokens, attempt.error, _now(),
+                problems_json(attempt.problems), attempt.usage.prompt_tokens,
+                attempt.usage.completion_tokens, attempt.error, now(),
             ),
         )
 
@@ -388,7 +291,7 @@ class Store:
             "WHERE d.key = ? AND d.current = 1",
             (key,),
         ).fetchone()
-        return _stored_draft_from(row) if row is not None else None
+        return stored_draft_from(row) if row is not None else None
 
     def drafts(
         self, *, passed_only: bool = True, source: str | None = None
@@ -405,7 +308,7 @@ class Store:
             sql += " AND e.source = ?"
             params.append(source)
         for row in self._db.execute(sql + " ORDER BY d.id", params).fetchall():
-            yield _stored_draft_from(row)
+            yield stored_draft_from(row)
 
     # --- rejections and failures -------------------------------------------------------------
 
@@ -413,7 +316,7 @@ class Store:
         """Record why an item was not rewritten (replacing any earlier draft's claim)."""
         self._db.execute(
             "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?, ?)",
-            (rejected.key, rejected.source, rejected.reason, rejected.detail, content_hash, _now()),
+            (rejected.key, rejected.source, rejected.reason, rejected.detail, content_hash, now()),
         )
         self._db.execute("UPDATE drafts SET current = 0 WHERE key = ?", (rejected.key,))
 
@@ -424,7 +327,7 @@ class Store:
         """Record an item that failed for a reason outside it (a server error, a timeout)."""
         self._db.execute(
             "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)",
-            (key, source, stage, error, _now()),
+            (key, source, stage, error, now()),
         )
         for n, attempt in enumerate(attempts, start=1):
             self._save_attempt(key, None, n, attempt)
@@ -467,7 +370,7 @@ class Store:
         if high_water is not None:
             self._db.execute("UPDATE sites SET high_water = ? WHERE site = ?", (high_water, site))
         if synced:
-            self._db.execute("UPDATE sites SET last_sync = ? WHERE site = ?", (_now(), site))
+            self._db.execute("UPDATE sites SET last_sync = ? WHERE site = ?", (now(), site))
         if state is not None:
             self._db.execute(
                 "UPDATE sites SET state = ? WHERE site = ?", (json.dumps(state), site)
@@ -490,7 +393,7 @@ class Store:
         link: str | None, status: str,
     ) -> None:
         """Record (or update) where an entry's draft was published."""
-        now = _now()
+        stamp = now()
         self._db.execute(
             """
             INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -498,7 +401,7 @@ class Store:
                 remote_id = excluded.remote_id, link = excluded.link,
                 status = excluded.status, updated_at = excluded.updated_at
             """,
-            (key, target, draft_id, remote_id, link, status, now, now),
+            (key, target, draft_id, remote_id, link, status, stamp, stamp),
         )
 
     # --- status ------------------------------------------------------------------------------
@@ -540,51 +443,5 @@ class Store:
         return [sources[name] for name in sorted(sources)]
 
 
-def _article_json(article: Article) -> str:
-    return json.dumps(
-        {
-            "blocks": [[block.kind, block.text] for block in article.blocks],
-            "captions": list(article.captions),
-            "language": article.language,
-        },
-        ensure_ascii=False,
-    )
-
-
-def _entry_from(row: sqlite3.Row) -> Entry:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
-
-    return Entry(
-        source=row["source"], key=row["key"], url=row["url"], title=row["title"],
-        html=row["html"], published=when(row["published"]), modified=when(row["modified"]),
-        meta=json.loads(row["meta"]), raw=row["raw"],
-    )
-
-
-def _stored_draft_from(row: sqlite3.Row) -> StoredDraft:
-    entry = _entry_from(row)
-    data = json.loads(row["article"])
-    article = Article(
-        entry=entry,
-        blocks=tuple(Block(kind, text) for kind, text in data["blocks"]),
-        captions=tuple(data["captions"]),
-        language=data["language"],
-    )
-    kind, _, value = row["budget"].partition("=")
-    draft = Draft(
-        article=article,
-        paragraphs=tuple(json.loads(row["paragraphs"])),
-        engine=row["engine"],
-        budget=Budget(kind, float(value)),
-        prompt=row["prompt"],
-        attempts=row["attempts"],
-        usage=Usage(row["prompt_tokens"], row["completion_tokens"]),
-        credit=row["credit"],
-    )
-    problems = tuple(
-        Problem(p["kind"], p["sentence"], p["evidence"], p.get("detail", ""))
-        for p in json.loads(row["problems"])
-    )
-    verdict = Verdict(draft, row["score"], bool(row["passed"]), problems)
-    return StoredDraft(row["id"], verdict, row["recipe"], row["created_at"])
+__all__ = ["KEEP_REJECTED_CHARS", "EntryState", "PublicationRow", "SiteState", "Store",
+           "StoredDraft", "store_error"]
