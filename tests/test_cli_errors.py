@@ -264,3 +264,22 @@ def test_a_limited_sync_is_not_an_incomplete_one(tiny_site: str, tmp_path: Path)
     full = invoke("sync", tiny_site, "--db", db)
     assert full.exit_code == 0, full.stderr
     assert "next sync asks for posts modified after" in full.stderr
+
+
+def test_verify_prints_no_terminal_escapes(tmp_path: Path) -> None:
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(post(1)))
+    draft = tmp_path / "draft.txt"
+    draft.write_text(f"{PARAGRAPHS[0]}\nThe plan costs 9 million{ESCAPES} euros.\n")
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"id": f"x{ESCAPES}", "source": " ".join(PARAGRAPHS),
+                                 "summary": f"The plan costs 9 million{ESCAPES} euros."},
+                                ensure_ascii=False) + "\n")
+    runs: list[tuple[list[str | Path], int]] = [
+        (["--source", source, "--draft", draft], 1),  # the draft fails
+        (["--pairs", pairs], 0),  # every line was read
+    ]
+    for args, code in runs:
+        result = invoke("verify", *args)
+        assert result.exit_code == code and "9 million" in result.stdout
+        assert not any(ch in result.output for ch in "\x1b\x07\x9b"), result.output

@@ -45,6 +45,11 @@ def printable(text: str, *, one_line: bool = False) -> str:
     return _LINE_BREAKS.sub(" ", text) if one_line else text
 
 
+def echo(text: str) -> None:
+    """Print a line of output (a verdict, a JSON record) on standard output, printable."""
+    click.echo(printable(text))
+
+
 def markup_safe(text: object) -> str:
     """``text`` made printable and escaped for rich markup (a path with ``[`` stays a path)."""
     return escape(printable(str(text)))

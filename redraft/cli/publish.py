@@ -18,6 +18,7 @@ from redraft.cli.common import (
     load_settings,
     markup_safe,
     open_store,
+    printable,
     progress_bar,
     setup_logging,
     stderr,
@@ -80,5 +81,5 @@ def publish(target: str, status: str, include_failed: bool, **params: Any) -> No
     table.add_row("failed", str(len(report.failed)))
     stderr.print(table)
     for line in report.failed[:10]:
-        stderr.print(f"  • {line}", soft_wrap=True, markup=False)
+        stderr.print(f"  • {printable(line, one_line=True)}", soft_wrap=True, markup=False)
     sys.exit(EXIT_OK if not report.failed else EXIT_INCOMPLETE)

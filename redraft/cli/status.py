@@ -13,6 +13,7 @@ from rich.text import Text
 
 from redraft.cli.common import (
     common_options,
+    echo,
     load_settings,
     open_store,
     printable,
@@ -38,7 +39,7 @@ def status(as_json: bool, **params: Any) -> None:
     with open_store(settings) as store:
         rows = store.status()
     if as_json:
-        click.echo(json.dumps({"version": STATUS_SCHEMA_VERSION, "db": str(settings.db),
+        echo(json.dumps({"version": STATUS_SCHEMA_VERSION, "db": str(settings.db),
                                "sources": rows}, indent=2, ensure_ascii=False))
         return
     console = Console()

@@ -14,6 +14,7 @@ from redraft.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     budget_options,
+    echo,
     fail,
     load_settings,
     setup_logging,
@@ -71,7 +72,7 @@ def verify_command(
     verdict = verify(draft)
     if as_json:
         record = draft_record(verdict)
-        click.echo(json.dumps({"source": source_path, "draft": str(draft_path),
+        echo(json.dumps({"source": source_path, "draft": str(draft_path),
                                **record["verdict"]}, ensure_ascii=False, indent=2))
     else:
         _print_verdict(verdict)
@@ -98,15 +99,15 @@ def _article(source_path: str, input_format: str, options: Any) -> Article:
 
 def _print_verdict(verdict: Verdict) -> None:
     status = "PASSED" if verdict.passed else "FAILED"
-    click.echo(f"{status}: score {verdict.score:.2f}, {len(verdict.problems)} problem(s)")
+    echo(f"{status}: score {verdict.score:.2f}, {len(verdict.problems)} problem(s)")
     for n, problem in enumerate(verdict.problems, start=1):
-        click.echo(f"\n{n}. [{problem.kind}] {problem.sentence}")
+        echo(f"\n{n}. [{problem.kind}] {problem.sentence}")
         if problem.detail:
-            click.echo(f"   why: {problem.detail}")
+            echo(f"   why: {problem.detail}")
         if problem.evidence:
             # A repetition's evidence is the draft's own earlier text, not the source's.
             label = "earlier" if problem.kind == "repeated" else "source"
-            click.echo(f"   {label}: {problem.evidence}")
+            echo(f"   {label}: {problem.evidence}")
 
 
 def _pairs(path: str) -> int:
@@ -124,7 +125,7 @@ def _pairs(path: str) -> int:
             if not data.strip():
                 continue
             record = _pair_record(data, f"{path}:{number}")
-            click.echo(json.dumps(record, ensure_ascii=False))
+            echo(json.dumps(record, ensure_ascii=False))
             count += 1
             bad += "error" in record
     elapsed = time.perf_counter() - started
