@@ -32,14 +32,14 @@ from redraft.store_rows import (
     article_json,
     entry_from,
     extent,
-    iso,
-    now,
     problems_json,
     sql_literal,
     storable,
     store_error,
     stored_draft_from,
 )
+from redraft.store_rows import iso as _iso
+from redraft.store_rows import now as _now
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # What is kept of a rejected item's body and raw form: enough to see what it was, not so much
@@ -157,7 +157,7 @@ class Store:
             # One script, so triggers and literals with ";" stay whole; its own transaction
             # (executescript commits any transaction opened outside it), bookkeeping included.
             self._db.script(f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO migrations VALUES "
-                            f"({sql_literal(name)}, {sql_literal(now())});\nCOMMIT;")
+                            f"({sql_literal(name)}, {sql_literal(_now())});\nCOMMIT;")
 
     def migrations(self) -> list[str]:
         """The names of the migrations applied, in order."""
@@ -172,7 +172,7 @@ class Store:
         ).fetchone()
         if row is None:
             return EntryState.NEW
-        if row["content_hash"] != entry.content_hash or row["modified"] != iso(entry.modified):
+        if row["content_hash"] != entry.content_hash or row["modified"] != _iso(entry.modified):
             return EntryState.CHANGED
         done = self._db.execute(
             "SELECT 1 FROM drafts WHERE key = ? AND current = 1 AND recipe = ? "
@@ -188,7 +188,7 @@ class Store:
         With ``bounded`` (a rejected item), only the first :data:`KEEP_REJECTED_CHARS` of its
         body and raw form are kept, and ``meta["truncated"]`` records their sizes and digests.
         """
-        stamp = now()
+        stamp = _now()
         html, raw, meta = entry.html, entry.raw, dict(entry.meta)
         if bounded and max(len(html), len(raw)) > KEEP_REJECTED_CHARS:
             meta["truncated"] = {"html": extent(html), "raw": extent(raw)}
@@ -206,7 +206,7 @@ class Store:
             """,
             (
                 entry.key, entry.source, entry.url, entry.title, html,
-                iso(entry.published), iso(entry.modified), entry.content_hash,
+                _iso(entry.published), _iso(entry.modified), entry.content_hash,
                 json.dumps(meta, ensure_ascii=False, default=str), raw,
                 stamp, stamp,
             ),
@@ -253,7 +253,7 @@ class Store:
                 article.words,
                 draft.words, verdict.score, int(verdict.passed),
                 problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
-                usage.completion_tokens, now(),
+                usage.completion_tokens, _now(),
             ),
         )
         draft_id = int(cursor.lastrowid or 0)
@@ -274,7 +274,7 @@ class Store:
                 key, draft_id, n, attempt.engine, attempt.prompt, attempt.score,
                 None if attempt.passed is None else int(attempt.passed),
                 problems_json(attempt.problems), attempt.usage.prompt_tokens,
-                attempt.usage.completion_tokens, attempt.error, now(),
+                attempt.usage.completion_tokens, attempt.error, _now(),
             ),
         )
 
@@ -316,7 +316,7 @@ class Store:
         """Record why an item was not rewritten (replacing any earlier draft's claim)."""
         self._db.execute(
             "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?, ?)",
-            (rejected.key, rejected.source, rejected.reason, rejected.detail, content_hash, now()),
+            (rejected.key, rejected.source, rejected.reason, rejected.detail, content_hash, _now()),
         )
         self._db.execute("UPDATE drafts SET current = 0 WHERE key = ?", (rejected.key,))
 
@@ -327,7 +327,7 @@ class Store:
         """Record an item that failed for a reason outside it (a server error, a timeout)."""
         self._db.execute(
             "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)",
-            (key, source, stage, error, now()),
+            (key, source, stage, error, _now()),
         )
         for n, attempt in enumerate(attempts, start=1):
             self._save_attempt(key, None, n, attempt)
@@ -370,7 +370,7 @@ class Store:
         if high_water is not None:
             self._db.execute("UPDATE sites SET high_water = ? WHERE site = ?", (high_water, site))
         if synced:
-            self._db.execute("UPDATE sites SET last_sync = ? WHERE site = ?", (now(), site))
+            self._db.execute("UPDATE sites SET last_sync = ? WHERE site = ?", (_now(), site))
         if state is not None:
             self._db.execute(
                 "UPDATE sites SET state = ? WHERE site = ?", (json.dumps(state), site)
@@ -393,7 +393,7 @@ class Store:
         link: str | None, status: str,
     ) -> None:
         """Record (or update) where an entry's draft was published."""
-        stamp = now()
+        stamp = _now()
         self._db.execute(
             """
             INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?, ?, ?)
