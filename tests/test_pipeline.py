@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from redraft.config import HttpOptions, Settings
+from redraft.config import HttpOptions, LLMOptions, Settings
 from redraft.errors import (
+    ConfigError,
     EngineAuthError,
     EngineError,
     Malformed,
@@ -377,3 +379,17 @@ def test_the_library_falls_back_to_the_extractive_engine_and_runs_remote_engines
     assert RunOptions.from_settings(settings).concurrency == 1
     llm = RunOptions.from_settings(dataclasses.replace(settings, engine="llm"), force=True)
     assert (llm.concurrency, llm.force) == (6, True)
+
+
+def test_engines_from_settings() -> None:
+    assert Engines.from_settings(Settings()).condenser.name == "extractive"
+    llm = Settings(engine="llm", llm=LLMOptions(url="http://127.0.0.1:9/v1", model="m",
+                                                on_fail="keep"))
+    with pytest.raises(ConfigError, match="HTTP client"):
+        Engines.from_settings(llm)
+    with httpx.Client() as client:  # nothing is sent until the engine's check()
+        with pytest.raises(ConfigError, match="--llm-url and --llm-model"):
+            Engines.from_settings(dataclasses.replace(llm, llm=LLMOptions()), client)
+        engines = Engines.from_settings(llm, client)
+    assert engines.condenser.name == "llm:m" and engines.on_fail == "keep"
+    assert engines.fallback is not None and engines.fallback.name == "extractive"

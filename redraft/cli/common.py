@@ -37,10 +37,9 @@ from redraft.cli.boundary import (
     printable,
     stderr,
 )
-from redraft.condense.llm import LLMCondenser
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, EngineAuthError, RedraftError
-from redraft.http import Retrier, user_agent
+from redraft.http import user_agent
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
 from redraft.records import Budget, BudgetKind
 from redraft.sinks.files import OUTPUT_FORMATS, FileSink
@@ -173,22 +172,18 @@ def http_client(options: HttpOptions) -> httpx.Client:
 
 
 def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
-    """The condenser the settings ask for (the library adds the extractive fallback)."""
-    if settings.engine == "extractive":
-        return Engines.with_fallback()
-    llm = settings.llm
-    if not llm.url or not llm.model:
-        fail("the LLM engine needs a server and a model: --llm-url and --llm-model "
-             "(or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
-    if client is None:
-        raise ConfigError("the LLM engine needs an HTTP client")
-    condenser = LLMCondenser(Retrier(client, settings.http), llm)
+    """The engines the settings ask for (the library decides), the LLM server checked first."""
     try:
-        condenser.check()
+        engines = Engines.from_settings(settings, client)
+        check = getattr(engines.condenser, "check", None)
+        if check is not None:
+            check()
+    except ConfigError as exc:
+        fail(str(exc))
     except RedraftError as exc:
         # A refused key is a configuration error, like a bad option: nothing was done.
         fail(str(exc), code=EXIT_USAGE if isinstance(exc, EngineAuthError) else EXIT_INCOMPLETE)
-    return Engines.with_fallback(condenser, on_fail=llm.on_fail)
+    return engines
 
 
 def run_options(settings: Settings, *, force: bool = False) -> RunOptions:

@@ -21,11 +21,15 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+
 from redraft.condense import Condenser, Reviser
 from redraft.condense.extractive import ExtractiveCondenser
+from redraft.condense.llm import LLMCondenser
 from redraft.config import ExtractOptions, OnFail, Settings
-from redraft.errors import EngineAuthError, EngineError, RedraftError, Rejected
+from redraft.errors import ConfigError, EngineAuthError, EngineError, RedraftError, Rejected
 from redraft.extract import extract
+from redraft.http import Retrier
 from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
 from redraft.text import normalise
 from redraft.verify import verify
@@ -59,6 +63,26 @@ class Engines:
         if condenser is None or condenser.name == extractive.name:
             return cls(condenser or extractive)
         return cls(condenser, fallback=extractive, on_fail=on_fail)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, client: httpx.Client | None = None) -> Engines:
+        """The engines the settings ask for: the extractive engine, or the LLM engine (through
+        ``client``) backed by it. Nothing is sent yet: call the LLM engine's ``check()`` to
+        fail fast on a wrong server, key or model.
+
+        Raises:
+            ConfigError: the LLM engine lacks a server, a model or an HTTP client.
+        """
+        if settings.engine == "extractive":
+            return cls.with_fallback()
+        llm = settings.llm
+        if not llm.url or not llm.model:
+            raise ConfigError("the LLM engine needs a server and a model: --llm-url and "
+                              "--llm-model (or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
+        if client is None:
+            raise ConfigError("the LLM engine needs an HTTP client")
+        condenser = LLMCondenser(Retrier(client, settings.http), llm)
+        return cls.with_fallback(condenser, on_fail=llm.on_fail)
 
 
 @dataclass(frozen=True, slots=True)
