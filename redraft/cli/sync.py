@@ -16,7 +16,6 @@ from redraft.cli.common import (
     build_engines,
     common_options,
     engine_options,
-    fail,
     file_sink,
     http_client,
     load_settings,
@@ -29,7 +28,6 @@ from redraft.cli.common import (
     setup_logging,
     stderr,
 )
-from redraft.errors import EngineAuthError
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
@@ -87,9 +85,7 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
                                        options=run_options(settings, force=params["force"]),
                                        progress=progress)
-        except EngineAuthError as exc:
-            fail(str(exc), code=EXIT_INCOMPLETE)
-        finally:
+        finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
                 sink.close()
     print_summary(report, title=f"redraft sync {source.site} → {out or settings.db}")
