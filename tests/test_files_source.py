@@ -12,6 +12,7 @@ import pytest
 
 from redraft.errors import InputError, Malformed, Protected, Rejected
 from redraft.records import Entry
+from redraft.sources import files
 from redraft.sources.files import FileSource, plain_text, sniff
 
 BODY = "<p>The harbour council voted on Tuesday to rebuild the old pier.</p>"
@@ -180,3 +181,163 @@ def test_sniff(text: str, expected: str) -> None:
 )
 def test_titles_are_decoded_exactly_once(fragment: str, expected: str) -> None:
     assert plain_text(fragment) == expected
+
+
+# --- every file is its own unit ---------------------------------------------------------------
+
+def test_a_file_that_used_to_crash_does_not_stop_the_directory(tmp_path: Path) -> None:
+    (tmp_path / "1.json").write_text(json.dumps(post(1)))
+    (tmp_path / "2.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "3.json").write_text(json.dumps(post(3, _embedded={"author": {"name": "x"}})))
+    (tmp_path / "4.json").write_text(json.dumps(post(4)).replace('"id": 4', '"id": ' + "4" * 5000))
+    (tmp_path / "5.json").write_text(json.dumps(post(5, _links={"self": 5})))
+    items = list(FileSource([tmp_path]).entries())
+    assert [type(i).__name__ for i in items] == ["Entry", "Malformed", "Entry", "Malformed", "Entry"]
+    assert "2.json" in str(items[1]) and "4.json" in str(items[3])
+
+
+def test_an_unforeseen_failure_in_one_file_is_that_files_rejection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = files.read_items
+
+    def read_items(data: bytes, *, label: str, input_format: Any = "auto") -> Any:
+        if label.endswith("bad.json"):
+            raise LookupError("a bug nobody foresaw")
+        return real(data, label=label, input_format=input_format)
+
+    monkeypatch.setattr(files, "read_items", read_items)
+    for name, number in (("a.json", 1), ("bad.json", 2), ("c.json", 3)):
+        (tmp_path / name).write_text(json.dumps(post(number)))
+    items = list(FileSource([tmp_path]).entries())
+    assert [type(i).__name__ for i in items] == ["Entry", "Malformed", "Entry"]
+    assert "bad.json" in str(items[1]) and "LookupError" in str(items[1]) and "-vv" in str(items[1])
+
+
+# --- the size limit, for files and standard input alike ----------------------------------------
+
+SMALL_LIMIT = 4000  # bytes: a few posts, so the tests need no 64 MiB of data
+
+
+@pytest.fixture
+def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", SMALL_LIMIT)
+    return SMALL_LIMIT
+
+
+def jsonl(count: int) -> bytes:
+    return "\n".join(json.dumps(post(n)) for n in range(1, count + 1)).encode() + b"\n"
+
+
+def test_json_lines_on_stdin_past_the_limit_are_all_read(small_limit: int) -> None:
+    data = jsonl(40)
+    assert len(data) > 5 * small_limit
+    items = list(FileSource(["-"], stdin=io.BytesIO(data)).entries())
+    assert [i.key if isinstance(i, Entry) else i for i in items] == [
+        f"https://news.example.org#{n}" for n in range(1, 41)]
+
+
+def test_json_on_stdin_past_the_limit_is_refused_by_name(small_limit: int) -> None:
+    data = json.dumps([post(n) for n in range(1, 41)]).encode()
+    (item,) = FileSource(["-"], stdin=io.BytesIO(data)).entries()
+    assert isinstance(item, Malformed)
+    assert item.source == "stdin" and "standard input" in item.detail
+    assert "4000 bytes" in item.detail and "JSON Lines" in item.detail
+
+
+def test_a_large_json_lines_file_is_streamed_and_an_oversized_line_rejected(
+    tmp_path: Path, small_limit: int
+) -> None:
+    lines = jsonl(12).splitlines()
+    huge = json.dumps(post(99, content={"rendered": "<p>" + "word " * small_limit + "</p>"}))
+    data = b"\n".join([*lines[:5], huge.encode(), *lines[5:]])
+    items = read(tmp_path, "big.jsonl", data)
+    assert [type(i).__name__ for i in items].count("Entry") == 12
+    (rejected,) = [i for i in items if isinstance(i, Malformed)]
+    assert "line 6" in rejected.detail and "longer than" in rejected.detail
+
+
+def test_a_large_json_file_is_refused_whole(tmp_path: Path, small_limit: int) -> None:
+    (item,) = read(tmp_path, "big.json", json.dumps([post(n) for n in range(1, 20)]).encode())
+    assert isinstance(item, Malformed) and "larger than 4000 bytes" in item.detail
+
+
+# --- encodings ----------------------------------------------------------------------------------
+
+SPANISH = "El Gobierno de España aprobó la reforma. «No es el fin», dijo; don´t panic, añadió."
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_western_text_with_an_acute_accent_keeps_its_letters(tmp_path: Path, encoding: str) -> None:
+    (entry,) = read(tmp_path, "es.txt", (SPANISH + "\n\n" + SPANISH).encode(encoding))
+    assert isinstance(entry, Entry)
+    assert "España" in entry.html and "don´t" in entry.html and "añadió" in entry.html
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_a_byte_order_mark_names_the_encoding(tmp_path: Path, encoding: str) -> None:
+    bom = {"utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff",
+           "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    (entry,) = read(tmp_path, "post.json", bom + json.dumps(post(7), ensure_ascii=False).encode(encoding))
+    assert isinstance(entry, Entry) and entry.key == "https://news.example.org#7"
+
+
+def test_an_xml_declaration_names_the_encoding_of_an_xhtml_page(tmp_path: Path) -> None:
+    page = ('<?xml version="1.0" encoding="ISO-8859-7"?>\n<html><head><title>Λιμάνι ανοίγει</title>'
+            "</head><body><p>Το λιμάνι άνοιξε ξανά τη Δευτέρα.</p></body></html>")
+    (entry,) = read(tmp_path, "page.html", page.encode("iso-8859-7"))
+    assert isinstance(entry, Entry), entry
+    assert entry.title == "Λιμάνι ανοίγει" and "Δευτέρα" in entry.html
+
+
+def test_a_declared_seven_bit_encoding_is_not_read_as_ascii(tmp_path: Path) -> None:
+    page = ('<html><head><meta charset="iso-2022-jp"><title>港が再開</title></head>'
+            "<body><p>港は月曜日に再開した。</p></body></html>")
+    (entry,) = read(tmp_path, "jp.html", page.encode("iso-2022-jp"))
+    assert isinstance(entry, Entry) and entry.title == "港が再開"
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ("Rząd przyjął wczoraj ustawę o żegludze. Głosowanie odbędzie się w czwartek.".encode("cp1250"),
+         "doubtful"),
+        ("A ferry story in UTF-16 without its mark.".encode("utf-16-le"), "NUL"),
+        (b"\xff\xfe\x00\xd8", "byte-order mark"),
+    ],
+    ids=["polish-cp1250-undeclared", "utf-16-without-mark", "broken-utf-16"],
+)
+def test_doubtful_encodings_are_rejected_not_guessed(tmp_path: Path, data: bytes, why: str) -> None:
+    (item,) = read(tmp_path, "odd.txt", data)
+    assert isinstance(item, Malformed), item
+    assert why in item.detail and "re-save it as UTF-8" in item.detail
+
+
+# --- feeds and XHTML ------------------------------------------------------------------------------
+
+RSS = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"{ns}><channel><title>Desk</title>'
+       "<item><title>Pier</title><link>https://news.example.org/pier</link>"
+       "<description>The pier reopened.</description></item></channel></rss>")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (RSS.format(ns=""), "RSS or Atom feed"),
+        ('<!-- saved --><feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title></feed>',
+         "RSS or Atom feed"),
+        (RSS.format(ns=' xmlns:wp="http://wordpress.org/export/1.2/"'), "WordPress export (WXR)"),
+    ],
+)
+def test_a_feed_file_gets_a_clear_rejection(tmp_path: Path, text: str, says: str) -> None:
+    (item,) = read(tmp_path, "feed.xml", text.encode())
+    assert isinstance(item, Malformed) and says in item.detail and "feed.xml" in str(item)
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path: Path) -> None:
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            "<head><title>Pier reopens</title></head><body><p>The pier reopened on Monday.</p>"
+            "</body></html>")
+    (entry,) = read(tmp_path, "page.xhtml", page.encode())
+    assert isinstance(entry, Entry) and entry.title == "Pier reopens"
+    assert not entry.html.lstrip().startswith("<?xml")
