@@ -92,6 +92,15 @@ def test_a_store_error_is_its_message(one_post: Path, tmp_path: Path) -> None:
     assert str(db) in line and "no such table: drafts" in line
 
 
+def test_an_unusable_out_directory_is_one_line(one_post: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    result = invoke("rewrite", one_post, "--db", tmp_path / "r.db", "--out",
+                    tmp_path / "a-file" / "out")
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "Not a directory" in line and "a-file" in line and "bug" not in line
+
+
 def test_an_interrupted_run_says_so(one_post: Path, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     rewrite = importlib.import_module("redraft.cli.rewrite")

@@ -101,5 +101,11 @@ class BoundaryGroup(click.Group):
             item = item_note(error)
             message = str(error) if not item or item in str(error) else f"{item}: {error}"
             fail(message, exit_code(error))
+        except OSError as error:  # a file or directory the command could not use
+            item = item_note(error)
+            where = f" {error.filename}" if error.filename else ""
+            fail(f"{item + ': ' if item else ''}cannot write or read{where}: "
+                 f"{error.strerror or error}; check the path, its permissions and the free "
+                 "space on its disk", EXIT_INCOMPLETE)
         except Exception as error:  # noqa: BLE001 (the boundary: one line, never a traceback)
             _unexpected(error)
