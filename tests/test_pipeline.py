@@ -5,7 +5,6 @@ branch of the policy is exercised on purpose."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,7 +26,7 @@ from redraft.errors import (
     PublishError,
 )
 from redraft.pipeline import ITEM_NOTE, Engines, Report, RunOptions, publish, run, sync
-from redraft.pipeline.recipes import RULE_MODULES, rules_digest
+from redraft.pipeline.recipes import RULE_MODULES, rule_source, rules_digest
 from redraft.records import Article, Budget, Draft, Entry, Problem, Publication, Usage, Verdict
 from redraft.sinks.files import FileSink
 from redraft.sources import Checkpoint, SourceItem
@@ -357,14 +356,17 @@ def test_the_rules_digest_follows_each_rule_module(tmp_path: Path,
     for name in ("boilerplate", "verify_rules", "vocab"):
         (package / f"{name}.py").write_text(f"WORDS = ('{name}',)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    modules = tuple(f"rulespkg.{name}" for name in ("boilerplate", "verify_rules", "vocab"))
+    modules = tuple((f"rulespkg.{name}",) for name in ("boilerplate", "verify_rules", "vocab"))
     digests = {rules_digest.__wrapped__(modules)}
     for name in ("boilerplate", "verify_rules", "vocab"):
         (package / f"{name}.py").write_text(f"WORDS = ('{name}', 'changed')\n")
         digests.add(rules_digest.__wrapped__(modules))
     assert len(digests) == 4
     assert rules_digest() == rules_digest() and len(rules_digest()) == 16
-    assert all(importlib.util.find_spec(name) for name in RULE_MODULES)
+    for names in RULE_MODULES:  # each rules module of the package is found and read
+        assert rule_source(names)[1]
+    with pytest.raises(LookupError, match=r"rulespkg\.gone"):
+        rules_digest.__wrapped__((("rulespkg.gone",),))
 
 
 # --- the library's defaults (once the CLI's policy) ------------------------------------------

@@ -13,30 +13,43 @@ from redraft._version import __version__
 from redraft.pipeline.policy import Engines, RunOptions
 
 # The modules whose data decides what a draft says or whether it passes: a change in any of
-# them redoes every item.
-RULE_MODULES = ("redraft.boilerplate", "redraft.verify_rules", "redraft.vocab")
+# them redoes every item. Each is named with the places it has lived (the first found counts).
+RULE_MODULES: tuple[tuple[str, ...], ...] = (
+    ("redraft.boilerplate",),
+    ("redraft.verify.rules", "redraft.verify_rules"),
+    ("redraft.vocab",),
+)
 
 
 @functools.cache
-def rules_digest(modules: tuple[str, ...] = RULE_MODULES) -> str:
+def rules_digest(modules: tuple[tuple[str, ...], ...] = RULE_MODULES) -> str:
     """A short digest of the rule modules' source text (found through the import system, so
     it works the same from a checkout, a wheel or a zip)."""
     digest = hashlib.sha256()
-    for name in modules:
-        digest.update(name.encode("utf-8") + b"\x00")
-        digest.update(_source_of(name) + b"\x00")
+    for names in modules:
+        name, source = rule_source(names)
+        digest.update(name.encode("utf-8") + b"\x00" + source + b"\x00")
     return digest.hexdigest()[:16]
 
 
-def _source_of(name: str) -> bytes:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or not spec.origin:
-        return b"missing"
-    get_data = getattr(spec.loader, "get_data", None)
-    if get_data is None:
-        return b"unreadable"
-    data: bytes = get_data(spec.origin)
-    return data
+def rule_source(names: tuple[str, ...]) -> tuple[str, bytes]:
+    """The first of ``names`` that can be imported, with its source text.
+
+    Raises:
+        LookupError: none of them exists, or its source cannot be read (a test catches it).
+    """
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # its parent is not a package (yet, or any more)
+            continue
+        if spec is None or spec.origin is None:
+            continue
+        get_data = getattr(spec.loader, "get_data", None)
+        if get_data is not None:
+            data: bytes = get_data(spec.origin)
+            return name, data
+    raise LookupError(f"no readable rules module among {', '.join(names)}")
 
 
 def recipe(engines: Engines, options: RunOptions) -> str:
