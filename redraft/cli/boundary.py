@@ -26,7 +26,7 @@ from redraft.pipeline import ITEM_NOTE
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # some items were rejected, failed, or failed verification
 EXIT_USAGE = 2  # bad options or unreadable input; click uses 2 for usage errors too
-EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
+EXIT_INTERRUPTED = 130  # interrupted (Ctrl-C): what was done so far is kept
 
 stderr = Console(stderr=True, highlight=False)
 

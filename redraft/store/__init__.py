@@ -23,7 +23,7 @@ from redraft.records import (
     Entry,
     Verdict,
 )
-from redraft.store_rows import (
+from redraft.store.rows import (
     EntryState,
     PublicationRow,
     Result,
@@ -38,8 +38,8 @@ from redraft.store_rows import (
     store_error,
     stored_draft_from,
 )
-from redraft.store_rows import iso as _iso
-from redraft.store_rows import now as _now
+from redraft.store.rows import iso as _iso
+from redraft.store.rows import now as _now
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # What is kept of a rejected item's body and raw form: enough to see what it was, not so much
