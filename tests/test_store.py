@@ -47,10 +47,10 @@ def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path) -> None:
     path = tmp_path / "r.db"
     Store.open(path).close()
     with Store.open(path) as store:
-        assert store.migrations() == ["0001_initial"]
+        assert store.migrations()[0] == "0001_initial"
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert connection.execute("SELECT count(*) FROM migrations").fetchone()[0] == 1
+    assert connection.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_a_full_disk_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path) 
 # --- migrations ------------------------------------------------------------------------------
 
 TRIGGER_MIGRATION = (
-    "0099_trigger",
+    "9999_trigger",
     """
     CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL DEFAULT 'a; b');
     CREATE TRIGGER notes_on_failure AFTER INSERT ON failures BEGIN
@@ -251,7 +251,7 @@ def test_migrations_run_whole_with_triggers_and_semicolons(
 ) -> None:
     monkeypatch.setattr("redraft.store.MIGRATIONS", (*MIGRATIONS, TRIGGER_MIGRATION))
     with Store.open(tmp_path / "r.db") as store:
-        assert store.migrations()[-1] == "0099_trigger"
+        assert store.migrations()[-1] == "9999_trigger"
         with store.transaction():
             store.save_failure("k1", source="x", stage="engine", error="e")
     with sqlite3.connect(tmp_path / "r.db") as connection:
@@ -263,14 +263,14 @@ def test_migrations_run_whole_with_triggers_and_semicolons(
 def test_a_failing_migration_leaves_nothing_half_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = ("0099_broken", "CREATE TABLE half (x); INSERT INTO missing VALUES (1);")
+    broken = ("9999_broken", "CREATE TABLE half (x); INSERT INTO missing VALUES (1);")
     monkeypatch.setattr("redraft.store.MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(StoreError, match="missing"):
         Store.open(tmp_path / "r.db")
     with sqlite3.connect(tmp_path / "r.db") as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         done = [row[0] for row in connection.execute("SELECT name FROM migrations")]
-    assert "half" not in tables and done == ["0001_initial"]
+    assert "half" not in tables and done == [name for name, _ in MIGRATIONS]
 
 
 # --- hostile text ----------------------------------------------------------------------------

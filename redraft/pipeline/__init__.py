@@ -17,7 +17,12 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 from __future__ import annotations
 
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.pipeline.publishing import PublishReport, publish
+from redraft.pipeline.publishing import (
+    PostOutcome,
+    PublishOptions,
+    PublishReport,
+    publish,
+)
 from redraft.pipeline.recipes import recipe, rules_digest
 from redraft.pipeline.running import ITEM_NOTE, ItemOutcome, Progress, Report, run
 from redraft.pipeline.syncing import sync
@@ -28,7 +33,9 @@ __all__ = [
     "ItemOutcome",
     "Job",
     "Outcome",
+    "PostOutcome",
     "Progress",
+    "PublishOptions",
     "PublishReport",
     "Report",
     "RunOptions",

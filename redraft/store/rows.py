@@ -66,6 +66,46 @@ class PublicationRow:
     status: str
 
 
+# --- publish helper's block: records of posts on a target and of reviews ---------------------
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """The post redraft made for an entry on a target, as the target last answered.
+
+    Attributes:
+        key: the entry.
+        target: the target's name (``wordpress:<site>``).
+        draft_id: the draft last sent.
+        remote_id: the post's ID on the target.
+        link: the post's link.
+        status: the post's status when redraft last wrote it.
+        modified: the target's ``modified`` time when redraft last wrote it (None for posts
+            published before redraft recorded it: it cannot tell whether they were edited).
+        sent_hash: the digest of what was sent (None, likewise).
+    """
+
+    key: str
+    target: str
+    draft_id: int
+    remote_id: str | None
+    link: str | None
+    status: str
+    modified: str | None = None
+    sent_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An editor's decision on a draft: ``approved`` or ``rejected``, by whom, when, why."""
+
+    key: str
+    draft_id: int
+    decision: str
+    who: str
+    note: str
+    decided_at: str
+
+
 def extent(text: str) -> dict[str, Any]:
     """The size and digest of a text that is not kept whole."""
     data = text.encode("utf-8", "surrogatepass")
