@@ -1,5 +1,7 @@
 """The run's state in one SQLite file: entries, drafts and their attempts, rejections,
-failures, per-site sync marks and publications. The only module that speaks SQL.
+failures, per-site sync marks and publications. The store package is the only one that speaks
+SQL: this module holds the statements, :mod:`.connection` the connection and its errors,
+:mod:`.rows` the records a row becomes.
 
 The file uses WAL journaling, so a reader (``redraft status``) never blocks a running sync,
 and every item is committed on its own: a run killed at any point loses at most the item
@@ -18,16 +20,13 @@ from typing import Any
 
 from redraft.errors import Rejected, StoreError, rejection_from
 from redraft.migrations import MIGRATIONS
-from redraft.records import (
-    Attempt,
-    Entry,
-    Verdict,
-)
+from redraft.records import Attempt, Entry, Verdict
+from redraft.store.connection import Connection, sql_literal, store_error
+from redraft.store.posts import Publications
 from redraft.store.rows import (
     EntryState,
     PostRecord,
     PublicationRow,
-    Result,
     Review,
     SiteState,
     StoredDraft,
@@ -35,9 +34,6 @@ from redraft.store.rows import (
     entry_from,
     extent,
     problems_json,
-    sql_literal,
-    storable,
-    store_error,
     stored_draft_from,
 )
 from redraft.store.rows import iso as _iso
@@ -49,49 +45,12 @@ _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead o
 KEEP_REJECTED_CHARS = 64 * 1024
 
 
-
-class _Connection:
-    """The SQLite connection, with every ``sqlite3.Error`` turned into a :class:`StoreError`
-    that names the file and says what to do."""
-
-    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
-        self.raw = connection
-        self.path = path
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        try:
-            try:
-                cursor = self.raw.execute(sql, params)
-            except UnicodeEncodeError:
-                cursor = self.raw.execute(sql, [storable(value) for value in params])
-            return Result(cursor.fetchall(), cursor.lastrowid)
-        except sqlite3.Error as exc:
-            raise store_error(exc, self.path) from exc
-
-    def script(self, sql: str) -> None:
-        try:
-            self.raw.executescript(sql)
-        except sqlite3.Error as exc:
-            if self.raw.in_transaction:
-                self.raw.execute("ROLLBACK")
-            raise store_error(exc, self.path) from exc
-
-    def close(self) -> None:
-        self.raw.close()
-
-
-
-
-
-
-
-
-class Store:
+class Store(Publications):
     """The SQLite state of redraft. Open with :meth:`open`; use as a context manager."""
 
     def __init__(self, connection: sqlite3.Connection, path: str = ":memory:") -> None:
         connection.row_factory = sqlite3.Row
-        self._db = _Connection(connection, path)
+        self._db = Connection(connection, path)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -377,108 +336,6 @@ class Store:
             self._db.execute(
                 "UPDATE sites SET state = ? WHERE site = ?", (json.dumps(state), site)
             )
-
-    # --- publications ------------------------------------------------------------------------
-
-    def publication(self, key: str, target: str) -> PublicationRow | None:
-        """Where an entry's draft was published on ``target``, or None."""
-        row = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
-        ).fetchone()
-        if row is None:
-            return None
-        return PublicationRow(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                              row["link"], row["status"])
-
-    def save_publication(
-        self, key: str, target: str, *, draft_id: int, remote_id: str | None,
-        link: str | None, status: str,
-    ) -> None:
-        """Record (or update) where an entry's draft was published."""
-        stamp = _now()
-        self._db.execute(
-            """
-            INSERT INTO publications (key, target, draft_id, remote_id, link, status,
-                                      created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
-                remote_id = excluded.remote_id, link = excluded.link,
-                status = excluded.status, updated_at = excluded.updated_at
-            """,
-            (key, target, draft_id, remote_id, link, status, stamp, stamp),
-        )
-
-    # --- publish helper's block: posts on a target, the database's identity, reviews ---------
-
-    def identity(self) -> str:
-        """This database's random identity: part of the marker of every post it publishes, so
-        that two databases never claim each other's posts."""
-        row = self._db.execute("SELECT id FROM instance").fetchone()
-        return str(row[0]) if row is not None else ""
-
-    def post_record(self, key: str, target: str) -> PostRecord | None:
-        """What this database knows of the post it made for ``key`` on ``target``, or None."""
-        row = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
-        ).fetchone()
-        if row is None:
-            return None
-        return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                          row["link"], row["status"], row["modified"], row["sent_hash"])
-
-    def post_records(self, key: str) -> list[PostRecord]:
-        """Every post made for ``key``, on any target."""
-        rows = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? ORDER BY target", (key,)
-        ).fetchall()
-        return [PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                           row["link"], row["status"], row["modified"], row["sent_hash"])
-                for row in rows]
-
-    def save_post_record(self, record: PostRecord) -> None:
-        """Record (or update) the post made for an entry on a target, as the target answered."""
-        now = _now()
-        self._db.execute(
-            """
-            INSERT INTO publications (key, target, draft_id, remote_id, link, status, created_at,
-                                      updated_at, modified, sent_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
-                remote_id = excluded.remote_id, link = excluded.link, status = excluded.status,
-                updated_at = excluded.updated_at, modified = excluded.modified,
-                sent_hash = excluded.sent_hash
-            """,
-            (record.key, record.target, record.draft_id, record.remote_id, record.link,
-             record.status, now, now, record.modified, record.sent_hash),
-        )
-
-    def save_review(self, key: str, *, decision: str, who: str, note: str = "") -> int:
-        """Record an editor's decision on an entry's current draft; the draft's id.
-
-        Raises:
-            StoreError: the entry has no current draft.
-        """
-        row = self._db.execute(
-            "SELECT id FROM drafts WHERE key = ? AND current = 1", (key,)
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"no current draft for {key!r}; see `redraft drafts` for the keys")
-        self._db.execute(
-            "INSERT INTO reviews (key, draft_id, decision, who, note, decided_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (key, row["id"], decision, who, note, _now()),
-        )
-        return int(row["id"])
-
-    def review(self, key: str) -> Review | None:
-        """The latest decision on an entry's current draft (an older draft's does not count)."""
-        row = self._db.execute(
-            "SELECT r.* FROM reviews r JOIN drafts d ON d.id = r.draft_id AND d.current = 1 "
-            "WHERE r.key = ? ORDER BY r.id DESC LIMIT 1", (key,)
-        ).fetchone()
-        if row is None:
-            return None
-        return Review(row["key"], row["draft_id"], row["decision"], row["who"], row["note"],
-                      row["decided_at"])
 
     # --- status ------------------------------------------------------------------------------
 

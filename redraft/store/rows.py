@@ -1,22 +1,17 @@
-"""The store's rows as records and records as rows: the state's types, the (de)serialising of
-drafts, articles and problems, statement results and their errors. No SQL and no database
-here: :mod:`redraft.store` runs the statements."""
+"""The store's rows as records and records as rows: the state's types and the (de)serialising
+of drafts, articles and problems. No SQL here: :mod:`redraft.store` runs the statements."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from redraft.errors import StoreError
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class Row(Protocol):
@@ -176,51 +171,3 @@ def stored_draft_from(row: Row) -> StoredDraft:
     )
     verdict = Verdict(draft, row["score"], bool(row["passed"]), problems)
     return StoredDraft(row["id"], verdict, row["recipe"], row["created_at"])
-
-
-# --- statements' parameters, results and errors -------------------------------------------
-
-def storable(value: Any) -> Any:
-    """A parameter SQLite can encode: lone surrogates (never valid UTF-8) become U+FFFD."""
-    return _SURROGATES.sub("\ufffd", value) if isinstance(value, str) else value
-
-
-class Result:
-    """A statement's rows, fetched while errors are still translated."""
-
-    def __init__(self, rows: list[Any], lastrowid: int | None) -> None:
-        self._rows = rows
-        self.lastrowid = lastrowid
-
-    def fetchone(self) -> Any:  # a Row, or None (as sqlite3 types it)
-        return self._rows[0] if self._rows else None
-
-    def fetchall(self) -> list[Any]:
-        return self._rows
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._rows)
-
-
-def store_error(exc: Exception, path: str) -> StoreError:
-    """A :class:`StoreError` for a failed statement: what happened and what to do."""
-    name = getattr(exc, "sqlite_errorname", "")
-    if name == "SQLITE_FULL":
-        return StoreError(f"the state database {path} is full (no space left on its disk): "
-                          "free some space and run again; everything stored so far is kept")
-    if name in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
-        return StoreError(f"the state database {path} is locked by another redraft: "
-                          "wait for it to finish, or use another --db")
-    if name in {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR"} or \
-            name.startswith(("SQLITE_READONLY_", "SQLITE_IOERR_", "SQLITE_CANTOPEN_")):
-        return StoreError(f"cannot write the state database {path} ({exc}): check that its "
-                          "disk has space and the file's permissions, or pass another with --db")
-    if name in {"SQLITE_CORRUPT", "SQLITE_NOTADB"}:
-        return StoreError(f"the state database {path} is damaged or not a redraft database "
-                          f"({exc}): pass another with --db")
-    return StoreError(f"the state database {path} failed: {exc}")
-
-
-def sql_literal(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
