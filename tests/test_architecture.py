@@ -53,7 +53,6 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.errors", 0, "base"),
     ("redraft.vocab", 0, "base"),
     ("redraft.boilerplate", 0, "extract"),
-    ("redraft.verify_rules", 0, "verify"),
     ("redraft.verify.rules", 0, "verify"),
     ("redraft.condense.prompts", 0, "condense"),
     # 1: settings and helpers shared by the stages; the WordPress REST facts.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import HttpOptions, LLMOptions, Settings
 from redraft.errors import (
     ConfigError,
@@ -23,12 +25,18 @@ from redraft.errors import (
     Malformed,
     NotAnArticle,
 )
+from redraft.extract import extract
 from redraft.pipeline import ITEM_NOTE, Engines, Report, RunOptions, run, sync
 from redraft.pipeline.recipes import RULE_MODULES, rule_source, rules_digest
 from redraft.records import Article, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.sinks.files import FileSink
 from redraft.sources import Checkpoint, SourceItem
+from redraft.sources.files import FileSource
 from redraft.store import KEEP_REJECTED_CHARS, Store
+from redraft.text import normalise
+from redraft.verify import verify
+
+from .conftest import EXAMPLES, ROOT
 
 SENTENCES = [
     "The river authority opened the new flood gate at Millbrook on Monday morning.",
@@ -352,3 +360,24 @@ def test_engines_from_settings() -> None:
         engines = Engines.from_settings(llm, client)
     assert engines.condenser.name == "llm:m" and engines.on_fail == "keep"
     assert engines.fallback is not None and engines.fallback.name == "extractive"
+
+
+# --- the library path: the stages compose without the pipeline --------------------------------
+
+def test_the_extractive_engine_credits_its_draft_so_the_stages_compose() -> None:
+    (item,) = FileSource([str(EXAMPLES / "en-wendbury-flood-barrier.json")]).entries()
+    assert isinstance(item, Entry)
+    for condenser in (ExtractiveCondenser(), ExtractiveCondenser(ascii_quotes=True)):
+        draft = condenser.condense(extract(item), Budget("ratio", 0.35))
+        verdict = verify(draft)
+        assert draft.credit == normalise(item.credit(), ascii_quotes=condenser.ascii_quotes)
+        assert verdict.passed, verdict.problems
+
+
+def test_the_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"^```python\n(.*?)^```", readme, re.M | re.S)
+    monkeypatch.chdir(ROOT)
+    exec(compile(example, "README.md", "exec"), {})
+    assert capsys.readouterr().out.startswith("True Source: ")

@@ -55,11 +55,12 @@ class Engines:
     on_fail: OnFail = "fallback"
 
     @classmethod
-    def with_fallback(cls, condenser: Condenser | None = None, *,
-                      on_fail: OnFail = "fallback") -> Engines:
+    def with_fallback(cls, condenser: Condenser | None = None, *, on_fail: OnFail = "fallback",
+                      ascii_quotes: bool = False) -> Engines:
         """The library's default: ``condenser`` (the extractive engine when None), backed by
-        the extractive engine when it is any other engine."""
-        extractive = ExtractiveCondenser()
+        the extractive engine when it is any other engine; ``ascii_quotes`` for the
+        extractive engine's credit lines."""
+        extractive = ExtractiveCondenser(ascii_quotes=ascii_quotes)
         if condenser is None or condenser.name == extractive.name:
             return cls(condenser or extractive)
         return cls(condenser, fallback=extractive, on_fail=on_fail)
@@ -73,8 +74,9 @@ class Engines:
         Raises:
             ConfigError: the LLM engine lacks a server, a model or an HTTP client.
         """
+        ascii_quotes = settings.extract.ascii_quotes
         if settings.engine == "extractive":
-            return cls.with_fallback()
+            return cls.with_fallback(ascii_quotes=ascii_quotes)
         llm = settings.llm
         if not llm.url or not llm.model:
             raise ConfigError("the LLM engine needs a server and a model: --llm-url and "
@@ -82,7 +84,7 @@ class Engines:
         if client is None:
             raise ConfigError("the LLM engine needs an HTTP client")
         condenser = LLMCondenser(Retrier(client, settings.http), llm)
-        return cls.with_fallback(condenser, on_fail=llm.on_fail)
+        return cls.with_fallback(condenser, on_fail=llm.on_fail, ascii_quotes=ascii_quotes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +222,7 @@ class _Drafting:
         return self._outcome(self._judge(draft), fallback=True)
 
     def _judge(self, draft: Draft) -> Verdict:
-        if not draft.credit:
+        if not draft.credit:  # until every engine credits its draft (the LLM engine's is coming)
             credit = draft.article.entry.credit()
             if self.job.extract.ascii_quotes:
                 credit = normalise(credit, ascii_quotes=True)
