@@ -173,8 +173,13 @@ class Budget:
 
     kind: BudgetKind = "ratio"
     value: float = 0.35
+    # The default length is a ratio with a ceiling (see RATIO_MAX_WORDS); a ratio the user asks
+    # for (``--ratio``, ``budget = {ratio = ...}``) has none, so it means what it says.
+    ceiling: int | None = RATIO_MAX_WORDS
 
     def __post_init__(self) -> None:
+        if self.kind != "ratio" and self.ceiling is not None:  # a ceiling only bounds a ratio
+            object.__setattr__(self, "ceiling", None)
         if self.kind == "ratio" and not 0 < self.value <= 1:
             raise ValueError(f"a ratio budget must be in (0, 1], not {self.value}")
         if self.kind != "ratio" and (self.value < 1 or self.value != int(self.value)):
@@ -183,7 +188,8 @@ class Budget:
     def target_words(self, source_words: int) -> int | None:
         """The word target for a source of ``source_words`` words (None for a sentence budget)."""
         if self.kind == "ratio":
-            return min(max(1, round(source_words * self.value)), RATIO_MAX_WORDS)
+            target = max(1, round(source_words * self.value))
+            return min(target, self.ceiling) if self.ceiling else target
         if self.kind == "words":
             return int(self.value)
         return None
@@ -191,7 +197,20 @@ class Budget:
     def describe(self) -> str:
         """A short stable label, e.g. ``ratio=0.35`` or ``sentences=3``."""
         value = f"{self.value:g}" if self.kind == "ratio" else str(int(self.value))
-        return f"{self.kind}={value}"
+        ceiling = f",max={self.ceiling}" if self.kind == "ratio" and self.ceiling else ""
+        return f"{self.kind}={value}{ceiling}"
+
+    @classmethod
+    def parse(cls, label: str) -> Budget:
+        """The budget a :meth:`describe` label names (``ratio=0.35,max=200``, ``words=120``)."""
+        kind, _, rest = label.partition("=")
+        value, _, ceiling = rest.partition(",max=")
+        return cls(kind, float(value), int(ceiling) if ceiling else None)  # type: ignore[arg-type]
+
+    @classmethod
+    def asked(cls, kind: BudgetKind, value: float) -> Budget:
+        """A budget the user asked for: a ratio without the default's ceiling."""
+        return cls(kind, value, None)
 
 
 @dataclass(frozen=True, slots=True)

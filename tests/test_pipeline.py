@@ -69,7 +69,7 @@ class Scripted:
         if isinstance(answer, Exception):
             raise answer
         return Draft(article, tuple(answer.split("\n")), self.name, budget,
-                     prompt="test@1", usage=Usage(100, 20))
+                     prompt="test@1", usage=Usage(100, 20), credit=article.entry.credit())
 
     def condense(self, article: Article, budget: Budget) -> Draft:
         self.calls.append("condense")

@@ -84,7 +84,8 @@ def budget_options(func: F) -> F:
     func = click.option("--words", type=click.IntRange(min=1),
                         help="Draft length in words (at most).")(func)
     func = click.option("--ratio", type=click.FloatRange(min=0, max=1, min_open=True),
-                        help="Draft length as a share of the source's words (default 0.35).")(func)
+                        help="Draft length as a share of the source's words, with no ceiling "
+                             "(default: 0.35, at most 200 words).")(func)
     return func
 
 
@@ -134,7 +135,7 @@ def load_settings(params: dict[str, Any]) -> Settings:
         fail("give at most one of --ratio, --words and --sentences")
     if chosen:
         kind, value = chosen[0]
-        changes["budget"] = Budget(cast("BudgetKind", kind), float(value))
+        changes["budget"] = Budget.asked(cast("BudgetKind", kind), float(value))
     if params.get("engine"):
         changes["engine"] = params["engine"]
     extract = settings.extract

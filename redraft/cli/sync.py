@@ -80,7 +80,8 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                 source = WordPressSource(
                     Retrier(client, settings.http), site_url, options=WordPressOptions(
                         high_water=known.high_water if known and not params["force"] else None,
-                        since=since, limit=limit, api_root=known.api_root if known else None))
+                        since=since, limit=limit, api_root=known.api_root if known else None,
+                        known=store.count_entries(site_key(site_url))))
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
                                        options=run_options(settings, force=params["force"]),

@@ -31,7 +31,6 @@ from redraft.errors import ConfigError, EngineAuthError, EngineError, RedraftErr
 from redraft.extract import extract
 from redraft.http import Retrier
 from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
-from redraft.text import normalise
 from redraft.verify import verify
 
 Verifier = Callable[[Draft], Verdict]
@@ -83,7 +82,8 @@ class Engines:
                               "--llm-model (or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
         if client is None:
             raise ConfigError("the LLM engine needs an HTTP client")
-        condenser = LLMCondenser(Retrier(client, settings.http), llm)
+        condenser = LLMCondenser(Retrier(client, settings.http), llm,
+                                 ascii_quotes=True if ascii_quotes else None)
         return cls.with_fallback(condenser, on_fail=llm.on_fail, ascii_quotes=ascii_quotes)
 
 
@@ -222,11 +222,6 @@ class _Drafting:
         return self._outcome(self._judge(draft), fallback=True)
 
     def _judge(self, draft: Draft) -> Verdict:
-        if not draft.credit:  # until every engine credits its draft (the LLM engine's is coming)
-            credit = draft.article.entry.credit()
-            if self.job.extract.ascii_quotes:
-                credit = normalise(credit, ascii_quotes=True)
-            draft = dataclasses.replace(draft, credit=credit)
         verdict = self.job.verifier(draft)
         self.attempts.append(Attempt(
             engine=draft.engine, prompt=draft.prompt, score=verdict.score,

@@ -154,12 +154,11 @@ def stored_draft_from(row: Row) -> StoredDraft:
         captions=tuple(data["captions"]),
         language=data["language"],
     )
-    kind, _, value = row["budget"].partition("=")
     draft = Draft(
         article=article,
         paragraphs=tuple(json.loads(row["paragraphs"])),
         engine=row["engine"],
-        budget=Budget(kind, float(value)),
+        budget=Budget.parse(row["budget"]),
         prompt=row["prompt"],
         attempts=row["attempts"],
         usage=Usage(row["prompt_tokens"], row["completion_tokens"]),

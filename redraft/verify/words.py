@@ -43,7 +43,7 @@ MIN_COVERAGE = 0.5
 # A paragraph this much of whose sentences repeat earlier ones is a repeated paragraph.
 REPEATED_PARAGRAPH_SHARE = 0.8
 # The budget of a draft read without one: its length is not checked.
-NO_BUDGET = Budget("ratio", 1.0)
+NO_BUDGET = Budget.asked("ratio", 1.0)
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
