@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from flask import Flask
@@ -20,7 +21,7 @@ from redraft.cli import main
 HOSTILE_TITLE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> Ferry'
 HOSTILE_LINK = "javascript:window.pwned=3"
 
-POSTS = [
+POSTS: list[dict[str, Any]] = [
     {
         "id": 101, "date": "2025-03-02T09:00:00", "link": "https://harbourgazette.example/ferry",
         "title": HOSTILE_TITLE,
