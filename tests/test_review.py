@@ -16,7 +16,7 @@ from redraft.pipeline.desk import find_draft
 from redraft.pipeline.review import QueueFilter, edit, evidence_map, queue
 from redraft.store import Store
 from redraft.web import ReviewConfig, Target, create_app
-from redraft.web.security import is_loopback, safe_link
+from redraft.web.security import is_loopback, safe_link, safe_next
 from tests.review_fixtures import HOSTILE_LINK, POSTS, drafted_db
 
 SECRET = "app-pass-word-never-shown"
@@ -157,3 +157,19 @@ def test_the_command_refuses_another_host_without_a_token_and_a_missing_database
     assert not (tmp_path / "none.db").exists()
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_on_loopback_another_host_name_is_refused(db: Path) -> None:
+    client = client_for(db)
+    assert client.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+    assert client.get("/", headers={"Host": "[::1]:8765"}).status_code == 200
+    rebound = client.get("/", headers={"Host": "attacker.example:8765"})
+    assert rebound.status_code == 400 and "127.0.0.1" in rebound.text
+    signed_in_elsewhere = client_for(db, token="tok")
+    assert signed_in_elsewhere.get("/", headers={"Host": "review.example"}).status_code == 302
+
+
+def test_sign_in_goes_back_only_to_a_page_of_this_server() -> None:
+    assert safe_next("/draft?key=a") == "/draft?key=a"
+    for elsewhere in ("//evil.example/", "/\\evil.example", "https://evil.example/", ""):
+        assert safe_next(elsewhere) == "/", elsewhere

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from redraft.errors import RedraftError
@@ -155,20 +156,19 @@ def _routes(app: Flask, config: ReviewConfig) -> None:  # noqa: PLR0915 (one clo
             if config.token is not None and security.check_token(sent, config.token):
                 session.clear()
                 session["signed_in"] = True
-                target = request.args.get("next", "/")
-                return redirect(target if target.startswith("/") and not target.startswith("//")
-                                else "/")
+                return redirect(security.safe_next(request.args.get("next", "/")))
             error = "That token is not the one this server was started with."
         return render_template("login.html", error=error)
 
-    @app.errorhandler(400)
-    @app.errorhandler(403)
-    @app.errorhandler(404)
-    @app.errorhandler(500)
-    def failed(exc: Any) -> tuple[str, int]:
-        code = int(getattr(exc, "code", 500) or 500)
-        description = str(getattr(exc, "description", "")) or "Something went wrong."
+    @app.errorhandler(HTTPException)
+    def failed(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        description = exc.description or "Something went wrong."
         return render_template("error.html", code=code, description=description), code
+
+    @app.errorhandler(RedraftError)
+    def broken(exc: RedraftError) -> tuple[str, int]:  # a store that cannot be read, say
+        return render_template("error.html", code=500, description=str(exc)), 500
 
 
 def _back(key: str) -> BaseResponse:

@@ -66,6 +66,9 @@ def install(app: Flask, *, token: str | None) -> None:
 
     @app.before_request
     def _guard() -> BaseResponse | None:
+        if token is None and not is_loopback(_hostname(request.host)):
+            # served on loopback, asked for by another name: a DNS-rebinding page, refused
+            abort(400, description="This page answers only to 127.0.0.1 and localhost.")
         if token is not None and not session.get("signed_in") and request.endpoint not in _OPEN:
             if request.method == "POST":
                 abort(403)
@@ -89,6 +92,20 @@ def install(app: Flask, *, token: str | None) -> None:
 
     app.jinja_env.globals.update(csrf_field=csrf_field)
     app.jinja_env.filters["safe_link"] = safe_link
+
+
+def _hostname(host: str) -> str:
+    """The name in a Host header, without its port (``[::1]:8765`` -> ``::1``)."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def safe_next(target: str) -> str:
+    """Where to go after sign-in: a path on this server, never another site."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target:
+        return target
+    return "/"
 
 
 def check_token(sent: str, token: str) -> bool:
