@@ -147,6 +147,11 @@ def test_an_invented_number_is_saved_verified_again_shown_failing_and_linked_to_
     back = hovered_highlights(browser, browser.find_element(By.ID, sources[0]))
     assert flagged.get_attribute("id") in back
     screenshot(browser, "draft.png")
+    browser.execute_script("document.getElementById('problems-h').scrollIntoView()")
+    screenshot(browser, "draft-actions.png")
+    browser.set_window_size(390, 844)
+    screenshot(browser, "draft-phone.png")
+    browser.set_window_size(1280, 900)
     with Store.open(db) as store:
         row = next(r for r in store.queue_rows() if r.title == POSTS[2]["title"])
         assert not row.passed and "number" in row.kinds and row.engine == "editor:tess"
