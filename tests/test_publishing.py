@@ -4,6 +4,7 @@ trashed or gone, --overwrite-edited, dry runs, held back drafts, approval, a kil
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,11 @@ class Target:
     def update(self, remote_id: str, verdict: Verdict, *, set_image: bool = False,
                keep_status: bool = False) -> Written:
         self.writes.append(("update", remote_id))
-        return self._save(remote_id, verdict)
+        status = self.posts[remote_id]["status"]
+        written = self._save(remote_id, verdict)
+        if keep_status:
+            self.posts[remote_id]["status"] = status
+        return written
 
 
 def draft(store: Store, n: int, text: str = "First version.", passed: bool = True) -> None:
@@ -199,3 +204,18 @@ def test_select_keeps_the_newest_drafts_published_since_a_date(store: Store) -> 
     assert published is not None
     assert select(drafts, since=published.replace(year=published.year + 1)) == []
     assert len(select(drafts, since=published)) == 3
+
+
+def test_a_post_redraft_made_live_is_updated_but_never_taken_down(store: Store) -> None:
+    target = Target()
+    publish(store, target)
+    for record in (store.post_record(f"k{n}", target.name) for n in (1, 2, 3)):
+        assert record is not None
+        with store.transaction():  # as if published with --status publish
+            store.save_post_record(dataclasses.replace(record, status="publish"))
+        target.posts[str(record.remote_id)]["status"] = "publish"
+    draft(store, 1, "Second version.")
+    report = publish(store, target)
+    assert actions(report)["k1"] == ("update", "draft changed (stays publish)")
+    assert target.posts[remote_id(store, 1)]["status"] == "publish"
+    assert target.posts[remote_id(store, 1)]["body"] == "Second version."

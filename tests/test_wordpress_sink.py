@@ -4,6 +4,7 @@ The real thing is exercised in test_publish.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from datetime import UTC, datetime
@@ -256,3 +257,40 @@ def test_a_500_without_a_wordpress_code_is_retried_then_fails_the_draft() -> Non
         publisher(fake, retries=4).create(hostile(categories=("Odd",)))
     assert [r for m, r, _ in fake.sent if m == "POST"].count("/wp/v2/categories") == 5
     assert raised.value.code == "unreachable" and raised.value.status == 500
+
+
+class WithImages(FakeWordPress):
+    """Serves a PNG at /photo.png and 404 elsewhere on the source; accepts media uploads."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "news.example":
+            self.sent.append(("GET", request.url.path, request.headers.get("authorization")))
+            if request.url.path == "/photo.png":
+                return httpx.Response(200, content=b"\x89PNG fake", headers={"content-type": "image/png"})
+            return httpx.Response(404, text="gone")
+        if request.url.params.get("rest_route") == "/wp/v2/media":
+            self.sent.append(("POST", "/wp/v2/media", request.headers["content-disposition"]))
+            return httpx.Response(201, json={"id": 55})
+        return super().__call__(request)
+
+
+@pytest.mark.parametrize(("image", "media", "note"), [
+    ("https://news.example/photo.png", 55, ""),
+    ("https://news.example/missing.png", None, "answered 404"),
+    ("javascript:alert(1)", None, "not http(s)"),
+])
+def test_the_featured_image_is_uploaded_or_skipped_with_a_note(
+    image: str, media: int | None, note: str,
+) -> None:
+    fake = WithImages()
+    verdict = hostile()
+    entry = dataclasses.replace(verdict.draft.article.entry, meta={"featured_image": image})
+    verdict = dataclasses.replace(verdict, draft=dataclasses.replace(
+        verdict.draft, article=dataclasses.replace(verdict.draft.article, entry=entry)))
+    written = publisher(fake).create(verdict)
+    assert created_post(fake).get("featured_media") == media
+    assert all(auth is None for method, route, auth in fake.sent if route.endswith(".png"))
+    if note:
+        assert any(note in n and "featured image skipped" in n for n in written.notes)
+    else:
+        assert ("POST", "/wp/v2/media", 'attachment; filename="photo.png"') in fake.sent

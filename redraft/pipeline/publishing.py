@@ -11,7 +11,8 @@ our post, live (or scheduled, private) and we did not set that ▶ kept: live
 our post, edited on the site since we wrote it ────────────────▶ kept: edited on the site
                                                                  (updated with overwrite_edited)
 our post, as we left it, and what we would send is the same ───▶ unchanged
-our post, as we left it ───────────────────────────────────────▶ update (with the run's status)
+our post, as we left it ───────────────────────────────────────▶ update (with the run's status;
+                                                                 a post redraft made live stays live)
 ```
 
 "Ours" means made by this database for this entry on this target: the store records every post
@@ -227,9 +228,13 @@ def _decide_and_send(store: Store, publisher: Publisher, stored: StoredDraft,
     if record.sent_hash == payload.digest and not recovered:
         return outcome("unchanged", "already holds this draft", remote.edit_link)
     reason = _update_reason(record, remote, recovered=recovered)
+    live = remote.status not in EDITABLE  # made live by redraft itself: never taken down
+    if live:
+        reason += f" (stays {remote.status})"
     if options.dry_run:
         return outcome("update", reason, remote.edit_link, payload.notes)
-    written = publisher.update(remote.remote_id, verdict, set_image=not remote.featured_media)
+    written = publisher.update(remote.remote_id, verdict, set_image=not remote.featured_media,
+                               keep_status=live)
     _record(store, publisher, stored, written)
     return outcome("update", reason, written.post.edit_link, written.notes)
 

@@ -19,7 +19,6 @@ import dataclasses
 import html
 import json
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -32,6 +31,7 @@ from redraft.http import RETRY_STATUSES, Retrier
 from redraft.records import Verdict
 from redraft.sinks.markup import printable
 from redraft.sinks.wp_content import MARKER, MARKER_PREFIX, Payload, build_payload, marker
+from redraft.sinks.wp_media import fetch_image
 from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_key
 
 log = logging.getLogger(__name__)
@@ -41,10 +41,8 @@ POST_STATUSES: tuple[PostStatus, ...] = ("draft", "pending", "publish")
 # Every status a post of ours may have by now (an editor may have published or scheduled it).
 _ANY_STATUS = "draft,pending,publish,future,private"
 _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard against loops
-_MAX_IMAGE_BYTES = 20 * 1024 * 1024  # larger than any news photo; a bigger body is not one
 _GONE = frozenset({404, 410})
 UNREACHABLE = "unreachable"  # PublishError.code when WordPress gave no answer of its own
-_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -310,31 +308,18 @@ class WordPressPublisher:
             return exists.term_id
 
     def _upload_image(self, url: str, notes: list[str]) -> int:
-        """Fetch the source's featured image (no credentials go with it) and upload it to
-        ``/wp/v2/media``; its media id, or 0 with a note saying why it was skipped."""
+        """Fetch the source's featured image and upload it to ``/wp/v2/media``; its media id,
+        or 0 with a note saying why it was skipped."""
         try:
-            image = self.retrier.request("GET", url)
-        except FetchError as exc:
-            notes.append(f"featured image skipped: {printable(str(exc))[:160]}")
-            return 0
-        kind = image.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if image.status_code != 200 or not kind.startswith("image/"):
-            notes.append(f"featured image skipped: {url[:120]} answered {image.status_code} "
-                         f"{kind or 'with no type'}")
-            return 0
-        if len(image.content) > _MAX_IMAGE_BYTES:
-            notes.append(f"featured image skipped: {url[:120]} is over "
-                         f"{_MAX_IMAGE_BYTES // 2**20} MB")
-            return 0
-        name = _FILE_NAME.sub("-", urlsplit(url).path.rsplit("/", 1)[-1]).strip(".-") or "image"
-        headers = {"Content-Type": kind, "Content-Disposition": f'attachment; filename="{name}"'}
-        try:
+            image = fetch_image(self.retrier, url)
+            headers = {"Content-Type": image.kind,
+                       "Content-Disposition": f'attachment; filename="{image.name}"'}
             media = self._call("POST", self._url("/wp/v2/media"), content=image.content,
                                headers=headers)
         except PublishAuthError:
             raise
         except PublishError as exc:
-            notes.append(f"featured image skipped: the upload failed ({exc.status} {exc.code})")
+            notes.append(f"featured image skipped: {exc}")
             return 0
         return int(media.get("id") or 0)
 
