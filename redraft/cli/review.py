@@ -4,6 +4,7 @@ publish drafts)."""
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ def review(host: str, port: int, target: str | None, who: str | None, **params: 
     pip install 'redraft[web]'.
     """
     setup_logging(params["verbose"])
+    if not params["verbose"]:  # one log line per request only with -v
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     settings = load_settings(params)
     try:  # the web extra is optional: the rest of the CLI loads without Flask
         from redraft.web import ReviewConfig, Target, create_app  # noqa: PLC0415
