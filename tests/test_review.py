@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from redraft.cli import main
+from redraft.config import HttpOptions
 from redraft.pipeline.desk import find_draft
 from redraft.pipeline.review import QueueFilter, edit, evidence_map, queue
 from redraft.store import Store
@@ -173,3 +174,27 @@ def test_sign_in_goes_back_only_to_a_page_of_this_server() -> None:
     assert safe_next("/draft?key=a") == "/draft?key=a"
     for elsewhere in ("//evil.example/", "/\\evil.example", "https://evil.example/", ""):
         assert safe_next(elsewhere) == "/", elsewhere
+
+
+def test_an_empty_edit_is_refused_with_a_message_and_nothing_is_stored(db: Path) -> None:
+    key = first_key(db, "Kellin")
+    client = client_for(db)
+    page = client.get("/draft", query_string={"key": key}).text
+    answer = client.post("/draft/edit", data={"key": key, "text": "  ", "csrf": csrf_of(page)},
+                         follow_redirects=True)
+    assert answer.status_code == 200 and "is empty" in answer.text
+    with Store.open(db) as store:
+        assert [e.what for e in store.audit(key)] == ["drafted"]
+
+
+def test_publishing_to_a_site_that_does_not_answer_shows_the_error_on_the_page(
+    db: Path,
+) -> None:
+    target = Target("http://127.0.0.1:9/", "editor", SECRET,
+                    http=HttpOptions(retries=0, timeout=5.0))
+    client = client_for(db, target=target)
+    page = client.get("/").text
+    answer = client.post("/publish", data={"csrf": csrf_of(page)}, follow_redirects=True)
+    assert answer.status_code == 200
+    assert 'role="alert"' in answer.text and "127.0.0.1:9" in answer.text
+    assert SECRET not in answer.text
