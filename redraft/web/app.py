@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -47,11 +47,17 @@ def create_app(config: ReviewConfig) -> Flask:
     security.install(app, token=config.token)
     app.jinja_env.globals["labels"] = OUTCOME_LABELS
     app.extensions["redraft"] = config
-    _routes(app, config)
+    _routes(app)
     return app
 
 
-def _store(config: ReviewConfig) -> Store:
+def _config() -> ReviewConfig:
+    config: ReviewConfig = current_app.extensions["redraft"]
+    return config
+
+
+def _store() -> Store:
+    config = _config()
     if not config.db.is_file():
         abort(500, description=f"no database at {config.db}")
     return Store.open(config.db)
@@ -61,114 +67,130 @@ def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
     return value if value in allowed else None
 
 
-def _routes(app: Flask, config: ReviewConfig) -> None:  # noqa: PLR0915 (one closure per view)
-    @app.get("/")
-    def index() -> str:
-        args = request.args
-        filters = QueueFilter(
-            search=args.get("q", "")[:200],
-            verdict=cast("Verdicts | None", _choice(args.get("verdict"), ("passed", "failed"))),
-            state=cast("DeskState | None", _choice(args.get("state"), DESK_STATES)),
-            source=args.get("source") or None,
-        )
-        with _store(config) as store:
-            everything = queue(store)
-        sources = sorted({item.row.source for item in everything})
-        items = matching(everything, filters)
-        return render_template("queue.html", items=items, filters=filters, states=DESK_STATES,
-                               sources=sources, publishing=config.target is not None,
-                               outcome=session.pop("outcome", None))
+def _routes(app: Flask) -> None:
+    app.add_url_rule("/", view_func=index, methods=["GET"])
+    app.add_url_rule("/draft", view_func=draft, methods=["GET"])
+    app.add_url_rule("/draft/edit", view_func=edit_draft, methods=["POST"])
+    app.add_url_rule("/draft/decide", view_func=decide_draft, methods=["POST"])
+    app.add_url_rule("/draft/publish", view_func=publish_draft, methods=["POST"])
+    app.add_url_rule("/publish", view_func=publish_all, methods=["POST"])
+    app.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
+    app.register_error_handler(HTTPException, failed)
+    app.register_error_handler(RedraftError, broken)
 
-    @app.get("/draft")
-    def draft() -> str:
-        key = request.args.get("key", "")
-        with _store(config) as store:
-            try:
-                item = find_draft(store, key)
-            except RedraftError as exc:
-                abort(404, description=str(exc))
-            audit = store.audit(key)
-        verdict = item.stored.verdict
-        return render_template("draft.html", item=item, verdict=verdict,
-                               evidence=evidence_map(verdict), audit=audit, who=config.who,
-                               publishing=config.target is not None,
-                               outcome=session.pop("outcome", None))
 
-    @app.post("/draft/edit")
-    def edit_draft() -> BaseResponse:
-        key = request.form.get("key", "")
-        with _store(config) as store:
-            try:
-                item = edit(store, key, request.form.get("text", ""), who=config.who)
-            except RedraftError as exc:
-                flash(str(exc), "error")
-                return _back(key)
-        verdict = item.stored.verdict
-        kinds = ", ".join(dict.fromkeys(p.kind for p in verdict.problems))
-        flash("Saved and verified again: " + ("passed" if verdict.passed else f"failed ({kinds})"),
-              "ok" if verdict.passed else "error")
-        return _back(key)
+def index() -> str:
+    args = request.args
+    filters = QueueFilter(
+        search=args.get("q", "")[:200],
+        verdict=cast("Verdicts | None", _choice(args.get("verdict"), ("passed", "failed"))),
+        state=cast("DeskState | None", _choice(args.get("state"), DESK_STATES)),
+        source=args.get("source") or None,
+    )
+    with _store() as store:
+        everything = queue(store)
+    sources = sorted({item.row.source for item in everything})
+    items = matching(everything, filters)
+    return render_template("queue.html", items=items, filters=filters, states=DESK_STATES,
+                           sources=sources, publishing=_config().target is not None,
+                           outcome=session.pop("outcome", None))
 
-    @app.post("/draft/decide")
-    def decide_draft() -> BaseResponse:
-        key = request.form.get("key", "")
-        decision = request.form.get("decision", "")
-        if decision not in ("approved", "rejected"):
-            abort(400, description="decide with approve or reject")
-        with _store(config) as store:
-            try:
-                decide(store, [key], decision, who=config.who,  # type: ignore[arg-type]
-                       note=request.form.get("note", "")[:2000])
-            except RedraftError as exc:
-                flash(str(exc), "error")
-                return _back(key)
-        flash(f"Draft {decision}.", "ok")
-        return _back(key)
 
-    @app.post("/draft/publish")
-    def publish_draft() -> BaseResponse:
-        key = request.form.get("key", "")
-        if config.target is None:
-            abort(400, description="publishing is off: start `redraft review` with --to SITE")
-        with _store(config) as store:
-            try:
-                stored = find_draft(store, key).stored
-            except RedraftError as exc:
-                abort(404, description=str(exc))
-            result = publish_approved(store, config.target, [stored])
-        session["outcome"] = _outcome_view(result)
-        return _back(key)
+def draft() -> str:
+    key = request.args.get("key", "")
+    with _store() as store:
+        try:
+            item = find_draft(store, key)
+        except RedraftError as exc:
+            abort(404, description=str(exc))
+        audit = store.audit(key)
+    verdict = item.stored.verdict
+    return render_template("draft.html", item=item, verdict=verdict,
+                           evidence=evidence_map(verdict), audit=audit, who=_config().who,
+                           publishing=_config().target is not None,
+                           outcome=session.pop("outcome", None))
 
-    @app.post("/publish")
-    def publish_all() -> BaseResponse:
-        if config.target is None:
-            abort(400, description="publishing is off: start `redraft review` with --to SITE")
-        with _store(config) as store:
-            result = publish_approved(store, config.target, list(store.drafts(passed_only=False)))
-        session["outcome"] = _outcome_view(result)
-        return redirect(url_for("index"), code=303)
 
-    @app.route("/login", methods=["GET", "POST"])
-    def login() -> BaseResponse | str:
-        error = ""
-        if request.method == "POST":
-            sent = request.form.get("token", "")
-            if config.token is not None and security.check_token(sent, config.token):
-                session.clear()
-                session["signed_in"] = True
-                return redirect(security.safe_next(request.args.get("next", "/")))
-            error = "That token is not the one this server was started with."
-        return render_template("login.html", error=error)
+def edit_draft() -> BaseResponse:
+    key = request.form.get("key", "")
+    with _store() as store:
+        try:
+            item = edit(store, key, request.form.get("text", ""), who=_config().who)
+        except RedraftError as exc:
+            flash(str(exc), "error")
+            return _back(key)
+    verdict = item.stored.verdict
+    kinds = ", ".join(dict.fromkeys(p.kind for p in verdict.problems))
+    flash("Saved and verified again: " + ("passed" if verdict.passed else f"failed ({kinds})"),
+          "ok" if verdict.passed else "error")
+    return _back(key)
 
-    @app.errorhandler(HTTPException)
-    def failed(exc: HTTPException) -> tuple[str, int]:
-        code = exc.code or 500
-        description = exc.description or "Something went wrong."
-        return render_template("error.html", code=code, description=description), code
 
-    @app.errorhandler(RedraftError)
-    def broken(exc: RedraftError) -> tuple[str, int]:  # a store that cannot be read, say
-        return render_template("error.html", code=500, description=str(exc)), 500
+def decide_draft() -> BaseResponse:
+    key = request.form.get("key", "")
+    decision = request.form.get("decision", "")
+    if decision not in ("approved", "rejected"):
+        abort(400, description="decide with approve or reject")
+    with _store() as store:
+        try:
+            decide(store, [key], decision, who=_config().who,  # type: ignore[arg-type]
+                   note=request.form.get("note", "")[:2000])
+        except RedraftError as exc:
+            flash(str(exc), "error")
+            return _back(key)
+    flash(f"Draft {decision}.", "ok")
+    return _back(key)
+
+
+def _target() -> Target:
+    target = _config().target
+    if target is None:
+        abort(400, description="publishing is off: start `redraft review` with --to SITE")
+    return target
+
+
+def publish_draft() -> BaseResponse:
+    key = request.form.get("key", "")
+    target = _target()
+    with _store() as store:
+        try:
+            stored = find_draft(store, key).stored
+        except RedraftError as exc:
+            abort(404, description=str(exc))
+        result = publish_approved(store, target, [stored])
+    session["outcome"] = _outcome_view(result)
+    return _back(key)
+
+
+def publish_all() -> BaseResponse:
+    target = _target()
+    with _store() as store:
+        result = publish_approved(store, target, list(store.drafts(passed_only=False)))
+    session["outcome"] = _outcome_view(result)
+    return redirect(url_for("index"), code=303)
+
+
+def login() -> BaseResponse | str:
+    error = ""
+    if request.method == "POST":
+        sent = request.form.get("token", "")
+        token = _config().token
+        if token is not None and security.check_token(sent, token):
+            session.clear()
+            session["signed_in"] = True
+            return redirect(security.safe_next(request.args.get("next", "/")))
+        error = "That token is not the one this server was started with."
+    return render_template("login.html", error=error)
+
+
+def failed(exc: HTTPException) -> tuple[str, int]:
+    code = exc.code or 500
+    description = exc.description or "Something went wrong."
+    return render_template("error.html", code=code, description=description), code
+
+
+def broken(exc: RedraftError) -> tuple[str, int]:  # a store that cannot be read, say
+    return render_template("error.html", code=500, description=str(exc)), 500
 
 
 def _back(key: str) -> BaseResponse:
