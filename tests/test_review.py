@@ -4,14 +4,15 @@ command's refusals. The browser flows are in test_review_browser.py."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from redraft.cli import main
 from redraft.config import HttpOptions
 from redraft.pipeline.desk import find_draft
 from redraft.pipeline.review import QueueFilter, edit, evidence_map, queue
@@ -147,15 +148,24 @@ def test_off_loopback_every_page_needs_the_token(db: Path) -> None:
     assert client.get("/").status_code == 200
 
 
+def redraft(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDRAFT_")}
+    return subprocess.run([sys.executable, "-m", "redraft", *args], env=env, text=True,
+                          capture_output=True, timeout=120, check=False)
+
+
 def test_the_command_refuses_another_host_without_a_token_and_a_missing_database(
     db: Path, tmp_path: Path,
 ) -> None:
-    result = CliRunner().invoke(main, ["review", "--db", str(db), "--host", "0.0.0.0"],
-                                env={"REDRAFT_REVIEW_TOKEN": ""})
-    assert result.exit_code != 0 and "REDRAFT_REVIEW_TOKEN" in result.output
-    missing = CliRunner().invoke(main, ["review", "--db", str(tmp_path / "none.db")])
-    assert missing.exit_code != 0 and "no database" in missing.output
+    open_to_all = redraft("review", "--db", str(db), "--host", "0.0.0.0")
+    assert open_to_all.returncode == 2 and "REDRAFT_REVIEW_TOKEN" in open_to_all.stderr
+    missing = redraft("review", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 2 and "no database" in missing.stderr
     assert not (tmp_path / "none.db").exists()
+    no_password = redraft("review", "--db", str(db), "--to", "https://my.site")
+    assert no_password.returncode == 2 and "REDRAFT_WP_APP_PASSWORD" in no_password.stderr
+    for ran in (open_to_all, missing, no_password):
+        assert "Traceback" not in ran.stderr
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
 

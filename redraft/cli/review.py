@@ -1,26 +1,31 @@
 """``redraft review``: the review app on this machine (a web page to read, fix, approve and
-publish drafts)."""
+publish drafts).
+
+The app is the other face, :mod:`redraft.web`, in the optional ``web`` extra, and a program of
+its own (``python -m redraft.web``): faces never import each other, so this command checks that
+the extra is installed and runs that program with the same options, in the foreground.
+"""
 
 from __future__ import annotations
 
-import getpass
-import logging
-import os
-from pathlib import Path
+import importlib.util
+import signal
+import subprocess
+import sys
 from typing import Any
 
 import click
 
-from redraft.cli.common import common_options, fail, load_settings, setup_logging, stderr
+from redraft.cli.common import common_options, fail
 
-USER_VARIABLE = "REDRAFT_WP_USER"
-PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
-TOKEN_VARIABLE = "REDRAFT_REVIEW_TOKEN"
+# After an interrupt, how long the app gets to stop on its own (a terminal's Ctrl-C reaches it
+# directly) before this command passes the interrupt on.
+GRACE_S = 5.0
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on; another than loopback needs REDRAFT_REVIEW_TOKEN.")
+              help="The address to listen on; any but loopback needs REDRAFT_REVIEW_TOKEN.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="The port to listen on.")
 @click.option("--to", "target", metavar="SITE", default=None,
@@ -37,51 +42,22 @@ def review(host: str, port: int, target: str | None, who: str | None, **params: 
     REDRAFT_REVIEW_TOKEN, asked for at sign-in. Needs the web extra:
     pip install 'redraft[web]'.
     """
-    setup_logging(params["verbose"])
-    if not params["verbose"]:  # one log line per request only with -v
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    settings = load_settings(params)
-    try:  # the web extra is optional: the rest of the CLI loads without Flask
-        from redraft.web import ReviewConfig, Target, create_app  # noqa: PLC0415
-        from redraft.web.security import is_loopback  # noqa: PLC0415
-    except ImportError:
+    if importlib.util.find_spec("flask") is None:
         fail("the review app needs the web extra: pip install 'redraft[web]'")
-    if not Path(settings.db).is_file():
-        fail(f"no database at {settings.db}: run `redraft sync` or `redraft rewrite` first, "
-             "or pass --db")
-    token = os.environ.get(TOKEN_VARIABLE) or None
-    if not is_loopback(host):
-        if token is None:
-            fail(f"--host {host} makes the page reachable from other machines: set "
-                 f"{TOKEN_VARIABLE} to a long random token first (or keep 127.0.0.1)")
-        stderr.print(f"warning: listening on {host}: anyone who can reach it and knows the "
-                     "token can edit and publish; the traffic is not encrypted", markup=False)
-    publish_to = None
-    if target is not None:
-        user, password = os.environ.get(USER_VARIABLE, ""), os.environ.get(PASSWORD_VARIABLE, "")
-        if not user or not password:
-            fail(f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password) "
-                 "to publish with --to")
-        publish_to = Target(target, user, password, http=settings.http)
-    editor = who or os.environ.get("REDRAFT_EDITOR") or getpass.getuser()
-    app = create_app(ReviewConfig(Path(settings.db), editor, token=token, target=publish_to))
-    serve(app, host, port)
-
-
-def serve(app: Any, host: str, port: int) -> None:
-    """Serve until Ctrl-C, saying where."""
-    from werkzeug.serving import make_server  # noqa: PLC0415 (the web extra)
-
-    try:
-        server = make_server(host, port, app, threaded=True)
-    except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port")
-    shown = f"[{host}]" if ":" in host else host
-    stderr.print(f"redraft review on http://{shown}:{server.server_port}/ (Ctrl-C stops it)",
-                 markup=False)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    args = ["--host", host, "--port", str(port)]
+    for name, value in (("--to", target), ("--who", who), ("--db", params["db"]),
+                        ("--config", params["config_path"])):
+        if value is not None:
+            args += [name, str(value)]
+    args += ["-v"] * params["verbose"]
+    command = [sys.executable, "-m", "redraft.web", *args]
+    with subprocess.Popen(command) as server:
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:  # a terminal's Ctrl-C reaches the app too: let it finish
+            try:
+                code = server.wait(timeout=GRACE_S)
+            except subprocess.TimeoutExpired:  # the interrupt was sent to this process alone
+                server.send_signal(signal.SIGINT)
+                code = server.wait()
+    sys.exit(0 if code < 0 else code)

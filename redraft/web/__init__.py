@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from redraft.web.app import ReviewConfig, create_app
 from redraft.web.publishing import Target
+from redraft.web.security import is_loopback
 
-__all__ = ["ReviewConfig", "Target", "create_app"]
+__all__ = ["ReviewConfig", "Target", "create_app", "is_loopback"]

@@ -13,7 +13,6 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 CSRF_FIELD = "csrf"
-TOKEN_VARIABLE = "REDRAFT_REVIEW_TOKEN"
 # The page may load only its own script and style, and nothing may frame it.
 CONTENT_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                   "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
