@@ -12,9 +12,7 @@ from redraft.errors import FetchError, PublishError
 from redraft.http import Retrier, user_agent
 from redraft.pipeline import PostOutcome, PublishOptions, publish
 from redraft.sinks.wordpress import Credentials, WordPressPublisher
-from redraft.sources.wordpress import WordPressSource
 from redraft.store import Store, StoredDraft
-from redraft.wp_rest import site_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +41,10 @@ def publish_approved(store: Store, target: Target, drafts: Sequence[StoredDraft]
                           headers={"User-Agent": user_agent(target.http)}, follow_redirects=True)
     try:
         retrier = Retrier(client, target.http)
-        api_root = WordPressSource(retrier, target.site).discover()
-        publisher = WordPressPublisher(retrier, api_root, site=site_url(target.site),
-                                       credentials=Credentials(target.user, target.password),
-                                       status=target.status,  # type: ignore[arg-type]
-                                       identity=store.identity())
+        publisher = WordPressPublisher.connect(
+            retrier, target.site, credentials=Credentials(target.user, target.password),
+            status=target.status,  # type: ignore[arg-type]
+            identity=store.identity())
         report = publish(store, publisher, drafts, options=PublishOptions(approved_only=True))
     except (FetchError, PublishError) as exc:
         return Published(error=str(exc))
