@@ -9,6 +9,7 @@ and the README's config example loaded. How each kind of command is checked, hon
 - ``redraft sync`` and ``redraft publish``: run against the shared WordPress fixture in place of
   the sites named; publish with the README's placeholder password must be refused (exit 2)
   before anything is posted;
+- ``redraft review``: started in the folder (on a free port), its queue page fetched, stopped;
 - ``make ...``: dry run only (``make -n``): ``make test`` is this suite;
 - ``benchmarks/...``: ``--help`` only, and every option the README gives must be in that help
   (they run for minutes on the evaluation data);
@@ -23,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from redraft.cli import main
@@ -75,6 +78,8 @@ def kind(command: str) -> str:
         return "curl"
     if "redraft" not in words:
         return "unknown"
+    if words[:2] == ["redraft", "review"]:
+        return "review"
     if "--engine llm" in command:
         return "llm"
     if "redraft sync" in command:
@@ -189,6 +194,8 @@ def test_readme_command(command: str, sandbox: Path, request: pytest.FixtureRequ
         assert done.out.count("\nSource: ") == examples
     elif how == "llm":
         check_llm(command, sandbox, examples)
+    elif how == "review":
+        check_review(command, sandbox)
     elif how in ("sync", "publish"):
         check_wordpress(how, command, sandbox, request.getfixturevalue("wordpress_site"))
     else:
@@ -211,6 +218,28 @@ def check_offline(command: str, sandbox: Path, examples: int) -> None:
         assert "\nSource: " in done.out
     elif words[1] == "status":
         assert re.search(r"stored [1-9]", done.out), done.out
+
+
+def check_review(command: str, sandbox: Path) -> None:
+    """The review app answers its queue page; Ctrl-C (SIGINT to its process group, as a
+    terminal sends it) stops it cleanly."""
+    line = command.split("#", maxsplit=1)[0] + " --port 0"
+    if not (sandbox / "redraft.db").is_file():  # when run on its own, without the commands above
+        assert run("redraft rewrite posts/ --out review-out", sandbox).code == 0
+    with subprocess.Popen(["bash", "-c", f"exec {line}"], cwd=sandbox, env=env(), text=True,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          start_new_session=True) as server:
+        try:
+            assert server.stderr is not None
+            said = server.stderr.readline()
+            found = re.search(r"http://127\.0\.0\.1:\d+/", said)
+            assert found, said
+            page = httpx.get(found.group(), timeout=RUN_TIMEOUT)
+            assert page.status_code == 200 and "data-row" in page.text
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            err = server.communicate(timeout=RUN_TIMEOUT)[1]
+    assert server.returncode == 0 and "Traceback" not in err, err
 
 
 def check_llm(command: str, sandbox: Path, examples: int) -> None:

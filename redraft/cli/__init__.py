@@ -8,6 +8,7 @@ from redraft._version import __version__
 from redraft.cli.boundary import BoundaryGroup
 from redraft.cli.desk import approve, drafts, reject
 from redraft.cli.publish import publish
+from redraft.cli.review import review
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
 from redraft.cli.sync import sync
@@ -33,5 +34,6 @@ main.add_command(publish)
 main.add_command(drafts)
 main.add_command(approve)
 main.add_command(reject)
+main.add_command(review)
 
 __all__ = ["main"]

@@ -23,6 +23,7 @@ from redraft.migrations import MIGRATIONS
 from redraft.records import Attempt, Entry, Verdict
 from redraft.store.connection import Connection, sql_literal, store_error
 from redraft.store.posts import Publications
+from redraft.store.review import AuditEvent, QueueRow, ReviewQueries
 from redraft.store.rows import (
     EntryState,
     PostRecord,
@@ -45,7 +46,7 @@ _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead o
 KEEP_REJECTED_CHARS = 64 * 1024
 
 
-class Store(Publications):
+class Store(Publications, ReviewQueries):
     """The SQLite state of redraft. Open with :meth:`open`; use as a context manager."""
 
     def __init__(self, connection: sqlite3.Connection, path: str = ":memory:") -> None:
@@ -376,5 +377,5 @@ class Store(Publications):
         return [sources[name] for name in sorted(sources)]
 
 
-__all__ = ["KEEP_REJECTED_CHARS", "EntryState", "PostRecord", "PublicationRow", "Review",
-           "SiteState", "Store", "StoredDraft", "store_error"]
+__all__ = ["KEEP_REJECTED_CHARS", "AuditEvent", "EntryState", "PostRecord", "PublicationRow",
+           "QueueRow", "Review", "SiteState", "Store", "StoredDraft", "store_error"]
