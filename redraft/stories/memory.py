@@ -1,0 +1,106 @@
+"""An in-memory :class:`~redraft.stories.placement.StoryIndex`: for tests, benchmarks and runs
+without a store. Memory grows with the entries held; stories older than the window are still
+held but no longer looked up (their postings are dropped when next met)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from redraft.stories.placement import Known, Placement, StoryView
+from redraft.stories.profile import DocumentFrequencies, Profile
+
+MAX_MEMBERS = 6  # a story is compared through its six latest articles: its current wording
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    members: list[Profile] = field(default_factory=list)
+    last_seen: datetime | None = None
+
+
+class MemoryIndex:
+    """Post identities, LSH bands, key-term postings and document frequencies, in dicts."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, Known] = {}
+        self.bands: dict[int, list[Known]] = {}
+        self.signatures: dict[str, bytes] = {}
+        self.postings: dict[str, dict[str, None]] = {}
+        self.stories: dict[str, _Story] = {}
+        self.story_of: dict[str, str] = {}
+        self.frequencies = DocumentFrequencies()
+
+    def entry_named(self, identities: Sequence[str]) -> Known | None:
+        """The entry recorded under any of these post identities."""
+        for identity in identities:
+            if identity in self.names:
+                return self.names[identity]
+        return None
+
+    def entries_in_bands(self, bands: Sequence[int]) -> list[tuple[Known, bytes]]:
+        """Entries sharing at least one band key, each once, with their signatures."""
+        found: dict[str, Known] = {}
+        for band in bands:
+            for known in self.bands.get(band, ()):
+                found.setdefault(known.key, known)
+        return [(known, self.signatures[key]) for key, known in found.items()]
+
+    def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
+        """Stories filed under any of the terms and seen since ``since``, most shared first."""
+        shared: dict[str, int] = {}
+        for term in terms:
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            for story_id in list(posting):
+                story = self.stories[story_id]
+                if _stale(story.last_seen, since):
+                    del posting[story_id]
+                    continue
+                shared[story_id] = shared.get(story_id, 0) + 1
+        ranked = sorted(shared, key=lambda story_id: (-shared[story_id], story_id))
+        return [StoryView(s, tuple(self.stories[s].members), self.stories[s].last_seen)
+                for s in ranked]
+
+    def document_frequencies(self, terms: Sequence[str]) -> DocumentFrequencies:
+        """All the counts (a superset of what was asked)."""
+        return self.frequencies
+
+    def add(self, placement: Placement) -> str:
+        """Record the placement; a new story is named after its first entry's key."""
+        story_id = placement.story or placement.key
+        story = self.stories.setdefault(story_id, _Story(story_id))
+        known = Known(placement.key, story_id)
+        for identity in placement.identities:
+            self.names.setdefault(identity, known)
+        if placement.layer == "same-post":
+            return story_id
+        self.story_of[placement.key] = story_id
+        if placement.signature is not None:
+            self.signatures[placement.key] = placement.signature
+            for band in placement.bands:
+                self.bands.setdefault(band, []).append(known)
+        profile = placement.profile
+        self.frequencies.add([*profile.terms, *profile.names])
+        story.members = [*story.members[-(MAX_MEMBERS - 1):], profile]
+        when = profile.published
+        if when is not None and (story.last_seen is None or _later(when, story.last_seen)):
+            story.last_seen = when
+        for term in placement.key_terms:
+            self.postings.setdefault(term, {})[story_id] = None
+        return story_id
+
+
+def _later(first: datetime, second: datetime) -> bool:
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        return True
+    return first > second
+
+
+def _stale(last_seen: datetime | None, since: datetime | None) -> bool:
+    if last_seen is None or since is None or (last_seen.tzinfo is None) != (since.tzinfo is None):
+        return False
+    return last_seen < since
