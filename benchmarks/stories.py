@@ -22,7 +22,8 @@ the split one by one in publication order:
 
 Scaling: for each size in ``--sizes``, a fresh child process pinned to one core places that many
 entries: the labelled articles again and again, each copy with words edited (~5%) and moved
-a few weeks later, so the window holds a steady number of live stories as in a real stream.
+five weeks later, so the window holds a steady number of live stories as in a real stream, and
+one article in ten syndicated (2% edited) to another site three hours later.
 It prints CPU seconds, entries per second, peak memory (``ru_maxrss``, less the memory before
 placing) and the cost per entry relative to the smallest size (about 1.0 means linear growth).
 Exits 0, saying why, when ``DATA`` is absent.
@@ -55,7 +56,10 @@ from redraft.text import content_terms
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "allsides_2021_dev.jsonl"
 TARGET_PRECISION = 0.97  # the bar: a merged story is lost for the editor
 EDIT_SHARE = 0.05  # a copy for the scaling run has one word in twenty replaced or dropped
-COPY_SHIFT = timedelta(days=21)  # each copy three weeks later: the live window stays as large
+COPY_SHIFT = timedelta(days=35)  # each copy five weeks later, past every window: a steady stream
+SYNDICATED_SHARE = 0.1  # one article in ten is also copied by another site, lightly edited
+SYNDICATED_EDITS = 0.02  # a syndicated copy changes a word in fifty (house style, a caption)
+SYNDICATED_DELAY = timedelta(hours=3)
 Row = dict[str, Any]
 
 
@@ -156,34 +160,47 @@ def quality(rows: Sequence[Row], split: str, *, sweep: bool) -> None:
         print(f"  {name:<34} P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}")
 
 
-def _edited(text: str, rng: random.Random, vocabulary: Sequence[str]) -> str:
+def _edited(text: str, rng: random.Random, vocabulary: Sequence[str], share: float) -> str:
     out = []
     for word in text.split(" "):
         roll = rng.random()
-        if roll < EDIT_SHARE / 2:
+        if roll < share / 2:
             continue
-        out.append(rng.choice(vocabulary) if roll < EDIT_SHARE else word)
+        out.append(rng.choice(vocabulary) if roll < share else word)
     return " ".join(out)
 
 
+def _copy(article: Article, rng: random.Random, vocabulary: Sequence[str], *, key: str,
+          url: str, later: timedelta, share: float) -> Article:
+    when = article.entry.published
+    entry = replace(article.entry, key=key, url=url,
+                    title=_edited(article.entry.title, rng, vocabulary, share),
+                    published=when + later if when else None)
+    blocks = tuple(Block("p", _edited(b.text, rng, vocabulary, share)) for b in article.blocks)
+    return Article(entry=entry, blocks=blocks)
+
+
 def stream(rows: Sequence[Row], count: int, seed: int = 7) -> Iterator[Article]:
-    """``count`` articles: the rows again and again, each copy edited and moved later."""
+    """``count`` articles: the rows again and again, each copy edited and moved later, and
+    one in ten also syndicated to another site a few hours later."""
     rng = random.Random(seed)
     vocabulary = sorted({w for row in rows for w in str(row["text"]).split()})
     copy = 0
     while True:
         for row in rows:
-            if count == 0:
-                return
-            count -= 1
-            article = article_of(row, key=f"{row['id']}#{copy}", url=f"{row['url']}?copy={copy}")
-            if copy:
-                when = article.entry.published
-                entry = replace(article.entry, title=_edited(article.entry.title, rng, vocabulary),
-                                published=when + COPY_SHIFT * copy if when else None)
-                blocks = tuple(Block("p", _edited(b.text, rng, vocabulary)) for b in article.blocks)
-                article = Article(entry=entry, blocks=blocks)
-            yield article
+            article = article_of(row)
+            url = article.entry.url.split("#")[0]
+            url += ("&" if "?" in url else "?") + f"copy={copy}"
+            article = _copy(article, rng, vocabulary, key=f"{row['id']}#{copy}", url=url,
+                            later=COPY_SHIFT * copy, share=EDIT_SHARE if copy else 0.0)
+            for extra in range(2 if rng.random() < SYNDICATED_SHARE else 1):
+                if count == 0:
+                    return
+                count -= 1
+                yield article if extra == 0 else _copy(
+                    article, rng, vocabulary, key=f"{article.entry.key}/syndicated",
+                    url=f"https://syndicated.example/{article.entry.key}",
+                    later=SYNDICATED_DELAY, share=SYNDICATED_EDITS)
         copy += 1
 
 
@@ -200,14 +217,14 @@ def _scale_child(path: str, size: int, queue: Any) -> None:
     cpu, wall = time.process_time() - started, time.perf_counter() - wall
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put({"size": size, "cpu": cpu, "wall": wall, "mib": (peak - before) / 1024,
-               "stories": len(placer.index.stories) if isinstance(placer.index, MemoryIndex) else 0,
+               "stories": layers["new"],
                "layers": dict(layers)})
 
 
 def scaling(path: Path, sizes: Sequence[int]) -> None:
     """Print the cost of placing each number of entries, each size in a fresh process."""
     context = multiprocessing.get_context("spawn")
-    print("placing entries on one core (copies with ~5% of words edited, moved 3 weeks a copy)")
+    print("placing entries on one core (copies with ~5% of words edited, 5 weeks apart; 10% syndicated)")
     first: float | None = None
     for size in sizes:
         queue = context.Queue()

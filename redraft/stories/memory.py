@@ -1,17 +1,20 @@
 """An in-memory :class:`~redraft.stories.placement.StoryIndex`: for tests, benchmarks and runs
-without a store. Memory grows with the entries held; stories older than the window are still
-held but no longer looked up (their postings are dropped when next met)."""
+without a store. Every :data:`SWEEP_EVERY` additions, stories that left the time window and
+signatures older than the near-duplicate window are forgotten, so memory follows the live
+window; post identities (a few dozen bytes an entry) are kept for good."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from redraft.stories.placement import Known, Placement, StoryView
+from redraft.stories.placement import NEAR_DUPLICATE_DAYS, Known, Placement, StoryView
 from redraft.stories.profile import DocumentFrequencies, Profile
+from redraft.stories.similarity import WINDOW_HOURS
 
 MAX_MEMBERS = 6  # a story is compared through its six latest articles: its current wording
+SWEEP_EVERY = 2000  # forget what left the windows this often: amortised, memory stays bounded
 
 
 @dataclass(slots=True)
@@ -24,14 +27,17 @@ class _Story:
 class MemoryIndex:
     """Post identities, LSH bands, key-term postings and document frequencies, in dicts."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, sweep_every: int = SWEEP_EVERY) -> None:
+        self.sweep_every = sweep_every
         self.names: dict[str, Known] = {}
-        self.bands: dict[int, list[Known]] = {}
+        self.bands: dict[int, list[tuple[Known, datetime | None]]] = {}
         self.signatures: dict[str, bytes] = {}
         self.postings: dict[str, dict[str, None]] = {}
         self.stories: dict[str, _Story] = {}
         self.story_of: dict[str, str] = {}
         self.frequencies = DocumentFrequencies()
+        self.newest: datetime | None = None
+        self.added = 0
 
     def entry_named(self, identities: Sequence[str]) -> Known | None:
         """The entry recorded under any of these post identities."""
@@ -40,13 +46,24 @@ class MemoryIndex:
                 return self.names[identity]
         return None
 
-    def entries_in_bands(self, bands: Sequence[int]) -> list[tuple[Known, bytes]]:
-        """Entries sharing at least one band key, each once, with their signatures."""
+    def entries_in_bands(self, bands: Sequence[int],
+                         since: datetime | None) -> list[tuple[Known, bytes]]:
+        """Entries sharing at least one band key, each once, with their signatures; entries
+        older than ``since`` are dropped from the buckets met."""
         found: dict[str, Known] = {}
         for band in bands:
-            for known in self.bands.get(band, ()):
+            bucket = self.bands.get(band)
+            if not bucket:
+                continue
+            if any(_stale(when, since) for _, when in bucket):
+                for known, when in bucket:
+                    if _stale(when, since):
+                        self.signatures.pop(known.key, None)
+                bucket[:] = [(known, when) for known, when in bucket if not _stale(when, since)]
+            for known, _ in bucket:
                 found.setdefault(known.key, known)
-        return [(known, self.signatures[key]) for key, known in found.items()]
+        return [(known, sig) for key, known in found.items()
+                if (sig := self.signatures.get(key)) is not None]
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
         """Stories filed under any of the terms and seen since ``since``, most shared first."""
@@ -82,7 +99,7 @@ class MemoryIndex:
         if placement.signature is not None:
             self.signatures[placement.key] = placement.signature
             for band in placement.bands:
-                self.bands.setdefault(band, []).append(known)
+                self.bands.setdefault(band, []).append((known, placement.profile.published))
         profile = placement.profile
         self.frequencies.add([*profile.terms, *profile.names])
         story.members = [*story.members[-(MAX_MEMBERS - 1):], profile]
@@ -91,7 +108,35 @@ class MemoryIndex:
             story.last_seen = when
         for term in placement.key_terms:
             self.postings.setdefault(term, {})[story_id] = None
+        self._tick(when)
         return story_id
+
+    def _tick(self, when: datetime | None) -> None:
+        if when is not None and (self.newest is None or _later(when, self.newest)):
+            self.newest = when
+        self.added += 1
+        if self.added % self.sweep_every or self.newest is None:
+            return
+        story_since = self.newest - timedelta(hours=WINDOW_HOURS)
+        closed = {s for s, story in self.stories.items() if _stale(story.last_seen, story_since)}
+        for story_id in closed:
+            del self.stories[story_id]
+        for term in list(self.postings):
+            posting = self.postings[term]
+            for story_id in [s for s in posting if s in closed]:
+                del posting[story_id]
+            if not posting:
+                del self.postings[term]
+        copy_since = self.newest - timedelta(days=NEAR_DUPLICATE_DAYS)
+        for band in list(self.bands):
+            kept = [(known, w) for known, w in self.bands[band] if not _stale(w, copy_since)]
+            for known, w in self.bands[band]:
+                if _stale(w, copy_since):
+                    self.signatures.pop(known.key, None)
+            if kept:
+                self.bands[band] = kept
+            else:
+                del self.bands[band]
 
 
 def _later(first: datetime, second: datetime) -> bool:

@@ -25,6 +25,7 @@ Layer = Literal["same-post", "near-duplicate", "same-story", "new"]
 NEAR_DUPLICATE = 0.7  # estimated Jaccard of 3-word shingles: a copy with a sentence or two
 #                       edited in a 300-word article stays above 0.7, two accounts stay < 0.2
 JOIN_THRESHOLD = 0.46  # dev split: the first step with precision 0.985 (>= 0.97 with margin)
+NEAR_DUPLICATE_DAYS = 30  # copies and reposts come within a month; later the same text is news again
 KEY_TERMS = 10  # an article is filed under its 10 rarest-weighted terms and names for look-up
 MAX_CANDIDATES = 40  # stories compared in full, those sharing the most key terms first
 
@@ -81,8 +82,10 @@ class StoryIndex(Protocol):
     def entry_named(self, identities: Sequence[str]) -> Known | None:
         """The entry recorded under any of these post identities."""
 
-    def entries_in_bands(self, bands: Sequence[int]) -> list[tuple[Known, bytes]]:
-        """Entries sharing at least one LSH band key, with their signatures."""
+    def entries_in_bands(self, bands: Sequence[int],
+                         since: datetime | None) -> list[tuple[Known, bytes]]:
+        """Entries sharing at least one LSH band key, published since ``since`` (or undated),
+        with their signatures."""
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
         """Stories filed under any of these terms, seen since ``since`` (all when None)."""
@@ -129,7 +132,9 @@ class Placer:
         if known is not None:
             return _with(base, story=known.story, layer="same-post", of=known.key, score=1.0)
         if base.signature is not None:
-            candidates = self.index.entries_in_bands(base.bands)
+            when = base.profile.published
+            since = when - timedelta(days=NEAR_DUPLICATE_DAYS) if when is not None else None
+            candidates = self.index.entries_in_bands(base.bands, since)
             best = best_match(base.signature, [(k.key, s) for k, s in candidates])
             if best is not None and best[1] >= self.near_duplicate:
                 story = next(k.story for k, _ in candidates if k.key == best[0])
