@@ -50,7 +50,7 @@ from typing import Any
 
 from redraft.records import Article, Block, Entry
 from redraft.stories import MemoryIndex, Placer
-from redraft.stories.similarity import time_factor
+from redraft.stories.scoring import time_factor
 from redraft.text import content_terms
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "allsides_2021_dev.jsonl"
@@ -199,7 +199,7 @@ def stream(rows: Sequence[Row], count: int, seed: int = 7) -> Iterator[Article]:
                 count -= 1
                 yield article if extra == 0 else _copy(
                     article, rng, vocabulary, key=f"{article.entry.key}/syndicated",
-                    url=f"https://syndicated.example/{article.entry.key}",
+                    url=f"https://syndicated.example/{row['id']}/{copy}",
                     later=SYNDICATED_DELAY, share=SYNDICATED_EDITS)
         copy += 1
 

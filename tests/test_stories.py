@@ -29,8 +29,8 @@ from redraft.stories import (
 )
 from redraft.stories.placement import NEAR_DUPLICATE
 from redraft.stories.profile import names_in
+from redraft.stories.scoring import WINDOW_HOURS
 from redraft.stories.signatures import BANDS, PERMUTATIONS, shingles_of
-from redraft.stories.similarity import WINDOW_HOURS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
 ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]

@@ -3,7 +3,7 @@ several outlets, recognised as one story. Pure of I/O: the index is handed in.
 
 - :mod:`~redraft.stories.urls`: one identity for a post's links, guids and REST ids;
 - :mod:`~redraft.stories.signatures`: MinHash signatures (bytes) and their LSH bands;
-- :mod:`~redraft.stories.profile` and :mod:`~redraft.stories.similarity`: terms, names,
+- :mod:`~redraft.stories.profile` and :mod:`~redraft.stories.scoring`: terms, names,
   numbers, rarity and time, compared article to story;
 - :mod:`~redraft.stories.placement`: the :class:`Placer` and the :class:`StoryIndex` protocol;
 - :mod:`~redraft.stories.memory`: an in-memory index.

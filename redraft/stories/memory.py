@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from redraft.stories.placement import NEAR_DUPLICATE_DAYS, Known, Placement, StoryView
 from redraft.stories.profile import DocumentFrequencies, Profile
-from redraft.stories.similarity import WINDOW_HOURS
+from redraft.stories.scoring import WINDOW_HOURS
 
 MAX_MEMBERS = 6  # a story is compared through its six latest articles: its current wording
 SWEEP_EVERY = 2000  # forget what left the windows this often: amortised, memory stays bounded

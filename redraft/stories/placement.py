@@ -16,8 +16,8 @@ from typing import Literal, Protocol
 
 from redraft.records import Article
 from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
+from redraft.stories.scoring import WINDOW_HOURS, pair_score, weighted
 from redraft.stories.signatures import band_keys, best_match, signature
-from redraft.stories.similarity import WINDOW_HOURS, pair_score, weighted
 from redraft.stories.urls import post_identities
 
 Layer = Literal["same-post", "near-duplicate", "same-story", "new"]
