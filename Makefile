@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit clean
+.PHONY: setup demo test lint typecheck unit docs clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,11 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check redraft tests benchmarks
+	$(BIN)/cog -I . --check --check-fail-msg "run make docs" README.md
+
+# The README's option, config and exit-status tables, generated from the code (tests/readme_tables.py).
+docs: setup
+	$(BIN)/cog -I . -r README.md
 
 typecheck: setup
 	$(BIN)/mypy --strict

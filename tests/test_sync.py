@@ -24,10 +24,9 @@ def site() -> Iterator[WordPressSite]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def plain() -> Iterator[WordPressSite]:
-    with start_wordpress(SiteOptions(posts=250, permalinks="plain", seed=11)) as running:
-        yield running
+@pytest.fixture
+def plain(wordpress_plain_site: WordPressSite) -> WordPressSite:
+    return wordpress_plain_site  # read, and locked for one test only: the session's shared site
 
 
 def run_sync(url: str, db: Path, *args: str) -> Result:

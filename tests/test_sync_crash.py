@@ -10,12 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
+from tests.wordpress import WordPressSite
 
 pytestmark = pytest.mark.wordpress
 
@@ -24,10 +23,9 @@ RUN = [sys.executable, "-c", "from redraft.cli.sync import sync; sync()"]
 DEADLINE = 120.0  # seconds one sync may take before the test gives up on it
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[WordPressSite]:
-    with start_wordpress(SiteOptions(posts=250)) as running:
-        yield running
+@pytest.fixture
+def site(wordpress_site: WordPressSite) -> WordPressSite:
+    return wordpress_site  # only read: the session's shared site
 
 
 def stored(db: Path) -> int:

@@ -26,10 +26,9 @@ def site() -> Iterator[WordPressSite]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def plain() -> Iterator[WordPressSite]:
-    with start_wordpress(SiteOptions(posts=250, permalinks="plain")) as running:
-        yield running
+@pytest.fixture
+def plain(wordpress_plain_site: WordPressSite) -> WordPressSite:
+    return wordpress_plain_site  # only read: the session's shared site
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ with start_wordpress(SiteOptions(posts=250, permalinks="plain")) as site:
 ```
 
 - The Debian packages are installed when missing (apt-get, as root, with services kept from
-  starting: no Apache, no system MariaDB).
+  starting: no Apache, no system MariaDB; see :mod:`tests.wordpress.packages`). Once they are
+  installed, any user can start sites (MariaDB then runs as that user).
 - WordPress runs from a folder of symlinks to ``/usr/share/wordpress`` with its own
   ``wp-config.php`` and ``wp-content``, so nothing outside the state folder is written and two
   sites run side by side.
@@ -19,7 +20,6 @@ with start_wordpress(SiteOptions(posts=250, permalinks="plain")) as site:
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import secrets
@@ -41,17 +41,16 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from tests.wordpress import content
+from tests.wordpress.packages import FixtureError, ensure_packages
+
+__all__ = ["FixtureError", "SiteOptions", "WordPressSite", "free_port", "start", "start_wordpress"]
 
 PHP_DIR = Path(__file__).resolve().parent / "php"
 WP_SOURCE = Path("/usr/share/wordpress")
-PACKAGES = ("wordpress", "wordpress-theme-twentytwentythree", "php-cli", "php-mysql",
-            "php-mbstring", "php-xml", "mariadb-server")
-APT_LOCK = Path("/tmp/redraft-wp-apt.lock")
-APT_LOG = Path("/tmp/redraft-wp-apt.log")
-POLICY_RC = Path("/usr/sbin/policy-rc.d")
 MARIADBD = Path("/usr/sbin/mariadbd")
 STATE_PREFIX = "redraft-wp-"
-CACHE = Path("/tmp/redraft-wp-cache")
+# One cache per user: a template made by root cannot be read by another user, and vice versa.
+CACHE = Path("/tmp/redraft-wp-cache" + ("" if os.geteuid() == 0 else f"-{os.geteuid()}"))
 READY_TIMEOUT = 30.0  # seconds for MariaDB or php -S to answer; they take < 1 s when healthy
 STOP_TIMEOUT = 15.0  # seconds a daemon gets to exit on SIGTERM before SIGKILL
 TIMEZONE = "Europe/Berlin"  # not UTC, so that local and GMT times differ on the site
@@ -59,10 +58,6 @@ IMAGES = 4
 
 Permalinks = Literal["pretty", "plain"]
 LockCode = Literal["rest_not_logged_in", "rest_cannot_access"]
-
-
-class FixtureError(RuntimeError):
-    """The WordPress fixture could not be installed, started or driven."""
 
 
 @dataclass(frozen=True)
@@ -222,64 +217,6 @@ def _start_in(state: Path, options: SiteOptions, processes: list[subprocess.Pope
     return site
 
 
-# --- packages --------------------------------------------------------------------------------
-
-def missing_packages() -> list[str]:
-    """The Debian packages the fixture needs that are not installed."""
-    out = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Package} ${Status}\n", *PACKAGES],
-        capture_output=True, text=True, check=False,
-    ).stdout
-    installed = {line.split()[0] for line in out.splitlines() if line.endswith(" installed")}
-    return [name for name in PACKAGES if name not in installed]
-
-
-def ensure_packages() -> None:
-    """Install the missing packages with apt-get, keeping their services from starting.
-
-    Debian's maintainer scripts would start Apache (``wordpress`` depends on a web server)
-    and the system MariaDB; a ``policy-rc.d`` answering 101 forbids that. Container images
-    ship one; elsewhere one is added for the length of the apt run.
-    """
-    if not missing_packages():
-        return
-    with APT_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        missing = missing_packages()
-        if not missing:
-            return
-        if os.geteuid() != 0:
-            raise FixtureError(f"the WordPress fixture needs root to install {missing}")
-        added_policy = not POLICY_RC.exists()
-        if added_policy:
-            POLICY_RC.write_text("#!/bin/sh\nexit 101\n")
-            POLICY_RC.chmod(0o755)
-        try:
-            _apt_install(missing)
-        finally:
-            if added_policy:
-                POLICY_RC.unlink(missing_ok=True)
-
-
-def _apt_install(names: list[str]) -> None:
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends",
-               "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold",
-               *names]
-    with APT_LOG.open("w") as log:
-        if subprocess.run(install, env=env, stdout=log, stderr=subprocess.STDOUT,
-                          check=False).returncode == 0:
-            return
-        # A fresh machine has no package lists (or stale ones): update, then try again.
-        subprocess.run(["apt-get", "update", "-q"], env=env, stdout=log,
-                       stderr=subprocess.STDOUT, check=False)
-        if subprocess.run(install, env=env, stdout=log, stderr=subprocess.STDOUT,
-                          check=False).returncode == 0:
-            return
-    tail = "\n".join(APT_LOG.read_text(errors="replace").splitlines()[-20:])
-    raise FixtureError(f"apt-get could not install {names}; see {APT_LOG}:\n{tail}")
-
-
 # --- processes -------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -297,8 +234,8 @@ def _mysql_template() -> Path:
         return template
     CACHE.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="template-", dir=CACHE))
-    _run(["mariadb-install-db", "--no-defaults", "--user=root", f"--datadir={work / 'data'}",
-          "--skip-test-db", "--auth-root-authentication-method=socket",
+    _run(["mariadb-install-db", "--no-defaults", *_as_user(), f"--datadir={work / 'data'}",
+          "--skip-test-db", *_root_auth(),
           "--innodb-log-file-size=8M"], work / "install.log")
     with suppress(OSError):  # another fixture made it first
         (work / "data").rename(template)
@@ -306,10 +243,23 @@ def _mysql_template() -> Path:
     return template
 
 
+def _as_user() -> list[str]:
+    """MariaDB refuses to run as root unless told to; any other user runs it as itself."""
+    return ["--user=root"] if os.geteuid() == 0 else []
+
+
+def _root_auth() -> list[str]:
+    """MariaDB's root: the OS root through the socket; for another user, root without a password
+    (the server listens on a private socket only)."""
+    if os.geteuid() == 0:
+        return ["--auth-root-authentication-method=socket"]
+    return ["--auth-root-authentication-method=normal"]
+
+
 def _start_mariadb(state: Path, socket_path: Path) -> subprocess.Popen[bytes]:
     data = state / "mysql-data"
     shutil.copytree(_mysql_template(), data, symlinks=True)
-    common = ["--no-defaults", "--user=root", f"--datadir={data}"]
+    common = ["--no-defaults", *_as_user(), f"--datadir={data}"]
     # Fast and unsafe on power loss (no flush at commit, no doublewrite): a throwaway database.
     # TCP is off: WordPress talks over the socket, so the site needs a single port.
     (state / "init.sql").write_text(

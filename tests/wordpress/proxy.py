@@ -3,7 +3,9 @@
 It forwards every request to the site and rewrites the site's own address into the proxy's in
 headers and bodies (plain and JSON-escaped), so that discovery, links and API roots all lead
 back through it. Requests whose target contains a rule's ``match`` get that rule's fault
-instead, ``times`` times after skipping ``after`` of them:
+instead, ``times`` times after skipping ``after`` of them (with ``cache=True``, a GET answered
+once by the site is answered again from memory, so that a client with a short timeout waits on
+the proxy alone):
 
 - ``"429"``: 429 Too Many Requests with ``Retry-After``;
 - ``"500"``: an HTML 500 page;
@@ -50,6 +52,7 @@ class FaultProxy:
     upstream: str
     faults: list[Fault] = field(default_factory=list)
     served: list[tuple[str, str]] = field(default_factory=list)
+    cache: dict[str, tuple[int, list[tuple[str, str]], bytes]] | None = None
     url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -122,6 +125,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        cache = self.server.proxy.cache
+        if cache is not None and self.command == "GET" and self.path in cache:
+            return cache[self.path]
+        answer = self._fetch(body)
+        if cache is not None and self.command == "GET":
+            cache[self.path] = answer
+        return answer
+
+    def _fetch(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         upstream = urlsplit(self.server.proxy.upstream)
         connection = http.client.HTTPConnection(upstream.hostname or "127.0.0.1", upstream.port,
                                                 timeout=60)
@@ -164,9 +176,9 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def fault_proxy(upstream: str, faults: list[Fault]) -> Iterator[FaultProxy]:
+def fault_proxy(upstream: str, faults: list[Fault], cache: bool = False) -> Iterator[FaultProxy]:
     """Run a proxy in front of ``upstream`` for the length of the block."""
-    proxy = FaultProxy(upstream.rstrip("/"), faults)
+    proxy = FaultProxy(upstream.rstrip("/"), faults, cache={} if cache else None)
     server = _Server(proxy)
     proxy.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
