@@ -27,6 +27,7 @@ from redraft.stories import (
     signature,
     similarity,
 )
+from redraft.stories.credit import story_credit
 from redraft.stories.placement import NEAR_DUPLICATE
 from redraft.stories.profile import names_in
 from redraft.stories.scoring import WINDOW_HOURS
@@ -214,3 +215,13 @@ def test_the_memory_index_forgets_what_left_the_windows() -> None:
     # the post identities stay: the first post is still known by its link
     assert placer.place(article(ARTICLES[5], key="again", url="https://v.example/0",
                                 published=start + timedelta(days=90))).layer == "same-post"
+
+
+def test_a_story_credit_names_every_outlet_once_the_drafted_one_first() -> None:
+    first, second, third = (article(item).entry for item in ARTICLES[:3])
+    again = replace(second, key="nw-2", url="https://www.northernwire.example/news/update")
+    credit = story_credit(first, [second, again, third])
+    assert credit.startswith("Sources: harbourgazette.example (" + first.url)
+    assert credit.count("northernwire.example (") == 1 and "update" not in credit
+    assert credit.endswith(f"and civicpost.example ({third.url})")
+    assert story_credit(first, []) == first.credit() == story_credit(first, [first])

@@ -90,11 +90,13 @@ class MemoryIndex:
         """Record the placement; a new story is named after its first entry's key."""
         story_id = placement.story or placement.key
         story = self.stories.setdefault(story_id, _Story(story_id))
+        if placement.layer == "same-post":  # its new names lead to the post already held
+            for identity in placement.identities:
+                self.names.setdefault(identity, Known(placement.of or placement.key, story_id))
+            return story_id
         known = Known(placement.key, story_id)
         for identity in placement.identities:
             self.names.setdefault(identity, known)
-        if placement.layer == "same-post":
-            return story_id
         self.story_of[placement.key] = story_id
         if placement.signature is not None:
             self.signatures[placement.key] = placement.signature
