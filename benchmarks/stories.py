@@ -113,11 +113,12 @@ def _tfidf(rows: Sequence[Row]) -> list[dict[str, float]]:
     return vectors
 
 
-def baseline_labels(rows: Sequence[Row], threshold: float, *, timed: bool,
-                    vectors: list[dict[str, float]]) -> list[str]:
-    """TF-IDF cosine, joining the most similar earlier article's story at ``threshold``."""
-    labels: list[str] = []
+def nearest_earlier(rows: Sequence[Row], *, timed: bool) -> list[tuple[int, float]]:
+    """For each row, the most similar earlier row by TF-IDF cosine (-1 when none) and the
+    cosine; with ``timed``, only earlier rows inside redraft's time window count."""
+    vectors = _tfidf(rows)
     times = [datetime.fromisoformat(str(row["published"])) for row in rows]
+    nearest = []
     for i, vector in enumerate(vectors):
         best, best_score = -1, 0.0
         for j in range(i):
@@ -126,18 +127,27 @@ def baseline_labels(rows: Sequence[Row], threshold: float, *, timed: bool,
             score = sum(v * vectors[j].get(t, 0.0) for t, v in vector.items())
             if score > best_score:
                 best, best_score = j, score
-        labels.append(labels[best] if best >= 0 and best_score >= threshold else str(rows[i]["id"]))
+        nearest.append((best, best_score))
+    return nearest
+
+
+def baseline_labels(rows: Sequence[Row], nearest: Sequence[tuple[int, float]],
+                    threshold: float) -> list[str]:
+    """TF-IDF cosine: each row joins its nearest earlier row's story at ``threshold``."""
+    labels: list[str] = []
+    for i, (best, score) in enumerate(nearest):
+        labels.append(labels[best] if best >= 0 and score >= threshold else str(rows[i]["id"]))
     return labels
 
 
 def best_baseline(rows: Sequence[Row], *, timed: bool) -> tuple[float, tuple[float, float, float]]:
     """The threshold with the highest recall at the target precision, and its scores."""
-    vectors = _tfidf(rows)
+    nearest = nearest_earlier(rows, timed=timed)
     gold = [str(row["cluster"]) for row in rows]
     best: tuple[float, tuple[float, float, float]] = (1.0, (1.0, 0.0, 0.0))
     for step in range(5, 100):
         threshold = step / 100
-        scores = bcubed(baseline_labels(rows, threshold, timed=timed, vectors=vectors), gold)
+        scores = bcubed(baseline_labels(rows, nearest, threshold), gold)
         if scores[0] >= TARGET_PRECISION and scores[1] > best[1][1]:
             best = (threshold, scores)
     return best

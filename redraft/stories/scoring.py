@@ -20,8 +20,8 @@ TERM_WEIGHT = 1.0  # the cosine of title + lead terms is the main evidence, on a
 NAME_WEIGHT = 0.35  # shared rare names (people, places, bodies) add up to this much
 NUMBER_WEIGHT = 0.1  # each shared number (a toll, a vote count, an age) adds this, twice at most
 NUMBER_CAP = 2  # two shared numbers are strong; more says little more (dates, years repeat)
-GRACE_HOURS = 18.0  # outlets cover one event within a news cycle: no penalty inside it
-HALF_LIFE_HOURS = 36.0  # then the evidence needed doubles every day and a half
+GRACE_HOURS = 12.0  # outlets cover one event within half a day: no penalty inside it
+HALF_LIFE_HOURS = 24.0  # then the evidence counts half as much each day: later is a development
 WINDOW_HOURS = 24.0 * 7  # a story untouched for a week is closed: later news is a new story
 
 
