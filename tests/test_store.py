@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from redraft.errors import StoreError, TooShort
+from redraft.migrations import MIGRATIONS
 from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.store import EntryState, Store
 
@@ -43,10 +44,10 @@ def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path) -> None:
     path = tmp_path / "r.db"
     Store.open(path).close()
     with Store.open(path) as store:
-        assert store.migrations() == ["0001_initial"]
+        assert store.migrations() == [name for name, _ in MIGRATIONS]
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert connection.execute("SELECT count(*) FROM migrations").fetchone()[0] == 1
+    assert connection.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from redraft._version import __version__
 from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
+from redraft.cli.stories import stories
 from redraft.cli.sync import sync
 from redraft.cli.verify import verify_command
 
@@ -25,6 +26,7 @@ def main() -> None:
 main.add_command(rewrite)
 main.add_command(verify_command)
 main.add_command(status)
+main.add_command(stories)
 main.add_command(sync)
 main.add_command(publish)
 

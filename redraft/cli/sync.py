@@ -84,7 +84,8 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                         since=since, limit=limit, api_root=known.api_root if known else None))
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
-                                       options=run_options(settings, force=params["force"]),
+                                       options=run_options(settings, force=params["force"],
+                                                         per_entry=params["per_entry"]),
                                        progress=progress)
         except EngineAuthError as exc:
             fail(str(exc), code=EXIT_INCOMPLETE)

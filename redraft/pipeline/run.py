@@ -20,7 +20,8 @@ from typing import Literal
 
 from redraft.errors import FetchError, RedraftError, Rejected
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.records import Entry, Usage
+from redraft.pipeline.stories import StoryDesk
+from redraft.records import Entry, Usage, Verdict
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
@@ -28,7 +29,7 @@ from redraft.verify import verify
 
 log = logging.getLogger(__name__)
 
-ItemOutcome = Literal["done", "failed-verification", "unchanged", "rejected", "failed"]
+ItemOutcome = Literal["done", "failed-verification", "unchanged", "rejected", "failed", "joined"]
 Progress = Callable[[ItemOutcome, str], None]
 
 # In-flight items per worker: enough to keep every worker busy, few enough to bound memory.
@@ -43,6 +44,7 @@ class Report:
     passed: int = 0
     failed_verification: int = 0
     unchanged: int = 0
+    joined: int = 0
     repaired: int = 0
     fallbacks: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
@@ -53,7 +55,7 @@ class Report:
     @property
     def total(self) -> int:
         """Every item accounted for."""
-        return (self.done + self.unchanged + sum(self.rejected.values())
+        return (self.done + self.unchanged + self.joined + sum(self.rejected.values())
                 + sum(self.failed.values()))
 
     @property
@@ -103,6 +105,7 @@ def run(
     job = functools.partial(draft_entry, job=Job(engines, options.budget, options.extract,
                                                  verifier))
     state = _RunState(store, sinks, recipe(engines, options), progress)
+    state.desk = StoryDesk(store, options.extract, per_entry=not options.stories)
     if options.concurrency <= 1:
         for entry in state.admit(items, force=options.force):
             state.record(job(entry))
@@ -134,6 +137,7 @@ class _RunState:
         self.recipe = recipe
         self.progress = progress
         self.report = Report()
+        self.desk: StoryDesk | None = None
 
     def admit(self, items: Iterable[SourceItem], *, force: bool) -> Iterator[Entry]:
         """Yield the entries that need work; account for everything else on the way."""
@@ -149,8 +153,28 @@ class _RunState:
                 self._skipped(key, item.url, item, "failed")
             elif not force and self.store.state_of(item, self.recipe) is EntryState.UNCHANGED:
                 self._replay(item)
-            else:
+            elif not self._joined(item):
                 yield item
+
+    def _joined(self, entry: Entry) -> bool:
+        """Stories: whether the entry joined a story already drafted (or is the same post as
+        an entry held), recorded as such, the story's draft written again with its credit."""
+        if self.desk is None:
+            return False
+        joined, verdict = self.desk.admit(entry)
+        if joined is None:
+            return False
+        for sink in self.sinks:
+            if verdict is not None:
+                sink.write(verdict)
+            sink.skip(entry.key, entry.source, joined)
+        self.report.joined += 1
+        self._tell("joined", entry.key)
+        return True
+
+    def _story_verdict(self, entry: Entry, verdict: Verdict | None) -> Verdict | None:
+        """Stories: the verdict with the story's credit (or the story freed when none)."""
+        return verdict if self.desk is None else self.desk.settled(entry, verdict)
 
     def _replay(self, entry: Entry) -> None:
         stored = self.store.current_draft(entry.key)
@@ -181,13 +205,14 @@ class _RunState:
                                         error=str(outcome.error), attempts=outcome.attempts)
         for attempt in outcome.attempts:
             report.usage = report.usage + attempt.usage
+        verdict = self._story_verdict(entry, outcome.verdict)
         if outcome.verdict is None:
             assert outcome.error is not None
             kind: ItemOutcome = "rejected" if isinstance(outcome.error, Rejected) else "failed"
             self._skipped(entry.key, entry.source, outcome.error, kind)
             return
         for sink in self.sinks:
-            sink.write(outcome.verdict)
+            sink.write(verdict or outcome.verdict)
         report.done += 1
         report.repaired += outcome.repaired
         report.fallbacks += outcome.fallback
