@@ -24,6 +24,8 @@ Scaling: for each size in ``--sizes``, a fresh child process pinned to one core 
 entries: the labelled articles again and again, each copy with words edited (~5%) and moved
 five weeks later, so the window holds a steady number of live stories as in a real stream, and
 one article in ten syndicated (2% edited) to another site three hours later.
+``--index store`` places through a SQLite store in a temporary file instead (one transaction
+an entry, as the pipeline does), and prints the file's size too.
 It prints CPU seconds, entries per second, peak memory (``ru_maxrss``, less the memory before
 placing) and the cost per entry relative to the smallest size (about 1.0 means linear growth).
 Exits 0, saying why, when ``DATA`` is absent.
@@ -32,6 +34,7 @@ Exits 0, saying why, when ``DATA`` is absent.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
@@ -40,16 +43,18 @@ import os
 import random
 import resource
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from redraft.records import Article, Block, Entry
-from redraft.stories import MemoryIndex, Placer
+from redraft.store import Store
+from redraft.stories import MemoryIndex, Placement, Placer
 from redraft.stories.scoring import time_factor
 from redraft.text import content_terms
 
@@ -214,38 +219,54 @@ def stream(rows: Sequence[Row], count: int, seed: int = 7) -> Iterator[Article]:
         copy += 1
 
 
-def _scale_child(path: str, size: int, queue: Any) -> None:
+def _scale_child(path: str, size: int, backend: str, queue: Any) -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     rows = load(Path(path))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    placer = Placer(MemoryIndex())
     layers: Counter[str] = Counter()
-    started, wall = time.process_time(), time.perf_counter()
-    for article in stream(rows, size):
-        layers[placer.place(article).layer] += 1
-    cpu, wall = time.process_time() - started, time.perf_counter() - wall
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        if backend == "store":
+            store = stack.enter_context(Store.open(Path(folder) / "stories.db"))
+            placer = Placer(store)
+            place = _committed(store, placer)
+        else:
+            place = Placer(MemoryIndex()).place
+        started, wall = time.process_time(), time.perf_counter()
+        for article in stream(rows, size):
+            layers[place(article).layer] += 1
+        cpu, wall = time.process_time() - started, time.perf_counter() - wall
+        disk = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put({"size": size, "cpu": cpu, "wall": wall, "mib": (peak - before) / 1024,
-               "stories": layers["new"],
-               "layers": dict(layers)})
+               "disk": disk, "stories": layers["new"], "layers": dict(layers)})
 
 
-def scaling(path: Path, sizes: Sequence[int]) -> None:
+def _committed(store: Store, placer: Placer) -> Callable[[Article], Placement]:
+    """Place through the store, one transaction an entry, as the pipeline does."""
+    def place(article: Article) -> Placement:
+        with store.transaction():
+            return placer.place(article)
+    return place
+
+
+def scaling(path: Path, sizes: Sequence[int], backend: str) -> None:
     """Print the cost of placing each number of entries, each size in a fresh process."""
     context = multiprocessing.get_context("spawn")
-    print("placing entries on one core (copies with ~5% of words edited, 5 weeks apart; 10% syndicated)")
+    print(f"placing entries on one core, index in {backend} "
+          "(copies with ~5% of words edited, 5 weeks apart; 10% syndicated)")
     first: float | None = None
     for size in sizes:
         queue = context.Queue()
-        child = context.Process(target=_scale_child, args=(str(path), size, queue))
+        child = context.Process(target=_scale_child, args=(str(path), size, backend, queue))
         child.start()
         result = queue.get()
         child.join()
         per_entry = result["cpu"] / size
         first = first or per_entry
         print(f"  {size:>7} entries: {result['cpu']:7.1f} s CPU ({result['wall']:.1f} s wall), "
-              f"{size / result['cpu']:6.0f}/s, +{result['mib']:.0f} MiB, "
+              f"{size / result['cpu']:6.0f}/s, +{result['mib']:.0f} MiB"
+              + (f" ({result['disk']:.0f} MiB on disk)" if backend == "store" else "") + ", "
               f"cost per entry x{per_entry / first:.2f} of the smallest; "
               f"{result['stories']} stories; {result['layers']}")
 
@@ -258,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="print redraft over thresholds")
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--no-scale", action="store_true", help="skip the scaling run")
+    parser.add_argument("--index", choices=("memory", "store"), default="memory",
+                        help="place through the in-memory index or a SQLite store (a temp file)")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         print(f"no data at {args.data}: nothing to measure (give a labelled JSON Lines file)")
@@ -266,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for split in (("dev", "held-out") if args.split == "both" else (args.split,)):
         quality(rows, split, sweep=args.sweep)
     if not args.no_scale:
-        scaling(args.data, [int(size) for size in args.sizes.split(",") if size])
+        scaling(args.data, [int(size) for size in args.sizes.split(",") if size], args.index)
     return 0
 
 

@@ -138,15 +138,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE story_bands (
             band      INTEGER NOT NULL,
             key       TEXT NOT NULL,
-            published TEXT
+            published TEXT NOT NULL
         );
         CREATE INDEX story_bands_band ON story_bands (band, published);
 
         CREATE TABLE story_terms (
-            term  TEXT NOT NULL,
-            story INTEGER NOT NULL,
+            term      TEXT NOT NULL,
+            story     INTEGER NOT NULL,
+            last_seen TEXT NOT NULL,
             PRIMARY KEY (term, story)
         ) WITHOUT ROWID;
+        CREATE INDEX story_terms_recent ON story_terms (term, last_seen);
+        CREATE INDEX story_terms_story ON story_terms (story);
 
         CREATE TABLE story_df (
             term TEXT PRIMARY KEY,

@@ -451,21 +451,20 @@ class Store:
 
     def entries_in_bands(self, bands: Sequence[int],
                          since: datetime | None) -> list[tuple[Known, bytes]]:
-        """Entries sharing an LSH band key, published since ``since`` or undated."""
+        """Entries sharing an LSH band key, published (undated: stored) since ``since``."""
         marks = ",".join("?" * len(bands))
         rows = self._db.execute(
             f"SELECT DISTINCT m.key, m.story, m.signature FROM story_bands b "
             f"JOIN story_members m ON m.key = b.key WHERE b.band IN ({marks}) "
-            f"AND (b.published IS NULL OR b.published >= ?)", (*bands, _utc(since) or ""))
+            f"AND b.published >= ?", (*bands, _utc(since) or ""))
         return [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
         """Stories filed under any of the terms and seen since ``since``, most shared first."""
         marks = ",".join("?" * len(terms))
-        rows = self._db.execute(
-            f"SELECT t.story, s.last_seen, count(*) AS shared FROM story_terms t "
-            f"JOIN stories s ON s.id = t.story WHERE t.term IN ({marks}) "
-            f"AND (s.last_seen IS NULL OR s.last_seen >= ?) GROUP BY t.story "
+        rows = self._db.execute(  # (term, last_seen) is indexed: closed stories are not read
+            f"SELECT t.story, max(t.last_seen), count(*) AS shared FROM story_terms t "
+            f"WHERE t.term IN ({marks}) AND t.last_seen >= ? GROUP BY t.story "
             f"ORDER BY shared DESC, t.story LIMIT ?",
             (*terms, _utc(since) or "", STORY_CANDIDATES)).fetchall()
         views = []
@@ -488,7 +487,7 @@ class Store:
     def add(self, placement: Placement) -> str:
         """Record a placement (call inside :meth:`transaction`); return its story's id."""
         profile = placement.profile
-        when = _utc(profile.published)
+        when = _utc(profile.published) or _now()  # an undated entry counts from when it came
         story = int(placement.story) if placement.story else self._new_story(placement.key, when)
         self._db.executemany("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
                              [(identity, placement.key) for identity in placement.identities])
@@ -501,18 +500,21 @@ class Store:
              json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
         self._db.executemany("INSERT INTO story_bands VALUES (?, ?, ?)",
                              [(band, placement.key, when) for band in placement.bands])
-        self._db.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?)",
-                             [(term, story) for term in placement.key_terms])
+        self._db.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
+                             [(term, story, when) for term in placement.key_terms])
         self._db.executemany(
             "INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
             [("",), *((term,) for term in sorted({*profile.terms, *profile.names}))])
         self._db.execute(
             "UPDATE stories SET last_seen = max(coalesce(last_seen, ?), ?), "
             "first_seen = min(coalesce(first_seen, ?), ?) WHERE id = ?",
-            (when, when, when, when, story) if when else (None, None, None, None, story))
+            (when, when, when, when, story))
+        self._db.execute(
+            "UPDATE story_terms SET last_seen = (SELECT last_seen FROM stories WHERE id = ?) "
+            "WHERE story = ?", (story, story))
         return str(story)
 
-    def _new_story(self, key: str, when: str | None) -> int:
+    def _new_story(self, key: str, when: str) -> int:
         cursor = self._db.execute(
             "INSERT INTO stories (first_key, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)",
             (key, when, when, _now()))
