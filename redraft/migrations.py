@@ -104,8 +104,31 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    # --- publish helper's block: safe updates and the desk (issue 8) ---------------------------
     (
-        "0002_stories",
+        "0100_publish_state",
+        """
+        ALTER TABLE publications ADD COLUMN modified TEXT;
+        ALTER TABLE publications ADD COLUMN sent_hash TEXT;
+
+        CREATE TABLE instance (id TEXT NOT NULL);
+        INSERT INTO instance (id) VALUES (lower(hex(randomblob(16))));
+
+        CREATE TABLE reviews (
+            id         INTEGER PRIMARY KEY,
+            key        TEXT NOT NULL,
+            draft_id   INTEGER NOT NULL REFERENCES drafts (id),
+            decision   TEXT NOT NULL,
+            who        TEXT NOT NULL,
+            note       TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX reviews_key ON reviews (key, id);
+        """,
+    ),
+    # --- stories helper's block: stories, their members, signatures and bands (issue 12) ---
+    (
+        "0200_stories",
         """
         CREATE TABLE stories (
             id         INTEGER PRIMARY KEY,

@@ -33,7 +33,7 @@ from redraft.records import (
     Verdict,
 )
 
-# --- stories (the StoryIndex of redraft.stories, kept in the tables of 0002_stories) ---
+# --- stories helper's block: the StoryIndex of redraft.stories (tables of 0200_stories) ---
 from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
 from redraft.stories.placement import MAX_CANDIDATES as STORY_CANDIDATES
 from redraft.stories.placement import Known, Placement, StoryView
@@ -111,6 +111,46 @@ class PublicationRow:
     remote_id: str | None
     link: str | None
     status: str
+
+
+# --- publish helper's block: records of posts on a target and of reviews ---------------------
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """The post redraft made for an entry on a target, as the target last answered.
+
+    Attributes:
+        key: the entry.
+        target: the target's name (``wordpress:<site>``).
+        draft_id: the draft last sent.
+        remote_id: the post's ID on the target.
+        link: the post's link.
+        status: the post's status when redraft last wrote it.
+        modified: the target's ``modified`` time when redraft last wrote it (None for posts
+            published before redraft recorded it: it cannot tell whether they were edited).
+        sent_hash: the digest of what was sent (None, likewise).
+    """
+
+    key: str
+    target: str
+    draft_id: int
+    remote_id: str | None
+    link: str | None
+    status: str
+    modified: str | None = None
+    sent_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An editor's decision on a draft: ``approved`` or ``rejected``, by whom, when, why."""
+
+    key: str
+    draft_id: int
+    decision: str
+    who: str
+    note: str
+    decided_at: str
 
 
 def _now() -> str:
@@ -430,7 +470,9 @@ class Store:
         now = _now()
         self._db.execute(
             """
-            INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO publications (key, target, draft_id, remote_id, link, status,
+                                      created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
                 remote_id = excluded.remote_id, link = excluded.link,
                 status = excluded.status, updated_at = excluded.updated_at
@@ -438,7 +480,79 @@ class Store:
             (key, target, draft_id, remote_id, link, status, now, now),
         )
 
-    # --- stories: post identities, MinHash bands, story membership (redraft.stories) ---------
+    # --- publish helper's block: posts on a target, the database's identity, reviews ---------
+
+    def identity(self) -> str:
+        """This database's random identity: part of the marker of every post it publishes, so
+        that two databases never claim each other's posts."""
+        row = self._db.execute("SELECT id FROM instance").fetchone()
+        return str(row[0]) if row is not None else ""
+
+    def post_record(self, key: str, target: str) -> PostRecord | None:
+        """What this database knows of the post it made for ``key`` on ``target``, or None."""
+        row = self._db.execute(
+            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
+        ).fetchone()
+        if row is None:
+            return None
+        return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
+                          row["link"], row["status"], row["modified"], row["sent_hash"])
+
+    def post_records(self, key: str) -> list[PostRecord]:
+        """Every post made for ``key``, on any target."""
+        rows = self._db.execute(
+            "SELECT * FROM publications WHERE key = ? ORDER BY target", (key,)
+        ).fetchall()
+        return [PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
+                           row["link"], row["status"], row["modified"], row["sent_hash"])
+                for row in rows]
+
+    def save_post_record(self, record: PostRecord) -> None:
+        """Record (or update) the post made for an entry on a target, as the target answered."""
+        now = _now()
+        self._db.execute(
+            """
+            INSERT INTO publications (key, target, draft_id, remote_id, link, status, created_at,
+                                      updated_at, modified, sent_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
+                remote_id = excluded.remote_id, link = excluded.link, status = excluded.status,
+                updated_at = excluded.updated_at, modified = excluded.modified,
+                sent_hash = excluded.sent_hash
+            """,
+            (record.key, record.target, record.draft_id, record.remote_id, record.link,
+             record.status, now, now, record.modified, record.sent_hash),
+        )
+
+    def save_review(self, key: str, *, decision: str, who: str, note: str = "") -> int:
+        """Record an editor's decision on an entry's current draft; the draft's id.
+
+        Raises:
+            StoreError: the entry has no current draft.
+        """
+        row = self._db.execute(
+            "SELECT id FROM drafts WHERE key = ? AND current = 1", (key,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no current draft for {key!r}; see `redraft drafts` for the keys")
+        self._db.execute(
+            "INSERT INTO reviews (key, draft_id, decision, who, note, decided_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (key, row["id"], decision, who, note, _now()),
+        )
+        return int(row["id"])
+
+    def review(self, key: str) -> Review | None:
+        """The latest decision on an entry's current draft (an older draft's does not count)."""
+        row = self._db.execute(
+            "SELECT r.* FROM reviews r JOIN drafts d ON d.id = r.draft_id AND d.current = 1 "
+            "WHERE r.key = ? ORDER BY r.id DESC LIMIT 1", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Review(row["key"], row["draft_id"], row["decision"], row["who"], row["note"],
+                      row["decided_at"])
+
+    # --- stories helper's block: post identities, MinHash bands, story membership -----------
     # The StoryIndex protocol of redraft.stories.placement, and what `redraft stories` lists.
 
     def entry_named(self, identities: Sequence[str]) -> Known | None:

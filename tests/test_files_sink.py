@@ -7,11 +7,14 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
+import yaml
+from markdown_it import MarkdownIt
 
-from redraft.errors import EngineError, Protected
+from redraft.errors import EngineError, Protected, PublishError
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
-from redraft.sinks.files import FileSink, file_stem
+from redraft.sinks.files import FileSink, file_stem, render_md
 
 
 def make_verdict(passed: bool = True, key: str = "https://s.example#4") -> Verdict:
@@ -75,7 +78,7 @@ def test_markdown_front_matter_and_credit_link(tmp_path: Path) -> None:
     FileSink("md", directory=tmp_path).write(make_verdict())
     (path,) = tmp_path.iterdir()
     text = path.read_text()
-    assert text.startswith('---\ntitle: "Bridge “reopens” today"\n')
+    assert text.startswith("---\ntitle: Bridge “reopens” today\nsource: https://s.example/?p=4\n")
     assert "*Source: [Bridge “reopens” today](https://s.example/?p=4) (2025-02-03)*" in text
 
 
@@ -85,3 +88,116 @@ def test_json_directory_is_rewritten_per_run(tmp_path: Path) -> None:
         sink.write(make_verdict())
         sink.close()
     assert len((tmp_path / "drafts.jsonl").read_text().splitlines()) == 1
+
+
+# --- hostile input: nothing a source sends may become live markup (issue 15, items 1, 3, 10) ---
+
+HOSTILE = json.loads((Path(__file__).parent / "fixtures" / "sinks" / "hostile.json").read_text())
+ALLOWED_TAGS = {"div", "p", "em", "strong", "a", "blockquote", "ul", "li"}
+
+
+def hostile_verdict(*, url: str = "https://s.example/?p=4", title: str = "Bridge reopens",
+                    paragraphs: tuple[str, ...] = ("The bridge reopened.",),
+                    passed: bool = True) -> Verdict:
+    entry = Entry("file:posts.json", "k1", url, title, "<p>x</p>",
+                  published=datetime(2025, 2, 3, tzinfo=UTC))
+    draft = Draft(Article(entry, (Block("p", "x"),)), paragraphs, "extractive",
+                  credit=entry.credit())
+    problems = () if passed else tuple(Problem("unsupported", p) for p in paragraphs)
+    return Verdict(draft, 0.5, passed, problems)
+
+
+def rendered(markdown: str) -> lxml.html.HtmlElement:
+    """The Markdown body (front matter cut) as a CommonMark renderer with raw HTML on shows it."""
+    body = markdown.split("\n---\n", 1)[1]
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(body)
+    return lxml.html.fragment_fromstring(page, create_parent="div")
+
+
+def front(markdown: str) -> dict[str, object]:
+    assert markdown.startswith("---\n")
+    loaded = yaml.safe_load(markdown[4:].split("\n---\n", 1)[0])
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def assert_inert(tree: lxml.html.HtmlElement) -> None:
+    tags = {element.tag for element in tree.iter() if isinstance(element.tag, str)}
+    assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
+    for anchor in tree.iter("a"):
+        assert anchor.get("href", "").lower().startswith(("http://", "https://"))
+    for element in tree.iter():
+        assert not [name for name in element.attrib if name.lower().startswith("on")]
+
+
+@pytest.mark.parametrize("url", HOSTILE["links"])
+def test_markdown_never_links_anything_but_http(url: str) -> None:
+    text = render_md(hostile_verdict(url=url))
+    tree = rendered(text)
+    assert_inert(tree)
+    assert not list(tree.iter("a"))
+    assert "link_refused" in front(text)
+    assert front(text)["source"] == "file:posts.json"
+    assert "<script" not in lxml.html.tostring(tree, encoding="unicode")
+
+
+@pytest.mark.parametrize("url", HOSTILE["safe_links"])
+def test_markdown_links_http_urls_exactly(url: str) -> None:
+    text = render_md(hostile_verdict(url=url))
+    (anchor,) = rendered(text).iter("a")
+    assert anchor.get("href") == url.replace("(", "%28").replace(")", "%29")
+    assert anchor.text_content() == "Bridge reopens"
+    assert front(text)["source"] == url and "link_refused" not in front(text)
+
+
+@pytest.mark.parametrize("paragraph", HOSTILE["paragraphs"])
+def test_markdown_paragraphs_render_as_their_own_text(paragraph: str) -> None:
+    text = render_md(hostile_verdict(paragraphs=(paragraph, "Next."), passed=False))
+    tree = rendered(text)
+    assert_inert(tree)
+    first = tree.find("p")
+    assert first is not None
+    assert first.text_content() == " ".join(paragraph.split())
+    problems = [li.text_content() for li in tree.iter("li")]
+    assert problems[0] == "unsupported: " + " ".join(paragraph.split())
+
+
+@pytest.mark.parametrize("title", HOSTILE["titles"])
+def test_front_matter_is_yaml_that_gives_the_title_back(title: str) -> None:
+    text = render_md(hostile_verdict(title=title))
+    assert front(text)["title"] == " ".join(title.split())
+    assert front(text)["passed"] is True and front(text)["published"] == "2025-02-03"
+    (anchor,) = rendered(text).iter("a")
+    assert anchor.text_content() == " ".join(title.split())
+    assert_inert(rendered(text))
+
+
+def test_a_refused_link_is_logged_and_noted_in_json(caplog: pytest.LogCaptureFixture,
+                                                    tmp_path: Path) -> None:
+    verdict = hostile_verdict(url="javascript:alert(1)")
+    with caplog.at_level("WARNING", logger="redraft.sinks.files"):
+        FileSink("md", directory=tmp_path).write(verdict)
+    assert "not http(s) (javascript:)" in caplog.text and "k1" in caplog.text
+    stream = io.StringIO()
+    FileSink("json", stream=stream).write(verdict)
+    assert "javascript:" in json.loads(stream.getvalue())["link_refused"]
+
+
+def test_a_full_disk_raises_a_clear_error_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    verdict = make_verdict()
+    sink = FileSink("md", directory=tmp_path)
+    (tmp_path / f"{file_stem(verdict)}.md.tmp").symlink_to("/dev/full")  # writes: ENOSPC
+    with pytest.raises(PublishError, match="No space left on device; free some space") as raised:
+        sink.write(verdict)
+    assert raised.value.code == "write-failed" and file_stem(verdict) in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+    sink.write(make_verdict(key="https://s.example#5"))  # the next draft goes through
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_full_disk_under_json_lines_raises_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "drafts.jsonl").symlink_to("/dev/full")
+    sink = FileSink("json", directory=tmp_path)
+    with pytest.raises(PublishError, match=r"drafts\.jsonl: No space left on device"):
+        sink.write(make_verdict())
+    sink.close()

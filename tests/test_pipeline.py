@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from redraft.errors import EngineAuthError, EngineError, Malformed, PublishAuthError, PublishError
-from redraft.pipeline import Engines, Report, RunOptions, publish, run, sync
-from redraft.records import Article, Budget, Draft, Entry, Problem, Publication, Usage, Verdict
+from redraft.errors import EngineAuthError, EngineError, Malformed
+from redraft.pipeline import Engines, Report, RunOptions, run, sync
+from redraft.records import Article, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.sinks.files import FileSink
 from redraft.sources import Checkpoint, SourceItem
 from redraft.store import Store
@@ -203,44 +203,3 @@ def test_sync_advances_the_mark_only_when_complete(store: Store, complete: bool,
     state = store.site(Site.name)
     assert state is not None and state.high_water == mark
     assert state.api_root == "https://news.example/wp-json/"
-
-
-class Target:
-    name = "wordpress:https://mine.example"
-
-    def __init__(self, refuse: bool = False, broken: str = "") -> None:
-        self.refuse, self.broken, self.posted = refuse, broken, []  # type: ignore[var-annotated]
-
-    def check(self) -> None:
-        if self.refuse:
-            raise PublishAuthError("wrong application password")
-
-    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
-        key = verdict.draft.article.entry.key
-        if key == self.broken:
-            raise PublishError("WordPress answered 500")
-        self.posted.append((key, remote_id))
-        return Publication(verdict, self.name, f"https://mine.example/?p={key}", remote_id or key)
-
-
-def test_publish_posts_each_draft_once_and_updates_changed_ones(store: Store) -> None:
-    engine = Scripted("extractive", [])
-    go(store, [entry(1), entry(2)], Engines(engine))
-    target = Target(broken="k2")
-    report = publish(store, target)
-    assert (report.created, len(report.failed)) == (1, 1)
-    again = Target()
-    report = publish(store, again)
-    assert (report.created, report.unchanged) == (1, 1) and again.posted == [("k2", None)]
-    edited = dataclasses.replace(entry(1), html="<p>" + " ".join(SENTENCES[1:]) + "</p>")
-    go(store, [edited], Engines(engine))
-    report = publish(store, again)
-    assert report.updated == 1 and again.posted[-1] == ("k1", "k1")
-
-
-def test_publish_checks_credentials_first(store: Store) -> None:
-    go(store, [entry(1)], Engines(Scripted("extractive", [])))
-    target = Target(refuse=True)
-    with pytest.raises(PublishAuthError):
-        publish(store, target)
-    assert target.posted == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from redraft._version import __version__
+from redraft.cli.desk import approve, drafts, reject
 from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
@@ -29,5 +30,8 @@ main.add_command(status)
 main.add_command(stories)
 main.add_command(sync)
 main.add_command(publish)
+main.add_command(drafts)
+main.add_command(approve)
+main.add_command(reject)
 
 __all__ = ["main"]

@@ -16,7 +16,12 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 from __future__ import annotations
 
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.pipeline.publishing import PublishReport, publish
+from redraft.pipeline.publishing import (
+    PostOutcome,
+    PublishOptions,
+    PublishReport,
+    publish,
+)
 from redraft.pipeline.run import ItemOutcome, Progress, Report, recipe, run
 from redraft.pipeline.sync import sync
 
@@ -25,7 +30,9 @@ __all__ = [
     "ItemOutcome",
     "Job",
     "Outcome",
+    "PostOutcome",
     "Progress",
+    "PublishOptions",
     "PublishReport",
     "Report",
     "RunOptions",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from redraft.errors import RedraftError
 from redraft.records import Publication, Verdict
+
+if TYPE_CHECKING:
+    from redraft.sinks.wordpress import RemotePost, Written
+    from redraft.sinks.wp_content import Payload
 
 
 class Sink(Protocol):
@@ -33,6 +37,9 @@ class Sink(Protocol):
 class Publisher(Protocol):
     """A remote target that holds one post per entry (a WordPress site).
 
+    The publisher only talks to the target; what to create, update or leave alone is the
+    pipeline's decision (see ``redraft.pipeline.publishing``).
+
     Attributes:
         name: the target's label, e.g. ``"wordpress:https://example.org"``; the store keys
             publications by entry and this name.
@@ -49,8 +56,34 @@ class Publisher(Protocol):
         """
         ...
 
-    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
-        """Create the remote post, or update ``remote_id`` when the entry was published before.
+    def payload(self, verdict: Verdict) -> Payload:
+        """What would be sent for ``verdict``, with its digest and notes (no request made)."""
+        ...
+
+    def read(self, remote_id: str) -> RemotePost | None:
+        """The post as the target has it now, or None when it is gone."""
+        ...
+
+    def find(self, key: str) -> str | None:
+        """The ID of a post this publisher made for ``key`` but never recorded, or None."""
+        ...
+
+    def edit_link(self, remote_id: str) -> str:
+        """Where an editor opens the post."""
+        ...
+
+    def create(self, verdict: Verdict) -> Written:
+        """Create the post.
+
+        Raises:
+            PublishError: this draft could not be published (the run goes on).
+            PublishAuthError: the credentials stopped working (the run stops).
+        """
+        ...
+
+    def update(self, remote_id: str, verdict: Verdict, *, set_image: bool = False,
+               keep_status: bool = False) -> Written:
+        """Replace the post's content (and status, unless ``keep_status``) with ``verdict``'s.
 
         Raises:
             PublishError: this draft could not be published (the run goes on).

@@ -12,19 +12,33 @@ short digest of the key, so names are stable and never collide) and ``json`` app
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from redraft.errors import RedraftError, Rejected
+from redraft.errors import PublishError, RedraftError, Rejected
 from redraft.records import Publication, Verdict
+from redraft.sinks.markup import (
+    front_matter,
+    link_refusal,
+    md_link,
+    md_text,
+    printable,
+    safe_link,
+)
+
+log = logging.getLogger(__name__)
 
 OutputFormat = Literal["txt", "md", "json"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("txt", "md", "json")
 JSONL_NAME = "drafts.jsonl"
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # "no room": say free space
 _SLUG_WORDS = 8  # enough of a title to recognise the file, short enough for any file system
 
 
@@ -47,6 +61,8 @@ def draft_record(verdict: Verdict) -> dict[str, Any]:
         "paragraphs": list(draft.paragraphs),
         "text": draft.text,
         "credit": draft.credit,
+        **({"link_refused": link_refusal(entry.url)} if entry.url and not safe_link(entry.url)
+           else {}),
         "source_words": article.words,
         "draft_words": draft.words,
         "tokens": {
@@ -84,32 +100,34 @@ def render_txt(verdict: Verdict) -> str:
 
 
 def render_md(verdict: Verdict) -> str:
-    """A draft as Markdown with YAML front matter and the credit as a link."""
+    """A draft as Markdown with YAML front matter and the credit as a link (an http(s) link
+    only: any other URL is written as text). Every piece of text is escaped, so nothing in a
+    draft renders as markup."""
     draft = verdict.draft
     entry = draft.article.entry
-    front = {
+    link = safe_link(entry.url)
+    published = entry.published.date().isoformat() if entry.published else None
+    front: dict[str, Any] = {
         "title": entry.title,
-        "source": entry.url or entry.source,
-        "published": entry.published.date().isoformat() if entry.published else None,
+        "source": link or entry.source,
+        "published": published,
         "engine": draft.engine,
         "score": round(verdict.score, 4),
         "passed": verdict.passed,
     }
-    head = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items()]
-    body = [*head, "---", "", *(p + "\n" for p in draft.paragraphs)]
+    refusal = link_refusal(entry.url) if entry.url else ""
+    if refusal:
+        front["link_refused"] = refusal
+    body = [front_matter(front), *(md_text(p) + "\n" for p in draft.paragraphs)]
     if entry.url:
-        date = f" ({front['published']})" if front["published"] else ""
-        body.append(f"*Source: [{_md_escape(entry.title or entry.url)}]({entry.url}){date}*")
+        date = f" ({published})" if published else ""
+        body.append(f"*Source: {md_link(entry.title or entry.url, entry.url)}{date}*")
     elif draft.credit:
-        body.append(f"*{_md_escape(draft.credit)}*")
+        body.append(f"*{md_text(draft.credit)}*")
     if not verdict.passed:
         body += ["", "> **Verification failed:**"]
-        body += [f"> - {p.kind}: {_md_escape(p.sentence)}" for p in verdict.problems]
+        body += [f"> - {md_text(p.kind)}: {md_text(p.sentence)}" for p in verdict.problems]
     return "\n".join(body) + "\n"
-
-
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
 
 def file_stem(verdict: Verdict) -> str:
@@ -138,10 +156,23 @@ class FileSink:
         self._written = 0
         self.name = f"file:{directory}" if directory is not None else "stdout"
         if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True)
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise PublishError(f"cannot create the output folder {directory}: "
+                                   f"{exc.strerror or exc}; choose another --out",
+                                   code="write-failed") from exc
 
     def write(self, verdict: Verdict) -> Publication:
-        """Write one draft; return where it went."""
+        """Write one draft; return where it went.
+
+        Raises:
+            PublishError: the file could not be written (a full disk, no permission); no
+                partial file is left behind.
+        """
+        entry = verdict.draft.article.entry
+        if entry.url and self.fmt == "md" and safe_link(entry.url) is None:
+            log.warning("%s: %s", printable_key(entry.key), link_refusal(entry.url))
         if self.fmt == "json":
             self._json_line(draft_record(verdict))
             location = str(self.directory / JSONL_NAME) if self.directory else "stdout"
@@ -157,8 +188,13 @@ class FileSink:
             return Publication(verdict, self.name, "stdout")
         path = self.directory / f"{file_stem(verdict)}.{self.fmt}"
         temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            raise _write_error(path, exc) from exc
         return Publication(verdict, self.name, str(path))
 
     def skip(self, key: str, source: str, error: RedraftError) -> None:
@@ -168,18 +204,38 @@ class FileSink:
 
     def _json_line(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False) + "\n"
-        if self.directory is not None:
-            if self._jsonl is None:
-                self._jsonl = (self.directory / JSONL_NAME).open("w", encoding="utf-8")
-            self._jsonl.write(line)
-            self._jsonl.flush()
-        else:
+        if self.directory is None:
             assert self._stream is not None
             self._stream.write(line)
             self._stream.flush()
+            return
+        path = self.directory / JSONL_NAME
+        try:
+            if self._jsonl is None:
+                self._jsonl = path.open("w", encoding="utf-8")
+            self._jsonl.write(line)
+            self._jsonl.flush()
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
 
     def close(self) -> None:
-        """Close the JSON Lines file, if one is open."""
+        """Close the JSON Lines file, if one is open (a failed last flush is only logged: its
+        error was raised by the write that hit it)."""
         if self._jsonl is not None:
-            self._jsonl.close()
-            self._jsonl = None
+            jsonl, self._jsonl = self._jsonl, None
+            try:
+                jsonl.close()
+            except OSError as exc:
+                log.warning("could not close %s: %s", self.directory, exc.strerror or exc)
+
+
+def printable_key(key: str) -> str:
+    """A key as it may be shown in a log line (no control characters, bounded)."""
+    return printable(key)[:200]
+
+
+def _write_error(path: Path, exc: OSError) -> PublishError:
+    reason = exc.strerror or str(exc)
+    hint = "free some space or choose another --out" if exc.errno in _FULL_ERRNOS \
+        else "check the folder's permissions or choose another --out"
+    return PublishError(f"cannot write {path}: {reason}; {hint}", code="write-failed")

@@ -4,27 +4,34 @@ Credentials are an application password (WordPress 5.6+) sent with HTTP Basic au
 checked with ``GET /wp/v2/users/me`` before anything is posted, because WordPress answers a
 public GET with a wrong password as if none was given. They are never logged or stored.
 
-Each post carries an invisible marker (an HTML comment with a digest of its entry's key). A run
-that was killed after WordPress created a post but before the store recorded it finds that post
-by its marker next time and updates it, instead of posting the draft twice.
+Each post carries an invisible marker (an HTML comment with a digest of its entry's key and of
+the publishing database's identity). A run that was killed after WordPress created a post but
+before the store recorded it finds that post by its marker next time instead of posting the
+draft twice; another database's posts carry other markers and are never claimed.
+
+A 500 that carries a WordPress error ``code`` (``empty_term_name``, ``db_insert_error``...) is
+WordPress's answer, not a passing fault: it is not retried.
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import html
 import json
 import logging
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 
 from redraft.errors import FetchError, PublishAuthError, PublishError
-from redraft.http import Retrier
-from redraft.records import Draft, Publication, Verdict
+from redraft.http import RETRY_STATUSES, Retrier
+from redraft.records import Verdict
+from redraft.sinks.markup import printable
+from redraft.sinks.wp_content import MARKER, MARKER_PREFIX, Payload, build_payload, marker
+from redraft.sinks.wp_media import fetch_image
 from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_key
 
 log = logging.getLogger(__name__)
@@ -33,10 +40,9 @@ PostStatus = Literal["draft", "pending", "publish"]
 POST_STATUSES: tuple[PostStatus, ...] = ("draft", "pending", "publish")
 # Every status a post of ours may have by now (an editor may have published or scheduled it).
 _ANY_STATUS = "draft,pending,publish,future,private"
-_MARKER_PREFIX = "rdk"  # letters and digits only: WordPress search treats "-x" as "not x"
-_MARKER = re.compile(_MARKER_PREFIX + "[0-9a-f]{16}")
-_EXCERPT_WORDS = 55  # WordPress's own excerpt length
 _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard against loops
+_GONE = frozenset({404, 410})
+UNREACHABLE = "unreachable"  # PublishError.code when WordPress gave no answer of its own
 
 
 @dataclass(frozen=True)
@@ -47,32 +53,41 @@ class Credentials:
     password: str = field(repr=False)
 
 
-def marker(key: str) -> str:
-    """The token that identifies an entry's post on the target (a digest of its key)."""
-    return _MARKER_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+@dataclass(frozen=True, slots=True)
+class RemotePost:
+    """A post as the target reports it.
+
+    Attributes:
+        remote_id: the post's ID on the target.
+        status: ``draft``, ``pending``, ``publish``, ``future``, ``private`` or ``trash``.
+        modified: the target's ``modified_gmt`` (changes with every save, an editor's included).
+        link: the post's public link (a preview link for a draft).
+        edit_link: where an editor opens it in wp-admin.
+        title: its title as stored (raw).
+        featured_media: the ID of its featured image (0 for none).
+    """
+
+    remote_id: str
+    status: str
+    modified: str
+    link: str
+    edit_link: str
+    title: str = ""
+    featured_media: int = 0
 
 
-def post_html(draft: Draft, key: str) -> str:
-    """The post body: the draft's paragraphs escaped, each a paragraph block, then the credit
-    linking the source, and the invisible marker."""
-    blocks = [f"<!-- wp:paragraph -->\n<p>{html.escape(p, quote=False)}</p>\n<!-- /wp:paragraph -->"
-              for p in draft.paragraphs]
-    entry = draft.article.entry
-    if entry.url:
-        date = f" ({entry.published.date().isoformat()})" if entry.published else ""
-        credit = (f'Source: <a href="{html.escape(entry.url)}">'
-                  f"{html.escape(entry.title or entry.url, quote=False)}</a>{date}")
-    else:
-        credit = html.escape(draft.credit or entry.credit(), quote=False)
-    if credit:
-        blocks.append('<!-- wp:paragraph {"className":"redraft-credit"} -->\n'
-                      f'<p class="redraft-credit">{credit}</p>\n<!-- /wp:paragraph -->')
-    blocks.append(f"<!-- redraft {marker(key)} -->")
-    return "\n\n".join(blocks)
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A post redraft created or updated: the target's answer, the digest of what was sent,
+    and notes on what was left out (a refused link, an empty term, a skipped image)."""
+
+    post: RemotePost
+    digest: str
+    notes: tuple[str, ...] = ()
 
 
 class WordPressPublisher:
-    """Creates (or updates) one WordPress post per entry from its verified draft.
+    """Creates, reads and updates the WordPress posts of verified drafts.
 
     Args:
         retrier: sends the requests (retries, back-off, per-host cap).
@@ -80,17 +95,21 @@ class WordPressPublisher:
             ``...?rest_route=/``), as discovery found it.
         site: the site's canonical URL; the publisher is named ``wordpress:<site>``.
         credentials: user and application password.
-        status: the status of new posts: ``draft`` (default), ``pending`` or ``publish``.
+        status: the status of the posts it creates and updates: ``draft`` (default),
+            ``pending`` or ``publish``.
+        identity: the publishing database's identity, part of every post's marker.
     """
 
     def __init__(self, retrier: Retrier, api_root: str, *, site: str, credentials: Credentials,
-                 status: PostStatus = "draft") -> None:
+                 status: PostStatus = "draft", identity: str = "") -> None:
         if status not in POST_STATUSES:
-            raise PublishError(f"unknown post status {status!r}; use one of {POST_STATUSES}")
+            raise PublishError(f"unknown post status {status!r}; use one of {POST_STATUSES}",
+                               code="bad-status")
         self.retrier = retrier
         self.api_root = api_root
         self.name = site_key(site)
         self.status = status
+        self.identity = identity
         self._auth = httpx.BasicAuth(credentials.user, credentials.password)
         self._user = credentials.user
         self._terms: dict[tuple[str, str], int] = {}
@@ -109,54 +128,117 @@ class WordPressPublisher:
         needed = "publish_posts" if self.status == "publish" else "edit_posts"
         if isinstance(rights, Mapping) and rights and not rights.get(needed):
             raise PublishAuthError(f"WordPress user {self._user!r} at {self.api_root} lacks the "
-                                   f"{needed} capability; use an editor or author account")
+                                   f"{needed} capability; use an editor or author account",
+                                   code="missing-capability")
         log.info("publishing to %s as %s", self.name, me.get("name") or self._user)
 
-    def publish(self, verdict: Verdict, *, remote_id: str | None = None) -> Publication:
-        """Create the post, or update ``remote_id`` (or the post a killed run left behind).
+    def payload(self, verdict: Verdict) -> Payload:
+        """What would be sent for ``verdict`` (no request made): its digest tells whether an
+        update would change anything."""
+        return build_payload(verdict.draft, status=self.status, identity=self.identity)
+
+    def read(self, remote_id: str) -> RemotePost | None:
+        """The post as the target has it now, or None when it is gone (deleted for good).
+
+        Raises:
+            PublishError: the target could not be asked.
+        """
+        url = self._url(f"/wp/v2/posts/{remote_id}", {"context": "edit"})
+        try:
+            return self._remote(self._call("GET", url))
+        except PublishAuthError:
+            raise
+        except PublishError as exc:
+            if exc.status in _GONE:
+                return None
+            raise
+
+    def find(self, key: str) -> str | None:
+        """The post this database made for ``key`` but never recorded (a killed run), or None."""
+        return self._posted().get(marker(key, self.identity))
+
+    def create(self, verdict: Verdict) -> Written:
+        """Create the post (with its featured image, when it can be fetched).
 
         Raises:
             PublishAuthError: the credentials stopped working.
             PublishError: this draft could not be posted.
         """
-        draft = verdict.draft
-        entry = draft.article.entry
-        payload = self._payload(draft, entry.key)
-        if remote_id is None:
-            remote_id = self._posted().get(marker(entry.key))
-        if remote_id is not None:
-            payload.pop("status")  # an editor may have moved it on since; keep their status
-            post = self._call("POST", self._url(f"/wp/v2/posts/{remote_id}"), body=payload)
-        else:
-            try:
-                post = self._call("POST", self._url("/wp/v2/posts"), body=payload)
-            except PublishAuthError:
+        payload = self.payload(verdict)
+        notes = list(payload.notes)
+        body = self._body(payload, notes)
+        if payload.featured_image:
+            media = self._upload_image(payload.featured_image, notes)
+            if media:
+                body["featured_media"] = media
+        key = verdict.draft.article.entry.key
+        try:
+            post = self._call("POST", self._url("/wp/v2/posts"), body=body)
+        except PublishAuthError:
+            raise
+        except PublishError:
+            found = self._find(marker(key, self.identity))  # created, then the answer was lost?
+            if found is None:
                 raise
-            except PublishError:
-                found = self._find(marker(entry.key))  # created, then the answer was lost?
-                if found is None:
-                    raise
-                post = self._call("POST", self._url(f"/wp/v2/posts/{found}"), body=payload)
+            post = self._call("POST", self._url(f"/wp/v2/posts/{found}"), body=body)
+        written = Written(self._remote(post), payload.digest, tuple(notes))
         if self._index is not None:
-            self._index[marker(entry.key)] = str(post["id"])
-        return Publication(verdict=verdict, sink=self.name, location=str(post.get("link") or ""),
-                           remote_id=str(post["id"]))
+            self._index[marker(key, self.identity)] = written.post.remote_id
+        return written
+
+    def update(self, remote_id: str, verdict: Verdict, *, set_image: bool = False,
+               keep_status: bool = False) -> Written:
+        """Replace the post's title, body, excerpt, terms and status with ``verdict``'s.
+
+        Args:
+            remote_id: the post to update.
+            verdict: the draft to send.
+            set_image: also upload and set the featured image (the post has none yet).
+            keep_status: leave the post's status as it is.
+
+        Raises:
+            PublishAuthError: the credentials stopped working.
+            PublishError: this draft could not be posted.
+        """
+        payload = self.payload(verdict)
+        notes = list(payload.notes)
+        body = self._body(payload, notes)
+        if keep_status:
+            body.pop("status")
+        if set_image and payload.featured_image:
+            media = self._upload_image(payload.featured_image, notes)
+            if media:
+                body["featured_media"] = media
+        post = self._call("POST", self._url(f"/wp/v2/posts/{remote_id}"), body=body)
+        return Written(self._remote(post), payload.digest, tuple(notes))
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _payload(self, draft: Draft, key: str) -> dict[str, Any]:
-        entry = draft.article.entry
-        lead = draft.paragraphs[0] if draft.paragraphs else ""
-        words = lead.split()
-        excerpt = " ".join(words[:_EXCERPT_WORDS]) + (" …" if len(words) > _EXCERPT_WORDS else "")
-        return {
-            "title": entry.title.replace("<", "&lt;").replace(">", "&gt;"),
-            "content": post_html(draft, key),
-            "excerpt": html.escape(excerpt, quote=False),
-            "status": self.status,
-            "categories": self._term_ids("categories", entry.meta.get("category_names")),
-            "tags": self._term_ids("tags", entry.meta.get("tag_names")),
-        }
+    def _body(self, payload: Payload, notes: list[str]) -> dict[str, Any]:
+        return {**payload.fields,
+                "categories": self._term_ids("categories", payload.categories, notes),
+                "tags": self._term_ids("tags", payload.tags, notes)}
+
+    def _remote(self, post: Mapping[str, Any]) -> RemotePost:
+        if "id" not in post:
+            raise PublishError(f"WordPress at {self.api_root} answered a post without an id",
+                               code="bad-answer")
+        remote_id = str(post["id"])
+        title = post.get("title")
+        raw_title = title.get("raw", "") if isinstance(title, Mapping) else ""
+        media = post.get("featured_media")
+        return RemotePost(
+            remote_id=remote_id, status=str(post.get("status") or ""),
+            modified=str(post.get("modified_gmt") or ""), link=str(post.get("link") or ""),
+            edit_link=self.edit_link(remote_id), title=str(raw_title),
+            featured_media=media if isinstance(media, int) else 0,
+        )
+
+    def edit_link(self, remote_id: str) -> str:
+        """Where an editor opens a post in wp-admin (beside the REST API's root)."""
+        parts = urlsplit(self.api_root)
+        path = parts.path.split("/wp-json", 1)[0].removesuffix("/index.php").rstrip("/")
+        return f"{parts.scheme}://{parts.netloc}{path}/wp-admin/post.php?post={remote_id}&action=edit"
 
     def _posted(self) -> dict[str, str]:
         """Marker → post ID of every post this tool made on the site, oldest first wins
@@ -164,9 +246,9 @@ class WordPressPublisher:
         if self._index is None:
             self._index = {}
             for page in range(1, _MAX_INDEX_PAGES + 1):
-                posts = self._search(f"redraft {_MARKER_PREFIX}", page)
+                posts = self._search(f"redraft {MARKER_PREFIX}", page)
                 for post in posts:
-                    for token in _MARKER.findall(json.dumps(post.get("content"))):
+                    for token in MARKER.findall(json.dumps(post.get("content"))):
                         self._index.setdefault(token, str(post["id"]))
                 if len(posts) < PER_PAGE:
                     break
@@ -185,69 +267,144 @@ class WordPressPublisher:
         try:
             posts = self._call("GET", url, expect=list)
         except PublishError as exc:
-            if "rest_post_invalid_page_number" in str(exc):
+            if exc.code == "rest_post_invalid_page_number":
                 return []
             raise
         return [post for post in posts if isinstance(post, Mapping) and "id" in post]
 
-    def _term_ids(self, taxonomy: str, names: Any) -> list[int]:
-        if not isinstance(names, Iterable) or isinstance(names, str):
-            return []
+    def _term_ids(self, taxonomy: str, names: tuple[str, ...], notes: list[str]) -> list[int]:
+        """The ids of the (clean) term names; a term WordPress refuses is left out, noted."""
         ids: list[int] = []
-        for name in dict.fromkeys(str(n).strip() for n in names if str(n).strip()):
+        for name in names:
             cached = self._terms.get((taxonomy, name.casefold()))
-            term_id = cached if cached is not None else self._term_id(taxonomy, name)
-            self._terms[(taxonomy, name.casefold())] = term_id
-            ids.append(term_id)
+            if cached is None:
+                try:
+                    cached = self._term_id(taxonomy, name)
+                except PublishAuthError:
+                    raise
+                except PublishError as exc:
+                    if exc.code in ("", UNREACHABLE):  # no answer about this term: the draft fails
+                        raise
+                    notes.append(f"{taxonomy[:-1] if taxonomy == 'tags' else 'category'} "
+                                 f"{printable(name)[:60]!r} left out: WordPress refused it "
+                                 f"({exc.code})")
+                    continue
+                self._terms[(taxonomy, name.casefold())] = cached
+            ids.append(cached)
         return ids
 
     def _term_id(self, taxonomy: str, name: str) -> int:
         """An existing term of that name (any parent), else a new one."""
-        url = self._url(f"/wp/v2/{taxonomy}", {"search": name, "per_page": 100,
+        url = self._url(f"/wp/v2/{taxonomy}", {"search": html.unescape(name), "per_page": 100,
                                                 "_fields": "id,name"})
+        wanted = html.unescape(name).casefold()
         for term in self._call("GET", url, expect=list):
             if isinstance(term, Mapping) and \
-                    html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
+                    html.unescape(str(term.get("name", ""))).casefold() == wanted:
                 return int(term["id"])
         try:
             return int(self._call("POST", self._url(f"/wp/v2/{taxonomy}"), body={"name": name})["id"])
         except _TermExists as exists:
             return exists.term_id
 
+    def _upload_image(self, url: str, notes: list[str]) -> int:
+        """Fetch the source's featured image and upload it to ``/wp/v2/media``; its media id,
+        or 0 with a note saying why it was skipped."""
+        try:
+            image = fetch_image(self.retrier, url)
+            headers = {"Content-Type": image.kind,
+                       "Content-Disposition": f'attachment; filename="{image.name}"'}
+            media = self._call("POST", self._url("/wp/v2/media"), content=image.content,
+                               headers=headers)
+        except PublishAuthError:
+            raise
+        except PublishError as exc:
+            notes.append(f"featured image skipped: {exc}")
+            return 0
+        return int(media.get("id") or 0)
+
     def _url(self, route: str, params: Mapping[str, Any] | None = None) -> str:
         return route_url(self.api_root, route, params)
 
-    def _call(self, method: str, url: str, *, body: Any = None, expect: type = dict) -> Any:
-        """One authenticated request; the JSON answer, or a clear error."""
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried like any other, except that a 5xx answered with a WordPress
+        error code is returned at once: it is WordPress's answer and would be the same again.
+
+        The first attempt is made here (the retrier does not show the body of a 5xx it gives up
+        on); what is worth retrying then goes to the retrier with one retry fewer.
+        """
+        retrier = self.retrier
+        assert retrier.limiter is not None
+        failure: Exception | None = None
         try:
-            response = self.retrier.request(method, url, json=body, auth=self._auth)
+            with retrier.limiter.slot(url):
+                response: httpx.Response | None = retrier.client.request(
+                    method, url, auth=self._auth, **kwargs)
+                assert response is not None
+                response.read()
+        except httpx.HTTPError as exc:
+            response, failure = None, exc
+        if response is not None and (response.status_code not in RETRY_STATUSES
+                                     or _wordpress_code(response) or not retrier.options.retries):
+            return response
+        if not retrier.options.retries:
+            raise PublishError(f"WordPress at {self.api_root} could not be reached: "
+                               f"{type(failure).__name__}: {failure}", code=UNREACHABLE)
+        retrier.sleep(retrier.options.backoff)
+        rest = dataclasses.replace(retrier, options=dataclasses.replace(
+            retrier.options, retries=retrier.options.retries - 1))
+        try:
+            return rest.request(method, url, auth=self._auth, **kwargs)
         except FetchError as exc:
-            raise PublishError(f"WordPress at {self.api_root} could not be reached: {exc}") from exc
+            raise PublishError(f"WordPress at {self.api_root} could not be reached: {exc}",
+                               status=exc.status, code=UNREACHABLE) from exc
+
+    def _call(self, method: str, url: str, *, body: Any = None, expect: type = dict,
+              **kwargs: Any) -> Any:
+        """One authenticated request; the JSON answer, or a clear error."""
+        if body is not None:
+            kwargs["json"] = body
+        response = self._send(method, url, **kwargs)
         try:
             data = response.json()
         except ValueError:
             data = None
         if response.is_success and isinstance(data, expect):
             return data
+        status = response.status_code
         error = data if isinstance(data, Mapping) else {}
         code = str(error.get("code") or "")
         where = f"{method} {url.split('?', 1)[0]}"
-        if response.status_code == 400 and code == "term_exists":
+        if status == 400 and code == "term_exists":
             raise _TermExists(int((error.get("data") or {}).get("term_id") or 0))
-        if response.status_code in AUTH_STATUSES:
+        if status in AUTH_STATUSES:
             raise PublishAuthError(
-                f"WordPress refused the credentials ({response.status_code} {code}) at {where}: "
+                f"WordPress refused the credentials ({status} {code}) at {where}: "
                 "check REDRAFT_WP_USER and REDRAFT_WP_APP_PASSWORD (an application password from "
                 "Users → Profile; HTTPS is required unless the site is local), and that the "
-                "server passes the Authorization header on")
-        detail = str(error.get("message") or "") if error else \
+                "server passes the Authorization header on", status=status, code=code)
+        detail = printable(str(error.get("message") or ""))[:300] if error else \
             f"not a WordPress REST answer ({response.headers.get('content-type', 'no type')})"
-        raise PublishError(f"WordPress answered {response.status_code} {code} at {where}: {detail}")
+        raise PublishError(f"WordPress answered {status} {code} at {where}: {detail}",
+                           status=status, code=code)
+
+
+def _wordpress_code(response: httpx.Response) -> str:
+    """The ``code`` of a WordPress error answer ("" when the body is not one)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return str(data.get("code") or "") if isinstance(data, Mapping) else ""
 
 
 class _TermExists(PublishError):
     """400 term_exists: the term is there already (its id travels along)."""
 
     def __init__(self, term_id: int) -> None:
-        super().__init__(f"term exists (id {term_id})")
+        super().__init__(f"term exists (id {term_id})", status=400, code="term_exists")
         self.term_id = term_id
+
+
+__all__ = ["POST_STATUSES", "Credentials", "PostStatus", "RemotePost", "WordPressPublisher",
+           "Written", "marker"]
