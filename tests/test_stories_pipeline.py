@@ -149,3 +149,32 @@ def test_stories_command_lists_stories_as_json(db: Path) -> None:
     assert human.exit_code == 0 and first["title"] in human.output
     bad = runner.invoke(main, ["stories", "--db", str(db), "--since", "last tuesday"])
     assert bad.exit_code == 2 and "--since" in bad.output and "Traceback" not in bad.output
+
+
+def _post(item: dict[str, Any], post_id: int) -> dict[str, Any]:
+    """A WordPress REST post object (as /wp/v2/posts serves it) for a fixture article."""
+    site = item["url"].split("/", 3)[:3]
+    return {"id": post_id, "link": item["url"], "date": item["published"][:19],
+            "date_gmt": item["published"][:19], "type": "post",
+            "guid": {"rendered": f"{'/'.join(site)}/?p={post_id}"},
+            "title": {"rendered": item["title"]},
+            "content": {"rendered": "".join(f"<p>{p}</p>" for p in item["text"].split("\n\n"))}}
+
+
+@pytest.mark.parametrize("per_entry", [False, True], ids=["per-story", "per-entry"])
+def test_rewrite_makes_one_draft_per_story_unless_per_entry(tmp_path: Path, per_entry: bool) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("\n".join(json.dumps(_post(item, n + 10)) for n, item in enumerate(ARTICLES)),
+                     encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["rewrite", str(posts), "--db", str(tmp_path / "s.db"), "--out", str(out),
+            "--format", "json"] + (["--per-entry"] if per_entry else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    drafts = [json.loads(line) for path in sorted(out.iterdir())
+              for line in path.read_text("utf-8").splitlines()]
+    drafted = {line["key"] for line in drafts if "rejected" not in line}
+    expected = len(ARTICLES) if per_entry else len(set(STORY.values()))
+    assert len(drafted) == expected
+    listed = CliRunner().invoke(main, ["stories", "--db", str(tmp_path / "s.db"), "--json"])
+    assert len(listed.output.splitlines()) == len(set(STORY.values()))
