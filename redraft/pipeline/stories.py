@@ -10,7 +10,8 @@ store as its index) before it is condensed:
   outlet is added to the credit of the story's draft ("Sources: A, B and C"), which the sinks
   get again, and it is recorded as a ``Duplicate`` of the drafted entry, so it is not redone.
 
-With ``per_entry`` every entry is placed (the store knows its story) and condensed.
+With ``per_entry`` every entry is placed (the store knows its story) and condensed, the same
+post by another route included: the run behaves as it did before stories.
 """
 
 from __future__ import annotations
@@ -49,12 +50,16 @@ class StoryDesk:
             return None, None  # the job extracts it again and records why it was rejected
         with self.store.transaction():
             placement = self.placer.place(article)
+            if self.per_entry:  # placed, so the store knows its story; drafted as before
+                if self.store.story_draft(placement.story) is None:
+                    self.store.set_story_draft(placement.story, entry.key)
+                return None, None
             if placement.layer == "same-post" and placement.of not in (None, entry.key):
                 of = placement.of or entry.key
                 return Duplicate(f"{entry.key}: the same post as {of} (by another route)",
                                  of=of, key=entry.key, source=entry.source), None
             drafted = self.store.story_draft(placement.story)
-            if self.per_entry or drafted in (None, entry.key):
+            if drafted in (None, entry.key):
                 if drafted is None:
                     self.store.set_story_draft(placement.story, entry.key)
                 return None, None
