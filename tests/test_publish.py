@@ -41,9 +41,7 @@ def site() -> Iterator[WordPressSite]:
 @pytest.fixture
 def synced(site: WordPressSite, tmp_path: Path) -> Path:
     db = tmp_path / "state.db"
-    # --per-entry: the generated sites hold templated posts that read as one story
-    result = CliRunner().invoke(sync, [site.base_url, "--db", str(db), "--per-entry"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(sync, [site.base_url, "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return db
 
