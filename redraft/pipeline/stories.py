@@ -75,6 +75,8 @@ class StoryDesk:
     def settled(self, entry: Entry, verdict: Verdict | None) -> Verdict | None:
         """After an entry's outcome is stored: free the story for its next entry when no
         draft came of it; else return the verdict with the story's credit (to write out)."""
+        if self.per_entry:  # each post keeps its own draft and credit
+            return verdict
         story = self.store.story_of(entry.key)
         if story is None or story.draft_key != entry.key:
             return verdict
