@@ -100,7 +100,8 @@ def test_one_draft_per_story_credits_every_outlet(store: Store) -> None:
     assert [line["rejected"] for line in lines if "rejected" in line] == ["duplicate"] * 3
     # a second run redoes nothing and drafts nothing more
     report, _ = go(store, [entry(item) for item in ARTICLES], stories=True)
-    assert (report.done, report.unchanged, report.joined) == (0, len(ARTICLES), 0)
+    assert (report.done, report.unchanged, report.joined, report.ok) == (
+        0, len(stories), len(ARTICLES) - len(stories), True)
 
 
 def test_per_entry_keeps_one_draft_per_post_and_still_knows_stories(store: Store) -> None:
