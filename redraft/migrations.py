@@ -126,4 +126,58 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX reviews_key ON reviews (key, id);
         """,
     ),
+    # --- stories helper's block: stories, their members, signatures and bands (issue 12) ---
+    (
+        "0200_stories",
+        """
+        CREATE TABLE stories (
+            id         INTEGER PRIMARY KEY,
+            first_key  TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen  TEXT,
+            draft_key  TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_last_seen ON stories (last_seen);
+
+        CREATE TABLE story_members (
+            key       TEXT PRIMARY KEY,
+            story     INTEGER NOT NULL REFERENCES stories (id),
+            layer     TEXT NOT NULL,
+            of        TEXT,
+            score     REAL NOT NULL,
+            published TEXT,
+            profile   TEXT NOT NULL,
+            signature BLOB,
+            added_at  TEXT NOT NULL
+        );
+        CREATE INDEX story_members_story ON story_members (story, published);
+
+        CREATE TABLE story_names (
+            identity TEXT PRIMARY KEY,
+            key      TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE story_bands (
+            band      INTEGER NOT NULL,
+            key       TEXT NOT NULL,
+            published TEXT NOT NULL
+        );
+        CREATE INDEX story_bands_band ON story_bands (band, published);
+
+        CREATE TABLE story_terms (
+            term      TEXT NOT NULL,
+            story     INTEGER NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (term, story)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_terms_recent ON story_terms (term, last_seen);
+        CREATE INDEX story_terms_story ON story_terms (story);
+
+        CREATE TABLE story_df (
+            term TEXT PRIMARY KEY,
+            df   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
 )

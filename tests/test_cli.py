@@ -49,6 +49,8 @@ def invoke(*args: str | Path, stdin: str | None = None) -> Result:
 
 @pytest.fixture
 def posts(tmp_path: Path) -> Path:
+    """Two copies of one post (and a protected one): runs on it pass --per-entry, so that the
+    copies are drafted one each rather than as one story."""
     path = tmp_path / "posts.json"
     protected = post(3, content={"rendered": "", "protected": True})
     path.write_text(json.dumps([post(1), post(2), protected]))
@@ -69,7 +71,7 @@ def test_rewrite_to_stdout_is_clean_and_credited(tmp_path: Path) -> None:
 
 def test_json_accounts_for_every_item_and_the_exit_code_says_so(posts: Path, tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    result = invoke("rewrite", posts, "--db", db, "--format", "json", "--words", "40")
+    result = invoke("rewrite", posts, "--db", db, "--format", "json", "--words", "40", "--per-entry")
     assert result.exit_code == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["key"] for r in records] == [f"https://harwick.example#{n}" for n in (1, 2, 3)]
@@ -84,8 +86,8 @@ def test_json_accounts_for_every_item_and_the_exit_code_says_so(posts: Path, tmp
 
 def test_running_again_redoes_nothing_and_says_so(posts: Path, tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    first = invoke("rewrite", posts, "--db", db, "--format", "json")
-    second = invoke("rewrite", posts, "--db", db, "--format", "json")
+    first = invoke("rewrite", posts, "--db", db, "--format", "json", "--per-entry")
+    second = invoke("rewrite", posts, "--db", db, "--format", "json", "--per-entry")
     assert second.stdout == first.stdout
     assert "unchanged" in second.stderr and "2 (already done" in second.stderr
     with sqlite3.connect(db) as connection:
@@ -94,7 +96,7 @@ def test_running_again_redoes_nothing_and_says_so(posts: Path, tmp_path: Path) -
 
 def test_out_directory_gets_files(posts: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    invoke("rewrite", posts, "--db", tmp_path / "r.db", "--out", out, "--format", "md")
+    invoke("rewrite", posts, "--db", tmp_path / "r.db", "--out", out, "--format", "md", "--per-entry")
     assert len(list(out.glob("*.md"))) == 2
 
 
@@ -164,7 +166,7 @@ def test_verify_pairs_streams_one_line_per_pair(tmp_path: Path) -> None:
 
 def test_status_json_is_stable(posts: Path, tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    invoke("rewrite", posts, "--db", db)
+    invoke("rewrite", posts, "--db", db, "--per-entry")
     result = invoke("status", "--db", db, "--json")
     data = json.loads(result.stdout)
     assert data["version"] == 1

@@ -11,6 +11,7 @@ from redraft.cli.publish import publish
 from redraft.cli.review import review
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
+from redraft.cli.stories import stories
 from redraft.cli.sync import sync
 from redraft.cli.verify import verify_command
 
@@ -29,6 +30,7 @@ def main() -> None:
 main.add_command(rewrite)
 main.add_command(verify_command)
 main.add_command(status)
+main.add_command(stories)
 main.add_command(sync)
 main.add_command(publish)
 main.add_command(drafts)

@@ -102,6 +102,8 @@ def output_options(func: F) -> F:
 
 def engine_options(func: F) -> F:
     """The engine and its settings (LLM server, failure policy, concurrency)."""
+    func = click.option("--per-entry", is_flag=True,
+                        help="One draft per post, not one per story.")(func)
     func = click.option("--force", is_flag=True,
                         help="Redo items even when nothing changed since the last run.")(func)
     func = click.option("--concurrency", type=click.IntRange(min=1),
@@ -187,9 +189,10 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     return engines
 
 
-def run_options(settings: Settings, *, force: bool = False) -> RunOptions:
-    """Pipeline options from settings (the library decides the concurrency)."""
-    return RunOptions.from_settings(settings, force=force)
+def run_options(settings: Settings, *, force: bool = False, per_entry: bool = False) -> RunOptions:
+    """Pipeline options from settings (the library decides the concurrency); one draft per
+    story unless ``per_entry``."""
+    return RunOptions.from_settings(settings, force=force, per_entry=per_entry)
 
 
 def file_sink(fmt: str, out: Path | None) -> FileSink:
@@ -262,6 +265,8 @@ def print_summary(report: Report, *, title: str) -> None:
                              f"{report.failed_verification} failed)")
     if report.repaired or report.fallbacks:
         table.add_row("repaired / fell back", f"{report.repaired} / {report.fallbacks}")
+    if report.joined:
+        table.add_row("joined a story", f"{report.joined} (credited in the story's draft)")
     table.add_row("unchanged", f"{report.unchanged}" + (
         " (already done; --force redoes them)" if report.unchanged else ""))
     rejected = ", ".join(f"{reason} {n}" for reason, n in sorted(report.rejected.items()))

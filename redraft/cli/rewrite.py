@@ -64,7 +64,8 @@ def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
         try:  # errors that stop the run (a refused key, the store) end in the CLI's boundary
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 report = run(source.entries(), engines=engines, store=store, sinks=[sink],
-                             options=run_options(settings, force=params["force"]),
+                             options=run_options(settings, force=params["force"],
+                                                         per_entry=params["per_entry"]),
                              progress=progress)
         finally:
             sink.close()

@@ -84,7 +84,8 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                         known=store.count_entries(site_key(site_url))))
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
-                                       options=run_options(settings, force=params["force"]),
+                                       options=run_options(settings, force=params["force"],
+                                                         per_entry=params["per_entry"]),
                                        progress=progress)
         finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:

@@ -96,20 +96,25 @@ class RunOptions:
         extract: extraction options (quotes, language, minimum length).
         concurrency: items worked on at once (worth more than 1 only for remote engines).
         force: redo items even when their content and recipe are unchanged.
+        stories: one draft per story (:mod:`redraft.pipeline.stories`); the CLI's default,
+            off here so that a library caller opts in.
     """
 
     budget: Budget = field(default_factory=Budget)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     concurrency: int = 1
     force: bool = False
+    stories: bool = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, force: bool = False) -> RunOptions:
+    def from_settings(cls, settings: Settings, *, force: bool = False,
+                      per_entry: bool = False) -> RunOptions:
         """Options from settings: a remote (LLM) engine works on ``[http] concurrency`` items
-        at once; the local engine on one, since it is CPU-bound."""
+        at once; the local engine on one, since it is CPU-bound. One draft per story unless
+        ``per_entry``."""
         concurrency = settings.http.concurrency if settings.engine == "llm" else 1
         return cls(budget=settings.budget, extract=settings.extract,
-                   concurrency=concurrency, force=force)
+                   concurrency=concurrency, force=force, stories=not per_entry)
 
 
 @dataclass(frozen=True, slots=True)

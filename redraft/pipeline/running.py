@@ -21,7 +21,8 @@ from typing import Literal
 from redraft.errors import FetchError, InternalError, RedraftError, Rejected
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
 from redraft.pipeline.recipes import recipe
-from redraft.records import Entry, Usage, valid_text
+from redraft.pipeline.stories import StoryDesk
+from redraft.records import Entry, Usage, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
@@ -29,7 +30,7 @@ from redraft.verify import verify
 
 log = logging.getLogger(__name__)
 
-ItemOutcome = Literal["done", "failed-verification", "unchanged", "rejected", "failed"]
+ItemOutcome = Literal["done", "failed-verification", "unchanged", "rejected", "failed", "joined"]
 Progress = Callable[[ItemOutcome, str], None]
 
 # The note added to an exception that escapes a run while an item is in hand (the CLI reads it).
@@ -49,6 +50,7 @@ class Report:
     passed: int = 0
     failed_verification: int = 0
     unchanged: int = 0
+    joined: int = 0
     repaired: int = 0
     fallbacks: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
@@ -59,7 +61,7 @@ class Report:
     @property
     def total(self) -> int:
         """Every item accounted for."""
-        return (self.done + self.unchanged + sum(self.rejected.values())
+        return (self.done + self.unchanged + self.joined + sum(self.rejected.values())
                 + sum(self.failed.values()))
 
     @property
@@ -96,6 +98,7 @@ def run(
     job = functools.partial(_guarded, job=Job(engines, options.budget, options.extract,
                                               verifier))
     state = _RunState(store, sinks, recipe(engines, options), progress)
+    state.desk = StoryDesk(store, options.extract, per_entry=not options.stories)
     if options.concurrency <= 1:
         for entry in state.admit(items, force=options.force):
             state.record(job(entry))
@@ -143,6 +146,7 @@ class _RunState:
         self.recipe = recipe
         self.progress = progress
         self.report = Report()
+        self.desk: StoryDesk | None = None
         self.last_key = ""
 
     def admit(self, items: Iterable[SourceItem], *, force: bool) -> Iterator[Entry]:
@@ -177,8 +181,28 @@ class _RunState:
                 self.last_key = entry.key
                 if not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
                     self._replay(entry)
-                else:
+                elif not self._joined(entry):
                     yield entry
+
+    def _joined(self, entry: Entry) -> bool:
+        """Stories: whether the entry joined a story already drafted (or is the same post as
+        an entry held), recorded as such, the story's draft written again with its credit."""
+        if self.desk is None:
+            return False
+        joined, verdict = self.desk.admit(entry)
+        if joined is None:
+            return False
+        for sink in self.sinks:
+            if verdict is not None:
+                sink.write(verdict)
+            sink.skip(entry.key, entry.source, joined)
+        self.report.joined += 1
+        self._tell("joined", entry.key)
+        return True
+
+    def _story_verdict(self, entry: Entry, verdict: Verdict | None) -> Verdict | None:
+        """Stories: the verdict with the story's credit (or the story freed when none)."""
+        return verdict if self.desk is None else self.desk.settled(entry, verdict)
 
     def _replay(self, entry: Entry) -> None:
         """Write out an unchanged item's stored result; a rejection still counts as one (a
@@ -194,6 +218,12 @@ class _RunState:
         if rejection is None:  # state_of says one of the two exists; be safe all the same
             self.report.unchanged += 1
             self._tell("unchanged", entry.key)
+            return
+        if rejection.reason == "duplicate":  # stories: it joined a story, which is no failure
+            for sink in self.sinks:
+                sink.skip(entry.key, entry.source, rejection)
+            self.report.joined += 1
+            self._tell("joined", entry.key)
             return
         self._skipped(entry.key, entry.source, rejection, "rejected")
 
@@ -220,13 +250,14 @@ class _RunState:
                                         error=str(outcome.error), attempts=outcome.attempts)
         for attempt in outcome.attempts:
             report.usage = report.usage + attempt.usage
+        verdict = self._story_verdict(entry, outcome.verdict)
         if outcome.verdict is None:
             assert outcome.error is not None
             kind: ItemOutcome = "rejected" if isinstance(outcome.error, Rejected) else "failed"
             self._skipped(entry.key, entry.source, outcome.error, kind)
             return
         for sink in self.sinks:
-            sink.write(outcome.verdict)
+            sink.write(verdict or outcome.verdict)
         report.done += 1
         report.repaired += outcome.repaired
         report.fallbacks += outcome.fallback

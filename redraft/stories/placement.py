@@ -1,0 +1,170 @@
+"""Placing a new article: the same post, a near-duplicate, another outlet's account of a story
+already seen, or a new story. Cheapest test first; the index is handed in.
+
+The index (:class:`StoryIndex`) is what the store provides (an in-memory one is in
+:mod:`redraft.stories.memory`): look-ups by post identity, by LSH band and by key term within a
+time window, the document frequencies, and ``add`` to record a placement.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from redraft.records import Article
+from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
+from redraft.stories.scoring import WINDOW_HOURS, pair_score, weighted
+from redraft.stories.signatures import band_keys, best_match, signature
+from redraft.stories.urls import post_identities
+
+Layer = Literal["same-post", "near-duplicate", "same-story", "new"]
+
+NEAR_DUPLICATE = 0.7  # estimated Jaccard of 3-word shingles: a copy with a sentence or two
+#                       edited in a 300-word article stays above 0.7, two accounts stay < 0.2
+JOIN_THRESHOLD = 0.42  # dev split: the first step with B-cubed precision >= 0.99 (0.97 + margin)
+NEAR_DUPLICATE_DAYS = 30  # copies and reposts come within a month; later the same text is news again
+KEY_TERMS = 10  # an article is filed under its 10 rarest-weighted terms and names for look-up
+MAX_CANDIDATES = 40  # stories compared in full, those sharing the most key terms first
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """An entry the index holds: its key and its story's id."""
+
+    key: str
+    story: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A story as the index shows it for comparison: its recent members' profiles."""
+
+    id: str
+    members: tuple[Profile, ...]
+    last_seen: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an article belongs, with what the index keeps about it.
+
+    Attributes:
+        key: the entry's key.
+        story: the story's id (for a new story, the id the index gave it).
+        layer: which test placed it: ``same-post``, ``near-duplicate``, ``same-story``, ``new``.
+        of: the entry matched by ``same-post`` or ``near-duplicate`` (None otherwise).
+        score: the similarity that decided (1.0 for the same post, 0.0 for a new story).
+        identities: the post's names (:func:`~redraft.stories.urls.post_identities`).
+        signature: the MinHash signature (None for a text too short to have one).
+        bands: the signature's LSH band keys.
+        profile: terms, names and numbers of the title and lead.
+        key_terms: the terms the story is filed under for look-up.
+    """
+
+    key: str
+    story: str
+    layer: Layer
+    of: str | None
+    score: float
+    identities: tuple[str, ...]
+    signature: bytes | None
+    bands: tuple[int, ...]
+    profile: Profile
+    key_terms: tuple[str, ...] = field(default=())
+
+
+class StoryIndex(Protocol):
+    """What placing needs from storage; the store implements it, so does ``MemoryIndex``."""
+
+    def entry_named(self, identities: Sequence[str]) -> Known | None:
+        """The entry recorded under any of these post identities."""
+
+    def entries_in_bands(self, bands: Sequence[int],
+                         since: datetime | None) -> list[tuple[Known, bytes]]:
+        """Entries sharing at least one LSH band key, published since ``since`` (or undated),
+        with their signatures."""
+
+    def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
+        """Stories filed under any of these terms, seen since ``since`` (all when None)."""
+
+    def document_frequencies(self, terms: Sequence[str]) -> DocumentFrequencies:
+        """Article count and the document frequency of at least these terms."""
+
+    def add(self, placement: Placement) -> str:
+        """Record the placement; return its story id (a new id for ``story == ""``)."""
+
+
+def key_terms(profile: Profile, frequencies: DocumentFrequencies) -> tuple[str, ...]:
+    """The names and terms that weigh most, rarest first: what a story is looked up by."""
+    vector = weighted(profile.terms, frequencies)
+    for name in profile.names:
+        vector[name] = vector.get(name, 0.0) + frequencies.idf(name)
+    return tuple(heapq.nlargest(KEY_TERMS, sorted(vector), key=vector.__getitem__))
+
+
+class Placer:
+    """Places articles into stories, one at a time, against the index it is given."""
+
+    def __init__(self, index: StoryIndex, *, threshold: float = JOIN_THRESHOLD,
+                 near_duplicate: float = NEAR_DUPLICATE) -> None:
+        self.index = index
+        self.threshold = threshold
+        self.near_duplicate = near_duplicate
+
+    def place(self, article: Article) -> Placement:
+        """Decide the article's story, record it in the index and return the placement."""
+        entry = article.entry
+        identities = post_identities(entry)
+        sig = signature(" ".join(article.paragraphs))
+        bands = band_keys(sig) if sig is not None else ()
+        profile = profile_of(article)
+        base = Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
+                         identities=identities, signature=sig, bands=bands, profile=profile)
+        placement = self._decide(base)
+        story = self.index.add(placement)
+        return placement if story == placement.story else _with(placement, story=story)
+
+    def _decide(self, base: Placement) -> Placement:
+        known = self.index.entry_named(base.identities)
+        if known is not None:
+            return _with(base, story=known.story, layer="same-post", of=known.key, score=1.0)
+        if base.signature is not None:
+            when = base.profile.published
+            since = when - timedelta(days=NEAR_DUPLICATE_DAYS) if when is not None else None
+            candidates = self.index.entries_in_bands(base.bands, since)
+            best = best_match(base.signature, [(k.key, s) for k, s in candidates])
+            if best is not None and best[1] >= self.near_duplicate:
+                story = next(k.story for k, _ in candidates if k.key == best[0])
+                return _with(base, story=story, layer="near-duplicate", of=best[0], score=best[1])
+        return self._cluster(base)
+
+    def _cluster(self, base: Placement) -> Placement:
+        profile = base.profile
+        frequencies = self.index.document_frequencies(sorted({*profile.terms, *profile.names}))
+        terms = key_terms(profile, frequencies)
+        since = (profile.published - timedelta(hours=WINDOW_HOURS)
+                 if profile.published is not None else None)
+        stories = self.index.stories_with_terms(terms, since)[:MAX_CANDIDATES]
+        if stories:
+            member_terms = {t for s in stories for m in s.members for t in (*m.terms, *m.names)}
+            frequencies = self.index.document_frequencies(sorted(member_terms | set(terms)))
+        vector = weighted(profile.terms, frequencies)
+        best_story, best_score = "", 0.0
+        # The mean over the story's recent members, not the best one: an article must resemble
+        # the story as a whole, so one stray member does not pull the next story in (chaining).
+        for story in stories:
+            scores = [pair_score(profile, member, frequencies, vector) for member in story.members]
+            score = sum(scores) / len(scores)
+            if score > best_score:
+                best_story, best_score = story.id, score
+        if best_score >= self.threshold:
+            return _with(base, story=best_story, layer="same-story", score=best_score,
+                         key_terms=terms)
+        return _with(base, key_terms=terms)
+
+
+def _with(placement: Placement, **changes: object) -> Placement:
+    return replace(placement, **changes)  # type: ignore[arg-type]

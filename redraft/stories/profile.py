@@ -1,0 +1,137 @@
+"""What an article says, reduced to what stories are compared on: terms, names and numbers.
+
+A :class:`Profile` is small, plain data (so the store can keep it as JSON) and is computed once
+per article. Terms are Snowball stems of the title and the lead with stop words dropped; names
+are the capitalised words of the body that do not open a sentence; numbers are written numbers
+of two characters or more. Rarity weights come from :class:`DocumentFrequencies`, kept
+incrementally as articles arrive.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from redraft.records import Article
+from redraft.text import content_stemmer, split_sentences, words
+
+LEAD_WORDS = 120  # the lead carries the who/what/when; later paragraphs drift to background
+TITLE_REPEAT = 2  # a headline term counts twice: the headline is the story's own summary
+MIN_NUMBER_CHARS = 2  # "3" is everywhere (three people, 3 p.m.); "84" or "2.5" tells a story
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An article's story-relevant content.
+
+    Attributes:
+        terms: stem -> count over the title (repeated) and the lead.
+        names: lower-case names (capitalised words not opening a sentence) of the lead.
+        numbers: numbers written in the title and lead, separators dropped.
+        published: when the article appeared (None when the source does not say).
+    """
+
+    terms: Mapping[str, int]
+    names: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    published: datetime | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """Plain data for storage; :meth:`from_json` reads it back."""
+        return {"terms": dict(self.terms), "names": sorted(self.names),
+                "numbers": sorted(self.numbers),
+                "published": self.published.isoformat() if self.published else None}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Profile:
+        """The profile :meth:`to_json` wrote."""
+        terms = data.get("terms")
+        names = data.get("names")
+        numbers = data.get("numbers")
+        published = data.get("published")
+        return cls(
+            terms={str(k): int(v) for k, v in terms.items()} if isinstance(terms, dict) else {},
+            names=frozenset(str(n) for n in names) if isinstance(names, list) else frozenset(),
+            numbers=frozenset(str(n) for n in numbers) if isinstance(numbers, list) else frozenset(),
+            published=datetime.fromisoformat(published) if isinstance(published, str) else None,
+        )
+
+
+def lead_text(article: Article) -> str:
+    """The first :data:`LEAD_WORDS` words of the body, whole paragraphs, headings skipped."""
+    taken: list[str] = []
+    count = 0
+    for block in article.blocks:
+        if block.kind == "h" or not block.text:
+            continue
+        taken.append(block.text)
+        count += block.text.count(" ") + 1
+        if count >= LEAD_WORDS:
+            break
+    text = " ".join(taken)
+    if count > LEAD_WORDS:
+        text = " ".join(text.split(" ")[:LEAD_WORDS])
+    return text
+
+
+def profile_of(article: Article) -> Profile:
+    """The profile of an article, from its title and its lead."""
+    language = article.language
+    term = content_stemmer(language)
+    title = article.entry.title
+    lead = lead_text(article)
+    counts: Counter[str] = Counter()
+    for word in words(title):
+        if (stem := term(word)) and not stem.isdigit():
+            counts[stem] += TITLE_REPEAT
+    for word in words(lead):
+        if (stem := term(word)) and not stem.isdigit():
+            counts[stem] += 1
+    numbers = frozenset(
+        word.replace(",", "").rstrip(".") for word in words(f"{title} {lead}")
+        if _NUMBER.match(word) and len(word) >= MIN_NUMBER_CHARS
+    )
+    return Profile(terms=dict(counts), names=names_in(lead, language), numbers=numbers,
+                   published=article.entry.published)
+
+
+def names_in(text: str, language: str = "en") -> frozenset[str]:
+    """Lower-case capitalised words that do not open a sentence (``Powell``, ``NATO``)."""
+    found: set[str] = set()
+    stops = content_stemmer(language)
+    for sentence in split_sentences(text, language):
+        tokens = words(sentence)
+        for token in tokens[1:]:
+            if token[0].isupper() and not token.isdigit() and stops(token):
+                found.add(token.lower())
+    return frozenset(found)
+
+
+@dataclass(slots=True)
+class DocumentFrequencies:
+    """How many articles so far used each term: rarity weights kept as articles arrive.
+
+    Attributes:
+        documents: articles counted.
+        counts: term -> articles that used it.
+    """
+
+    documents: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, terms: Iterable[str]) -> None:
+        """Count one more article with these (distinct) terms."""
+        self.documents += 1
+        counts = self.counts
+        for term in set(terms):
+            counts[term] = counts.get(term, 0) + 1
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency: ``log((1 + N) / (1 + df)) + 1``."""
+        return math.log((1 + self.documents) / (1 + self.counts.get(term, 0))) + 1.0

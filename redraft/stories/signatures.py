@@ -1,0 +1,87 @@
+"""Near-duplicate text: MinHash signatures over shingles, and the LSH bands that find them.
+
+A signature is :data:`PERMUTATIONS` 32-bit minimum hashes (rensa's ``RMinHash``, a Rust
+MinHash with a fixed seed, so signatures made in different runs compare), stored as bytes.
+Locality-sensitive hashing cuts it into :data:`BANDS` bands of :data:`ROWS` rows; two texts
+whose Jaccard similarity is ``s`` share at least one band with probability
+``1 - (1 - s**ROWS)**BANDS``: a new text is compared only with the entries that share a band
+(an indexed look-up), never with everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from array import array
+from collections.abc import Sequence
+
+from rensa import RMinHash  # type: ignore[import-untyped]
+
+from redraft.text import words
+
+PERMUTATIONS = 64  # estimate error ~ sqrt(s(1-s)/64) = 0.05 at s=0.8: enough to tell 0.8 from 0.5
+BANDS = 16  # 16 bands x 4 rows: a pair at s=0.8 shares a band with p=0.9998, at s=0.3 p=0.12
+ROWS = PERMUTATIONS // BANDS
+SEED = 20240611  # fixed for ever: stored signatures are only comparable under the same seed
+WORD_SHINGLE = 3  # three-word shingles: one edited word changes three shingles, not the page
+CHAR_SHINGLE = 4  # scripts without spaces (Chinese, Japanese, Thai): four characters a shingle
+SPACELESS_CHARS_PER_SPACE = 15  # English averages ~6 characters a space; 15+ means no spaces
+MIN_SHINGLES = 12  # fewer shingles than this and Jaccard is noise: the story layer decides
+SCHEME = f"rensa-minhash/{PERMUTATIONS}/{BANDS}/{SEED}/{WORD_SHINGLE}/{CHAR_SHINGLE}"
+
+
+def shingles_of(text: str) -> list[str]:
+    """The distinct shingles of a text: lower-case word n-grams, or character n-grams for
+    text written without spaces between words."""
+    if len(text) > SPACELESS_CHARS_PER_SPACE * (text.count(" ") + 1):
+        letters = "".join(text.lower().split())
+        tokens = [letters[i : i + CHAR_SHINGLE] for i in range(len(letters) - CHAR_SHINGLE + 1)]
+        return list(dict.fromkeys(tokens))
+    lowered = [word.lower() for word in words(text)]
+    grams = (" ".join(lowered[i : i + WORD_SHINGLE])
+             for i in range(len(lowered) - WORD_SHINGLE + 1))
+    return list(dict.fromkeys(grams))
+
+
+def signature(text: str) -> bytes | None:
+    """The MinHash signature of a text as bytes, or None when it is too short to judge."""
+    grams = shingles_of(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    minhash = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
+    minhash.update(grams)
+    return array("I", minhash.digest()).tobytes()
+
+
+def _values(sig: bytes) -> array[int]:
+    values = array("I")
+    values.frombytes(sig)
+    return values
+
+
+def band_keys(sig: bytes) -> tuple[int, ...]:
+    """One signed 64-bit key per band (the band's number is part of the key), for an index."""
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS * 4 : (band + 1) * ROWS * 4]
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(struct.unpack("<q", digest)[0])
+    return tuple(keys)
+
+
+def similarity(first: bytes, second: bytes) -> float:
+    """The estimated Jaccard similarity of the two texts: the share of equal minimum hashes."""
+    a, b = _values(first), _values(second)
+    if len(a) != len(b) or not a:
+        return 0.0
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+def best_match(sig: bytes, candidates: Sequence[tuple[str, bytes]]) -> tuple[str, float] | None:
+    """The candidate (key, signature) most similar to ``sig``, with its similarity."""
+    best: tuple[str, float] | None = None
+    for key, other in candidates:
+        score = similarity(sig, other)
+        if best is None or score > best[1]:
+            best = (key, score)
+    return best

@@ -1,0 +1,227 @@
+"""stories/: the same post by another route, near-duplicate copies, one event from several
+outlets; on invented articles (tests/fixtures/stories/articles.json)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redraft.records import Article, Block, Entry
+from redraft.stories import (
+    DocumentFrequencies,
+    MemoryIndex,
+    Placer,
+    Profile,
+    band_keys,
+    canonical_url,
+    post_identities,
+    profile_of,
+    signature,
+    similarity,
+)
+from redraft.stories.credit import story_credit
+from redraft.stories.placement import NEAR_DUPLICATE
+from redraft.stories.profile import names_in
+from redraft.stories.scoring import WINDOW_HOURS
+from redraft.stories.signatures import BANDS, PERMUTATIONS, shingles_of
+
+FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
+ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
+
+
+def article(item: dict[str, Any], **changes: Any) -> Article:
+    entry = Entry(source=item["source"], key=item["key"], url=item["url"], title=item["title"],
+                  html="", published=datetime.fromisoformat(item["published"]))
+    entry = replace(entry, **changes)
+    return Article(entry=entry, blocks=tuple(Block("p", p) for p in item["text"].split("\n\n")))
+
+
+def groups(placed: dict[str, str]) -> set[frozenset[str]]:
+    by_story: dict[str, set[str]] = defaultdict(set)
+    for key, story in placed.items():
+        by_story[story].add(key)
+    return {frozenset(keys) for keys in by_story.values()}
+
+
+EXPECTED = groups({item["key"]: item["story"] for item in ARTICLES})
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["in-order", "reversed"])
+def test_articles_group_into_their_stories(order: int) -> None:
+    placer = Placer(MemoryIndex())
+    placed = {item["key"]: placer.place(article(item)).story for item in ARTICLES[::order]}
+    assert groups(placed) == EXPECTED
+
+
+def test_a_story_is_named_after_its_first_entry_and_layers_are_reported() -> None:
+    placer = Placer(MemoryIndex())
+    placements = [placer.place(article(item)) for item in ARTICLES]
+    first = placements[0]
+    assert (first.layer, first.story, first.of) == ("new", first.key, None)
+    second = placements[1]
+    assert second.layer == "same-story" and second.story == first.key
+    assert second.score >= placer.threshold and second.of is None
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://www.Example.org/2031/03/title/?utm_source=x&b=2&a=1#top", "example.org/2031/03/title?a=1&b=2"),
+    ("http://example.org:80/?p=12&fbclid=abc", "example.org/?p=12"),
+    ("https://example.org:8443/news/", "example.org:8443/news"),
+    ("https://example.org/news/story/amp/", "example.org/news/story"),
+    ("https://example.org//news///story", "example.org/news/story"),
+    ("tag:example.org,2031:post-12", ""),
+])
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("https://example.org/?p=1", "https://example.org/?p=2"),
+    ("https://example.org/a/", "https://example.org/b/"),
+    ("https://example.org/?page_id=3", "https://example.org/"),
+    ("https://one.example/a", "https://two.example/a"),
+])
+def test_different_links_stay_different(first: str, second: str) -> None:
+    assert canonical_url(first) != canonical_url(second)
+
+
+def test_a_post_through_rest_and_through_its_feed_is_one_entry() -> None:
+    item = ARTICLES[0]
+    rest = article(item, key="wordpress:https://harbourgazette.example#41",
+                   meta={"site": "https://harbourgazette.example", "id": 41, "via": "rest"})
+    feed = article(item, key="http://harbourgazette.example/?p=41",
+                   url=item["url"] + "?utm_source=rss&utm_medium=feed",
+                   meta={"guid": "http://harbourgazette.example/?p=41", "via": "feed"})
+    assert set(post_identities(rest.entry)) & set(post_identities(feed.entry))
+    placer = Placer(MemoryIndex())
+    placer.place(rest)
+    again = placer.place(feed)
+    assert (again.layer, again.of) == ("same-post", rest.entry.key)
+
+
+def test_a_pretty_link_alone_meets_the_rest_object_by_its_link() -> None:
+    item = ARTICLES[0]
+    rest = article(item, meta={"site": "https://harbourgazette.example", "id": 41})
+    page = article(item, key="web:1", url="http://www.harbourgazette.example" +
+                   item["url"].split("harbourgazette.example", 1)[1].rstrip("/"))
+    placer = Placer(MemoryIndex())
+    placer.place(rest)
+    assert placer.place(page).layer == "same-post"
+
+
+def test_a_syndicated_copy_joins_the_original_story() -> None:
+    item = ARTICLES[0]
+    text = item["text"].replace("Tuesday morning", "Tuesday").replace("several hours", "hours")
+    copy = article({**item, "text": text}, key="wire-copy", source="Coast Daily",
+                   url="https://coastdaily.example/wire/footbridge-collapse")
+    placer = Placer(MemoryIndex())
+    original = placer.place(article(item))
+    placed = placer.place(copy)
+    assert (placed.layer, placed.of, placed.story) == ("near-duplicate", item["key"], original.story)
+    assert placed.score >= NEAR_DUPLICATE
+
+
+def test_the_same_text_long_after_the_windows_is_a_new_story() -> None:
+    item = ARTICLES[0]
+    later = datetime.fromisoformat(item["published"]) + timedelta(days=90)
+    placer = Placer(MemoryIndex())
+    placer.place(article(item))
+    placed = placer.place(article(item, key="again", url="https://other.example/x", published=later))
+    assert placed.layer == "new"
+
+
+def test_another_outlet_outside_the_time_window_starts_a_new_story() -> None:
+    first, second = ARTICLES[0], ARTICLES[1]
+    later = datetime.fromisoformat(first["published"]) + timedelta(hours=WINDOW_HOURS + 1)
+    placer = Placer(MemoryIndex())
+    placer.place(article(first))
+    assert placer.place(article(second, published=later)).layer == "new"
+
+
+def test_signatures_are_bytes_that_compare_across_processes() -> None:
+    text = ARTICLES[0]["text"]
+    sig = signature(text)
+    assert sig is not None and len(sig) == 4 * PERMUTATIONS
+    code = ("import sys; from redraft.stories import signature; "
+            "sys.stdout.write(signature(sys.stdin.read()).hex())")
+    other = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True,
+                           text=True, check=True).stdout
+    assert bytes.fromhex(other) == sig
+    assert len(band_keys(sig)) == BANDS == len(set(band_keys(sig)))
+
+
+def test_similarity_tells_copies_from_other_stories() -> None:
+    base = signature(ARTICLES[0]["text"])
+    edited = signature(ARTICLES[0]["text"].replace("two of them seriously", "two seriously"))
+    other = signature(ARTICLES[1]["text"])
+    assert base is not None and edited is not None and other is not None
+    assert similarity(base, base) == 1.0
+    assert similarity(base, edited) >= NEAR_DUPLICATE > 0.3 > similarity(base, other)
+    assert set(band_keys(base)) & set(band_keys(edited))
+
+
+def test_short_texts_have_no_signature() -> None:
+    assert signature("Bridge closed.") is None
+
+
+def test_text_without_spaces_is_shingled_by_characters() -> None:
+    text = "マロウィック市の歩道橋が火曜日の朝に崩落し十四人が負傷したと消防当局が発表した市長は調査を命じた"
+    grams = shingles_of(text)
+    assert grams and all(len(gram) == 4 and " " not in gram for gram in grams)
+    first, second = signature(text), signature(text.replace("火曜日", "月曜日"))
+    assert first is not None and second is not None
+    assert similarity(first, second) > 0.5
+
+
+def test_names_skip_the_word_that_opens_a_sentence() -> None:
+    names = names_in("Divers searched the Tessel. Witnesses saw Mayor Brandvold arrive.")
+    assert {"tessel", "mayor", "brandvold"} <= names
+    assert "divers" not in names and "witnesses" not in names
+
+
+def test_profile_round_trips_through_json() -> None:
+    profile = profile_of(article(ARTICLES[3]))
+    assert {"31", "480"} <= profile.numbers and "reinholt" in profile.names
+    restored = Profile.from_json(json.loads(json.dumps(profile.to_json())))
+    assert restored == profile
+
+
+def test_rarer_terms_weigh_more() -> None:
+    frequencies = DocumentFrequencies()
+    for terms in (["council", "bridge"], ["council", "tram"], ["council"]):
+        frequencies.add(terms)
+    assert frequencies.idf("tram") > frequencies.idf("council")
+    assert frequencies.idf("unseen") > frequencies.idf("tram")
+
+
+def test_the_memory_index_forgets_what_left_the_windows() -> None:
+    index = MemoryIndex(sweep_every=5)
+    placer = Placer(index)
+    start = datetime.fromisoformat(ARTICLES[0]["published"])
+    for week in range(12):
+        when = start + timedelta(days=7 * week)
+        placer.place(article(ARTICLES[5], key=f"festival-{week}", url=f"https://v.example/{week}",
+                             published=when))
+    assert len(index.stories) < 12
+    assert len(index.signatures) <= 6
+    # the post identities stay: the first post is still known by its link
+    assert placer.place(article(ARTICLES[5], key="again", url="https://v.example/0",
+                                published=start + timedelta(days=90))).layer == "same-post"
+
+
+def test_a_story_credit_names_every_outlet_once_the_drafted_one_first() -> None:
+    first, second, third = (article(item).entry for item in ARTICLES[:3])
+    again = replace(second, key="nw-2", url="https://www.northernwire.example/news/update")
+    credit = story_credit(first, [second, again, third])
+    assert credit.startswith("Sources: harbourgazette.example (" + first.url)
+    assert credit.count("northernwire.example (") == 1 and "update" not in credit
+    assert credit.endswith(f"and civicpost.example ({third.url})")
+    assert story_credit(first, []) == first.credit() == story_credit(first, [first])

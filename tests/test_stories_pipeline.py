@@ -1,0 +1,181 @@
+"""Stories in the store, the pipeline and the CLI: a real SQLite file, real extraction and the
+extractive engine, on invented articles (tests/fixtures/stories/articles.json)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from redraft.cli import main
+from redraft.pipeline import Engines, Report, RunOptions, run
+from redraft.records import Article, Block, Entry
+from redraft.sinks.files import FileSink
+from redraft.store import Store
+from redraft.stories import MemoryIndex, Placer
+
+FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
+ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
+STORY = {item["key"]: item["story"] for item in ARTICLES}
+
+
+def entry(item: dict[str, Any], **changes: Any) -> Entry:
+    html = "".join(f"<p>{p}</p>" for p in item["text"].split("\n\n"))
+    made = Entry(source=item["source"], key=item["key"], url=item["url"], title=item["title"],
+                 html=html, published=datetime.fromisoformat(item["published"]))
+    return replace(made, **changes)
+
+
+def article(item: dict[str, Any]) -> Article:
+    blocks = tuple(Block("p", p) for p in item["text"].split("\n\n"))
+    return Article(entry=entry(item), blocks=blocks)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "state.db"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    with Store.open(db) as opened:
+        yield opened
+
+
+def go(store: Store, entries: list[Entry], **options: Any) -> tuple[Report, list[dict[str, Any]]]:
+    stream = io.StringIO()
+    report = run(entries, engines=Engines.with_fallback(), store=store,
+                 sinks=[FileSink("json", stream=stream)], options=RunOptions(**options))
+    return report, [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_the_store_places_articles_as_the_memory_index_does(db: Path) -> None:
+    in_memory = Placer(MemoryIndex())
+    expected = [in_memory.place(article(item)) for item in ARTICLES]
+    with Store.open(db) as store:
+        placer = Placer(store)
+        for item in ARTICLES[:3]:
+            with store.transaction():
+                placer.place(article(item))
+    with Store.open(db) as store:  # signatures, bands and frequencies survive a reopening
+        placer = Placer(store)
+        placed = []
+        for item in ARTICLES[3:]:
+            with store.transaction():
+                placed.append(placer.place(article(item)))
+        copy = replace(article(ARTICLES[0]), entry=replace(
+            entry(ARTICLES[0]), key="copy", url="https://coastdaily.example/copy"))
+        with store.transaction():
+            again = placer.place(copy)
+    assert [p.layer for p in placed] == [p.layer for p in expected[3:]]
+    assert [p.score for p in placed] == pytest.approx([p.score for p in expected[3:]])
+    assert again.layer == "near-duplicate" and again.of == ARTICLES[0]["key"]
+
+
+def test_one_draft_per_story_credits_every_outlet(store: Store) -> None:
+    report, lines = go(store, [entry(item) for item in ARTICLES], stories=True)
+    stories = {STORY[item["key"]] for item in ARTICLES}
+    assert (report.done, report.joined, report.ok) == (len(stories), len(ARTICLES) - len(stories), True)
+    listed = store.stories()
+    assert len(listed) == len(stories)
+    for story in listed:
+        assert {STORY[e.key] for e in story.entries} == {STORY[story.entries[0].key]}
+        assert story.draft_key == story.entries[0].key
+    bridge = store.current_draft(ARTICLES[0]["key"])
+    assert bridge is not None
+    credit = bridge.verdict.draft.credit
+    assert credit.startswith("Sources: harbourgazette.example")
+    assert "northernwire.example" in credit and credit.count(" and ") == 1
+    assert "civicpost.example" in credit
+    # the draft was written out again with each new outlet; the last copy has all three
+    last = [line for line in lines if line.get("key") == ARTICLES[0]["key"]][-1]
+    assert last["credit"] == credit
+    assert [line["rejected"] for line in lines if "rejected" in line] == ["duplicate"] * 3
+    # a second run redoes nothing and drafts nothing more
+    report, _ = go(store, [entry(item) for item in ARTICLES], stories=True)
+    assert (report.done, report.unchanged, report.joined, report.ok) == (
+        0, len(stories), len(ARTICLES) - len(stories), True)
+
+
+def test_per_entry_keeps_one_draft_per_post_and_still_knows_stories(store: Store) -> None:
+    report, _ = go(store, [entry(item) for item in ARTICLES], stories=False)
+    assert (report.done, report.joined) == (len(ARTICLES), 0)
+    assert len(store.stories()) == len(set(STORY.values()))
+    drafted = store.current_draft(ARTICLES[1]["key"])
+    assert drafted is not None and drafted.verdict.draft.credit.startswith("Source: ")
+
+
+def test_the_same_post_by_rest_and_by_feed_is_one_entry(store: Store) -> None:
+    item = ARTICLES[5]
+    rest = entry(item, key="wordpress:https://valleytimes.example#7",
+                 meta={"site": "https://valleytimes.example", "id": 7})
+    feed = entry(item, key="https://valleytimes.example/?p=7",
+                 url=item["url"] + "?utm_source=rss", meta={"guid": "https://valleytimes.example/?p=7"})
+    report, lines = go(store, [rest, feed], stories=True)
+    assert (report.done, report.joined) == (1, 1)
+    assert store.count_entries() == 1
+    assert lines[-1]["rejected"] == "duplicate"
+    assert [e.key for e in store.stories()[0].entries] == [rest.key]
+
+
+def test_stories_command_lists_stories_as_json(db: Path) -> None:
+    with Store.open(db) as store:
+        go(store, [entry(item) for item in ARTICLES], stories=True)
+    runner = CliRunner()
+    result = runner.invoke(main, ["stories", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.output.splitlines()]
+    assert len(objects) == len(set(STORY.values()))
+    for story in objects:
+        assert {"id", "entries"} <= story.keys()
+        for listed in story["entries"]:
+            assert set(listed) == {"key", "url", "source", "title", "published"}
+    by_key = {e["key"]: e for story in objects for e in story["entries"]}
+    first = ARTICLES[0]
+    assert by_key[first["key"]]["url"] == first["url"]
+    assert datetime.fromisoformat(by_key[first["key"]]["published"]) == datetime.fromisoformat(
+        first["published"])
+    only = runner.invoke(main, ["stories", "--db", str(db), "--json", "--source", "Valley Times"])
+    assert [len(json.loads(line)["entries"]) for line in only.output.splitlines()] == [1]
+    later = runner.invoke(main, ["stories", "--db", str(db), "--json", "--since", "2031-03-05"])
+    assert len(later.output.splitlines()) == 1
+    human = runner.invoke(main, ["stories", "--db", str(db)])
+    assert human.exit_code == 0 and first["title"] in human.output
+    bad = runner.invoke(main, ["stories", "--db", str(db), "--since", "last tuesday"])
+    assert bad.exit_code == 2 and "--since" in bad.output and "Traceback" not in bad.output
+
+
+def _post(item: dict[str, Any], post_id: int) -> dict[str, Any]:
+    """A WordPress REST post object (as /wp/v2/posts serves it) for a fixture article."""
+    site = item["url"].split("/", 3)[:3]
+    return {"id": post_id, "link": item["url"], "date": item["published"][:19],
+            "date_gmt": item["published"][:19], "type": "post",
+            "guid": {"rendered": f"{'/'.join(site)}/?p={post_id}"},
+            "title": {"rendered": item["title"]},
+            "content": {"rendered": "".join(f"<p>{p}</p>" for p in item["text"].split("\n\n"))}}
+
+
+@pytest.mark.parametrize("per_entry", [False, True], ids=["per-story", "per-entry"])
+def test_rewrite_makes_one_draft_per_story_unless_per_entry(tmp_path: Path, per_entry: bool) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("\n".join(json.dumps(_post(item, n + 10)) for n, item in enumerate(ARTICLES)),
+                     encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["rewrite", str(posts), "--db", str(tmp_path / "s.db"), "--out", str(out),
+            "--format", "json"] + (["--per-entry"] if per_entry else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    drafts = [json.loads(line) for path in sorted(out.iterdir())
+              for line in path.read_text("utf-8").splitlines()]
+    drafted = {line["key"] for line in drafts if "rejected" not in line}
+    expected = len(ARTICLES) if per_entry else len(set(STORY.values()))
+    assert len(drafted) == expected
+    listed = CliRunner().invoke(main, ["stories", "--db", str(tmp_path / "s.db"), "--json"])
+    assert len(listed.output.splitlines()) == len(set(STORY.values()))
