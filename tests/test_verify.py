@@ -164,4 +164,4 @@ def test_the_library_path_gives_drafts_that_pass(path: Path, budget: Budget) -> 
     draft = ExtractiveCondenser().condense(extract(entry), budget)  # type: ignore[arg-type]
     verdict = verify(draft)
     assert verdict.passed, verdict.problems
-    assert draft.credit == entry.credit()  # type: ignore[union-attr]
+    assert draft.credit == entry.credit(draft.article.language)  # type: ignore[union-attr]

@@ -146,7 +146,7 @@ class ExtractiveCondenser:
                 f"no sentence of the article, with those it depends on, fits within "
                 f"{budget.describe()}: give a larger budget", key=entry.key, source=entry.source,
             )
-        credit = entry.credit()
+        credit = entry.credit(article.language)
         return Draft(
             article=article,
             paragraphs=_paragraphs(picked),

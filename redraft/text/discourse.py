@@ -20,6 +20,8 @@ from redraft.vocab import (
     SIGNPOST_ENDINGS,
 )
 
+_NONE: frozenset[str] = frozenset()  # a language without lists gets none (never English's)
+
 # The longest opening phrase in BACK_PHRASES, in words.
 _PHRASE_WORDS = 4
 # A quotation of fewer words is a phrase ("called it 'a disaster'"), not a quoted claim.
@@ -58,15 +60,15 @@ def points_back(sentence: str, language: str = "en") -> str:
     if not opening:
         return ""
     first = opening[0].replace("’", "'")
-    if " ".join(opening[:2]) in NOT_BACK_PHRASES.get(language, NOT_BACK_PHRASES["en"]):
+    if " ".join(opening[:2]) in NOT_BACK_PHRASES.get(language, _NONE):
         return ""
     if first in back_references(language):
-        nouns = DEICTIC_NOUNS.get(language, DEICTIC_NOUNS["en"])
-        demonstrative = first in DEMONSTRATIVES.get(language, DEMONSTRATIVES["en"])
+        nouns = DEICTIC_NOUNS.get(language, _NONE)
+        demonstrative = first in DEMONSTRATIVES.get(language, _NONE)
         if demonstrative and len(opening) > 1 and opening[1] in nouns:
             return ""
         return opening[0]
-    phrases = BACK_PHRASES.get(language, BACK_PHRASES["en"])
+    phrases = BACK_PHRASES.get(language, _NONE)
     for size in range(min(_PHRASE_WORDS, len(opening)), 1, -1):
         phrase = " ".join(opening[:size]).replace("’", "'")
         if phrase in phrases:
@@ -138,7 +140,7 @@ def attributes(sentence: str, language: str = "en", *, colon: bool = True) -> bo
     if colon and sentence.rstrip().endswith(":"):
         return True
     outside, _ = _outside_quotes(sentence)
-    return not ATTRIBUTION.get(language, ATTRIBUTION["en"]).isdisjoint(outside)
+    return not ATTRIBUTION.get(language, _NONE).isdisjoint(outside)
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +156,7 @@ def unattributed_quote(sentence: str, language: str = "en") -> bool:
     context = len(outside) >= QUOTE_CONTEXT_WORDS or sum(map(len, outside)) >= QUOTE_CONTEXT_LETTERS
     if longest < QUOTE_MIN_WORDS or context:
         return False
-    return ATTRIBUTION.get(language, ATTRIBUTION["en"]).isdisjoint(outside)
+    return ATTRIBUTION.get(language, _NONE).isdisjoint(outside)
 
 
 def signpost(sentence: str, language: str = "en") -> bool:
@@ -164,7 +166,7 @@ def signpost(sentence: str, language: str = "en") -> bool:
     if text.endswith(":"):
         return True
     tail = _TAIL.sub("", text[-40:]).lower()
-    for ending in SIGNPOST_ENDINGS.get(language, SIGNPOST_ENDINGS["en"]):
+    for ending in SIGNPOST_ENDINGS.get(language, _NONE):
         if tail.endswith(ending) and not tail[-len(ending) - 1 : -len(ending)].isalnum():
             return True
     return False

@@ -66,8 +66,18 @@ class _Token:
     end: int
 
 
+_CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+# In Chinese and Japanese text a number keeps its scale ("3万", "1.2億"); every other
+# character is a token of its own, as words are not marked.
+_CJK_WORD = re.compile(
+    rf"\d+(?:[.,]\d+)*[万萬億亿兆千]?|[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*"
+)
+
+
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    pattern = _WORD if text.isascii() or not _CJK.search(text) else _CJK_WORD
+    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 @lru_cache(maxsize=4096)
@@ -80,7 +90,11 @@ def _key(text: str) -> str:
 
 
 def _rules(table: Mapping[str, Any], language: str) -> Any:
-    return table.get(language, table["en"])
+    """The language's entry of a rule table; for a language without one, an empty rule of the
+    same kind (no English rule is applied to other languages)."""
+    if language in table:
+        return table[language]
+    return type(table["en"])()  # frozenset(), dict(), tuple() or bool() == False
 
 
 @lru_cache(maxsize=8)
