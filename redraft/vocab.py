@@ -12,6 +12,14 @@ def _listed(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Varieties the identifier tells apart that redraft treats as their ISO 639-1 language: Wu and
+# Cantonese are written Chinese, Extremaduran reads as Spanish, Ligurian and Venetian as Italian,
+# Egyptian and Moroccan Arabic as Arabic, Southern Uzbek as Uzbek. Their evidence adds up.
+VARIETIES = {
+    "wuu": "zh", "yue": "zh", "ext": "es", "an": "es", "lij": "it", "vec": "it", "arz": "ar",
+    "ary": "ar", "uzs": "uz", "gcf": "fr", "gcr": "fr", "wa": "fr", "ltg": "lv", "nn": "no",
+}
+
 # Scripts that write no spaces between words (Chinese ideographs, Japanese kana): each
 # character counts as one word in lengths and budgets, and is one token in overlap measures.
 UNSPACED_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

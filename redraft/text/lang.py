@@ -11,6 +11,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from redraft.vocab import VARIETIES
+
 UNDETERMINED = "und"  # ISO 639-2 "undetermined": what BCP 47 and HTML lang use for unknown text
 
 # Below even odds the top language is likelier wrong than right; langid's normalised
@@ -41,13 +43,22 @@ def known_languages() -> frozenset[str]:
 
 
 def identify(text: str) -> tuple[str, float]:
-    """The most likely language of ``text`` and the identifier's confidence in it (0 to 1)."""
+    """The most likely language of ``text`` and the identifier's confidence in it (0 to 1).
+
+    The probabilities of a language's varieties (Wu and Cantonese for Chinese, ...) are added
+    to its own: technical Chinese prose is often split between ``zh`` and ``wuu``.
+    """
     sample = text[:SAMPLE_CHARS]
-    if len(_LETTER.findall(sample[:400])) < _MIN_LETTERS and len(_LETTER.findall(sample)) < _MIN_LETTERS:
+    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
         return UNDETERMINED, 0.0
-    with _LOCK:  # the identifier keeps no state per call, but numpy buffers are shared
-        code, probability = _identifier().classify(sample)
-    return str(code), float(probability)
+    with _LOCK:  # one caller at a time: the model's numpy buffers are shared
+        ranked = _identifier().rank(sample)
+    totals: dict[str, float] = {}
+    for code, probability in ranked:
+        language = VARIETIES.get(code, code)
+        totals[language] = totals.get(language, 0.0) + float(probability)
+    best = max(totals, key=totals.__getitem__)
+    return best, totals[best]
 
 
 def detect_language(text: str) -> str:
