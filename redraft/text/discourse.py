@@ -149,8 +149,9 @@ def unattributed_quote(sentence: str, language: str = "en") -> bool:
 
     It quotes at least :data:`QUOTE_MIN_WORDS` words and has fewer than
     :data:`QUOTE_CONTEXT_WORDS` words outside the quotation marks, none an attribution word.
+    In a language without a list of attribution words it cannot tell, and says no.
     """
-    if not _MARK.search(sentence):
+    if language not in ATTRIBUTION or not _MARK.search(sentence):
         return False
     outside, longest = _outside_quotes(sentence)
     context = len(outside) >= QUOTE_CONTEXT_WORDS or sum(map(len, outside)) >= QUOTE_CONTEXT_LETTERS
