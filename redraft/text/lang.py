@@ -11,7 +11,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from redraft.vocab import VARIETIES
+from redraft.vocab import STOPWORDS, VARIETIES
 
 UNDETERMINED = "und"  # ISO 639-2 "undetermined": what BCP 47 and HTML lang use for unknown text
 
@@ -21,7 +21,16 @@ CONFIDENCE = 0.5
 SAMPLE_CHARS = 1500  # a few hundred words settle it; langid's cost grows with the sample
 _MIN_LETTERS = 12  # fewer letters than this (a title, a caption) is no evidence at all
 
+# Plainly English, without the model: English running text is 35-55% English stop words (CNN/DM,
+# English blogs); text in Portuguese, Vietnamese, Italian, Spanish, Russian, CJK stays under 0.2.
+# It spares English articles the identifier's cost (a few ms each) and memory (about 120 MiB).
+ENGLISH_STOP_SHARE = 0.3
+_FAST_CHARS = 1000  # the first few sentences
+_FAST_MIN_WORDS = 20  # fewer words give too noisy a share
+
 _LOCK = threading.Lock()
+_ENGLISH_STOPS = STOPWORDS["en"]
+_WORDS = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -67,7 +76,17 @@ def detect_language(text: str) -> str:
     Codes the identifier has that are no ISO 639-1 code (three-letter ones) also come back as
     ``"und"``: redraft's per-language data is keyed by ISO 639-1.
     """
+    if _plainly_english(text):
+        return "en"
     code, probability = identify(text)
     if probability < CONFIDENCE or len(code) != 2 or code == "zxx":
         return UNDETERMINED
     return code
+
+
+def _plainly_english(text: str) -> bool:
+    """Whether English stop words make up :data:`ENGLISH_STOP_SHARE` of the text's opening words."""
+    tokens = _WORDS.findall(text[:_FAST_CHARS].lower())
+    if len(tokens) < _FAST_MIN_WORDS:
+        return False
+    return sum(token in _ENGLISH_STOPS for token in tokens) >= ENGLISH_STOP_SHARE * len(tokens)
