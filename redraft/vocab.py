@@ -155,6 +155,22 @@ NEGATIONS: dict[str, frozenset[str]] = {
     ),
     "es": _listed("no ni nunca jamás sin nada nadie ninguno ninguna ningún tampoco"),
     "fr": _listed("ne n pas non jamais sans aucun aucune rien personne ni nul nulle guère nullement"),
+    "pt": _listed("não nao nem nunca jamais sem nada ninguém nenhum nenhuma tampouco"),
+    "it": _listed("non né mai senza niente nulla nessuno nessuna neanche nemmeno neppure"),
+    "de": _listed("nicht nie niemals kein keine keinen keinem keiner keines ohne nichts niemand "
+                  "weder nirgends"),
+    "nl": _listed("niet nooit geen zonder niets niemand noch nergens"),
+    "ru": _listed("не нет ни никогда без ничего никто ничто никакой никакая никакие нигде нельзя"),
+    "uk": _listed("не немає ні ніколи без нічого ніхто жоден ніде"),
+    "pl": _listed("nie nigdy bez nic nikt żaden żadna żadne ani nigdzie"),
+    "id": _listed("tidak tak bukan belum tanpa jangan tiada takkan"),
+    "ms": _listed("tidak tak bukan belum tanpa jangan tiada"),
+    "vi": _listed("không chẳng chưa chả đừng chớ"),
+    "ko": _listed("안 못 않 않는다 않았다 않은 없다 없는 없이 아니 아니다 아닌 말라"),
+    "tr": _listed("değil yok hiç hiçbir asla olmadan"),
+    # Chinese and Japanese are read one character at a time: the characters that negate.
+    "zh": _listed("不 没 無 无 未 非 别 勿 否"),
+    "ja": _listed("無 未 不 非 否"),
 }
 
 # Words ending in a period that come before a name: a sentence never ends on them.

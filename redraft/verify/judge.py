@@ -45,6 +45,9 @@ from redraft.verify.words import (
 
 # --- one sentence ------------------------------------------------------------------------------
 
+# Katakana runs of two or more characters (with the long-vowel mark): names and loanwords.
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
+
 
 @dataclass(slots=True)
 class _Judgement:
@@ -191,6 +194,8 @@ class _Check:
         missing = [t.text for run, opening in self._capitals() if len(run) > 1 or not opening
                    for t in run if t.lower not in skip and not t.text[0].isdigit()
                    and not _ROMAN.match(t.text) and not self.source.names(t.lower)]
+        # Japanese writes foreign names in katakana, with no capitals: a run the source lacks.
+        missing += [run for run in _KATAKANA_RUN.findall(self.text) if _key(run) not in self.source.key]
         return [self.problem("name", f"the source never names {name}") for name in dict.fromkeys(missing)]
 
     def _facts(self) -> list[Problem]:

@@ -42,6 +42,9 @@ UNSUPPORTED_RUN = 3
 MIN_COVERAGE = 0.5
 # A paragraph this much of whose sentences repeat earlier ones is a repeated paragraph.
 REPEATED_PARAGRAPH_SHARE = 0.8
+# The most a draft can score in a language without negation words (or an undetermined one):
+# its negations cannot be checked, so it is reported as less certain than a checked draft.
+UNCHECKED_LANGUAGE_SCORE = 0.8
 # The budget of a draft read without one: its length is not checked.
 NO_BUDGET = Budget("ratio", 1.0)
 
@@ -86,7 +89,9 @@ def _key(text: str) -> str:
 
     Cached: a draft sentence's key is asked for by the repetition check, the support check and
     the count of refrains, and a source paragraph's by every draft of the same article."""
-    return " " + " ".join(_WORD.findall(text.lower())) + " "
+    lower = text.lower()
+    pattern = _WORD if lower.isascii() or not _CJK.search(lower) else _CJK_WORD
+    return " " + " ".join(pattern.findall(lower)) + " "
 
 
 def _rules(table: Mapping[str, Any], language: str) -> Any:
