@@ -189,3 +189,14 @@ def test_a_language_without_negation_words_is_scored_as_less_certain() -> None:
     checked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。")
     unchecked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。", language="und")
     assert unchecked.score < checked.score
+
+
+def test_a_japanese_quotation_must_be_verbatim() -> None:
+    from redraft.records import Article, Block, Budget, Draft, Entry
+
+    entry = Entry(source="s", key="k", url="https://news.example/2", title="発言", html="")
+    article = Article(entry=entry, blocks=(Block("p", "社長は「工場を名古屋に建設する」と述べた。"),),
+                      language="ja")
+    changed = Draft(article=article, paragraphs=("社長は「工場を東京に建設する」と述べた。",),
+                    engine="x", budget=Budget(), prompt=None, credit=entry.credit("ja"))
+    assert [p.kind for p in verify(changed).problems] == ["quote"]

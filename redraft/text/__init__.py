@@ -67,8 +67,8 @@ def tidy_spacing(text: str) -> str:
 
 # --- sentences -------------------------------------------------------------------------------
 
-_CLOSERS = "\"'”’)]}"
-_OPENERS = "\"'“‘«([{¿¡"
+_CLOSERS = "\"'”’)]}」』›"
+_OPENERS = "\"'“‘«„‹([{¿¡「『"
 # A candidate boundary: terminal punctuation, any closing quotes or brackets (a French closing
 # guillemet may follow a space), then white space.
 _BOUNDARY = re.compile(
@@ -227,6 +227,7 @@ def _inside_quotes(text: str, position: int) -> bool:
         before.count('"') % 2 == 1
         or before.count("“") > before.count("”")
         or before.count("«") > before.count("»")
+        or before.count("「") > before.count("」")
     )
 
 

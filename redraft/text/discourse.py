@@ -33,11 +33,11 @@ QUOTE_CONTEXT_WORDS = 4
 QUOTE_CONTEXT_LETTERS = 20
 
 _OPENING_MARKS = "\"'“‘«„([{¿¡-–— "
-_OPEN = "“«„"
-_CLOSE = "”»"
+_OPEN = "“«„「『"  # English/Spanish, French/Russian/German, Chinese/Japanese openings
+_CLOSE = "”»」』"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|\"[^\"]*\"?")
+_QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|„[^“”]*[“”]?|「[^」]*」?|『[^』]*』?|\"[^\"]*\"?")
 _TAIL = re.compile(r"[\s\"'”’»)\]}.…!?]+$")
 
 

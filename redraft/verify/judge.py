@@ -45,6 +45,8 @@ from redraft.verify.words import (
 
 # --- one sentence ------------------------------------------------------------------------------
 
+# Chinese and Japanese quotation brackets, read as the ASCII double quote the checks look for.
+_CJK_QUOTES = str.maketrans({"「": '"', "」": '"', "『": '"', "』": '"'})
 # Katakana runs of two or more characters (with the long-vowel mark): names and loanwords.
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
 
@@ -70,6 +72,7 @@ class _Check:
     def __init__(self, text: str, source: _Source) -> None:
         self.original, self.source, self.language = text, source, source.language
         self.text = normalise(text, ascii_quotes=True).replace("``", '"').replace("''", '"')
+        self.text = self.text.translate(_CJK_QUOTES)
         self.tokens = _tokens(self.text)
         self.quotes = _quotes(self.text)
         self.numbers, numerals = _numbers(self.tokens, self.language)
