@@ -353,4 +353,4 @@ def _budget(value: Any) -> Budget:
         number: float = _number(0, 1, low_open=True)["rule"](f"budget.{kind}", amount)
     else:
         number = _whole(1)["rule"](f"budget.{kind}", amount)
-    return Budget(kind, float(number))
+    return Budget.asked(kind, float(number))

@@ -11,9 +11,10 @@ travels with the data. Records are frozen and hold no I/O.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
@@ -34,6 +35,32 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 _COUNTED = re.compile(COUNTED_WORD)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD (the replacement character)."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, Mapping):
+        return {valid_text(str(k)): _valid_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_valid_value(v) for v in value]
+    return value
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -77,6 +104,18 @@ class Entry:
         if self.published is not None:
             parts.append(f"({self.published.date().isoformat()})")
         return CREDIT_LABELS.get(language, "Source: ") + " ".join(parts) if parts else ""
+
+    def with_valid_text(self) -> Entry:
+        """This entry with every lone surrogate (text no file or database can encode, such
+        as a JSON ``"\\ud800"``) replaced by U+FFFD; the same entry when it has none."""
+        fields = {name: getattr(self, name) for name in ("source", "key", "url", "title",
+                                                          "html", "raw")}
+        changes: dict[str, Any] = {name: valid_text(value) for name, value in fields.items()
+                                   if not _encodable(value)}
+        meta = self.meta
+        if meta and not _encodable(json.dumps(dict(meta), ensure_ascii=False, default=str)):
+            changes["meta"] = _valid_value(dict(meta))
+        return replace(self, **changes) if changes else self
 
     @property
     def content_hash(self) -> str:
@@ -143,8 +182,13 @@ class Budget:
 
     kind: BudgetKind = "ratio"
     value: float = 0.35
+    # The default length is a ratio with a ceiling (see RATIO_MAX_WORDS); a ratio the user asks
+    # for (``--ratio``, ``budget = {ratio = ...}``) has none, so it means what it says.
+    ceiling: int | None = RATIO_MAX_WORDS
 
     def __post_init__(self) -> None:
+        if self.kind != "ratio" and self.ceiling is not None:  # a ceiling only bounds a ratio
+            object.__setattr__(self, "ceiling", None)
         if self.kind == "ratio" and not 0 < self.value <= 1:
             raise ValueError(f"a ratio budget must be in (0, 1], not {self.value}")
         if self.kind != "ratio" and (self.value < 1 or self.value != int(self.value)):
@@ -153,7 +197,8 @@ class Budget:
     def target_words(self, source_words: int) -> int | None:
         """The word target for a source of ``source_words`` words (None for a sentence budget)."""
         if self.kind == "ratio":
-            return min(max(1, round(source_words * self.value)), RATIO_MAX_WORDS)
+            target = max(1, round(source_words * self.value))
+            return min(target, self.ceiling) if self.ceiling else target
         if self.kind == "words":
             return int(self.value)
         return None
@@ -161,7 +206,20 @@ class Budget:
     def describe(self) -> str:
         """A short stable label, e.g. ``ratio=0.35`` or ``sentences=3``."""
         value = f"{self.value:g}" if self.kind == "ratio" else str(int(self.value))
-        return f"{self.kind}={value}"
+        ceiling = f",max={self.ceiling}" if self.kind == "ratio" and self.ceiling else ""
+        return f"{self.kind}={value}{ceiling}"
+
+    @classmethod
+    def parse(cls, label: str) -> Budget:
+        """The budget a :meth:`describe` label names (``ratio=0.35,max=200``, ``words=120``)."""
+        kind, _, rest = label.partition("=")
+        value, _, ceiling = rest.partition(",max=")
+        return cls(kind, float(value), int(ceiling) if ceiling else None)  # type: ignore[arg-type]
+
+    @classmethod
+    def asked(cls, kind: BudgetKind, value: float) -> Budget:
+        """A budget the user asked for: a ratio without the default's ceiling."""
+        return cls(kind, value, None)
 
 
 @dataclass(frozen=True, slots=True)

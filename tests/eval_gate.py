@@ -70,7 +70,7 @@ CONTENT_EDITS = ("number", "name", "invented", "negation")
 # The budgets of the publishable-draft section: the default, and a short one an editor asks for.
 DRAFT_BUDGETS = (Budget(), Budget("words", 100))
 # A ratio of 1 puts no limit on a constructed draft's length: the verifier judges its content.
-NO_LIMIT = Budget("ratio", 1.0)
+NO_LIMIT = Budget.asked("ratio", 1.0)
 # Floors sit this far below today's value: a share over n items tolerates one item turning
 # (1/n, at least MIN_SHARE_MARGIN); a mean ROUGE F1 over a handful of articles moves this much
 # when one article's draft swaps one sentence for a similar one; an AUC by about one pair in 50.

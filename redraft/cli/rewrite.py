@@ -27,7 +27,7 @@ from redraft.cli.common import (
     run_options,
     setup_logging,
 )
-from redraft.errors import EngineAuthError, InputError
+from redraft.errors import InputError
 from redraft.pipeline import run
 from redraft.sources.files import INPUT_FORMATS, FileSource
 
@@ -61,13 +61,11 @@ def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
     with http_client(settings.http) if remote else contextlib.nullcontext() as client:
         engines = build_engines(settings, client)
         sink = file_sink(params["fmt"], params["out"])
-        try:
+        try:  # errors that stop the run (a refused key, the store) end in the CLI's boundary
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 report = run(source.entries(), engines=engines, store=store, sinks=[sink],
                              options=run_options(settings, force=params["force"]),
                              progress=progress)
-        except EngineAuthError as exc:
-            fail(str(exc), code=EXIT_INCOMPLETE)
         finally:
             sink.close()
     out: Path | None = params["out"]

@@ -16,10 +16,10 @@ from redraft.cli.common import (
     build_engines,
     common_options,
     engine_options,
-    fail,
     file_sink,
     http_client,
     load_settings,
+    markup_safe,
     open_store,
     output_options,
     print_summary,
@@ -28,7 +28,6 @@ from redraft.cli.common import (
     setup_logging,
     stderr,
 )
-from redraft.errors import EngineAuthError
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
@@ -81,27 +80,36 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                 source = WordPressSource(
                     Retrier(client, settings.http), site_url, options=WordPressOptions(
                         high_water=known.high_water if known and not params["force"] else None,
-                        since=since, limit=limit, api_root=known.api_root if known else None))
+                        since=since, limit=limit, api_root=known.api_root if known else None,
+                        known=store.count_entries(site_key(site_url))))
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
                                        options=run_options(settings, force=params["force"]),
                                        progress=progress)
-        except EngineAuthError as exc:
-            fail(str(exc), code=EXIT_INCOMPLETE)
-        finally:
+        finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
                 sink.close()
     print_summary(report, title=f"redraft sync {source.site} → {out or settings.db}")
-    _say_checkpoint(source.checkpoint(), had=known.high_water if known else None)
-    sys.exit(EXIT_OK if report.ok and source.checkpoint().complete else EXIT_INCOMPLETE)
+    checkpoint = source.checkpoint()
+    # A sync that stopped at --limit did what was asked: it is not an incomplete one.
+    limited = limit is not None and not checkpoint.complete and report.total >= limit
+    _say_checkpoint(checkpoint, had=known.high_water if known else None, limit=limit if limited
+                    else None)
+    sys.exit(EXIT_OK if report.ok and (checkpoint.complete or limited) else EXIT_INCOMPLETE)
 
 
-def _say_checkpoint(checkpoint: Checkpoint, *, had: str | None) -> None:
+def _say_checkpoint(checkpoint: Checkpoint, *, had: str | None, limit: int | None) -> None:
+    """What the sync leaves for the next one; ``limit`` when it stopped at ``--limit``."""
+    mark = markup_safe(had or "none")
     if checkpoint.via_feed:
         stderr.print("[yellow]the REST API is locked to logged-in users: read the RSS feed "
                      "instead (entries marked via=feed; every sync reads the whole feed)[/]")
-    if not checkpoint.complete:
+    if limit is not None:
+        stderr.print(f"[yellow]limited sync: the newest {limit} posts; the high-water mark "
+                     f"stays at {mark}, so a sync without --limit reads the rest[/]")
+    elif not checkpoint.complete:
         stderr.print("[yellow]incomplete sync: the high-water mark stays at "
-                      f"{had or 'none'}; run it again to finish[/]")
+                     f"{mark}; run it again to finish[/]")
     elif checkpoint.high_water:
-        stderr.print(f"next sync asks for posts modified after {checkpoint.high_water}")
+        stderr.print("next sync asks for posts modified after "
+                     f"{markup_safe(checkpoint.high_water)}")

@@ -46,7 +46,7 @@ REPEATED_PARAGRAPH_SHARE = 0.8
 # its negations cannot be checked, so it is reported as less certain than a checked draft.
 UNCHECKED_LANGUAGE_SCORE = 0.8
 # The budget of a draft read without one: its length is not checked.
-NO_BUDGET = Budget("ratio", 1.0)
+NO_BUDGET = Budget.asked("ratio", 1.0)
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
