@@ -12,7 +12,9 @@ and is condensed by :class:`~redraft.condense.extractive.ExtractiveCondenser` to
 ``--sentences`` sentences; LEAD-N is the article's first N sentences by the same splitter.
 
 Scores are rouge-score F-measures (ROUGE-1, ROUGE-2, ROUGE-Lsum with Porter stemming; the
-summary and reference sentences one a line for Lsum). Besides the means, it prints the two
+summary and reference sentences one a line for Lsum). Articles in another language than English
+(detected) are scored on Unicode word tokens, unstemmed, one token per character for Chinese
+and Japanese (``summarization-ml/``: Portuguese, Vietnamese, Chinese). Besides the means, it prints the two
 halves of a seeded random split and a paired bootstrap, so a margin can be judged for
 robustness rather than read off one number. Exits 0, saying why, when the file is absent.
 """
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.records import Article, Block, Budget, Entry
-from redraft.text import detect_language, paragraphs_of, split_sentences
+from redraft.text import detect_language, paragraphs_of, split_sentences, words
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 BOOTSTRAP_SAMPLES = 2000
@@ -100,13 +102,27 @@ def engine(article: Article, count: int) -> list[str]:
     return [s for p in draft.paragraphs for s in split_sentences(p, article.language)]
 
 
+class UnicodeTokens:
+    """rouge-score's tokenizer for languages other than English: lower-case Unicode words, and
+    each Chinese or Japanese character a token (rouge-score's own keeps only ``[a-z0-9]``)."""
+
+    def tokenize(self, text: str) -> list[str]:
+        return words(text.lower())
+
+
 def scores(items: Sequence[Item], summaries: Sequence[list[str]]) -> list[tuple[float, ...]]:
-    """Per-item ROUGE F-measures (in percent), in :data:`METRICS` order."""
+    """Per-item ROUGE F-measures (in percent), in :data:`METRICS` order.
+
+    English text is scored as rouge-score scores it (its tokenizer, Porter stemming); any other
+    language by :class:`UnicodeTokens`, unstemmed, so accents and scripts other than Latin count.
+    """
     from rouge_score import rouge_scorer
 
-    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    english = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    other = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=False, tokenizer=UnicodeTokens())
     result = []
     for item, summary in zip(items, summaries, strict=True):
+        scorer = english if item.article.language == "en" else other
         score = scorer.score("\n".join(item.reference), "\n".join(summary))
         result.append(tuple(100 * score[m].fmeasure for m in METRICS))
     return result

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from redraft.errors import ConfigError
 from redraft.records import Budget
-from redraft.vocab import LANGUAGES
+from redraft.vocab import LANGUAGE_CODES
 
 OnFail = Literal["fallback", "keep"]
 Engine = Literal["extractive", "llm"]
@@ -107,6 +107,16 @@ def _choice(*options: str) -> dict[str, Rule]:
     return {"rule": check}
 
 
+def _language() -> dict[str, Rule]:
+    def check(label: str, value: Any) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in {"auto", *LANGUAGE_CODES}:
+            raise _bad(label, value, "is not a language redraft knows",
+                       "give auto (detect it) or a two-letter ISO 639-1 code such as en, es, "
+                       "pt, de, ru, ja, zh or id")
+        return value.strip().lower()
+    return {"rule": check}
+
+
 def _url() -> dict[str, Rule]:
     def check(label: str, value: Any) -> str:
         accepted = ("give the server's base URL, such as http://127.0.0.1:8000/v1 "
@@ -146,12 +156,12 @@ class ExtractOptions:
     Attributes:
         ascii_quotes: write straight quotes and plain dashes instead of typographic ones.
         min_words: an article shorter than this is rejected as too short.
-        language: ``"auto"`` to detect, or a code such as ``"en"``, ``"es"``, ``"fr"``.
+        language: ``"auto"`` to detect, or an ISO 639-1 code (``"en"``, ``"pt"``, ``"ja"``, ...).
     """
 
     ascii_quotes: bool = field(default=False, metadata=_flag())
     min_words: int = field(default=40, metadata=_whole(0))
-    language: str = field(default="auto", metadata=_choice("auto", *LANGUAGES))
+    language: str = field(default="auto", metadata=_language())
 
     def __post_init__(self) -> None:
         _validate(self, "extract")

@@ -25,7 +25,7 @@ from redraft import boilerplate as bp
 from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, TooShort
 from redraft.records import Article, Block, BlockKind, Entry
-from redraft.text import NearDuplicates, detect_language, junk, normalise
+from redraft.text import NearDuplicates, detect_language, junk, normalise, word_count
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -218,7 +218,7 @@ def extract(entry: Entry, options: ExtractOptions = DEFAULT_OPTIONS) -> Article:
             len(block.text) for block in body):
         raise NotAnArticle("the content is a listing of links to other pages, not an article",
                            **where)
-    words = sum(len(block.text.split()) for block in body)
+    words = sum(word_count(block.text) for block in body)
     if words < options.min_words:
         raise TooShort(f"only {words} words of article text; at least {options.min_words} "
                        "are needed (see min_words in [extract])", **where)

@@ -19,6 +19,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
+from redraft.vocab import COUNTED_WORD, CREDIT_LABELS, UNSPACED_CHARS
+
 BlockKind = Literal["p", "h", "quote", "li"]
 BudgetKind = Literal["ratio", "words", "sentences"]
 ProblemKind = Literal[
@@ -30,6 +32,9 @@ ProblemKind = Literal[
 RATIO_MAX_WORDS = 200
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+_UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+_COUNTED = re.compile(COUNTED_WORD)
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -92,12 +97,13 @@ class Entry:
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", _frozen_mapping(self.meta))
 
-    def credit(self) -> str:
-        """The attribution line a draft ends with: ``Source: <title> <url> (<date>)``."""
+    def credit(self, language: str = "en") -> str:
+        """The attribution line a draft ends with: ``Source: <title> <url> (<date>)``, its label
+        in ``language`` (``Fuente:``, ``出典:``; English where none is listed)."""
         parts = [part for part in (self.title, self.url) if part]
         if self.published is not None:
             parts.append(f"({self.published.date().isoformat()})")
-        return "Source: " + " ".join(parts) if parts else ""
+        return CREDIT_LABELS.get(language, "Source: ") + " ".join(parts) if parts else ""
 
     def with_valid_text(self) -> Entry:
         """This entry with every lone surrogate (text no file or database can encode, such
@@ -163,8 +169,11 @@ class Article:
         """Word count of the body (headings included).
 
         Block texts are normalised (single spaces, trimmed), so a block has one word more than
-        it has spaces: counting spaces is several times faster than splitting."""
-        return sum(block.text.count(" ") + 1 for block in self.blocks if block.text)
+        it has spaces: counting spaces is several times faster than splitting. Text that is not
+        ASCII is counted as :func:`redraft.text.word_count` counts it (a Chinese or Japanese
+        character is a word)."""
+        return sum(block.text.count(" ") + 1 if block.text.isascii() or not _UNSPACED.search(block.text)
+                   else len(_COUNTED.findall(block.text)) for block in self.blocks if block.text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,59 @@ def _listed(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Languages redraft condenses and verifies; detection only chooses among these.
+# Varieties the identifier tells apart that redraft treats as their ISO 639-1 language: Wu and
+# Cantonese are written Chinese, Extremaduran reads as Spanish, Ligurian and Venetian as Italian,
+# Egyptian and Moroccan Arabic as Arabic, Southern Uzbek as Uzbek. Their evidence adds up.
+VARIETIES = {
+    "wuu": "zh", "yue": "zh", "ext": "es", "an": "es", "lij": "it", "vec": "it", "arz": "ar",
+    "ary": "ar", "uzs": "uz", "gcf": "fr", "gcr": "fr", "wa": "fr", "ltg": "lv", "nn": "no",
+}
+
+# Scripts that write no spaces between words (Chinese ideographs, Japanese kana): each
+# character counts as one word in lengths and budgets, and is one token in overlap measures.
+UNSPACED_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A counted word where such scripts appear: one such character, or a run of other characters
+# that are neither spaces nor CJK punctuation (so "。" or "、" alone is no word).
+COUNTED_WORD = rf"[{UNSPACED_CHARS}]|[^\s{UNSPACED_CHARS}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+"
+
+# Languages with curated word lists (stop words, negations, titles, verifier rules).
 LANGUAGES = ("en", "es", "fr")
+
+# Every ISO 639-1 code the language identifier (py3langid) knows: what ``--language`` accepts.
+# Kept here as data so that reading the settings does not load the model; a test checks it.
+LANGUAGE_CODES = _listed(
+    """
+    af am an ar as az ba be bg bn br bs ca cs cy da de dz el en eo es et eu fa fi fo fr fy ga gd
+    gl gu ha he hi hr ht hu hy id ig is it ja jv ka kk km kn ko ku ky la lb lg ln lo lt lv mg mk
+    ml mn mr ms mt my ne nl nn no oc om or pa pl ps pt qu ro ru rw sa se si sk sl sn so sq sr st
+    sv sw ta te tg th tk tl tr tt ug uk ur uz vi vo wa xh yo zh zu
+    """
+)
 
 # Letters (and marks) that one of the languages uses and the others do not: evidence for it.
 LETTERS = {"en": "", "es": "ñ¿¡áíóú", "fr": "èêëàâçùûôîœ"}
 
-# Snowball stemmer names for each language.
-STEMMERS = {"en": "english", "es": "spanish", "fr": "french"}
+# Snowball stemmer names for each language Snowball has (PyStemmer's C build runs them).
+# Languages not listed (Chinese, Japanese, Korean, Thai, Vietnamese, ...) are not stemmed.
+STEMMERS = {
+    "en": "english", "es": "spanish", "fr": "french", "ar": "arabic", "hy": "armenian",
+    "eu": "basque", "ca": "catalan", "da": "danish", "nl": "dutch", "et": "estonian",
+    "fi": "finnish", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian",
+    "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "no": "norwegian", "nn": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+
+# The label of the credit line a draft ends with, in the article's language ("Source: ...").
+CREDIT_LABELS = {
+    "en": "Source: ", "es": "Fuente: ", "fr": "Source : ", "pt": "Fonte: ", "it": "Fonte: ",
+    "de": "Quelle: ", "nl": "Bron: ", "ru": "Источник: ", "uk": "Джерело: ", "pl": "Źródło: ",
+    "id": "Sumber: ", "ms": "Sumber: ", "vi": "Nguồn: ", "tr": "Kaynak: ", "ja": "出典: ",
+    "zh": "来源：", "ko": "출처: ", "ca": "Font: ", "sv": "Källa: ", "da": "Kilde: ",
+    "no": "Kilde: ", "cs": "Zdroj: ", "ro": "Sursa: ", "el": "Πηγή: ", "ar": "المصدر: ",
+    "hi": "स्रोत: ", "th": "ที่มา: ",
+}
+
 
 # Function words: they carry no topic, so centrality and overlap measures ignore them.
 # Negations stay in the lists (they are frequent), so a verifier must check them on its own.
@@ -110,6 +155,22 @@ NEGATIONS: dict[str, frozenset[str]] = {
     ),
     "es": _listed("no ni nunca jamás sin nada nadie ninguno ninguna ningún tampoco"),
     "fr": _listed("ne n pas non jamais sans aucun aucune rien personne ni nul nulle guère nullement"),
+    "pt": _listed("não nao nem nunca jamais sem nada ninguém nenhum nenhuma tampouco"),
+    "it": _listed("non né mai senza niente nulla nessuno nessuna neanche nemmeno neppure"),
+    "de": _listed("nicht nie niemals kein keine keinen keinem keiner keines ohne nichts niemand "
+                  "weder nirgends"),
+    "nl": _listed("niet nooit geen zonder niets niemand noch nergens"),
+    "ru": _listed("не нет ни никогда без ничего никто ничто никакой никакая никакие нигде нельзя"),
+    "uk": _listed("не немає ні ніколи без нічого ніхто жоден ніде"),
+    "pl": _listed("nie nigdy bez nic nikt żaden żadna żadne ani nigdzie"),
+    "id": _listed("tidak tak bukan belum tanpa jangan tiada takkan"),
+    "ms": _listed("tidak tak bukan belum tanpa jangan tiada"),
+    "vi": _listed("không chẳng chưa chả đừng chớ"),
+    "ko": _listed("안 못 않 않는다 않았다 않은 없다 없는 없이 아니 아니다 아닌 말라"),
+    "tr": _listed("değil yok hiç hiçbir asla olmadan"),
+    # Chinese and Japanese are read one character at a time: the characters that negate.
+    "zh": _listed("不 没 無 无 未 非 别 勿 否"),
+    "ja": _listed("無 未 不 非 否"),
 }
 
 # Words ending in a period that come before a name: a sentence never ends on them.

@@ -107,8 +107,8 @@ BAD_FILES = [
     ("[extract]\nascii_quotes = 1", r"\[extract\] ascii_quotes = 1 is not a boolean"),
     ("[extract]\nmin_words = 40.9", r"\[extract\] min_words = 40.9 is not a whole number"),
     ("[extract]\nmin_words = -1", r"\[extract\] min_words = -1 is out of range"),
-    ("[extract]\nlanguage = \"de\"",
-     r"\[extract\] language = 'de' is not supported: give auto, en, es or fr"),
+    ("[extract]\nlanguage = \"xx\"",
+     r"\[extract\] language = 'xx' is not a language redraft knows: give auto .* ISO 639-1 code"),
     ("[llm]\nurl = \"foo\"",
      r"\[llm\] url must start with http:// or https://, not 'foo': give the server's base URL"),
     ("[llm]\nurl = \"ftp://x/v1\"", r"\[llm\] url must start with http:// or https://, not 'ftp://x/v1'"),
@@ -195,7 +195,7 @@ def cli_params(config: Path, **options: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("options", "message"), [
     ({"engine": "llm", "llm_url": "foo"},
      r"\[llm\] url must start with http:// or https://, not 'foo': .*--llm-url"),
-    ({"language": "de"}, r"\[extract\] language = 'de' is not supported: give auto, en, es or fr"),
+    ({"language": "klingon"}, r"\[extract\] language = 'klingon' is not a language redraft knows"),
 ])
 def test_command_line_overrides_are_checked_too(tmp_path: Path, options: dict[str, Any],
                                                 message: str) -> None:

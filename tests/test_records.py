@@ -79,3 +79,11 @@ def test_draft_text_words_and_usage_sum() -> None:
     assert draft.text == "One two.\n\nThree."
     assert draft.words == 3
     assert (Usage(3, 4) + Usage(1, 1)).total_tokens == 9
+
+
+def test_the_credit_label_follows_the_article_language() -> None:
+    item = entry()
+    assert item.credit("es").startswith("Fuente: ")
+    assert item.credit("fr").startswith("Source : ")
+    assert item.credit("ja").startswith("出典: ")
+    assert item.credit("xx").startswith("Source: ")  # no label listed: English's

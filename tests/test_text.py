@@ -82,10 +82,20 @@ def test_every_language_has_its_word_lists(language: str, stop: str, back: str) 
     assert back.lower() in text.back_references(language)
 
 
-def test_unknown_languages_fall_back_to_english() -> None:
-    assert text.stopwords("xx") == text.stopwords("en")
-    assert text.back_references("xx") == text.back_references("en")
-    assert text.content_stem("Stations", "xx") == "station"
+def test_unknown_languages_get_neutral_rules_never_english_ones() -> None:
+    assert text.stopwords("xx") == frozenset()
+    assert text.back_references("xx") == frozenset()
+    assert text.content_stem("Stations", "xx") == "stations"  # no stemmer: the word, lower-cased
+    assert text.content_stem("Stations", "und") == "stations"
+    assert "the" not in text.stopwords("de") and "der" in text.stopwords("de")  # stopwords-iso
+
+
+def test_snowball_stems_every_language_it_has_and_none_it_lacks() -> None:
+    assert text.stem("berjalan", "id") == "jalan"
+    assert text.stem("политики", "ru") != "политики"
+    assert text.stem("parlamentari", "it") != "parlamentari"
+    assert text.stem("東京都", "ja") == "東京都"  # Snowball has no Japanese: no stemming
+    assert text.stem("tiếng", "vi") == "tiếng"
 
 
 def test_word_count_shingles_and_numbers() -> None:
@@ -210,3 +220,20 @@ def test_every_language_has_its_discourse_lists(language: str) -> None:
     for table in (vocab.BACK_PHRASES, vocab.ATTRIBUTION, vocab.SIGNPOST_ENDINGS,
                   vocab.DEICTIC_NOUNS, vocab.DEMONSTRATIVES, vocab.NOT_BACK_PHRASES):
         assert table[language], language
+
+
+def test_chinese_and_japanese_are_counted_and_split_by_character_and_stop() -> None:
+    japanese = "東京で会議が開かれた。「参加者は3万人だ」と述べた。次は大阪です！"
+    assert text.split_sentences(japanese, "ja") == [
+        "東京で会議が開かれた。", "「参加者は3万人だ」と述べた。", "次は大阪です！"]
+    assert text.word_count("会議が開かれた。") == 7  # seven characters; "。" is no word
+    assert text.word_count("東京 2020 ok") == 4
+    assert text.words("東京で3.5万") == ["東", "京", "で", "3.5", "万"]
+    assert text.word_count("one two three") == 3  # spaced scripts: unchanged
+
+
+def test_language_codes_are_those_the_identifier_knows() -> None:
+    from redraft.text.lang import known_languages
+    from redraft.vocab import LANGUAGE_CODES
+
+    assert known_languages() == LANGUAGE_CODES

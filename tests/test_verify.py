@@ -164,4 +164,39 @@ def test_the_library_path_gives_drafts_that_pass(path: Path, budget: Budget) -> 
     draft = ExtractiveCondenser().condense(extract(entry), budget)  # type: ignore[arg-type]
     verdict = verify(draft)
     assert verdict.passed, verdict.problems
-    assert draft.credit == entry.credit()  # type: ignore[union-attr]
+    assert draft.credit == entry.credit(draft.article.language)  # type: ignore[union-attr]
+
+
+def _ja_verdict(sentence: str, language: str = "ja") -> Any:
+    from redraft.records import Article, Block, Budget, Draft, Entry
+
+    entry = Entry(source="s", key="k", url="https://news.example/1", title="工場", html="")
+    source = "トヨタの社長は火曜日、新しい工場を名古屋に建設すると発表した。投資額は3000億円になる。"
+    article = Article(entry=entry, blocks=(Block("p", source),), language=language)
+    return verify(Draft(article=article, paragraphs=(sentence,), engine="x", budget=Budget(),
+                        prompt=None, credit=entry.credit(language)))
+
+
+def test_japanese_names_numbers_and_scales_are_checked() -> None:
+    assert _ja_verdict("投資額は３０００億円になる。").passed  # full-width digits, same number
+    assert [p.kind for p in _ja_verdict("投資額は4000億円になる。").problems] == ["number"]
+    assert [p.kind for p in _ja_verdict("投資額は3000万円になる。").problems] == ["number"]
+    named = _ja_verdict("ホンダの社長は火曜日、新しい工場を名古屋に建設すると発表した。")
+    assert [p.kind for p in named.problems] == ["name"]  # a katakana name the source lacks
+
+
+def test_a_language_without_negation_words_is_scored_as_less_certain() -> None:
+    checked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。")
+    unchecked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。", language="und")
+    assert unchecked.score < checked.score
+
+
+def test_a_japanese_quotation_must_be_verbatim() -> None:
+    from redraft.records import Article, Block, Budget, Draft, Entry
+
+    entry = Entry(source="s", key="k", url="https://news.example/2", title="発言", html="")
+    article = Article(entry=entry, blocks=(Block("p", "社長は「工場を名古屋に建設する」と述べた。"),),
+                      language="ja")
+    changed = Draft(article=article, paragraphs=("社長は「工場を東京に建設する」と述べた。",),
+                    engine="x", budget=Budget(), prompt=None, credit=entry.credit("ja"))
+    assert [p.kind for p in verify(changed).problems] == ["quote"]

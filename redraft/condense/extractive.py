@@ -61,6 +61,7 @@ from redraft.text import (
     strip_asides,
     strip_dateline,
     unattributed_quote,
+    word_count,
     words,
 )
 
@@ -83,7 +84,8 @@ MAX_UNIT_SENTENCES = 6
 
 _STOP = frozenset({""})  # what content_stem gives for a stop word
 _REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
-_ENDED = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")  # closing punctuation, then quotes or brackets
+# Closing punctuation (Chinese and Japanese full-width marks too), then quotes or brackets.
+_ENDED = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
 
 
 @dataclass(slots=True)
@@ -146,7 +148,7 @@ class ExtractiveCondenser:
                 f"no sentence of the article, with those it depends on, fits within "
                 f"{budget.describe()}: give a larger budget", key=entry.key, source=entry.source,
             )
-        credit = entry.credit()
+        credit = entry.credit(article.language)
         return Draft(
             article=article,
             paragraphs=_paragraphs(picked),
@@ -195,7 +197,7 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
             result.append(
                 _Sentence(
                     index=len(result), block=block, kind=kind, text=sentence,
-                    words=len(sentence.split()), statement=statement, usable=usable, label=label,
+                    words=word_count(sentence), statement=statement, usable=usable, label=label,
                     quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
                     key=key,
                 )

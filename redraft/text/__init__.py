@@ -8,22 +8,25 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from itertools import repeat
 
 import snowballstemmer
 
+from redraft.text.lang import UNDETERMINED, detect_language
 from redraft.vocab import (
     ABBREVIATIONS,
     BACK_REFERENCES,
-    LANGUAGES,
-    LETTERS,
+    COUNTED_WORD,
     NEGATIONS,
     STEMMERS,
     STOPWORDS,
     TITLES,
+    UNSPACED_CHARS,
 )
+
+_NONE: frozenset[str] = frozenset()  # an unknown language gets no language's word list
+_SNOWBALL = frozenset(snowballstemmer.algorithms())
 
 # Soft hyphens, zero-width spaces and joiners, word joiners, byte-order marks: deleted.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -64,12 +67,12 @@ def tidy_spacing(text: str) -> str:
 
 # --- sentences -------------------------------------------------------------------------------
 
-_CLOSERS = "\"'”’)]}"
-_OPENERS = "\"'“‘«([{¿¡"
+_CLOSERS = "\"'”’)]}」』›"
+_OPENERS = "\"'“‘«„‹([{¿¡「『"
 # A candidate boundary: terminal punctuation, any closing quotes or brackets (a French closing
 # guillemet may follow a space), then white space.
 _BOUNDARY = re.compile(
-    rf"([.!?…]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
+    rf"([.!?…।॥؟۔]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
 )
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
@@ -97,8 +100,26 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     return list(_split_sentences(text, language))
 
 
+# A sentence end in Chinese and Japanese (full-width ones too), with its closing brackets and
+# quotes; no space follows it. Devanagari's danda and Arabic's question mark end like "?".
+_CJK_END = re.compile(r"[。！？｡]+[」』）〕】”’\"')]*")
+
+
 @lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
 def _split_sentences(text: str, language: str) -> tuple[str, ...]:
+    if text.isascii() or not _CJK_END.search(text):
+        return _split_spaced(text, language)
+    sentences: list[str] = []
+    start = 0
+    for match in _CJK_END.finditer(text):
+        sentences.extend(_split_spaced(text[start : match.end()], language))
+        start = match.end()
+    sentences.extend(_split_spaced(text[start:], language))
+    return tuple(sentences)
+
+
+def _split_spaced(text: str, language: str) -> tuple[str, ...]:
+    """Sentences of a text whose sentences end in punctuation followed by white space."""
     sentences: list[str] = []
     start = 0
     caseless = text.islower()  # lower-cased text: a lower-case word can start a sentence
@@ -127,10 +148,10 @@ def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bo
     end = match.start(1)
     token = text[max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1 : end]
     token = token.lower().lstrip(_OPENERS)
-    if token in TITLES.get(language, TITLES["en"]):
+    if token in TITLES.get(language, _NONE):
         return False
     is_initial = len(token) <= _MAX_INITIAL_CHARS and bool(_INITIAL.match(token + "."))
-    if token in ABBREVIATIONS.get(language, ABBREVIATIONS["en"]) or is_initial:
+    if token in ABBREVIATIONS.get(language, _NONE) or is_initial:
         return not caseless and _starts_sentence(word, following.group(2), language)
     return True
 
@@ -139,7 +160,7 @@ def _starts_sentence(word: str | None, dot: str, language: str) -> bool:
     """After an abbreviation, only a capitalised stop word (``The``, ``El``, ``Il``) starts one."""
     if word is None or (dot and len(word) == 1):
         return False
-    return word.lower() in STOPWORDS.get(language, STOPWORDS["en"])
+    return word.lower() in stopwords(language)
 
 
 # --- safe deletions --------------------------------------------------------------------------
@@ -189,7 +210,7 @@ def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en")
     if dateline:
         text = _DATELINE_TAG.sub("", text, count=1)
         text = _DATELINE_PLACE.sub("", text, count=1)
-    negations = NEGATIONS.get(language, NEGATIONS["en"])
+    negations = NEGATIONS.get(language, _NONE)
     if "(" in text:
         text = _BRACKET.sub(lambda match: _drop_bracket(match, negations), text)
     if "–" in text or "—" in text or " -" in text:
@@ -206,6 +227,7 @@ def _inside_quotes(text: str, position: int) -> bool:
         before.count('"') % 2 == 1
         or before.count("“") > before.count("”")
         or before.count("«") > before.count("»")
+        or before.count("「") > before.count("」")
     )
 
 
@@ -233,31 +255,58 @@ def _drop_bracket(match: re.Match[str], negations: frozenset[str]) -> str:
 # --- tokens ----------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
+# Chinese and Japanese write no spaces between words: each ideograph or kana is one "word"
+# (a character), the unit ROUGE uses for them too. Korean writes spaces and is counted by them.
+_CJK_CHARS = UNSPACED_CHARS
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_WORD = re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
+_CJK_COUNTED = re.compile(COUNTED_WORD)
 
 
 def words(text: str) -> list[str]:
-    """The words and numbers of a text, as written (``3.5``, ``1,000`` and ``l'`` pieces split)."""
-    return _WORD.findall(text)
+    """The words and numbers of a text, as written (``3.5``, ``1,000`` and ``l'`` pieces split).
+
+    Chinese and Japanese characters come out one by one: those scripts do not mark words.
+    """
+    if text.isascii() or not _CJK.search(text):
+        return _WORD.findall(text)
+    return _CJK_WORD.findall(text)
 
 
 def word_count(text: str) -> int:
-    """How many words (white-space separated) a text has: the count budgets use."""
-    return len(text.split())
+    """How many words a text has: the count budgets and the ``too-short`` rule use.
+
+    White-space separated words, except that each Chinese or Japanese character counts as one
+    word (those scripts put no spaces between words; a character is their usual length unit).
+    """
+    if text.isascii() or not _CJK.search(text):
+        return len(text.split())
+    return len(_CJK_COUNTED.findall(text))
 
 
+@lru_cache(maxsize=64)
 def stopwords(language: str) -> frozenset[str]:
-    """The stop words of a language (English when the language is unknown)."""
-    return STOPWORDS.get(language, STOPWORDS["en"])
+    """The stop words of a language: redraft's curated list, else stopwords-iso's, else none."""
+    curated = STOPWORDS.get(language)
+    if curated is not None:
+        return curated
+    import stopwordsiso  # noqa: PLC0415  (JSON parsed on import: only when needed)  its lists ship inside the wheel (one JSON file); loaded on first use
+
+    if language not in stopwordsiso.langs():
+        return _NONE
+    return frozenset(word.lower() for word in stopwordsiso.stopwords(language))
 
 
 def back_references(language: str) -> frozenset[str]:
     """Words that, opening a sentence, point back to the one before (``he``, ``but``, ``elle``)."""
-    return BACK_REFERENCES.get(language, BACK_REFERENCES["en"])
+    return BACK_REFERENCES.get(language, _NONE)
 
 
-@lru_cache(maxsize=8)
-def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> snowballstemmer.stemmer | None:
+    """Snowball's stemmer for the language, or None where Snowball has none (no stemming)."""
+    name = STEMMERS.get(language)
+    return snowballstemmer.stemmer(name) if name in _SNOWBALL else None
 
 
 # Bounded caches: a language's working vocabulary fits (Zipf: the top 50,000 forms cover
@@ -270,10 +319,11 @@ _STEM_LOCK = threading.Lock()
 @lru_cache(maxsize=_CACHED_WORDS)
 def stem(word: str, language: str = "en") -> str:
     """The Snowball stem of a lower-case word; numbers come back unchanged."""
-    if not word.isalpha():
+    stemmer = _stemmer(language)
+    if stemmer is None or not word.isalpha():
         return word
     with _STEM_LOCK:
-        result: str = _stemmer(language).stemWord(word)
+        result: str = stemmer.stemWord(word)
     return result
 
 
@@ -282,21 +332,21 @@ def content_stem(word: str, language: str = "en") -> str:
     return content_stemmer(language)(word)
 
 
-@lru_cache(maxsize=len(LANGUAGES) + 1)
+@lru_cache(maxsize=64)
 def content_stemmer(language: str) -> Callable[[str], str]:
     """:func:`content_stem` for one language, as a one-argument function (faster in a ``map``).
 
     Each language's function keeps its own bounded cache of the words it has seen.
     """
     stops = stopwords(language)
-    stemmer = snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+    stemmer = _stemmer(language)
 
     @lru_cache(maxsize=_CACHED_WORDS)
     def term(word: str) -> str:
         lower = word.lower()
         if lower in stops:
             return ""
-        if not lower.isalpha():
+        if stemmer is None or not lower.isalpha():
             return lower
         with _STEM_LOCK:
             result: str = stemmer.stemWord(lower)
@@ -316,40 +366,7 @@ def shingles(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
 
 
 # --- language --------------------------------------------------------------------------------
-
-_DETECT_MIN_HITS = 3  # less evidence than three stop words is too little to leave English
-_DETECT_SAMPLE = 4000  # characters: a few hundred words settle it, and the cost stays flat
-
-
-def _stop_weights(language: str) -> dict[str, float]:
-    """Each stop word's evidence for ``language``: 1, shared by k languages 1/k."""
-    return {
-        word: 1.0 / sum(1 for stops in STOPWORDS.values() if word in stops)
-        for word in STOPWORDS[language]
-    }
-
-
-_STOP_WEIGHTS = {language: _stop_weights(language) for language in STOPWORDS}
-
-
-def detect_language(text: str, candidates: Iterable[str] = LANGUAGES) -> str:
-    """The most likely language among ``candidates``, from its stop words and letters.
-
-    Stop words are the most frequent words of every language, so a few hundred characters
-    suffice. A word several languages share (``de``, ``la``, ``que``) counts for each in
-    part; each letter only one of them uses (``ñ``, ``¿``; ``è``, ``ç``) counts as one word.
-    With too little evidence the answer is ``"en"``.
-    """
-    sample = text[:_DETECT_SAMPLE]
-    tokens = words(sample.lower())
-    best, best_score = "en", 0.0
-    for language in candidates:
-        weights = _STOP_WEIGHTS.get(language, {})
-        score = sum(map(weights.get, tokens, repeat(0.0)))
-        score += sum(sample.count(mark) for mark in LETTERS.get(language, ""))
-        if score > best_score:
-            best, best_score = language, score
-    return best if best_score >= _DETECT_MIN_HITS else "en"
+# detect_language lives in redraft.text.lang (py3langid); it answers "und" when unsure.
 
 
 def paragraphs_of(text: str) -> Iterator[str]:
@@ -380,10 +397,32 @@ from redraft.text.duplicates import (  # noqa: E402
 )
 
 __all__ = [
-    "NEAR_DUPLICATE_BUCKET", "NEAR_DUPLICATE_WORDS_PER_EDIT", "NearDuplicates", "attributes",
-    "back_references", "content_stem", "content_stemmer", "content_terms", "detect_language",
-    "duplicate_key", "junk", "near_duplicate", "normalise", "paragraphs_of", "points_back",
-    "quote_flow", "shingles", "signpost", "split_sentences", "stem", "stopwords", "strip_asides",
+    "NEAR_DUPLICATE_BUCKET",
+    "NEAR_DUPLICATE_WORDS_PER_EDIT",
+    "UNDETERMINED",
+    "NearDuplicates",
+    "attributes",
+    "back_references",
+    "content_stem",
+    "content_stemmer",
+    "content_terms",
+    "detect_language",
+    "duplicate_key",
+    "junk",
+    "near_duplicate",
+    "normalise",
+    "paragraphs_of",
+    "points_back",
+    "quote_flow",
+    "shingles",
+    "signpost",
+    "split_sentences",
+    "stem",
+    "stopwords",
+    "strip_asides",
     "strip_dateline",
-    "tidy_spacing", "unattributed_quote", "word_count", "words",
+    "tidy_spacing",
+    "unattributed_quote",
+    "word_count",
+    "words",
 ]

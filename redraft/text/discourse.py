@@ -20,6 +20,8 @@ from redraft.vocab import (
     SIGNPOST_ENDINGS,
 )
 
+_NONE: frozenset[str] = frozenset()  # a language without lists gets none (never English's)
+
 # The longest opening phrase in BACK_PHRASES, in words.
 _PHRASE_WORDS = 4
 # A quotation of fewer words is a phrase ("called it 'a disaster'"), not a quoted claim.
@@ -31,11 +33,11 @@ QUOTE_CONTEXT_WORDS = 4
 QUOTE_CONTEXT_LETTERS = 20
 
 _OPENING_MARKS = "\"'“‘«„([{¿¡-–— "
-_OPEN = "“«„"
-_CLOSE = "”»"
+_OPEN = "“«„「『"  # English/Spanish, French/Russian/German, Chinese/Japanese openings
+_CLOSE = "”»」』"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|\"[^\"]*\"?")
+_QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|„[^“”]*[“”]?|「[^」]*」?|『[^』]*』?|\"[^\"]*\"?")
 _TAIL = re.compile(r"[\s\"'”’»)\]}.…!?]+$")
 
 
@@ -58,15 +60,15 @@ def points_back(sentence: str, language: str = "en") -> str:
     if not opening:
         return ""
     first = opening[0].replace("’", "'")
-    if " ".join(opening[:2]) in NOT_BACK_PHRASES.get(language, NOT_BACK_PHRASES["en"]):
+    if " ".join(opening[:2]) in NOT_BACK_PHRASES.get(language, _NONE):
         return ""
     if first in back_references(language):
-        nouns = DEICTIC_NOUNS.get(language, DEICTIC_NOUNS["en"])
-        demonstrative = first in DEMONSTRATIVES.get(language, DEMONSTRATIVES["en"])
+        nouns = DEICTIC_NOUNS.get(language, _NONE)
+        demonstrative = first in DEMONSTRATIVES.get(language, _NONE)
         if demonstrative and len(opening) > 1 and opening[1] in nouns:
             return ""
         return opening[0]
-    phrases = BACK_PHRASES.get(language, BACK_PHRASES["en"])
+    phrases = BACK_PHRASES.get(language, _NONE)
     for size in range(min(_PHRASE_WORDS, len(opening)), 1, -1):
         phrase = " ".join(opening[:size]).replace("’", "'")
         if phrase in phrases:
@@ -138,7 +140,7 @@ def attributes(sentence: str, language: str = "en", *, colon: bool = True) -> bo
     if colon and sentence.rstrip().endswith(":"):
         return True
     outside, _ = _outside_quotes(sentence)
-    return not ATTRIBUTION.get(language, ATTRIBUTION["en"]).isdisjoint(outside)
+    return not ATTRIBUTION.get(language, _NONE).isdisjoint(outside)
 
 
 @lru_cache(maxsize=4096)
@@ -147,14 +149,15 @@ def unattributed_quote(sentence: str, language: str = "en") -> bool:
 
     It quotes at least :data:`QUOTE_MIN_WORDS` words and has fewer than
     :data:`QUOTE_CONTEXT_WORDS` words outside the quotation marks, none an attribution word.
+    In a language without a list of attribution words it cannot tell, and says no.
     """
-    if not _MARK.search(sentence):
+    if language not in ATTRIBUTION or not _MARK.search(sentence):
         return False
     outside, longest = _outside_quotes(sentence)
     context = len(outside) >= QUOTE_CONTEXT_WORDS or sum(map(len, outside)) >= QUOTE_CONTEXT_LETTERS
     if longest < QUOTE_MIN_WORDS or context:
         return False
-    return ATTRIBUTION.get(language, ATTRIBUTION["en"]).isdisjoint(outside)
+    return ATTRIBUTION.get(language, _NONE).isdisjoint(outside)
 
 
 def signpost(sentence: str, language: str = "en") -> bool:
@@ -164,7 +167,7 @@ def signpost(sentence: str, language: str = "en") -> bool:
     if text.endswith(":"):
         return True
     tail = _TAIL.sub("", text[-40:]).lower()
-    for ending in SIGNPOST_ENDINGS.get(language, SIGNPOST_ENDINGS["en"]):
+    for ending in SIGNPOST_ENDINGS.get(language, _NONE):
         if tail.endswith(ending) and not tail[-len(ending) - 1 : -len(ending)].isalnum():
             return True
     return False

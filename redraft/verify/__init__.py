@@ -40,7 +40,7 @@ from redraft.text import detect_language, normalise, paragraphs_of
 from redraft.verify.draft import _credit, _length, _sentences
 from redraft.verify.form import form_problems
 from redraft.verify.judge import _judge
-from redraft.verify.rules import CREDIT_LINE
+from redraft.verify.rules import CREDIT_LINE, NEGATIONS
 from redraft.verify.source import _Source
 from redraft.verify.words import (
     ALIGN_MIN_GAIN,
@@ -53,6 +53,7 @@ from redraft.verify.words import (
     PENALTY,
     PREFIX_MIN,
     REPEATED_PARAGRAPH_SHARE,
+    UNCHECKED_LANGUAGE_SCORE,
     UNSUPPORTED_RUN,
 )
 
@@ -72,6 +73,8 @@ def _judged(draft: Draft, *, threshold: float, form: bool) -> Verdict:
         problems.extend([*_credit(draft), *_length(draft, sentences),
                          *form_problems(draft.paragraphs, draft.article.paragraphs, source.language)])
     score = sum(scores) / len(scores) if scores else 0.0
+    if source.language not in NEGATIONS:
+        score *= UNCHECKED_LANGUAGE_SCORE
     return Verdict(draft=draft, score=round(score, 4), passed=bool(scores) and not problems,
                    problems=tuple(problems))
 

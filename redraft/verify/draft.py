@@ -55,11 +55,12 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
 def _credit(draft: Draft) -> list[Problem]:
     entry = draft.article.entry
     if not draft.credit.strip():
-        return [Problem("credit", "", entry.credit(), "the draft does not name its source")]
+        expected = entry.credit(draft.article.language)
+        return [Problem("credit", "", expected, "the draft does not name its source")]
     names = [_key(name) for name in (entry.title, entry.url) if _key(name).strip()]
     if names and not any(name in _key(draft.credit) for name in names):
         detail = "the credit names neither the source's title nor its link"
-        return [Problem("credit", draft.credit, entry.credit(), detail)]
+        return [Problem("credit", draft.credit, entry.credit(draft.article.language), detail)]
     return []
 
 

@@ -45,6 +45,11 @@ from redraft.verify.words import (
 
 # --- one sentence ------------------------------------------------------------------------------
 
+# Chinese and Japanese quotation brackets, read as the ASCII double quote the checks look for.
+_CJK_QUOTES = str.maketrans({"「": '"', "」": '"', "『": '"', "』": '"'})
+# Katakana runs of two or more characters (with the long-vowel mark): names and loanwords.
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
+
 
 @dataclass(slots=True)
 class _Judgement:
@@ -67,6 +72,7 @@ class _Check:
     def __init__(self, text: str, source: _Source) -> None:
         self.original, self.source, self.language = text, source, source.language
         self.text = normalise(text, ascii_quotes=True).replace("``", '"').replace("''", '"')
+        self.text = self.text.translate(_CJK_QUOTES)
         self.tokens = _tokens(self.text)
         self.quotes = _quotes(self.text)
         self.numbers, numerals = _numbers(self.tokens, self.language)
@@ -191,6 +197,8 @@ class _Check:
         missing = [t.text for run, opening in self._capitals() if len(run) > 1 or not opening
                    for t in run if t.lower not in skip and not t.text[0].isdigit()
                    and not _ROMAN.match(t.text) and not self.source.names(t.lower)]
+        # Japanese writes foreign names in katakana, with no capitals: a run the source lacks.
+        missing += [run for run in _KATAKANA_RUN.findall(self.text) if _key(run) not in self.source.key]
         return [self.problem("name", f"the source never names {name}") for name in dict.fromkeys(missing)]
 
     def _facts(self) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from redraft.vocab import CREDIT_LABELS
 from redraft.vocab import NEGATIONS as SHARED_NEGATIONS
 
 
@@ -224,6 +225,12 @@ SCALES: dict[str, dict[str, float]] = {
     },
 }
 
+# Chinese and Japanese scales, written right after the digits ("3万", "1.2億"), and Indian
+# English's lakh and crore.
+SCALES["ja"] = {"万": 1e4, "萬": 1e4, "億": 1e8, "兆": 1e12, "千": 1e3}
+SCALES["zh"] = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12, "千": 1e3}
+SCALES["en"] |= {"lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+
 # Words before a number that make it approximate: "about 100" matches 97, "100" does not.
 APPROXIMATORS: dict[str, frozenset[str]] = {
     "en": _listed("about around nearly almost roughly some approximately over under more than "
@@ -233,7 +240,12 @@ APPROXIMATORS: dict[str, frozenset[str]] = {
 }
 
 # Where a number's decimals start: "3.5" in English, "3,5" in Spanish and French.
-DECIMAL_COMMA: dict[str, bool] = {"en": False, "es": True, "fr": True}
+DECIMAL_COMMA: dict[str, bool] = {
+    "en": False, "es": True, "fr": True, "zh": False, "ja": False, "ko": False, "th": False,
+    "hi": False, "ms": False, "tl": False, "he": False,
+    **dict.fromkeys(_listed("pt it de nl ru uk pl cs sk sl hr sr bg ro hu fi sv da no nn et lv "
+                            "lt el tr id vi ca gl eu az kk be mk sq is"), True),
+}
 
 # Capitalised words that are not names by themselves: titles and roles written before a name,
 # and the days and months. A draft may add "President" to a name the source gives; the word
@@ -284,7 +296,9 @@ DEMONYM_ENDINGS: dict[str, tuple[str, ...]] = {
 }
 
 # A final line naming the draft's source: "Source: ...", "Fuente: ...", "Source : ...".
+_CREDIT_WORDS = sorted({label.strip().rstrip(":：").strip() for label in CREDIT_LABELS.values()})
 CREDIT_LINE = re.compile(
-    r"^\s*(?:sources?|fuentes?|via|vía|origen|d'après|quelle|fonte)\s*:\s*\S",
+    r"^\s*(?:sources?|fuentes?|via|vía|origen|d'après|quelle|fonte|"
+    + "|".join(map(re.escape, _CREDIT_WORDS)) + r")\s*[:：]\s*\S",
     re.IGNORECASE,
 )

@@ -42,6 +42,9 @@ UNSUPPORTED_RUN = 3
 MIN_COVERAGE = 0.5
 # A paragraph this much of whose sentences repeat earlier ones is a repeated paragraph.
 REPEATED_PARAGRAPH_SHARE = 0.8
+# The most a draft can score in a language without negation words (or an undetermined one):
+# its negations cannot be checked, so it is reported as less certain than a checked draft.
+UNCHECKED_LANGUAGE_SCORE = 0.8
 # The budget of a draft read without one: its length is not checked.
 NO_BUDGET = Budget.asked("ratio", 1.0)
 
@@ -66,8 +69,18 @@ class _Token:
     end: int
 
 
+_CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+# In Chinese and Japanese text a number keeps its scale ("3万", "1.2億"); every other
+# character is a token of its own, as words are not marked.
+_CJK_WORD = re.compile(
+    rf"\d+(?:[.,]\d+)*[万萬億亿兆千]?|[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*"
+)
+
+
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    pattern = _WORD if text.isascii() or not _CJK.search(text) else _CJK_WORD
+    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 @lru_cache(maxsize=4096)
@@ -76,11 +89,17 @@ def _key(text: str) -> str:
 
     Cached: a draft sentence's key is asked for by the repetition check, the support check and
     the count of refrains, and a source paragraph's by every draft of the same article."""
-    return " " + " ".join(_WORD.findall(text.lower())) + " "
+    lower = text.lower()
+    pattern = _WORD if lower.isascii() or not _CJK.search(lower) else _CJK_WORD
+    return " " + " ".join(pattern.findall(lower)) + " "
 
 
 def _rules(table: Mapping[str, Any], language: str) -> Any:
-    return table.get(language, table["en"])
+    """The language's entry of a rule table; for a language without one, an empty rule of the
+    same kind (no English rule is applied to other languages)."""
+    if language in table:
+        return table[language]
+    return type(table["en"])()  # frozenset(), dict(), tuple() or bool() == False
 
 
 @lru_cache(maxsize=8)
