@@ -6,6 +6,7 @@ import click
 
 from redraft._version import __version__
 from redraft.cli.desk import approve, drafts, reject
+from redraft.cli.extract import extract_command
 from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
 from redraft.cli.status import status
@@ -31,5 +32,6 @@ main.add_command(publish)
 main.add_command(drafts)
 main.add_command(approve)
 main.add_command(reject)
+main.add_command(extract_command)
 
 __all__ = ["main"]
