@@ -92,11 +92,11 @@ def main(folder: Path) -> int:
         html = decode(path.read_bytes(), label=path.name)
         if not isinstance(html, str):
             continue
-        for name in scores:
+        for name, score in scores.items():
             start = time.perf_counter()
             text = redraft_text(html, path.name) if name == "redraft" else trafilatura_text(html)
-            scores[name].seconds += time.perf_counter() - start
-            add(scores[name], text, truth)
+            score.seconds += time.perf_counter() - start
+            add(score, text, truth)
     print(f"{len(pages)} pages from {folder}")
     for name, score in scores.items():
         print(score.line(name))
