@@ -43,7 +43,7 @@ class WebSite:
 def _handler(site: WebSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            found = site.files.get(self.path)
+            found = site.files.get(self.path) or site.files.get(self.path.split("?", 1)[0])
             etag = f'"{hashlib.sha256(found[1]).hexdigest()[:16]}"' if found else ""
             conditional = bool(self.headers.get("If-None-Match")
                                or self.headers.get("If-Modified-Since"))

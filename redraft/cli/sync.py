@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 
 from redraft.cli.common import (
     EXIT_INCOMPLETE,
@@ -28,10 +29,14 @@ from redraft.cli.common import (
     setup_logging,
     stderr,
 )
+from redraft.cli.sources import find_source, sync_web
+from redraft.config import Settings
 from redraft.errors import EngineAuthError
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
+from redraft.sources.robots import Robots
+from redraft.sources.site import DEFAULT_DELAY
 from redraft.sources.wordpress import WordPressOptions, WordPressSource
 from redraft.wp.api import site_key
 
@@ -53,11 +58,15 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.option("--since", callback=parse_since, metavar="DATE",
               help="Only posts modified after DATE (ISO 8601; UTC unless a zone is given).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most N posts, newest first.")
+@click.option("--delay", type=click.FloatRange(min=0), default=DEFAULT_DELAY, show_default=True,
+              help="Seconds between two pages of one host (feeds and sitemaps; at least the "
+                   "site's Crawl-delay).")
 @budget_options
 @output_options
 @engine_options
 @common_options
-def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any) -> None:
+def sync(site_url: str, since: datetime | None, limit: int | None, delay: float,
+         **params: Any) -> None:
     """Condense the posts of a WordPress site, reading only what changed since the last sync.
 
     SITE_URL is the site's address (its home page). The REST API is found from it (both
@@ -71,8 +80,10 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
     """
     setup_logging(params["verbose"])
     settings = load_settings(params)
+    params["delay"] = delay
     out: Path | None = params["out"]
     with http_client(settings.http) as client:
+        site_url = _any_source(client, site_url, settings, params, limit)
         engines = build_engines(settings, client)
         sinks = [file_sink(params["fmt"], out)] if out else []
         try:
@@ -94,6 +105,18 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
     print_summary(report, title=f"redraft sync {source.site} → {out or settings.db}")
     _say_checkpoint(source.checkpoint(), had=known.high_water if known else None)
     sys.exit(EXIT_OK if report.ok and source.checkpoint().complete else EXIT_INCOMPLETE)
+
+
+def _any_source(client: httpx.Client, url: str, settings: Settings, params: dict[str, Any],
+                limit: int | None) -> str:
+    """The WordPress site ``url`` belongs to; anything else (a feed, a sitemap, a home page
+    without the API, an article page) is synced here and the command exits."""
+    retrier = Retrier(client, settings.http)
+    robots = Robots(retrier)
+    found = find_source(retrier, url, robots, settings, force=params["force"])
+    if found.kind != "wordpress":
+        sync_web(found, retrier, robots, settings, params, limit=limit)
+    return found.url
 
 
 def _say_checkpoint(checkpoint: Checkpoint, *, had: str | None) -> None:
