@@ -4,8 +4,13 @@ page's feed or sitemap, or one article page (see :mod:`redraft.sources.site`).""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
+
+import click
 
 from redraft.cli.common import (
     EXIT_INCOMPLETE,
@@ -23,11 +28,35 @@ from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError
 from redraft.http import Retrier
 from redraft.pipeline import run
+from redraft.records import Entry
+from redraft.sources import SourceItem
 from redraft.sources.discover import Found, identify
 from redraft.sources.robots import Robots
 from redraft.sources.site import SiteOptions, SiteSource
 from redraft.store import Store
 from redraft.wp.api import site_key, site_url, web_site_key
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    """A ``--published`` date: ISO 8601; without a zone it is UTC."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date such as 2025-05-01") from exc
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def credited(items: Iterable[SourceItem], *, title: str | None, url: str | None,
+             published: datetime | None) -> Iterator[SourceItem]:
+    """Entries with the title, address and date given on the command line (they win over the
+    file's own), so a plain-text article can carry its credit."""
+    changes: dict[str, Any] = {name: value for name, value in
+                               (("title", title), ("url", url), ("published", published))
+                               if value is not None}
+    for item in items:
+        yield replace(item, **changes) if changes and isinstance(item, Entry) else item
 
 
 def find_source(retrier: Retrier, url: str, robots: Robots, settings: Settings, *,
