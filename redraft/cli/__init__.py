@@ -9,6 +9,7 @@ from redraft.cli.desk import approve, drafts, reject
 from redraft.cli.extract import extract_command
 from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
+from redraft.cli.sources import sources_group
 from redraft.cli.status import status
 from redraft.cli.sync import sync
 from redraft.cli.verify import verify_command
@@ -33,5 +34,6 @@ main.add_command(drafts)
 main.add_command(approve)
 main.add_command(reject)
 main.add_command(extract_command)
+main.add_command(sources_group)
 
 __all__ = ["main"]

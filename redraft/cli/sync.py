@@ -30,6 +30,7 @@ from redraft.cli.common import (
     stderr,
 )
 from redraft.cli.sources import find_source, sync_web
+from redraft.cli.watch import parse_every, repeat
 from redraft.config import Settings
 from redraft.errors import EngineAuthError
 from redraft.http import Retrier
@@ -54,19 +55,22 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 
 @click.command()
-@click.argument("site_url", metavar="SITE_URL")
+@click.argument("site_url", metavar="[URL]", required=False)
 @click.option("--since", callback=parse_since, metavar="DATE",
               help="Only posts modified after DATE (ISO 8601; UTC unless a zone is given).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most N posts, newest first.")
 @click.option("--delay", type=click.FloatRange(min=0), default=DEFAULT_DELAY, show_default=True,
               help="Seconds between two pages of one host (feeds and sitemaps; at least the "
                    "site's Crawl-delay).")
+@click.option("--every", callback=parse_every, metavar="INTERVAL",
+              help="Sync again every INTERVAL (15m, 1h, 90s) until stopped; SIGINT or SIGTERM "
+                   "finish the item in hand and exit 0.")
 @budget_options
 @output_options
 @engine_options
 @common_options
-def sync(site_url: str, since: datetime | None, limit: int | None, delay: float,
-         **params: Any) -> None:
+def sync(site_url: str | None, since: datetime | None, limit: int | None, delay: float,
+         every: float | None, **params: Any) -> None:
     """Condense the posts of a WordPress site, reading only what changed since the last sync.
 
     SITE_URL is the site's address (its home page). The REST API is found from it (both
@@ -78,6 +82,8 @@ def sync(site_url: str, since: datetime | None, limit: int | None, delay: float,
     redoes everything. Drafts are written to --out when given (else kept in the database,
     ready for `redraft publish`).
     """
+    if every is not None or site_url is None:
+        repeat(click.get_current_context(), site_url, every)
     setup_logging(params["verbose"])
     settings = load_settings(params)
     params["delay"] = delay

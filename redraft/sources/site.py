@@ -61,7 +61,8 @@ class SiteOptions:
         force: ignore validators and ``known``: fetch everything.
         delay: seconds between two pages of one host (at least the site's Crawl-delay).
         limit: entries to yield at most.
-        sleep: how to wait (tests may pass a recorder).
+        sleep: how to wait (an event's ``wait`` makes the wait end when asked to stop).
+        stop: asked before each page: True ends the sync there, incomplete.
     """
 
     validators: Validators = field(default_factory=dict)
@@ -69,7 +70,8 @@ class SiteOptions:
     force: bool = False
     delay: float = DEFAULT_DELAY
     limit: int | None = None
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], object] = time.sleep
+    stop: Callable[[], bool] = lambda: False
 
 
 class SiteSource:
@@ -106,7 +108,7 @@ class SiteSource:
         except FetchError as exc:
             yield exc
             return
-        self._complete = True
+        self._complete = not self.options.stop()
 
     # --- feeds -------------------------------------------------------------------------------
 
@@ -173,6 +175,8 @@ class SiteSource:
                              "fetched", key=key, source=self.name)
             return
         self._wait(url)
+        if self.options.stop():
+            return
         item = fetch_page(self.retrier, url, source=self.name, key=key,
                           known={**known, "text_from": "page"})
         self._yielded += 1
