@@ -29,6 +29,7 @@ from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources import Checkpoint, SourceItem
 from redraft.sources.discover import Found
+from redraft.sources.jsonfeed import read_json_feed
 from redraft.sources.robots import Disallowed, Robots
 from redraft.sources.sitemaps import parse_sitemap
 from redraft.sources.web import fetch_page
@@ -116,11 +117,15 @@ class SiteSource:
         body = self._conditional(url)
         if body is None:
             return
-        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-        if parsed.bozo and not parsed.entries:
-            raise FetchError(f"{url} is not a readable RSS, Atom or JSON feed "
-                             f"({parsed.get('bozo_exception') or 'no items'})", url=url)
-        for item in parsed.entries:
+        if body.lstrip()[:1] == b"{":
+            items: list[Mapping[str, Any]] = list(read_json_feed(body, url=url))
+        else:
+            parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+            if parsed.bozo and not parsed.entries:
+                raise FetchError(f"{url} is not a readable RSS or Atom feed "
+                                 f"({parsed.get('bozo_exception') or 'no items'})", url=url)
+            items = list(parsed.entries)
+        for item in items:
             if self._full():
                 return
             yield from self._item(item, url)
