@@ -65,3 +65,15 @@ class WatchList:
         rows = self._db.execute(
             f"SELECT {', '.join(_FIELDS)} FROM watch_list ORDER BY category, added_at, url")
         return [Watched(*row) for row in rows]
+
+
+def text_origins(store: Store) -> dict[str, dict[str, int]]:
+    """Per source, how its entries' text was obtained: ``{"feed": n, "page": m}`` (entries of
+    feeds, sitemaps and pages only; WordPress posts and files carry no ``text_from``)."""
+    rows = store._db.execute(
+        "SELECT source, json_extract(meta, '$.text_from') AS origin, count(*) FROM entries "
+        "WHERE json_extract(meta, '$.text_from') IS NOT NULL GROUP BY source, origin")
+    origins: dict[str, dict[str, int]] = {}
+    for source, origin, count in rows:
+        origins.setdefault(str(source), {})[str(origin)] = int(count)
+    return origins

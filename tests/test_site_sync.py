@@ -3,6 +3,7 @@ its home page, its sitemap, and a second sync that costs one 304."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +90,13 @@ def test_an_article_url_is_its_site_and_key(news: WebSite, tmp_path: Path) -> No
     keys = drafted(db)
     assert len(keys) == len(ARTICLES)
     assert sum(key.endswith(f"/news/{slug}.html") for key in keys) == 1
+
+
+def test_status_shows_how_each_text_was_obtained(news: WebSite, tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    sync(db, f"{news.base}/feed.xml")
+    result = CliRunner().invoke(main, ["status", "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = {row["source"]: row for row in json.loads(result.output)["sources"]}
+    (row,) = rows.values()
+    assert row["text_from"] == {"page": len(ARTICLES)}
