@@ -108,3 +108,13 @@ def test_page_keeps_the_feed_items_fields_and_says_how(news: WebSite) -> None:
     assert first.meta["image"].endswith(f"/img/{ARTICLES[0]['slug']}.jpg")
     assert first.published is not None and first.published.date().isoformat() == "2026-11-20"
     assert first.meta["excerpt"].startswith(ARTICLES[0]["paragraphs"][0][:40])
+
+
+def test_a_wordpress_feed_is_its_site(news: WebSite) -> None:
+    news.files["/blog/feed/"] = ("application/rss+xml", (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>'
+        "<generator>https://wordpress.org/?v=6.7</generator></channel></rss>").encode())
+    with httpx.Client() as client:
+        retrier = Retrier(client)
+        found = identify(retrier, f"{news.base}/blog/feed/", Robots(retrier))
+    assert (found.kind, found.url) == ("wordpress", f"{news.base}/blog")

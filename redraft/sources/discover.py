@@ -38,6 +38,9 @@ _FEED_ROOT = re.compile(rb"\A(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(?:
                         re.IGNORECASE | re.DOTALL)
 _JSON_FEED = re.compile(rb'"version"\s*:\s*"https://jsonfeed\.org/version/')
 _HTML_SNIFF = 256 * 1024  # a home page names its feeds and API in its head
+# A WordPress feed names its generator in the channel's head, before the first items.
+_GENERATOR_SNIFF = 8192
+_WORDPRESS_GENERATOR = re.compile(rb"<generator[^>]*>\s*https?://wordpress\.org/", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,9 @@ def identify(retrier: Retrier, url: str, robots: Robots) -> Found:
     landed = str(response.url)
     body = response.content
     if is_feed(body):
+        if _WORDPRESS_GENERATOR.search(body[:_GENERATOR_SNIFF]):
+            return Found("wordpress", site_url(landed), given,
+                         "a WordPress site's feed (read through its REST API)")
         return Found("feed", landed, given, "a feed")
     if is_sitemap(body):
         return Found("sitemap", landed, given, "a sitemap")
