@@ -112,8 +112,8 @@ def test_page_keeps_the_feed_items_fields_and_says_how(news: WebSite) -> None:
 
 def test_a_wordpress_feed_is_its_site(news: WebSite) -> None:
     news.files["/blog/feed/"] = ("application/rss+xml", (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>'
-        "<generator>https://wordpress.org/?v=6.7</generator></channel></rss>").encode())
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>'
+        b"<generator>https://wordpress.org/?v=6.7</generator></channel></rss>"))
     with httpx.Client() as client:
         retrier = Retrier(client)
         found = identify(retrier, f"{news.base}/blog/feed/", Robots(retrier))
