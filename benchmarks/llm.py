@@ -13,8 +13,13 @@ Usage::
 **Real server** (``--url``, ``--model``; the key from ``REDRAFT_LLM_API_KEY``): after the
 engine's start-up check, the pipeline runs every post (LLM engine, verification, one revision,
 extractive fallback, a throw-away store) at the first ``--concurrency`` level and prints
-drafts per second, tokens, and the share of drafts that passed first time, after repair, that
-fell back, that were kept failed, and that failed outright.
+drafts per second, tokens, how the answers ended (``finish_reason``: ``length`` is cut off at
+``max_tokens``), and the share of drafts that passed first time, after repair, that fell back
+(with each reason), that were kept failed, and that failed outright. The tests' real model
+(SmolLM2-135M under llama.cpp's server) runs it as::
+
+    python tests/real_llm.py python benchmarks/llm.py examples/posts --url {url} \
+        --model {model} --limit 5
 
 **Self-test** (no ``--url``, or ``--self-test``): ``tests/llm_server.py`` runs in a process of
 its own, answering each request with the lead of its article after ``--think`` seconds. For
@@ -94,12 +99,31 @@ def parse_budget(text: str) -> Budget:
     return Budget(kind, float(value))  # type: ignore[arg-type]
 
 
-def engine(url: str, model: str, concurrency: int, api_key: str = "") -> tuple[LLMCondenser, httpx.Client]:
+def engine(url: str, model: str, concurrency: int, api_key: str = "",
+           hooks: dict[str, list[Any]] | None = None) -> tuple[LLMCondenser, httpx.Client]:
     http = HttpOptions(concurrency=concurrency, retries=2, backoff=0.05)
-    client = httpx.Client(timeout=httpx.Timeout(60.0, pool=None),
+    client = httpx.Client(timeout=httpx.Timeout(60.0, pool=None), event_hooks=hooks,
                           limits=httpx.Limits(max_connections=max(10, concurrency * 2)))
     options = LLMOptions(url=url, model=model, api_key=api_key)
     return LLMCondenser(Retrier(client, http), options), client
+
+
+class Answers:
+    """Counts how each chat answer ended (``finish_reason``), from the client's response hook."""
+
+    def __init__(self) -> None:
+        self.finish: Counter[str] = Counter()
+
+    def __call__(self, response: httpx.Response) -> None:
+        if not response.request.url.path.endswith("/chat/completions"):
+            return
+        response.read()
+        try:
+            choice = response.json()["choices"][0]
+        except (ValueError, KeyError, IndexError, TypeError):
+            self.finish["(no answer)"] += 1
+            return
+        self.finish[str(choice.get("finish_reason"))] += 1
 
 
 class Collect:
@@ -144,8 +168,10 @@ def run_pipeline(condenser: LLMCondenser, entries: Sequence[Entry], budget: Budg
 
 def real_server(args: argparse.Namespace, entries: Sequence[Entry], budget: Budget) -> None:
     concurrency = args.concurrency[0]
+    answers = Answers()
     condenser, client = engine(args.url, args.model, concurrency,
-                               os.environ.get("REDRAFT_LLM_API_KEY", ""))
+                               os.environ.get("REDRAFT_LLM_API_KEY", ""),
+                               hooks={"response": [answers]})
     with client:
         condenser.check()
         sink, wall, cpu, report = run_pipeline(condenser, entries, budget, concurrency)
@@ -158,8 +184,14 @@ def real_server(args: argparse.Namespace, entries: Sequence[Entry], budget: Budg
     usage = report.usage
     print(f"  tokens: {usage.prompt_tokens} prompt + {usage.completion_tokens} completion "
           f"({usage.total_tokens / max(1, drafts):.0f} per draft)")
+    ended = ", ".join(f"{reason} {n}" for reason, n in answers.finish.most_common())
+    print(f"  answers: {answers.finish.total()} ({ended or 'none'}; length = cut off at max_tokens)")
     for name in ("first time", "after repair", "fell back", "kept failed", "failed"):
         print(f"  {name:>12}: {shares[name]:4d}  {shares[name] / max(1, len(entries)):6.1%}")
+    reasons = Counter(v.draft.engine.partition("(fallback: ")[2].rstrip(")") for v in sink.verdicts
+                      if outcome(v) == "fell back")
+    for reason, n in reasons.most_common():
+        print(f"      {n:4d} fell back: {reason}")
 
 
 def start_server(think: float) -> tuple[subprocess.Popen[str], str]:

@@ -11,6 +11,7 @@ RedraftError
 ├── PublishError           a sink could not publish one draft
 │   └── PublishAuthError   the target refused the credentials: stop before posting anything
 ├── StoreError             the SQLite state could not be read or written
+├── InternalError          a bug: an unexpected exception while working on one item
 └── Rejected               an item is not fit to rewrite; the reason is recorded, the run goes on
     ├── Malformed          unreadable item (bad JSON, wrong shape, undecodable bytes)
     ├── Protected          password-protected post
@@ -97,6 +98,11 @@ class PublishAuthError(PublishError):
 
 class StoreError(RedraftError):
     """The state database could not be opened, migrated, read or written."""
+
+
+class InternalError(RedraftError):
+    """An unexpected exception (a bug in redraft) while working on one item: recorded as that
+    item's failure, with the exception's type and message, so that the run goes on."""
 
 
 class Rejected(RedraftError):

@@ -127,7 +127,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
-        "0100_watch_list",
+        "0110_watch_list",
         """
         CREATE TABLE watch_list (
             url         TEXT PRIMARY KEY,

@@ -11,8 +11,10 @@ travels with the data. Records are frozen and hold no I/O.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
@@ -28,6 +30,32 @@ ProblemKind = Literal[
 RATIO_MAX_WORDS = 200
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD (the replacement character)."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, Mapping):
+        return {valid_text(str(k)): _valid_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_valid_value(v) for v in value]
+    return value
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -70,6 +98,18 @@ class Entry:
         if self.published is not None:
             parts.append(f"({self.published.date().isoformat()})")
         return "Source: " + " ".join(parts) if parts else ""
+
+    def with_valid_text(self) -> Entry:
+        """This entry with every lone surrogate (text no file or database can encode, such
+        as a JSON ``"\\ud800"``) replaced by U+FFFD; the same entry when it has none."""
+        fields = {name: getattr(self, name) for name in ("source", "key", "url", "title",
+                                                          "html", "raw")}
+        changes: dict[str, Any] = {name: valid_text(value) for name, value in fields.items()
+                                   if not _encodable(value)}
+        meta = self.meta
+        if meta and not _encodable(json.dumps(dict(meta), ensure_ascii=False, default=str)):
+            changes["meta"] = _valid_value(dict(meta))
+        return replace(self, **changes) if changes else self
 
     @property
     def content_hash(self) -> str:

@@ -78,7 +78,6 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.store", 3, "store"),
     ("redraft.store.*", 3, "store"),
     ("redraft.migrations", 3, "store"),
-    ("redraft.watchlist", 3, "store"),
     # 4: the pipeline.
     ("redraft.pipeline", 4, "pipeline"),
     ("redraft.pipeline.*", 4, "pipeline"),

@@ -4,6 +4,7 @@ data. Back-off sleeps are recorded instead of slept, so nothing here waits for l
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -17,19 +18,19 @@ import httpx
 import pytest
 
 from redraft.condense import Reviser
-from redraft.condense.llm import LLMCondenser, clean, dedupe, sections
+from redraft.condense.llm import LLMCondenser, dedupe, max_tokens_for
 from redraft.condense.prompts import CONDENSE
 from redraft.config import HttpOptions, LLMOptions
 from redraft.errors import ConfigError, EngineAuthError, EngineError
 from redraft.http import Retrier
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage
+from redraft.text import split_sentences
+from redraft.verify import verify
 from tests.llm_server import LLMServer, Reply, Seen, completion, failure, from_spec, lead_of, malformed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "llm"
 ARTICLES: dict[str, dict[str, Any]] = json.loads((FIXTURES / "articles.json").read_text("utf-8"))
 SERVER_CASES = json.loads((FIXTURES / "server_cases.json").read_text("utf-8"))
-CLEAN_CASES = json.loads((FIXTURES / "clean.json").read_text("utf-8"))
-SECTION_CASES = json.loads((FIXTURES / "sections.json").read_text("utf-8"))
 SECRET = "sk-test-d0n0tl0g-9f2"
 WORDS = Budget("words", 60)
 
@@ -94,6 +95,7 @@ def test_scripted_replies(case: dict[str, Any], serve: Serve, engine: Engine) ->
             condenser.condense(article(), WORDS)
         assert not isinstance(caught.value, EngineAuthError)
         assert re.search(expect["error"], str(caught.value)), str(caught.value)
+        assert (caught.value.code, caught.value.status) == (expect["code"], expect["status"])
     else:
         draft = condenser.condense(article(), WORDS)
         assert list(draft.paragraphs) == expect["paragraphs"]
@@ -116,8 +118,9 @@ def test_the_request_is_an_openai_chat_completion(serve: Serve, engine: Engine) 
     (seen,) = server.requests
     assert (seen.method, seen.path) == ("POST", "/v1/chat/completions")
     body = seen.body
-    assert {k: body[k] for k in ("model", "temperature", "max_tokens", "stream")} == {
-        "model": "test-model", "temperature": 0.0, "max_tokens": 300, "stream": False}
+    assert {k: body[k] for k in ("model", "temperature", "max_tokens", "stream", "stop")} == {
+        "model": "test-model", "temperature": 0.0, "max_tokens": max_tokens_for(60, 300),
+        "stream": False, "stop": list(CONDENSE.stop)}
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
     assert body["messages"][0]["content"] == CONDENSE.system
     user = seen.user
@@ -175,6 +178,7 @@ def test_a_refused_key_stops_everything(key: str, serve: Serve, engine: Engine) 
         with pytest.raises(EngineAuthError, match=r"refused .*\(401: Incorrect API key "
                                                   r"provided\.\); set REDRAFT_LLM_API_KEY") as caught:
             call()
+        assert (caught.value.code, caught.value.status) == ("auth", 401)
         assert SECRET not in str(caught.value) and (not key or key not in str(caught.value))
     assert len(server.requests) == 2  # neither is retried
 
@@ -183,11 +187,13 @@ def test_an_unknown_model_is_named(serve: Serve, engine: Engine) -> None:
     server = serve(models=("llama-3-8b", "qwen2.5-7b"))
     condenser, _ = engine(server.url, model="gpt-nope")
     with pytest.raises(EngineError, match=r"^file:harbour\.json:1: .*404 \(The model `gpt-nope` "
-                                          r"does not exist.*\): check the model name 'gpt-nope'"):
+                                          r"does not exist.*\): check the model name 'gpt-nope'") as caught:
         condenser.condense(article(), WORDS)
+    assert (caught.value.code, caught.value.status) == ("unknown-model", 404)
     with pytest.raises(EngineError, match=r"does not know the model 'gpt-nope' .*models it "
-                                          r"offers: llama-3-8b, qwen2.5-7b\. Check --llm-model"):
+                                          r"offers: llama-3-8b, qwen2.5-7b\. Check --llm-model") as caught:
         condenser.check()
+    assert (caught.value.code, caught.value.status) == ("unknown-model", 404)
 
 
 def test_a_server_that_is_down(serve: Serve, engine: Engine) -> None:
@@ -197,8 +203,9 @@ def test_a_server_that_is_down(serve: Serve, engine: Engine) -> None:
     condenser, sleeps = engine(url)
     with pytest.raises(EngineError, match=r"^file:harbour\.json:1: the LLM server failed after 3 "
                                           r"attempts: ConnectError: .* \(http://127\.0\.0\.1:\d+"
-                                          r"/v1/chat/completions\)$"):
+                                          r"/v1/chat/completions\)$") as caught:
         condenser.condense(article(), WORDS)
+    assert (caught.value.code, caught.value.status) == ("unreachable", None)
     with pytest.raises(EngineError, match=r"^start-up check: the LLM server failed after 3 "
                                           r"attempts: ConnectError: .*/v1/models\)$"):
         condenser.check()
@@ -234,10 +241,11 @@ def test_check_reports_a_server_that_is_not_openai_compatible(serve: Serve,
 def test_settings_that_cannot_work_are_refused() -> None:
     retrier = Retrier(httpx.Client())
     for options in (LLMOptions(model="m"), LLMOptions(url="http://x/v1"),
-                    LLMOptions(url="127.0.0.1:8000/v1", model="m"),
                     LLMOptions(url="http://x/v1", model="m", prompt="nope")):
         with pytest.raises(ConfigError):
             LLMCondenser(retrier, options)
+    with pytest.raises(ConfigError, match="http"):  # a URL without its scheme: refused when made
+        LLMCondenser(retrier, LLMOptions(url="127.0.0.1:8000/v1", model="m"))
     retrier.client.close()
 
 
@@ -357,33 +365,36 @@ def test_the_engine_is_safe_to_share_between_threads(serve: Serve, engine: Engin
 def test_the_seed_output_comes_out_without_repeats(shared_seeds: Path, serve: Serve,
                                                    engine: Engine) -> None:
     seed = (shared_seeds / "000_0de3942d49ced44d.txt").read_text("utf-8")
-    server = serve(completion(seed))
+    server = serve(completion(seed), completion(seed))
     condenser, _ = engine(server.url)
-    draft = condenser.condense(article(), WORDS)
+    draft = condenser.condense(article(), Budget("words", 1000))  # within budget: not cut
     lines = [line for line in seed.splitlines() if line.strip()]
     assert len(draft.paragraphs) == len(set(lines)) < len(lines)
     assert len(set(draft.paragraphs)) == len(draft.paragraphs)
     assert dedupe(draft.paragraphs) == draft.paragraphs
+    cut = condenser.condense(article(), WORDS)  # 400 words for 60: whole sentences dropped
+    assert 0 < cut.words <= 60
+    sentences = [s for p in draft.paragraphs for s in split_sentences(p)]
+    kept = [s for p in cut.paragraphs for s in split_sentences(p)]
+    assert kept == [s for s in sentences if s in kept]  # the draft's own sentences, in order
 
 
-# --- pure parts, from data ----------------------------------------------------------------------
+# --- the credit --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", CLEAN_CASES, ids=[c["id"] for c in CLEAN_CASES])
-def test_clean(case: dict[str, Any]) -> None:
-    got = clean(case["text"], title=case.get("title", ""),
-                ascii_quotes=case.get("ascii_quotes", False))
-    assert list(got) == case["expect"]
-
-
-def _paragraph(spec: int | list[int]) -> str:
-    counts = [spec] if isinstance(spec, int) else spec
-    return " ".join(" ".join(["Aa"] + ["bb"] * (n - 1)) + "." for n in counts)
-
-
-@pytest.mark.parametrize("case", SECTION_CASES, ids=[c["id"] for c in SECTION_CASES])
-def test_sections(case: dict[str, Any]) -> None:
-    paragraphs = [_paragraph(spec) for spec in case["paragraphs"]]
-    got = sections(paragraphs, case["limit"])
-    assert [[len(piece.split()) for piece in section] for section in got] == case["expect"]
-    assert " ".join(p for s in got for p in s).split() == " ".join(paragraphs).split()
+@pytest.mark.parametrize(("ascii_quotes", "expect"), [
+    (None, "Source: Harbour opens its “new” station https://news.example/?p=101 (2026-03-14)"),
+    (True, 'Source: Harbour opens its "new" station https://news.example/?p=101 (2026-03-14)'),
+])
+def test_the_draft_carries_its_credit(ascii_quotes: bool | None, expect: str, serve: Serve) -> None:
+    server = serve(completion(GOOD))
+    source = article()
+    curly = dataclasses.replace(source.entry, title="Harbour opens its “new” station")
+    source = dataclasses.replace(source, entry=curly)
+    source = dataclasses.replace(source, blocks=(Block("p", "It opened “today”."), *source.blocks))
+    with httpx.Client() as client:
+        condenser = LLMCondenser(Retrier(client), LLMOptions(url=server.url, model="test-model"),
+                                 ascii_quotes=ascii_quotes)
+        draft = condenser.condense(source, WORDS)
+    assert draft.credit == expect
+    assert not [p for p in verify(draft).problems if p.kind == "credit"]

@@ -3,9 +3,10 @@ asks of a condensation, and cover every kind of problem the verifier reports."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 
@@ -69,3 +70,35 @@ def test_prompts_are_named_and_versioned() -> None:
     assert all(prompt.name == name for name, prompt in PROMPTS.items())
     with pytest.raises(ConfigError, match="unknown LLM prompt 'nope'; the prompts are: condense"):
         get_prompt("nope")
+
+
+# Each prompt version's digest (Prompt.digest). A wording changed without a new version fails
+# here: give the prompt a new version and add its line (a store tells drafts apart by version).
+DIGESTS = {
+    "condense@2026-12-1": "f043db6e2d5a8786",
+    "condense@2026-12-2": "e482a2f1003df841",  # hints for the form problem kinds
+}
+
+
+@pytest.mark.parametrize("prompt", PROMPTS.values(), ids=list(PROMPTS))
+def test_each_prompt_text_is_pinned_to_its_version(prompt: Prompt) -> None:
+    assert prompt.label in DIGESTS, f"{prompt.label} is not in DIGESTS: add its digest"
+    assert prompt.digest == DIGESTS[prompt.label], (
+        f"the text of {prompt.label} changed (digest {prompt.digest}): bump its version")
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Prompt)])
+def test_the_digest_covers_every_text(name: str) -> None:
+    value = getattr(CONDENSE, name)
+    changed: Any
+    if name == "hints":
+        changed = {**value, "number": value["number"] + " Check."}
+    elif name == "stop":
+        changed = (*value, "\nEnd")
+    else:
+        changed = value + "!"
+    altered = dataclasses.replace(CONDENSE, **{name: changed})
+    if name == "version":
+        assert altered.digest == CONDENSE.digest and altered.label != CONDENSE.label
+    else:
+        assert altered.digest != CONDENSE.digest

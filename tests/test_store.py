@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import resource
+import signal
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import pytest
 from redraft.errors import StoreError, TooShort
 from redraft.migrations import MIGRATIONS
 from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
-from redraft.store import EntryState, Store
+from redraft.store import KEEP_REJECTED_CHARS, EntryState, Store
 
 
 def entry(key: str = "https://s.example#1", html: str = "<p>Body one.</p>", **kw: object) -> Entry:
@@ -167,3 +170,137 @@ def test_status_counts_per_source(store: Store) -> None:
     assert (row["stored"], row["drafted"], row["passed"], row["failed_verification"]) == (3, 2, 1, 1)
     assert row["rejected"] == {"too-short": 1}
     assert row["failed"] == 1 and row["last_sync"] is not None
+
+
+# --- errors: every sqlite3.Error is a StoreError that names the file -------------------------
+
+STORE_CALLS: dict[str, Callable[[Store], object]] = {
+    "state_of": lambda s: s.state_of(entry(), "r"),
+    "save_entry": lambda s: s.save_entry(entry()),
+    "entry": lambda s: s.entry("k"),
+    "count_entries": lambda s: s.count_entries(),
+    "save_draft": lambda s: s.save_draft(verdict(entry()), recipe="r"),
+    "attempts": lambda s: s.attempts("k"),
+    "current_draft": lambda s: s.current_draft("k"),
+    "drafts": lambda s: list(s.drafts()),
+    "save_rejection": lambda s: s.save_rejection(TooShort("short", key="k", source="x")),
+    "save_failure": lambda s: s.save_failure("k", source="x", stage="engine", error="e"),
+    "rejection": lambda s: s.rejection("k"),
+    "failures": lambda s: s.failures(),
+    "rejections": lambda s: s.rejections(),
+    "site": lambda s: s.site("x"),
+    "save_site": lambda s: s.save_site("x", api_root="y"),
+    "publication": lambda s: s.publication("k", "t"),
+    "save_publication": lambda s: s.save_publication("k", "t", draft_id=1, remote_id="1",
+                                                     link=None, status="published"),
+    "status": lambda s: s.status(),
+}
+
+
+@pytest.mark.parametrize("call", sorted(STORE_CALLS))
+def test_every_method_turns_sqlite_errors_into_store_errors(tmp_path: Path, call: str) -> None:
+    path = tmp_path / "r.db"
+    with Store.open(path) as store:
+        # Another program broke the schema under a running store.
+        with sqlite3.connect(path) as other:
+            for table in ("publications", "attempts", "drafts", "rejections", "failures",
+                          "sites", "entries"):
+                other.execute(f"DROP TABLE {table}")
+        with pytest.raises(StoreError, match=r"r\.db"):
+            STORE_CALLS[call](store)
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    saved = 0
+    try:
+        with Store.open(path) as store:
+            # The file system refuses to grow any file past 256 KiB: a full disk, for SQLite.
+            resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, hard))
+            with pytest.raises(StoreError, match=r"r\.db.*disk has space"):
+                for n in range(10_000):
+                    with store.transaction():
+                        store.save_entry(entry(f"k{n}", html="<p>" + "word " * 2000 + "</p>"))
+                    saved += 1
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert saved > 0
+    with Store.open(path) as store:
+        assert store.count_entries() == saved
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+TRIGGER_MIGRATION = (
+    "9999_trigger",
+    """
+    CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL DEFAULT 'a; b');
+    CREATE TRIGGER notes_on_failure AFTER INSERT ON failures BEGIN
+        INSERT INTO notes (text) VALUES ('failed; ' || NEW.key);
+        INSERT INTO notes (text) VALUES ('then; ' || NEW.stage);
+    END;
+    """,
+)
+
+
+def test_migrations_run_whole_with_triggers_and_semicolons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("redraft.store.MIGRATIONS", (*MIGRATIONS, TRIGGER_MIGRATION))
+    with Store.open(tmp_path / "r.db") as store:
+        assert store.migrations()[-1] == "9999_trigger"
+        with store.transaction():
+            store.save_failure("k1", source="x", stage="engine", error="e")
+    with sqlite3.connect(tmp_path / "r.db") as connection:
+        connection.execute("INSERT INTO notes DEFAULT VALUES")
+        texts = [row[0] for row in connection.execute("SELECT text FROM notes ORDER BY id")]
+    assert texts == ["failed; k1", "then; engine", "a; b"]
+
+
+def test_a_failing_migration_leaves_nothing_half_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = ("9999_broken", "CREATE TABLE half (x); INSERT INTO missing VALUES (1);")
+    monkeypatch.setattr("redraft.store.MIGRATIONS", (*MIGRATIONS, broken))
+    with pytest.raises(StoreError, match="missing"):
+        Store.open(tmp_path / "r.db")
+    with sqlite3.connect(tmp_path / "r.db") as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        done = [row[0] for row in connection.execute("SELECT name FROM migrations")]
+    assert "half" not in tables and done == [name for name, _ in MIGRATIONS]
+
+
+# --- hostile text ----------------------------------------------------------------------------
+
+def test_lone_surrogates_are_stored_as_replacement_characters(store: Store) -> None:
+    item = entry(title="Caf\ud800", meta={"tag_names": ["\udfff"]})
+    with store.transaction():
+        store.save_entry(item)
+        store.save_rejection(TooShort("too short: \ud800", key="k\ud800", source="x"))
+    stored = store.entry(item.key)
+    assert stored is not None and stored.title == "Caf\ufffd"
+    assert stored.meta["tag_names"] == ["\ufffd"]
+    assert [r["key"] for r in store.rejections()] == ["k\ufffd"]
+
+
+def test_a_rejected_items_body_is_bounded(store: Store) -> None:
+    html = "<p>" + "x" * (3 * KEEP_REJECTED_CHARS) + "</p>"
+    item = entry(html=html, raw='{"content": "' + "y" * (2 * KEEP_REJECTED_CHARS) + '"}')
+    with store.transaction():
+        store.save_entry(item, bounded=True)
+    stored = store.entry(item.key)
+    assert stored is not None
+    assert len(stored.html) == len(stored.raw) == KEEP_REJECTED_CHARS
+    kept = stored.meta["truncated"]
+    assert kept["html"]["chars"] == len(html)
+    assert kept["html"]["sha256"] == hashlib.sha256(html.encode()).hexdigest()
+    assert stored.meta["tag_names"] == ["a"]
+    # What the store compares on the next run is the whole item's hash, not the kept part's.
+    assert store.state_of(item, "r") is EntryState.CHANGED
+    with store.transaction():
+        store.save_rejection(TooShort("short", key=item.key, source="x"),
+                             content_hash=item.content_hash)
+    assert store.state_of(item, "r") is EntryState.UNCHANGED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from redraft._version import __version__
+from redraft.cli.boundary import BoundaryGroup
 from redraft.cli.desk import approve, drafts, reject
 from redraft.cli.extract import extract_command
 from redraft.cli.publish import publish
@@ -15,7 +16,8 @@ from redraft.cli.sync import sync
 from redraft.cli.verify import verify_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=BoundaryGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="redraft")
 def main() -> None:
     """redraft turns news posts into clean, condensed, faithful rewrites.

@@ -11,11 +11,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, TextIO, TypeVar, cast
 
 import click
 import httpx
-from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import (
     BarColumn,
@@ -28,11 +27,19 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from redraft.condense.extractive import ExtractiveCondenser
-from redraft.condense.llm import LLMCondenser
+from redraft.cli.boundary import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_USAGE,
+    echo,
+    fail,
+    markup_safe,
+    printable,
+    stderr,
+)
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, EngineAuthError, RedraftError
-from redraft.http import Retrier, user_agent
+from redraft.http import user_agent
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
 from redraft.records import Budget, BudgetKind
 from redraft.sinks.files import OUTPUT_FORMATS, FileSink
@@ -40,23 +47,20 @@ from redraft.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK = 0
-EXIT_INCOMPLETE = 1  # some items were rejected, failed, or failed verification
-EXIT_USAGE = 2  # bad options or unreadable input; click uses 2 for usage errors too
-
-stderr = Console(stderr=True, highlight=False)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print an error for people and exit with ``code``."""
-    stderr.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
-    sys.exit(code)
+class _PrintableHandler(RichHandler):
+    """Log records as rich renders them, with control characters and escapes removed (a
+    title or a link in a message cannot retitle the terminal)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def setup_logging(verbose: int) -> None:
     """Send the library's log records to standard error, as rich renders them."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    handler = RichHandler(console=stderr, show_path=False, show_time=verbose > 1)
+    handler = _PrintableHandler(console=stderr, show_path=False, show_time=verbose > 1)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING if verbose < 2 else logging.DEBUG)
 
@@ -168,22 +172,18 @@ def http_client(options: HttpOptions) -> httpx.Client:
 
 
 def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
-    """The condenser the settings ask for (the library adds the extractive fallback)."""
-    if settings.engine == "extractive":
-        return Engines.with_fallback(ExtractiveCondenser(ascii_quotes=settings.extract.ascii_quotes))
-    llm = settings.llm
-    if not llm.url or not llm.model:
-        fail("the LLM engine needs a server and a model: --llm-url and --llm-model "
-             "(or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
-    if client is None:
-        raise ConfigError("the LLM engine needs an HTTP client")
-    condenser = LLMCondenser(Retrier(client, settings.http), llm)
+    """The engines the settings ask for (the library decides), the LLM server checked first."""
     try:
-        condenser.check()
+        engines = Engines.from_settings(settings, client)
+        check = getattr(engines.condenser, "check", None)
+        if check is not None:
+            check()
+    except ConfigError as exc:
+        fail(str(exc))
     except RedraftError as exc:
         # A refused key is a configuration error, like a bad option: nothing was done.
         fail(str(exc), code=EXIT_USAGE if isinstance(exc, EngineAuthError) else EXIT_INCOMPLETE)
-    return Engines.with_fallback(condenser, on_fail=llm.on_fail)
+    return engines
 
 
 def run_options(settings: Settings, *, force: bool = False) -> RunOptions:
@@ -192,8 +192,23 @@ def run_options(settings: Settings, *, force: bool = False) -> RunOptions:
 
 
 def file_sink(fmt: str, out: Path | None) -> FileSink:
-    """Files in ``out``, or standard output."""
-    return FileSink(fmt, directory=out, stream=None if out else sys.stdout)  # type: ignore[arg-type]
+    """Files in ``out``, or standard output (with control characters removed)."""
+    stream = None if out else cast("TextIO", PrintableStream(sys.stdout))
+    return FileSink(fmt, directory=out, stream=stream)  # type: ignore[arg-type]
+
+
+class PrintableStream:
+    """A text stream that removes control characters and escape sequences from what is
+    written (newlines and tabs stay), so no source text can drive the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 # --- progress and summary --------------------------------------------------------------------
@@ -239,7 +254,9 @@ def progress_bar(total: int | None, description: str) -> Iterator[ItemProgress]:
 
 def print_summary(report: Report, *, title: str) -> None:
     """The end-of-run table on standard error, with the first few errors."""
-    table = Table(title=title, show_header=False, title_justify="left", box=None)
+    # The title on its own line, as it is: a path is never cut to the table's width.
+    stderr.print(Text(printable(title, one_line=True), style="italic"), soft_wrap=True)
+    table = Table(show_header=False, box=None)
     table.add_row("drafted", f"{report.done} ({report.passed} passed verification, "
                              f"{report.failed_verification} failed)")
     if report.repaired or report.fallbacks:
@@ -247,15 +264,45 @@ def print_summary(report: Report, *, title: str) -> None:
     table.add_row("unchanged", f"{report.unchanged}" + (
         " (already done; --force redoes them)" if report.unchanged else ""))
     rejected = ", ".join(f"{reason} {n}" for reason, n in sorted(report.rejected.items()))
-    table.add_row("rejected", f"{sum(report.rejected.values())}" + (f" ({rejected})" if rejected else ""))
+    table.add_row("rejected", markup_safe(f"{sum(report.rejected.values())}"
+                                          + (f" ({rejected})" if rejected else "")))
     failed = ", ".join(f"{kind} {n}" for kind, n in sorted(report.failed.items()))
-    table.add_row("failed", f"{sum(report.failed.values())}" + (f" ({failed})" if failed else ""))
+    table.add_row("failed", markup_safe(f"{sum(report.failed.values())}"
+                                        + (f" ({failed})" if failed else "")))
     if report.usage.total_tokens:
         table.add_row("tokens", f"{report.usage.prompt_tokens} prompt + "
                                 f"{report.usage.completion_tokens} completion")
     stderr.print(table)
     shown = report.errors[:10]
     for line in shown:
-        stderr.print(Text.assemble(("  • ", "yellow"), line), soft_wrap=True)
+        stderr.print(Text.assemble(("  • ", "yellow"), printable(line, one_line=True)),
+                     soft_wrap=True)
     if len(report.errors) > len(shown):
         stderr.print(f"  … and {len(report.errors) - len(shown)} more (see `redraft status`)")
+
+
+__all__ = [
+    "EXIT_INCOMPLETE",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "ItemProgress",
+    "PrintableStream",
+    "budget_options",
+    "build_engines",
+    "common_options",
+    "echo",
+    "engine_options",
+    "fail",
+    "file_sink",
+    "http_client",
+    "load_settings",
+    "markup_safe",
+    "open_store",
+    "output_options",
+    "print_summary",
+    "printable",
+    "progress_bar",
+    "run_options",
+    "setup_logging",
+    "stderr",
+]

@@ -106,7 +106,7 @@ def publish(target: str, status: str, **params: Any) -> None:
         client.close()
     for line in summary(report, publisher.name, status,
                         overwrite_edited=options.overwrite_edited):
-        stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+        stderr.print(printable(line), markup=False, highlight=False, soft_wrap=True)
     sys.exit(EXIT_OK if not report.failed else EXIT_INCOMPLETE)
 
 

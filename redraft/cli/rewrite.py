@@ -29,7 +29,7 @@ from redraft.cli.common import (
     setup_logging,
 )
 from redraft.cli.sources import credited, parse_date
-from redraft.errors import EngineAuthError, InputError
+from redraft.errors import InputError
 from redraft.pipeline import run
 from redraft.sources.files import INPUT_FORMATS, FileSource
 
@@ -70,15 +70,13 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
     with http_client(settings.http) if remote else contextlib.nullcontext() as client:
         engines = build_engines(settings, client)
         sink = file_sink(params["fmt"], params["out"])
-        try:
+        try:  # errors that stop the run (a refused key, the store) end in the CLI's boundary
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 entries = credited(source.entries(), title=title, url=source_url,
                                    published=published)
                 report = run(entries, engines=engines, store=store, sinks=[sink],
                              options=run_options(settings, force=params["force"]),
                              progress=progress)
-        except EngineAuthError as exc:
-            fail(str(exc), code=EXIT_INCOMPLETE)
         finally:
             sink.close()
     out: Path | None = params["out"]

@@ -40,7 +40,7 @@ from redraft.sources.opml import Subscription, read_opml, write_opml
 from redraft.sources.robots import Robots
 from redraft.sources.site import SiteOptions, SiteSource
 from redraft.store import Store
-from redraft.watchlist import Watched, WatchList
+from redraft.store.watchlist import Watched, WatchList
 from redraft.wp.api import site_key, site_url, web_site_key
 
 

@@ -11,8 +11,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from redraft.cli.common import common_options, load_settings, open_store, setup_logging
-from redraft.watchlist import text_origins
+from redraft.cli.common import (
+    common_options,
+    echo,
+    load_settings,
+    open_store,
+    printable,
+    setup_logging,
+)
+from redraft.store.watchlist import text_origins
 
 STATUS_SCHEMA_VERSION = 1
 
@@ -36,7 +43,7 @@ def status(as_json: bool, **params: Any) -> None:
         rows = store.status()
         _add_text_origins(rows, text_origins(store))
     if as_json:
-        click.echo(json.dumps({"version": STATUS_SCHEMA_VERSION, "db": str(settings.db),
+        echo(json.dumps({"version": STATUS_SCHEMA_VERSION, "db": str(settings.db),
                                "sources": rows}, indent=2, ensure_ascii=False))
         return
     console = Console()
@@ -45,21 +52,22 @@ def status(as_json: bool, **params: Any) -> None:
         return
     cells = [_cells(row) for row in rows]
     if console.width < WIDE:  # one block per source: readable in any terminal
-        console.print(f"redraft state: {settings.db}", highlight=False, soft_wrap=True)
+        console.print(Text(f"redraft state: {printable(str(settings.db))}"), soft_wrap=True)
         for source, *counts in cells:
             named = dict(zip(COLUMNS[1:], counts, strict=True))
-            console.print(Text(source, style="bold"), soft_wrap=True)
+            console.print(Text(printable(source), style="bold"), soft_wrap=True)
             for group in (("stored", "drafted", "unverified", "failed", "published"),
                           ("rejected", "last sync")):
                 console.print(Text("  " + " · ".join(
                     f"{name} {named[name].replace(chr(10), ', ')}" for name in group)))
         return
-    table = Table(title=f"redraft state: {settings.db}", title_justify="left")
+    console.print(Text(f"redraft state: {printable(str(settings.db))}"), soft_wrap=True)
+    table = Table()
     for column in COLUMNS:
         table.add_column(column, overflow="fold",
                          justify="left" if column in {"source", "rejected", "last sync"} else "right")
     for row_cells in cells:
-        table.add_row(*row_cells)
+        table.add_row(*(Text(printable(cell)) for cell in row_cells))
     console.print(table)
 
 

@@ -17,10 +17,10 @@ from redraft.cli.common import (
     build_engines,
     common_options,
     engine_options,
-    fail,
     file_sink,
     http_client,
     load_settings,
+    markup_safe,
     open_store,
     output_options,
     print_summary,
@@ -32,7 +32,6 @@ from redraft.cli.common import (
 from redraft.cli.sources import find_source, sync_web
 from redraft.cli.watch import parse_every, repeat
 from redraft.config import Settings
-from redraft.errors import EngineAuthError
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
@@ -71,9 +70,11 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @common_options
 def sync(site_url: str | None, since: datetime | None, limit: int | None, delay: float,
          every: float | None, **params: Any) -> None:
-    """Condense the posts of a WordPress site, reading only what changed since the last sync.
+    """Condense the posts of a site, a feed or a sitemap, reading only what changed.
 
-    SITE_URL is the site's address (its home page). The REST API is found from it (both
+    URL may be a WordPress site, a feed (RSS, Atom, JSON Feed), a sitemap, a home page (its
+    API, feed or sitemap is found) or one article page; without URL, every source of the
+    watch list (`redraft sources`) is synced. For a WordPress site the REST API is found from it (both
     /wp-json/ and ?rest_route= sites work); a site whose API is locked to logged-in users is
     read through its RSS feed instead. Pages are fetched --concurrency at a time (default 4)
     with retries and back-off. Every post is committed to --db as it is done, so an
@@ -103,14 +104,16 @@ def sync(site_url: str | None, since: datetime | None, limit: int | None, delay:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
                                        options=run_options(settings, force=params["force"]),
                                        progress=progress)
-        except EngineAuthError as exc:
-            fail(str(exc), code=EXIT_INCOMPLETE)
-        finally:
+        finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
                 sink.close()
     print_summary(report, title=f"redraft sync {source.site} → {out or settings.db}")
-    _say_checkpoint(source.checkpoint(), had=known.high_water if known else None)
-    sys.exit(EXIT_OK if report.ok and source.checkpoint().complete else EXIT_INCOMPLETE)
+    checkpoint = source.checkpoint()
+    # A sync that stopped at --limit did what was asked: it is not an incomplete one.
+    limited = limit is not None and not checkpoint.complete and report.total >= limit
+    _say_checkpoint(checkpoint, had=known.high_water if known else None, limit=limit if limited
+                    else None)
+    sys.exit(EXIT_OK if report.ok and (checkpoint.complete or limited) else EXIT_INCOMPLETE)
 
 
 def _any_source(client: httpx.Client, url: str, settings: Settings, params: dict[str, Any],
@@ -125,12 +128,18 @@ def _any_source(client: httpx.Client, url: str, settings: Settings, params: dict
     return found.url
 
 
-def _say_checkpoint(checkpoint: Checkpoint, *, had: str | None) -> None:
+def _say_checkpoint(checkpoint: Checkpoint, *, had: str | None, limit: int | None) -> None:
+    """What the sync leaves for the next one; ``limit`` when it stopped at ``--limit``."""
+    mark = markup_safe(had or "none")
     if checkpoint.via_feed:
         stderr.print("[yellow]the REST API is locked to logged-in users: read the RSS feed "
                      "instead (entries marked via=feed; every sync reads the whole feed)[/]")
-    if not checkpoint.complete:
+    if limit is not None:
+        stderr.print(f"[yellow]limited sync: the newest {limit} posts; the high-water mark "
+                     f"stays at {mark}, so a sync without --limit reads the rest[/]")
+    elif not checkpoint.complete:
         stderr.print("[yellow]incomplete sync: the high-water mark stays at "
-                      f"{had or 'none'}; run it again to finish[/]")
+                     f"{mark}; run it again to finish[/]")
     elif checkpoint.high_water:
-        stderr.print(f"next sync asks for posts modified after {checkpoint.high_water}")
+        stderr.print("next sync asks for posts modified after "
+                     f"{markup_safe(checkpoint.high_water)}")

@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import click
 
@@ -14,6 +14,7 @@ from redraft.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     budget_options,
+    echo,
     fail,
     load_settings,
     setup_logging,
@@ -21,7 +22,7 @@ from redraft.cli.common import (
 )
 from redraft.errors import InputError, Rejected
 from redraft.extract import extract
-from redraft.records import Article, Verdict
+from redraft.records import Article, Verdict, valid_text
 from redraft.sinks.files import draft_record
 from redraft.sources.files import INPUT_FORMATS, FileSource, decode
 from redraft.verify import draft_from_text, verify, verify_pairs
@@ -71,7 +72,7 @@ def verify_command(
     verdict = verify(draft)
     if as_json:
         record = draft_record(verdict)
-        click.echo(json.dumps({"source": source_path, "draft": str(draft_path),
+        echo(json.dumps({"source": source_path, "draft": str(draft_path),
                                **record["verdict"]}, ensure_ascii=False, indent=2))
     else:
         _print_verdict(verdict)
@@ -98,46 +99,67 @@ def _article(source_path: str, input_format: str, options: Any) -> Article:
 
 def _print_verdict(verdict: Verdict) -> None:
     status = "PASSED" if verdict.passed else "FAILED"
-    click.echo(f"{status}: score {verdict.score:.2f}, {len(verdict.problems)} problem(s)")
+    echo(f"{status}: score {verdict.score:.2f}, {len(verdict.problems)} problem(s)")
     for n, problem in enumerate(verdict.problems, start=1):
-        click.echo(f"\n{n}. [{problem.kind}] {problem.sentence}")
+        echo(f"\n{n}. [{problem.kind}] {problem.sentence}")
         if problem.detail:
-            click.echo(f"   why: {problem.detail}")
+            echo(f"   why: {problem.detail}")
         if problem.evidence:
             # A repetition's evidence is the draft's own earlier text, not the source's.
             label = "earlier" if problem.kind == "repeated" else "source"
-            click.echo(f"   {label}: {problem.evidence}")
+            echo(f"   {label}: {problem.evidence}")
 
 
 def _pairs(path: str) -> int:
-    """Verify each line of a JSON Lines file of pairs, streaming; return the exit code."""
+    """Verify each line of a JSON Lines file of pairs, streaming; return the exit code.
+
+    A line that cannot be read (not UTF-8, not JSON, the wrong shape) gets an ``error`` line
+    naming it, and the rest go on."""
     try:
-        stream: TextIO = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+        stream: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
     started, count, bad = time.perf_counter(), 0, 0
     with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
+        for number, data in enumerate(stream, start=1):
+            if not data.strip():
                 continue
-            record = _pair_record(line, f"{path}:{number}")
-            click.echo(json.dumps(record, ensure_ascii=False))
+            record = _pair_record(data, f"{path}:{number}")
+            echo(json.dumps(record, ensure_ascii=False))
             count += 1
             bad += "error" in record
     elapsed = time.perf_counter() - started
     rate = count / elapsed if elapsed else 0.0
     stderr.print(f"verified {count} pairs in {elapsed:.1f} s ({rate:.0f} pairs/s)"
-                 + (f"; {bad} unreadable" if bad else ""))
+                 + (f"; {bad} unreadable" if bad else ""), markup=False)
     return EXIT_OK if not bad else EXIT_INCOMPLETE
 
 
-def _pair_record(line: str, where: str) -> dict[str, Any]:
+def _pair_record(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        line = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {"id": where, "error": f"not UTF-8 (byte 0x{data[exc.start]:02x} at column "
+                                      f"{exc.start + 1}): save the file as UTF-8"}
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": where, "error": f"invalid JSON: {exc.msg}"}
+    except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
+        return {"id": where, "error": f"invalid JSON: {str(exc).split(';')[0]}"}
     if not isinstance(item, dict) or not isinstance(item.get("source"), str) \
             or not isinstance(item.get("summary"), str):
-        return {"id": item.get("id", where) if isinstance(item, dict) else where,
+        return {"id": _pair_id(item.get("id"), where) if isinstance(item, dict) else where,
                 "error": "expected an object with string fields source and summary"}
-    return next(iter(verify_pairs([item])))
+    pair = {"id": _pair_id(item.get("id"), where), "source": valid_text(item["source"]),
+            "summary": valid_text(item["summary"])}
+    return next(iter(verify_pairs([pair])))
+
+
+def _pair_id(value: Any, where: str) -> Any:
+    """A pair's id as given when it is a string or a plain number, else where it was read."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return where

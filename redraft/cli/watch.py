@@ -15,7 +15,7 @@ import click
 from redraft.cli.common import EXIT_OK, fail, load_settings, open_store, stderr
 from redraft.records import Entry
 from redraft.sources import SourceItem
-from redraft.watchlist import Watched, WatchList
+from redraft.store.watchlist import Watched, WatchList
 from redraft.wp.posts import plain_text
 
 STOP = threading.Event()  # set by SIGINT/SIGTERM: finish the item in hand, then stop

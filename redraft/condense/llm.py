@@ -1,88 +1,69 @@
 """The LLM engine: condensed rewrites from any OpenAI-compatible chat-completions server.
 
-vLLM, llama.cpp's server, Ollama, LM Studio, OpenAI and the like all answer
-``POST {url}/chat/completions``. The engine:
-
-1. renders the prompt (:mod:`redraft.condense.prompts`) for the budget; an article longer than
-   ``LLMOptions.context_words`` is condensed in sections (split between paragraphs, or between
-   sentences of a very long paragraph, never inside one), the parts are joined and, when the
-   join is over budget, condensed once more;
-2. sends it through :class:`redraft.http.Retrier` (retries, back-off, ``Retry-After``, a
-   per-host cap) with temperature 0, ``max_tokens`` and a timeout;
-3. cleans the answer (:func:`clean`): thinking, markup, preambles, credits and notes out,
-   repeated paragraphs and sentences (exact or nearly) dropped, white space and quotes
-   normalised like the extractor's;
-4. on :meth:`LLMCondenser.revise`, asks once more, naming each problem sentence and what the
+1. The prompt (:mod:`redraft.condense.prompts`) is rendered for the budget; an article longer
+   than ``LLMOptions.context_words`` is condensed in sections (split between paragraphs, or
+   between sentences of a very long paragraph, never inside one), the parts are joined and,
+   when the join is over budget, condensed once more.
+2. Each request goes through :class:`~redraft.condense.openai_chat.ChatServer` with
+   temperature 0, the prompt's stop sequences and a ``max_tokens`` derived from the budget
+   (:func:`max_tokens_for`), so a model that runs on stops at what the budget needs.
+3. The answer is cleaned (:mod:`redraft.condense.cleanup`): thinking, markup, preambles,
+   credits and notes out, repeats dropped. An answer cut off at ``max_tokens`` is a draft
+   too: its unfinished sentence goes. A draft over budget is shortened by dropping whole
+   sentences, least central first (:func:`~redraft.condense.cleanup.fit`), before anyone
+   judges it. The draft carries its credit line (the entry's).
+4. :meth:`LLMCondenser.revise` asks once more, naming each problem sentence and what the
    source says. Verifying and falling back are the pipeline's business, not the engine's.
 
-Every failure for an item (server down after retries, timeout, unknown model, a reply that is
-not the expected JSON, an empty or truncated answer) is an :class:`~redraft.errors.EngineError`
-naming the item; a refused API key is an :class:`~redraft.errors.EngineAuthError`. The API key
-travels in the ``Authorization`` header only: never logged, stored or shown in a repr.
+Every failure for an item is an :class:`~redraft.errors.EngineError` naming the item, with a
+``code`` (those of :mod:`redraft.condense.openai_chat`, and :data:`TOO_LONG`,
+:data:`NO_TEXT`, :data:`CUT_OFF` here); a refused API key is an
+:class:`~redraft.errors.EngineAuthError`.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import re
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import httpx
-
-from redraft.condense.prompts import (
-    LANGUAGE_NAMES,
-    LEADING_LABEL,
-    META_LINE,
-    PREAMBLE,
-    THINKING,
-    Prompt,
-    get_prompt,
-)
+from redraft.condense.cleanup import clean, dedupe, drop_unfinished, fit
+from redraft.condense.openai_chat import ChatServer, snippet
+from redraft.condense.prompts import LANGUAGE_NAMES, Prompt, get_prompt
 from redraft.config import LLMOptions
-from redraft.errors import ConfigError, EngineAuthError, EngineError, FetchError
+from redraft.errors import ConfigError, EngineError
 from redraft.http import Retrier
 from redraft.records import Article, Budget, Draft, Problem, Usage
-from redraft.text import normalise, shingles, split_sentences, word_count, words
+from redraft.text import normalise, split_sentences, word_count
+
+__all__ = ["LLMCondenser", "clean", "dedupe", "max_tokens_for", "sections"]
 
 log = logging.getLogger(__name__)
 
+# EngineError codes of the strategy (the wire's are in openai_chat).
+TOO_LONG = "too-long"  # still over the context after every round of sections
+NO_TEXT = "no-text"  # nothing left once the answer is cleaned
+CUT_OFF = "cut-off"  # cut off at max_tokens before a single whole sentence
+
 # A joined, sectioned draft this much over its word target is condensed once more; under it,
-# the parts stand (the verifier's length check has the last word).
+# the parts stand (and are cut to the budget like any draft).
 JOIN_SLACK = 1.2
 # A section is asked for at least this many words: fewer cannot carry its news.
 MIN_SECTION_WORDS = 25
 # Rounds of section-then-join before the engine gives up on an article (each round shrinks
 # the text by the budget ratio, so two suffice for anything a news site publishes).
 MAX_JOIN_ROUNDS = 3
-# Shingle size for near-duplicate detection: word trigrams tolerate a changed word or two.
-SHINGLE = 3
-# A sentence or paragraph whose trigrams are this much contained in an earlier one's is a
-# repeat: a restatement that changes one word in a 15-word sentence still shares ~80%.
-NEAR_DUPLICATE = 0.8
-# Below this many words, only an exact repeat counts (trigram overlap of short texts is noise).
-NEAR_MIN_WORDS = 6
-# Connection set-up is quick or never; only the answer itself may take long.
-CONNECT_TIMEOUT = 10.0
-# Model names listed in an "unknown model" message.
-MAX_LISTED_MODELS = 12
-
-# Fences, headings, rules, and a line that is all bold (a heading in disguise).
-_MARKUP_LINE = re.compile(r"^\s*(?:```.*|#{1,6}\s.*|[-*_=]{3,}|(\*\*|__)[^*_]+\1:?)\s*$")
-_BULLET = re.compile(r"^\s*(?:>\s*)*(?:[-*+•·▪◦]|\d{1,2}[.)])\s+")
-_QUOTE_MARK = re.compile(r"^\s*(?:>\s*)+")
-_INLINE = (
-    (re.compile(r"\[([^\]]+)\]\((?:[^)]*)\)"), r"\1"),  # [text](url)
-    (re.compile(r"(\*\*|__|~~)(.+?)\1"), r"\2"),  # **bold**, __bold__, ~~struck~~
-    (re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])"), r"\1"),  # *italic*
-    (re.compile(r"`([^`]*)`"), r"\1"),  # `code`
-)
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
-_BREAK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_LETTER = re.compile(r"[^\W\d_]")
+# Words -> tokens: BPE tokenizers (Llama 3, Qwen, SmolLM2, GPT-4's) spend about 1.3 tokens
+# per English word and up to 1.7 per Spanish or French word; the larger covers both.
+TOKENS_PER_WORD = 1.7
+# An answer may run this much over its budget before it is stopped: fit() cuts the excess
+# sentence by sentence, and beyond it generating more is time spent on text thrown away.
+ANSWER_MARGIN = 1.5
+# Tokens for what clean() drops around the draft (a preamble line, a closing remark).
+ANSWER_OVERHEAD = 32
+# A sentence budget in words, for max_tokens: a long news sentence.
+WORDS_PER_SENTENCE = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +93,27 @@ class _Target:
         assert self.words is not None
         return sum(word_count(p) for p in paragraphs) > self.words * JOIN_SLACK
 
+    @property
+    def word_count(self) -> int:
+        """The target in words (a sentence budget at :data:`WORDS_PER_SENTENCE`)."""
+        if self.words is not None:
+            return self.words
+        return (self.sentences or 1) * WORDS_PER_SENTENCE
+
     def describe(self) -> str:
         if self.sentences is not None:
             return "1 sentence" if self.sentences == 1 else f"{self.sentences} sentences"
         return f"about {self.words} words"
+
+
+def max_tokens_for(words: int, ceiling: int) -> int:
+    """The completion limit for an answer of about ``words`` words, at most ``ceiling``.
+
+    ``words`` x :data:`TOKENS_PER_WORD` x :data:`ANSWER_MARGIN` + :data:`ANSWER_OVERHEAD`:
+    a 100-word budget gets 287 tokens.
+    """
+    return max(1, min(ceiling, math.ceil(words * TOKENS_PER_WORD * ANSWER_MARGIN)
+                      + ANSWER_OVERHEAD))
 
 
 class LLMCondenser:
@@ -129,12 +127,15 @@ class LLMCondenser:
         prompt: the prompt in use; drafts carry its ``"<name>@<version>"``.
     """
 
-    def __init__(self, retrier: Retrier, options: LLMOptions) -> None:
+    def __init__(self, retrier: Retrier, options: LLMOptions, *,
+                 ascii_quotes: bool | None = None) -> None:
         """Set up the engine; nothing is sent until :meth:`check` or :meth:`condense`.
 
         Args:
             retrier: sends the requests (it holds the injected ``httpx.Client``).
             options: server URL, model, API key, prompt, context budget, limits.
+            ascii_quotes: write drafts and credits with straight quotes (True), as the
+                article is written (None: straight when the article has no curly quotes).
 
         Raises:
             ConfigError: the URL or the model is missing, or the prompt is unknown.
@@ -144,48 +145,25 @@ class LLMCondenser:
         if not options.url.startswith(("http://", "https://")):
             raise ConfigError(f"the LLM server URL must start with http:// or https://, "
                               f"not {options.url!r}")
-        self._retrier = retrier
         self._options = options
-        self._base = options.url.rstrip("/")
+        self._ascii = ascii_quotes
+        self._server = ChatServer(retrier, url=options.url, model=options.model,
+                                  api_key=options.api_key, timeout=options.timeout,
+                                  temperature=options.temperature)
         self.name = f"llm:{options.model}"
         self.prompt: Prompt = get_prompt(options.prompt)
 
     def __repr__(self) -> str:
-        return f"LLMCondenser(url={self._base!r}, model={self._options.model!r})"
-
-    # --- start-up -------------------------------------------------------------------------
+        return f"LLMCondenser(url={self._server.base!r}, model={self._options.model!r})"
 
     def check(self) -> None:
         """Fail fast, before any item: reach the server, test the key, find the model.
-
-        Asks ``GET {url}/models``; when the server has no such list, or does not list the
-        model (llama.cpp's server answers to any name), sends a one-token request instead.
 
         Raises:
             EngineAuthError: the server refused the API key.
             EngineError: the server cannot be reached or does not know the model.
         """
-        url = f"{self._base}/models"
-        response = self._send("GET", url, what="start-up check", timeout=None)
-        self._refuse_auth(response)
-        listed = _model_ids(response) if response.status_code == 200 else None
-        if listed is not None and self._options.model in listed:
-            return
-        probe = {"model": self._options.model, "max_tokens": 1, "temperature": 0,
-                 "messages": [{"role": "user", "content": "Say OK."}]}
-        response = self._send("POST", f"{self._base}/chat/completions", what="start-up check",
-                              json=probe)
-        self._refuse_auth(response)
-        if response.status_code == 404:
-            offered = ", ".join((listed or [])[:MAX_LISTED_MODELS]) or "none listed"
-            raise EngineError(
-                f"the LLM server at {self._base} does not know the model "
-                f"{self._options.model!r} ({_server_message(response)}); models it offers: "
-                f"{offered}. Check --llm-model or REDRAFT_LLM_MODEL."
-            )
-        if response.status_code >= 400:
-            raise EngineError(f"the LLM server at {self._base} refused a test request "
-                              f"({response.status_code}: {_server_message(response)})")
+        self._server.check()
 
     # --- condensing -----------------------------------------------------------------------
 
@@ -197,8 +175,8 @@ class LLMCondenser:
             budget: a ratio of the source's words, a word count or a sentence count.
 
         Returns:
-            The cleaned draft; ``usage`` holds the tokens of every request this call made
-            (sections included), ``attempts`` is 1.
+            The cleaned draft, cut to the budget, with its credit line; ``usage`` holds the
+            tokens of every request this call made (sections included), ``attempts`` is 1.
 
         Raises:
             EngineAuthError: the server refused the API key.
@@ -207,8 +185,7 @@ class LLMCondenser:
         item = _item(article)
         target = _Target.of(budget, article.words)
         paragraphs, usage = self._condense_text(article, article.paragraphs, target, item)
-        return Draft(article, paragraphs, self.name, budget, prompt=self.prompt.label,
-                     usage=usage)
+        return self._draft(article, paragraphs, target, budget, usage, attempts=1)
 
     def revise(self, draft: Draft, problems: Sequence[Problem]) -> Draft:
         """Ask once more, naming each problem sentence and what the source says.
@@ -218,8 +195,8 @@ class LLMCondenser:
             problems: what the verifier found.
 
         Returns:
-            The cleaned revision; ``usage`` holds this call's tokens only (the pipeline sums
-            its attempts), ``attempts`` is one more than ``draft``'s.
+            The cleaned revision, cut to the budget; ``usage`` holds this call's tokens only
+            (the pipeline sums its attempts), ``attempts`` is one more than ``draft``'s.
 
         Raises:
             EngineAuthError: the server refused the API key.
@@ -238,21 +215,38 @@ class LLMCondenser:
         else:
             messages = self._messages(self.prompt.revise_alone.format(
                 draft="\n".join(draft.paragraphs), **fields))
-        text, usage = self._ask(messages, item)
-        paragraphs = self._clean(text, article, item)
-        return Draft(article, paragraphs, self.name, draft.budget, prompt=self.prompt.label,
-                     attempts=draft.attempts + 1, usage=usage)
+        paragraphs, usage = self._ask(messages, article, target, item)
+        return self._draft(article, paragraphs, target, draft.budget, usage,
+                           attempts=draft.attempts + 1)
+
+    def _draft(self, article: Article, paragraphs: Sequence[str], target: _Target,
+               budget: Budget, usage: Usage, *, attempts: int) -> Draft:
+        fitted = fit(paragraphs, words=target.words, sentences=target.sentences,
+                     language=article.language, source=article.paragraphs)
+        if fitted != tuple(paragraphs):
+            log.debug("%s: cut from %d to %d words to fit %s", _item(article),
+                      sum(map(word_count, paragraphs)), sum(map(word_count, fitted)),
+                      budget.describe())
+        return Draft(article, fitted, self.name, budget, prompt=self.prompt.label,
+                     attempts=attempts, usage=usage, credit=self._credit(article))
+
+    def _credit(self, article: Article) -> str:
+        credit = article.entry.credit()
+        return normalise(credit, ascii_quotes=True) if self._ascii_for(article) else credit
+
+    def _ascii_for(self, article: Article) -> bool:
+        return _ascii_article(article) if self._ascii is None else self._ascii
 
     def _condense_text(self, article: Article, paragraphs: Sequence[str], target: _Target,
                        item: str, rounds: int = 0) -> tuple[tuple[str, ...], Usage]:
         total = sum(word_count(p) for p in paragraphs)
         if total <= self._options.context_words:
             prompt = self._condense_prompt(article, paragraphs, target)
-            text, usage = self._ask(self._messages(prompt), item)
-            return self._clean(text, article, item), usage
+            return self._ask(self._messages(prompt), article, target, item)
         if rounds >= MAX_JOIN_ROUNDS:
             raise EngineError(f"{item}: the article is still over {self._options.context_words} "
-                              f"words after {rounds} rounds of condensing it in sections")
+                              f"words after {rounds} rounds of condensing it in sections",
+                              code=TOO_LONG)
         language = _language(article)
         parts = sections(paragraphs, self._options.context_words, article.language)
         joined: list[str] = []
@@ -263,8 +257,8 @@ class LLMCondenser:
                 part=number, parts=len(parts), budget=share.describe(), language=language,
                 lead=self.prompt.first_part if number == 1 else self.prompt.later_part,
                 title=article.entry.title, article="\n\n".join(part))
-            text, spent = self._ask(self._messages(prompt), item)
-            joined.extend(self._clean(text, article, item))
+            text, spent = self._ask(self._messages(prompt), article, share, item)
+            joined.extend(text)
             usage = usage + spent
         if not target.exceeded_by(joined, article.language):
             return dedupe(joined, article.language), usage
@@ -273,8 +267,8 @@ class LLMCondenser:
             return again, usage + spent
         prompt = self.prompt.combine.format(budget=target.describe(), language=language,
                                             drafts="\n\n".join(joined))
-        text, spent = self._ask(self._messages(prompt), item)
-        return self._clean(text, article, item), usage + spent
+        text, spent = self._ask(self._messages(prompt), article, target, item)
+        return text, usage + spent
 
     def _condense_prompt(self, article: Article, paragraphs: Sequence[str],
                          target: _Target) -> str:
@@ -298,118 +292,26 @@ class LLMCondenser:
             lines.append(self.prompt.problem.format(sentence=sentence, hint=hint))
         return "\n".join(lines) or "- (the fact-checker gave no detail; check every sentence)"
 
-    def _clean(self, text: str, article: Article, item: str) -> tuple[str, ...]:
-        paragraphs = clean(text, title=article.entry.title, language=article.language,
-                           ascii_quotes=_ascii_article(article))
+    def _ask(self, messages: list[dict[str, str]], article: Article, target: _Target,
+             item: str) -> tuple[tuple[str, ...], Usage]:
+        """Send one request; return the cleaned paragraphs of its answer and its usage."""
+        limit = max_tokens_for(target.word_count, self._options.max_tokens)
+        reply = self._server.complete(messages, item=item, max_tokens=limit,
+                                      stop=self.prompt.stop)
+        paragraphs = clean(reply.text, title=article.entry.title, language=article.language,
+                           ascii_quotes=self._ascii_for(article))
+        if reply.cut_off:
+            log.debug("%s: the answer was cut off at max_tokens=%d", item, limit)
+            paragraphs = drop_unfinished(paragraphs, article.language)
+            if not paragraphs:
+                raise EngineError(f"{item}: the answer was cut off at max_tokens={limit} (the "
+                                  f"smaller of [llm] max_tokens and what the budget needs) "
+                                  f"before its first sentence ended ({snippet(reply.text)!r})",
+                                  code=CUT_OFF)
         if not paragraphs:
             raise EngineError(f"{item}: the model {self._options.model!r} answered with no "
-                              f"usable text ({_snippet(text)!r})")
-        return paragraphs
-
-    # --- the wire -------------------------------------------------------------------------
-
-    def _ask(self, messages: list[dict[str, str]], item: str) -> tuple[str, Usage]:
-        body = {"model": self._options.model, "messages": messages,
-                "temperature": self._options.temperature,
-                "max_tokens": self._options.max_tokens, "stream": False}
-        response = self._send("POST", f"{self._base}/chat/completions", what=item, json=body)
-        self._refuse_auth(response)
-        if response.status_code == 404:
-            raise EngineError(f"{item}: the LLM server at {self._base} answered 404 "
-                              f"({_server_message(response)}): check the model name "
-                              f"{self._options.model!r} and that the URL ends in /v1")
-        if response.status_code >= 400:
-            raise EngineError(f"{item}: the LLM server refused the request "
-                              f"({response.status_code}: {_server_message(response)})")
-        return _parse_reply(response, item, self._options.max_tokens)
-
-    def _send(self, method: str, url: str, *, what: str, **kwargs: Any) -> httpx.Response:
-        if "timeout" not in kwargs:
-            kwargs["timeout"] = httpx.Timeout(self._options.timeout,
-                                              connect=min(CONNECT_TIMEOUT, self._options.timeout))
-        elif kwargs["timeout"] is None:
-            del kwargs["timeout"]  # the client's own (shorter) timeout
-        if self._options.api_key:
-            kwargs["headers"] = {"Authorization": f"Bearer {self._options.api_key}"}
-        try:
-            return self._retrier.request(method, url, **kwargs)
-        except FetchError as exc:
-            # The cause first: a fallback's engine label keeps only the start of the message.
-            cause = str(exc).removeprefix(f"{method} {url} ")
-            raise EngineError(f"{what}: the LLM server {cause} ({url})") from exc
-
-    def _refuse_auth(self, response: httpx.Response) -> None:
-        if response.status_code in (401, 403):
-            given = "the API key in REDRAFT_LLM_API_KEY" if self._options.api_key else "no API key"
-            raise EngineAuthError(
-                f"the LLM server at {self._base} refused {given} ({response.status_code}: "
-                f"{_server_message(response)}); set REDRAFT_LLM_API_KEY to a valid key"
-            )
-
-
-def _parse_reply(response: httpx.Response, item: str, max_tokens: int) -> tuple[str, Usage]:
-    """The answer's text and usage, or an EngineError saying what is wrong with the reply."""
-    try:
-        data = response.json()
-    except ValueError as exc:
-        raise EngineError(f"{item}: the LLM server's reply is not JSON "
-                          f"({response.status_code}, {_snippet(response.text)!r})") from exc
-    choices = data.get("choices") if isinstance(data, dict) else None
-    choice = choices[0] if isinstance(choices, list) and choices else None
-    message = choice.get("message") if isinstance(choice, dict) else None
-    if not isinstance(choice, dict) or not isinstance(message, dict):
-        raise EngineError(f"{item}: the LLM server's reply has no choices[0].message "
-                          f"({_snippet(response.text)!r}); is the URL an OpenAI-compatible /v1?")
-    usage = _usage(data.get("usage"))
-    content = message.get("content")
-    if choice.get("finish_reason") == "length":
-        raise EngineError(f"{item}: the answer was cut off at max_tokens={max_tokens}; "
-                          f"raise [llm] max_tokens or lower the budget")
-    if not isinstance(content, str) or not content.strip():
-        refusal = message.get("refusal")
-        why = f"the model refused: {refusal}" if refusal else "the answer is empty"
-        raise EngineError(f"{item}: {why}")
-    log.debug("%s: %d prompt + %d completion tokens", item, usage.prompt_tokens,
-              usage.completion_tokens)
-    return content, usage
-
-
-def _usage(value: object) -> Usage:
-    if not isinstance(value, dict):
-        return Usage()
-    prompt, completion = value.get("prompt_tokens"), value.get("completion_tokens")
-    return Usage(prompt if isinstance(prompt, int) else 0,
-                 completion if isinstance(completion, int) else 0)
-
-
-def _model_ids(response: httpx.Response) -> list[str] | None:
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    entries = data.get("data") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return None
-    return [str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e]
-
-
-def _server_message(response: httpx.Response) -> str:
-    """The server's own error message (OpenAI's ``{"error": {"message": ...}}``), short."""
-    try:
-        data = response.json()
-    except ValueError:
-        return _snippet(response.text) or response.reason_phrase
-    error = data.get("error") if isinstance(data, dict) else None
-    if isinstance(error, dict) and error.get("message"):
-        return _snippet(str(error["message"]))
-    if isinstance(error, str):
-        return _snippet(error)
-    return _snippet(response.text)
-
-
-def _snippet(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+                              f"usable text ({snippet(reply.text)!r})", code=NO_TEXT)
+        return paragraphs, reply.usage
 
 
 def _item(article: Article) -> str:
@@ -424,9 +326,6 @@ def _language(article: Article) -> str:
 def _ascii_article(article: Article) -> bool:
     """Whether the article uses straight quotes only, so the draft should too."""
     return not any(ch in p for p in article.paragraphs for ch in "“”‘’«»—–")
-
-
-# --- pure helpers (tested on their own) -----------------------------------------------------
 
 
 def sections(paragraphs: Sequence[str], limit: int, language: str = "en") -> list[list[str]]:
@@ -465,97 +364,3 @@ def sections(paragraphs: Sequence[str], limit: int, language: str = "en") -> lis
             result.append([piece])
             size = words_in
     return result
-
-
-def clean(text: str, *, title: str = "", language: str = "en",
-          ascii_quotes: bool = False) -> tuple[str, ...]:
-    """The paragraphs of an engine's answer, without what is not the draft itself.
-
-    Removes thinking (``<think>``), HTML tags and entities, code fences, headings, rules,
-    bullets, bold/italic/links markup, an opening "Here is the summary:", labels such as
-    "Summary:", credit, source, note and word-count lines, a repeated title and closing
-    offers; joins hard-wrapped lines; normalises white space (and quotes when
-    ``ascii_quotes``); then drops repeated paragraphs and sentences (:func:`dedupe`).
-
-    Args:
-        text: the raw answer.
-        title: the article's title; a line that only repeats it is dropped.
-        language: for sentence splitting.
-        ascii_quotes: write straight quotes and plain dashes, as an ASCII article does.
-    """
-    text = THINKING.sub("", text)
-    text = _TAG.sub(lambda m: "\n" if m.group(2).lower() in _BREAK_TAGS else "", text)
-    text = html.unescape(text)
-    title_key = _key(title)
-    paragraphs: list[str] = []
-    wrapped = False  # the previous line ended mid-sentence
-    for raw in text.splitlines():
-        line = _strip_line(raw)
-        if not line:
-            wrapped = False
-            continue
-        if (not paragraphs and PREAMBLE.match(line)) or META_LINE.match(line):
-            continue
-        if title_key and _key(line) == title_key:
-            continue
-        line = normalise(line, ascii_quotes=ascii_quotes)
-        if wrapped and paragraphs and not _BULLET.match(raw):
-            paragraphs[-1] += " " + line
-        else:
-            paragraphs.append(line)
-        wrapped = not _SENTENCE_END.search(line)
-    return dedupe([p for p in paragraphs if _LETTER.search(p)], language)
-
-
-def _strip_line(raw: str) -> str:
-    if _MARKUP_LINE.match(raw):
-        return ""
-    line = _QUOTE_MARK.sub("", _BULLET.sub("", raw)).strip()
-    for pattern, replacement in _INLINE:
-        line = pattern.sub(replacement, line)
-    return LEADING_LABEL.sub("", line).strip()
-
-
-def dedupe(paragraphs: Sequence[str], language: str = "en") -> tuple[str, ...]:
-    """Drop every paragraph and sentence that repeats an earlier one, exactly or nearly.
-
-    A repeat is a text whose word trigrams are at least :data:`NEAR_DUPLICATE` contained in
-    an earlier one's (texts under :data:`NEAR_MIN_WORDS` words must match exactly, case and
-    punctuation aside). The first occurrence stays where it is.
-    """
-    kept_paragraphs: list[tuple[list[str], set[tuple[str, ...]]]] = []
-    kept_sentences: list[tuple[list[str], set[tuple[str, ...]]]] = []
-    result: list[str] = []
-    for paragraph in paragraphs:
-        signature = _signature(paragraph)
-        if any(_repeats(signature, earlier) for earlier in kept_paragraphs):
-            continue
-        kept_paragraphs.append(signature)
-        sentences = []
-        for sentence in split_sentences(paragraph, language):
-            mark = _signature(sentence)
-            if mark[0] and not any(_repeats(mark, earlier) for earlier in kept_sentences):
-                kept_sentences.append(mark)
-                sentences.append(sentence)
-        if sentences:
-            result.append(" ".join(sentences))
-    return tuple(result)
-
-
-def _key(text: str) -> str:
-    return " ".join(w.casefold() for w in words(text))
-
-
-def _signature(text: str) -> tuple[list[str], set[tuple[str, ...]]]:
-    tokens = [w.casefold() for w in words(text)]
-    return tokens, shingles(tokens, SHINGLE)
-
-
-def _repeats(text: tuple[list[str], set[tuple[str, ...]]],
-             earlier: tuple[list[str], set[tuple[str, ...]]]) -> bool:
-    (tokens, grams), (earlier_tokens, earlier_grams) = text, earlier
-    if tokens == earlier_tokens:
-        return True
-    if min(len(tokens), len(earlier_tokens)) < NEAR_MIN_WORDS or not grams:
-        return False
-    return len(grams & earlier_grams) / len(grams) >= NEAR_DUPLICATE

@@ -7,9 +7,11 @@ are :meth:`str.format` strings; their fields are listed with each one.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import MappingProxyType
 
 from redraft.errors import ConfigError
@@ -36,6 +38,9 @@ class Prompt:
         problem: one listed problem. Fields: ``sentence``, ``hint``.
         evidence: appended to a hint when the verifier found source text. Field: ``evidence``.
         hints: what to do about each kind of problem.
+        stop: sequences at which the server stops generating: the start of what follows a
+            draft (a source line, a note, a word count), never text a draft holds. At most
+            four (OpenAI's limit).
     """
 
     name: str
@@ -51,11 +56,22 @@ class Prompt:
     problem: str
     evidence: str
     hints: Mapping[ProblemKind, str]
+    stop: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         """``"<name>@<version>"``, as stored with each draft."""
         return f"{self.name}@{self.version}"
+
+    @property
+    def digest(self) -> str:
+        """A digest of every text the prompt sends (version aside): a test pins it to the
+        version, so a wording changed without a new version fails."""
+        texts: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)
+                                    if f.name not in ("version", "hints")}
+        texts["hints"] = dict(sorted(self.hints.items()))
+        canonical = json.dumps(texts, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 _SYSTEM = """\
@@ -76,7 +92,7 @@ markdown, no introduction such as "Here is", no closing remark, no source or cre
 
 CONDENSE = Prompt(
     name="condense",
-    version="2026-11-1",
+    version="2026-12-2",
     system=_SYSTEM,
     condense=(
         "Condense this {language} news article to {budget}.\n\n"
@@ -117,7 +133,16 @@ CONDENSE = Prompt(
         "quote": "the quoted words are not the article's, or not the speaker's it gives.",
         "credit": "leave credits out; the source is credited separately.",
         "length": "the condensation is outside the length asked for.",
+        "unbalanced": "a quotation opens or closes here without its other half; quote it whole "
+                      "or leave it out.",
+        "unattributed": "the quoted words lose their speaker; name who said them, as the article "
+                        "does.",
+        "dangling": "this opens by pointing back to something the condensation left out; keep "
+                    "what it refers to, or rephrase it to stand alone.",
+        "signpost": "this announces something that never follows; end on a complete point.",
+        "junk": "this is not article text (a link, a credit, a reference line); leave it out.",
     }),
+    stop=("\nSource:", "\nNote:", "\nWord count", "\n(Word count"),
 )
 
 PROMPTS: Mapping[str, Prompt] = MappingProxyType({CONDENSE.name: CONDENSE})

@@ -8,8 +8,9 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 ```
 
 - :mod:`.policy`: one entry to one outcome (the drafting policy), and the library's defaults;
-- :mod:`.run`: :func:`run` drives any source through the policy into the store and the sinks;
-- :mod:`.sync`: :func:`sync` adds a site's high-water mark around a run;
+- :mod:`.recipes`: what a draft depends on (an item is redone when it changes);
+- :mod:`.running`: :func:`run` drives any source through the policy into the store and the sinks;
+- :mod:`.syncing`: :func:`sync` adds a site's high-water mark around a run;
 - :mod:`.publishing`: :func:`publish` sends stored drafts to a remote target.
 """
 
@@ -22,10 +23,12 @@ from redraft.pipeline.publishing import (
     PublishReport,
     publish,
 )
-from redraft.pipeline.run import ItemOutcome, Progress, Report, recipe, run
-from redraft.pipeline.sync import sync
+from redraft.pipeline.recipes import recipe, rules_digest
+from redraft.pipeline.running import ITEM_NOTE, ItemOutcome, Progress, Report, run
+from redraft.pipeline.syncing import sync
 
 __all__ = [
+    "ITEM_NOTE",
     "Engines",
     "ItemOutcome",
     "Job",
@@ -40,6 +43,7 @@ __all__ = [
     "draft_entry",
     "publish",
     "recipe",
+    "rules_digest",
     "run",
     "sync",
 ]

@@ -21,11 +21,15 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+
 from redraft.condense import Condenser, Reviser
 from redraft.condense.extractive import ExtractiveCondenser
+from redraft.condense.llm import LLMCondenser
 from redraft.config import ExtractOptions, OnFail, Settings
-from redraft.errors import EngineAuthError, EngineError, RedraftError, Rejected
+from redraft.errors import ConfigError, EngineAuthError, EngineError, RedraftError, Rejected
 from redraft.extract import extract
+from redraft.http import Retrier
 from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
 from redraft.text import normalise
 from redraft.verify import verify
@@ -51,14 +55,36 @@ class Engines:
     on_fail: OnFail = "fallback"
 
     @classmethod
-    def with_fallback(cls, condenser: Condenser | None = None, *,
-                      on_fail: OnFail = "fallback") -> Engines:
+    def with_fallback(cls, condenser: Condenser | None = None, *, on_fail: OnFail = "fallback",
+                      ascii_quotes: bool = False) -> Engines:
         """The library's default: ``condenser`` (the extractive engine when None), backed by
-        the extractive engine when it is any other engine."""
-        extractive = ExtractiveCondenser()
+        the extractive engine when it is any other engine; ``ascii_quotes`` for the
+        extractive engine's credit lines."""
+        extractive = ExtractiveCondenser(ascii_quotes=ascii_quotes)
         if condenser is None or condenser.name == extractive.name:
             return cls(condenser or extractive)
         return cls(condenser, fallback=extractive, on_fail=on_fail)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, client: httpx.Client | None = None) -> Engines:
+        """The engines the settings ask for: the extractive engine, or the LLM engine (through
+        ``client``) backed by it. Nothing is sent yet: call the LLM engine's ``check()`` to
+        fail fast on a wrong server, key or model.
+
+        Raises:
+            ConfigError: the LLM engine lacks a server, a model or an HTTP client.
+        """
+        ascii_quotes = settings.extract.ascii_quotes
+        if settings.engine == "extractive":
+            return cls.with_fallback(ascii_quotes=ascii_quotes)
+        llm = settings.llm
+        if not llm.url or not llm.model:
+            raise ConfigError("the LLM engine needs a server and a model: --llm-url and "
+                              "--llm-model (or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
+        if client is None:
+            raise ConfigError("the LLM engine needs an HTTP client")
+        condenser = LLMCondenser(Retrier(client, settings.http), llm)
+        return cls.with_fallback(condenser, on_fail=llm.on_fail, ascii_quotes=ascii_quotes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +143,19 @@ def draft_entry(entry: Entry, job: Job) -> Outcome:
     try:
         article = extract(entry, job.extract)
     except Rejected as rejected:
-        return Outcome(entry, error=rejected)
-    return _Drafting(job, entry, article).run()
+        return Outcome(entry, error=_named(rejected, entry))
+    drafting = _Drafting(job, entry, article)
+    try:
+        return drafting.run()
+    except Rejected as rejected:  # an engine or the verifier may reject an item too
+        return Outcome(entry, attempts=tuple(drafting.attempts), error=_named(rejected, entry))
+
+
+def _named(rejected: Rejected, entry: Entry) -> Rejected:
+    """``rejected`` naming the entry it rejects (a stage may not know the key)."""
+    rejected.key = rejected.key or entry.key
+    rejected.source = rejected.source or entry.source
+    return rejected
 
 
 class _Drafting:
@@ -138,7 +175,7 @@ class _Drafting:
             raise
         except EngineError as exc:
             self.attempts.append(Attempt(engine=condenser.name, error=str(exc)))
-            return self._fall_back(f"engine error: {exc}")
+            return self._fall_back(f"engine error: {exc}", cause=exc)
         verdict = self._judge(draft)
         if verdict.passed:
             return self._outcome(verdict)
@@ -166,11 +203,14 @@ class _Drafting:
             return None
         return engines.fallback
 
-    def _fall_back(self, reason: str) -> Outcome:
+    def _fall_back(self, reason: str, cause: EngineError | None = None) -> Outcome:
         fallback = self._fallback()
         if fallback is None:
+            # The engine's own status and code travel on, for callers to decide on.
             return Outcome(self.entry, attempts=tuple(self.attempts), error=EngineError(
-                f"{self.entry.key}: {reason}; no fallback engine", code="no-fallback"))
+                f"{self.entry.key}: {reason}; no fallback engine",
+                status=cause.status if cause else None,
+                code=cause.code if cause else "verification-failed"))
         try:
             draft = fallback.condense(self.article, self.job.budget)
         except EngineError as exc:
@@ -182,7 +222,7 @@ class _Drafting:
         return self._outcome(self._judge(draft), fallback=True)
 
     def _judge(self, draft: Draft) -> Verdict:
-        if not draft.credit:
+        if not draft.credit:  # until every engine credits its draft (the LLM engine's is coming)
             credit = draft.article.entry.credit()
             if self.job.extract.ascii_quotes:
                 credit = normalise(credit, ascii_quotes=True)

@@ -18,9 +18,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from redraft.errors import FetchError, RedraftError, Rejected
+from redraft.errors import FetchError, InternalError, RedraftError, Rejected
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.records import Entry, Usage
+from redraft.pipeline.recipes import recipe
+from redraft.records import Entry, Usage, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
@@ -30,6 +31,11 @@ log = logging.getLogger(__name__)
 
 ItemOutcome = Literal["done", "failed-verification", "unchanged", "rejected", "failed"]
 Progress = Callable[[ItemOutcome, str], None]
+
+# The note added to an exception that escapes a run while an item is in hand (the CLI reads it).
+ITEM_NOTE = "redraft item: "
+# How much of an unexpected exception's message a failure record keeps.
+_MAX_DETAIL_CHARS = 300
 
 # In-flight items per worker: enough to keep every worker busy, few enough to bound memory.
 _WINDOW_PER_WORKER = 2
@@ -62,19 +68,6 @@ class Report:
         return not (self.rejected or self.failed or self.failed_verification)
 
 
-def recipe(engines: Engines, options: RunOptions) -> str:
-    """What a draft depends on besides its entry: redone when this changes."""
-    extract_options = options.extract
-    return "|".join((
-        engines.condenser.name,
-        options.budget.describe(),
-        f"ascii={int(extract_options.ascii_quotes)}",
-        f"language={extract_options.language}",
-        f"min_words={extract_options.min_words}",
-        f"on_fail={engines.on_fail}",
-    ))
-
-
 def run(
     items: Iterable[SourceItem],
     *,
@@ -100,8 +93,8 @@ def run(
         EngineAuthError: the engine refused the credentials (nothing else would work).
     """
     options = options or RunOptions()
-    job = functools.partial(draft_entry, job=Job(engines, options.budget, options.extract,
-                                                 verifier))
+    job = functools.partial(_guarded, job=Job(engines, options.budget, options.extract,
+                                              verifier))
     state = _RunState(store, sinks, recipe(engines, options), progress)
     if options.concurrency <= 1:
         for entry in state.admit(items, force=options.force):
@@ -124,6 +117,22 @@ def run(
     return state.report
 
 
+def _guarded(entry: Entry, job: Job) -> Outcome:
+    """:func:`draft_entry`, with an unexpected exception (a bug) recorded as this item's
+    failure so that the run goes on; ``-v`` logs its traceback."""
+    try:
+        return draft_entry(entry, job)
+    except RedraftError as error:
+        error.add_note(ITEM_NOTE + entry.key)
+        raise
+    except Exception as error:
+        log.info("unexpected error while working on %s", entry.key, exc_info=True)
+        detail = str(error).replace("\n", " ")[:_MAX_DETAIL_CHARS] or "no detail"
+        return Outcome(entry, error=InternalError(
+            f"{entry.key}: unexpected {type(error).__name__} ({detail}); this is a bug in "
+            "redraft, please report it (-v shows the traceback)"))
+
+
 class _RunState:
     """The main thread's side of a run: the store, the sinks and the report."""
 
@@ -134,43 +143,73 @@ class _RunState:
         self.recipe = recipe
         self.progress = progress
         self.report = Report()
+        self.last_key = ""
 
     def admit(self, items: Iterable[SourceItem], *, force: bool) -> Iterator[Entry]:
         """Yield the entries that need work; account for everything else on the way."""
-        for item in items:
+        iterator = iter(items)
+        while True:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            except Exception as error:
+                if self.last_key:
+                    error.add_note(f"{ITEM_NOTE}the item after {self.last_key}")
+                raise
             if isinstance(item, Rejected):
+                self.last_key = item.key = valid_text(item.key)
+                item.source, item.detail = valid_text(item.source), valid_text(item.detail)
                 with self.store.transaction():
                     self.store.save_rejection(item)
                 self._skipped(item.key, item.source, item, "rejected")
             elif isinstance(item, FetchError):
-                key = item.url
+                self.last_key = key = valid_text(item.url)
                 with self.store.transaction():
-                    self.store.save_failure(key, source=item.url, stage="fetch", error=str(item))
-                self._skipped(key, item.url, item, "failed")
-            elif not force and self.store.state_of(item, self.recipe) is EntryState.UNCHANGED:
-                self._replay(item)
+                    self.store.save_failure(key, source=key, stage="fetch",
+                                            error=valid_text(str(item)))
+                self._skipped(key, key, item, "failed")
             else:
-                yield item
+                entry = item.with_valid_text()
+                if entry is not item:
+                    log.warning("%s: text that is not valid Unicode (lone surrogates) was "
+                                "replaced with U+FFFD", entry.key)
+                self.last_key = entry.key
+                if not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
+                    self._replay(entry)
+                else:
+                    yield entry
 
     def _replay(self, entry: Entry) -> None:
+        """Write out an unchanged item's stored result; a rejection still counts as one (a
+        rerun's exit status is the first run's)."""
         stored = self.store.current_draft(entry.key)
         if stored is not None:
             for sink in self.sinks:
                 sink.write(stored.verdict)
-        else:
-            rejection = self.store.rejection(entry.key)
-            if rejection is not None:
-                for sink in self.sinks:
-                    sink.skip(entry.key, entry.source, rejection)
-        self.report.unchanged += 1
-        self._tell("unchanged", entry.key)
+            self.report.unchanged += 1
+            self._tell("unchanged", entry.key)
+            return
+        rejection = self.store.rejection(entry.key)
+        if rejection is None:  # state_of says one of the two exists; be safe all the same
+            self.report.unchanged += 1
+            self._tell("unchanged", entry.key)
+            return
+        self._skipped(entry.key, entry.source, rejection, "rejected")
 
     def record(self, outcome: Outcome) -> None:
         """Store one item's outcome, write it out and count it."""
+        try:
+            self._record(outcome)
+        except Exception as error:
+            error.add_note(ITEM_NOTE + outcome.entry.key)
+            raise
+
+    def _record(self, outcome: Outcome) -> None:
         entry = outcome.entry
         report = self.report
         with self.store.transaction():
-            self.store.save_entry(entry)
+            self.store.save_entry(entry, bounded=outcome.verdict is None)
             if outcome.verdict is not None:
                 self.store.save_draft(outcome.verdict, recipe=self.recipe,
                                       attempts=outcome.attempts)
@@ -204,8 +243,9 @@ class _RunState:
             sink.skip(key, source, error)
         if isinstance(error, Rejected):
             self.report.rejected[error.reason] += 1
-        else:
-            self.report.failed[type(error).__name__] += 1
+        else:  # by type, and by the engine's or target's code when it gave one
+            code, name = getattr(error, "code", ""), type(error).__name__
+            self.report.failed[f"{name} {code}" if code else name] += 1
         self.report.errors.append(str(error) if isinstance(error, Rejected) else
                                   f"{key}: {error}")
         self._tell(kind, key)

@@ -1,5 +1,7 @@
 """The run's state in one SQLite file: entries, drafts and their attempts, rejections,
-failures, per-site sync marks and publications. The only module that speaks SQL.
+failures, per-site sync marks and publications. The store package is the only one that speaks
+SQL: this module holds the statements, :mod:`.connection` the connection and its errors,
+:mod:`.rows` the records a row becomes.
 
 The file uses WAL journaling, so a reader (``redraft status``) never blocks a running sync,
 and every item is committed on its own: a run killed at any point loses at most the item
@@ -12,133 +14,43 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from redraft.errors import Rejected, StoreError, rejection_from
 from redraft.migrations import MIGRATIONS
-from redraft.records import (
-    Article,
-    Attempt,
-    Block,
-    Budget,
-    Draft,
-    Entry,
-    Problem,
-    Usage,
-    Verdict,
+from redraft.records import Attempt, Entry, Verdict
+from redraft.store.connection import Connection, sql_literal, store_error
+from redraft.store.posts import Publications
+from redraft.store.rows import (
+    EntryState,
+    PostRecord,
+    PublicationRow,
+    Review,
+    SiteState,
+    StoredDraft,
+    article_json,
+    entry_from,
+    extent,
+    problems_json,
+    stored_draft_from,
 )
+from redraft.store.rows import iso as _iso
+from redraft.store.rows import now as _now
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
+# What is kept of a rejected item's body and raw form: enough to see what it was, not so much
+# that a hostile source can fill the disk (the size and a digest of the whole are kept too).
+KEEP_REJECTED_CHARS = 64 * 1024
 
 
-class EntryState(StrEnum):
-    """What a run must do with an entry, given what the store already holds."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDraft:
-    """A draft as stored: its verdict (with draft, article and entry rebuilt) and its row id."""
-
-    id: int
-    verdict: Verdict
-    recipe: str
-    created_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class SiteState:
-    """A site's sync state: its API root, the high-water mark and the last sync time."""
-
-    site: str
-    api_root: str | None
-    high_water: str | None
-    last_sync: str | None
-    state: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class PublicationRow:
-    """Where an entry's draft was published on a target."""
-
-    key: str
-    target: str
-    draft_id: int
-    remote_id: str | None
-    link: str | None
-    status: str
-
-
-# --- publish helper's block: records of posts on a target and of reviews ---------------------
-
-@dataclass(frozen=True, slots=True)
-class PostRecord:
-    """The post redraft made for an entry on a target, as the target last answered.
-
-    Attributes:
-        key: the entry.
-        target: the target's name (``wordpress:<site>``).
-        draft_id: the draft last sent.
-        remote_id: the post's ID on the target.
-        link: the post's link.
-        status: the post's status when redraft last wrote it.
-        modified: the target's ``modified`` time when redraft last wrote it (None for posts
-            published before redraft recorded it: it cannot tell whether they were edited).
-        sent_hash: the digest of what was sent (None, likewise).
-    """
-
-    key: str
-    target: str
-    draft_id: int
-    remote_id: str | None
-    link: str | None
-    status: str
-    modified: str | None = None
-    sent_hash: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """An editor's decision on a draft: ``approved`` or ``rejected``, by whom, when, why."""
-
-    key: str
-    draft_id: int
-    decision: str
-    who: str
-    note: str
-    decided_at: str
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _problems_json(problems: Sequence[Problem]) -> str:
-    return json.dumps(
-        [{"kind": p.kind, "sentence": p.sentence, "evidence": p.evidence, "detail": p.detail}
-         for p in problems],
-        ensure_ascii=False,
-    )
-
-
-class Store:
+class Store(Publications):
     """The SQLite state of redraft. Open with :meth:`open`; use as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.row_factory = sqlite3.Row
+    def __init__(self, connection: sqlite3.Connection, path: str = ":memory:") -> None:
+        connection.row_factory = sqlite3.Row
+        self._db = Connection(connection, path)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -156,8 +68,11 @@ class Store:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
-            store = cls(connection)
+            store = cls(connection, str(path))
             store._migrate()
+        except StoreError as exc:
+            raise StoreError(f"cannot open the state database {path}: {exc.__cause__ or exc}; "
+                             "check the path, or pass another with --db") from exc
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"cannot open the state database {path}: {exc}; "
@@ -187,7 +102,8 @@ class Store:
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.raw.in_transaction:  # SQLite may have rolled back already (disk full)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 
@@ -199,11 +115,10 @@ class Store:
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            with self.transaction():
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+            # One script, so triggers and literals with ";" stay whole; its own transaction
+            # (executescript commits any transaction opened outside it), bookkeeping included.
+            self._db.script(f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO migrations VALUES "
+                            f"({sql_literal(name)}, {sql_literal(_now())});\nCOMMIT;")
 
     def migrations(self) -> list[str]:
         """The names of the migrations applied, in order."""
@@ -228,9 +143,17 @@ class Store:
         ).fetchone()
         return EntryState.UNCHANGED if done else EntryState.CHANGED
 
-    def save_entry(self, entry: Entry) -> None:
-        """Insert or update an entry (one row per key, whatever the number of runs)."""
-        now = _now()
+    def save_entry(self, entry: Entry, *, bounded: bool = False) -> None:
+        """Insert or update an entry (one row per key, whatever the number of runs).
+
+        With ``bounded`` (a rejected item), only the first :data:`KEEP_REJECTED_CHARS` of its
+        body and raw form are kept, and ``meta["truncated"]`` records their sizes and digests.
+        """
+        stamp = _now()
+        html, raw, meta = entry.html, entry.raw, dict(entry.meta)
+        if bounded and max(len(html), len(raw)) > KEEP_REJECTED_CHARS:
+            meta["truncated"] = {"html": extent(html), "raw": extent(raw)}
+            html, raw = html[:KEEP_REJECTED_CHARS], raw[:KEEP_REJECTED_CHARS]
         self._db.execute(
             """
             INSERT INTO entries (key, source, url, title, html, published, modified,
@@ -243,17 +166,17 @@ class Store:
                 meta = excluded.meta, raw = excluded.raw, updated_at = excluded.updated_at
             """,
             (
-                entry.key, entry.source, entry.url, entry.title, entry.html,
+                entry.key, entry.source, entry.url, entry.title, html,
                 _iso(entry.published), _iso(entry.modified), entry.content_hash,
-                json.dumps(dict(entry.meta), ensure_ascii=False, default=str), entry.raw,
-                now, now,
+                json.dumps(meta, ensure_ascii=False, default=str), raw,
+                stamp, stamp,
             ),
         )
 
     def entry(self, key: str) -> Entry | None:
         """The stored entry with this key, or None."""
         row = self._db.execute("SELECT * FROM entries WHERE key = ?", (key,)).fetchone()
-        return _entry_from(row) if row is not None else None
+        return entry_from(row) if row is not None else None
 
     def count_entries(self, source: str | None = None) -> int:
         """How many entries are stored (for one source, or all)."""
@@ -286,11 +209,11 @@ class Store:
             """,
             (
                 entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
-                draft.budget.describe(), _article_json(article),
+                draft.budget.describe(), article_json(article),
                 json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
                 article.words,
                 draft.words, verdict.score, int(verdict.passed),
-                _problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
+                problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
                 usage.completion_tokens, _now(),
             ),
         )
@@ -311,7 +234,7 @@ class Store:
             (
                 key, draft_id, n, attempt.engine, attempt.prompt, attempt.score,
                 None if attempt.passed is None else int(attempt.passed),
-                _problems_json(attempt.problems), attempt.usage.prompt_tokens,
+                problems_json(attempt.problems), attempt.usage.prompt_tokens,
                 attempt.usage.completion_tokens, attempt.error, _now(),
             ),
         )
@@ -329,7 +252,7 @@ class Store:
             "WHERE d.key = ? AND d.current = 1",
             (key,),
         ).fetchone()
-        return _stored_draft_from(row) if row is not None else None
+        return stored_draft_from(row) if row is not None else None
 
     def drafts(
         self, *, passed_only: bool = True, source: str | None = None
@@ -346,7 +269,7 @@ class Store:
             sql += " AND e.source = ?"
             params.append(source)
         for row in self._db.execute(sql + " ORDER BY d.id", params).fetchall():
-            yield _stored_draft_from(row)
+            yield stored_draft_from(row)
 
     # --- rejections and failures -------------------------------------------------------------
 
@@ -414,108 +337,6 @@ class Store:
                 "UPDATE sites SET state = ? WHERE site = ?", (json.dumps(state), site)
             )
 
-    # --- publications ------------------------------------------------------------------------
-
-    def publication(self, key: str, target: str) -> PublicationRow | None:
-        """Where an entry's draft was published on ``target``, or None."""
-        row = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
-        ).fetchone()
-        if row is None:
-            return None
-        return PublicationRow(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                              row["link"], row["status"])
-
-    def save_publication(
-        self, key: str, target: str, *, draft_id: int, remote_id: str | None,
-        link: str | None, status: str,
-    ) -> None:
-        """Record (or update) where an entry's draft was published."""
-        now = _now()
-        self._db.execute(
-            """
-            INSERT INTO publications (key, target, draft_id, remote_id, link, status,
-                                      created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
-                remote_id = excluded.remote_id, link = excluded.link,
-                status = excluded.status, updated_at = excluded.updated_at
-            """,
-            (key, target, draft_id, remote_id, link, status, now, now),
-        )
-
-    # --- publish helper's block: posts on a target, the database's identity, reviews ---------
-
-    def identity(self) -> str:
-        """This database's random identity: part of the marker of every post it publishes, so
-        that two databases never claim each other's posts."""
-        row = self._db.execute("SELECT id FROM instance").fetchone()
-        return str(row[0]) if row is not None else ""
-
-    def post_record(self, key: str, target: str) -> PostRecord | None:
-        """What this database knows of the post it made for ``key`` on ``target``, or None."""
-        row = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
-        ).fetchone()
-        if row is None:
-            return None
-        return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                          row["link"], row["status"], row["modified"], row["sent_hash"])
-
-    def post_records(self, key: str) -> list[PostRecord]:
-        """Every post made for ``key``, on any target."""
-        rows = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? ORDER BY target", (key,)
-        ).fetchall()
-        return [PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                           row["link"], row["status"], row["modified"], row["sent_hash"])
-                for row in rows]
-
-    def save_post_record(self, record: PostRecord) -> None:
-        """Record (or update) the post made for an entry on a target, as the target answered."""
-        now = _now()
-        self._db.execute(
-            """
-            INSERT INTO publications (key, target, draft_id, remote_id, link, status, created_at,
-                                      updated_at, modified, sent_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
-                remote_id = excluded.remote_id, link = excluded.link, status = excluded.status,
-                updated_at = excluded.updated_at, modified = excluded.modified,
-                sent_hash = excluded.sent_hash
-            """,
-            (record.key, record.target, record.draft_id, record.remote_id, record.link,
-             record.status, now, now, record.modified, record.sent_hash),
-        )
-
-    def save_review(self, key: str, *, decision: str, who: str, note: str = "") -> int:
-        """Record an editor's decision on an entry's current draft; the draft's id.
-
-        Raises:
-            StoreError: the entry has no current draft.
-        """
-        row = self._db.execute(
-            "SELECT id FROM drafts WHERE key = ? AND current = 1", (key,)
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"no current draft for {key!r}; see `redraft drafts` for the keys")
-        self._db.execute(
-            "INSERT INTO reviews (key, draft_id, decision, who, note, decided_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (key, row["id"], decision, who, note, _now()),
-        )
-        return int(row["id"])
-
-    def review(self, key: str) -> Review | None:
-        """The latest decision on an entry's current draft (an older draft's does not count)."""
-        row = self._db.execute(
-            "SELECT r.* FROM reviews r JOIN drafts d ON d.id = r.draft_id AND d.current = 1 "
-            "WHERE r.key = ? ORDER BY r.id DESC LIMIT 1", (key,)
-        ).fetchone()
-        if row is None:
-            return None
-        return Review(row["key"], row["draft_id"], row["decision"], row["who"], row["note"],
-                      row["decided_at"])
-
     # --- status ------------------------------------------------------------------------------
 
     def status(self) -> list[dict[str, Any]]:
@@ -555,51 +376,5 @@ class Store:
         return [sources[name] for name in sorted(sources)]
 
 
-def _article_json(article: Article) -> str:
-    return json.dumps(
-        {
-            "blocks": [[block.kind, block.text] for block in article.blocks],
-            "captions": list(article.captions),
-            "language": article.language,
-        },
-        ensure_ascii=False,
-    )
-
-
-def _entry_from(row: sqlite3.Row) -> Entry:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
-
-    return Entry(
-        source=row["source"], key=row["key"], url=row["url"], title=row["title"],
-        html=row["html"], published=when(row["published"]), modified=when(row["modified"]),
-        meta=json.loads(row["meta"]), raw=row["raw"],
-    )
-
-
-def _stored_draft_from(row: sqlite3.Row) -> StoredDraft:
-    entry = _entry_from(row)
-    data = json.loads(row["article"])
-    article = Article(
-        entry=entry,
-        blocks=tuple(Block(kind, text) for kind, text in data["blocks"]),
-        captions=tuple(data["captions"]),
-        language=data["language"],
-    )
-    kind, _, value = row["budget"].partition("=")
-    draft = Draft(
-        article=article,
-        paragraphs=tuple(json.loads(row["paragraphs"])),
-        engine=row["engine"],
-        budget=Budget(kind, float(value)),
-        prompt=row["prompt"],
-        attempts=row["attempts"],
-        usage=Usage(row["prompt_tokens"], row["completion_tokens"]),
-        credit=row["credit"],
-    )
-    problems = tuple(
-        Problem(p["kind"], p["sentence"], p["evidence"], p.get("detail", ""))
-        for p in json.loads(row["problems"])
-    )
-    verdict = Verdict(draft, row["score"], bool(row["passed"]), problems)
-    return StoredDraft(row["id"], verdict, row["recipe"], row["created_at"])
+__all__ = ["KEEP_REJECTED_CHARS", "EntryState", "PostRecord", "PublicationRow", "Review",
+           "SiteState", "Store", "StoredDraft", "store_error"]

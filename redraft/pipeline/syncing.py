@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from redraft.pipeline.policy import Engines, RunOptions, Verifier
-from redraft.pipeline.run import Progress, Report, run
+from redraft.pipeline.running import Progress, Report, run
 from redraft.sinks import Sink
 from redraft.sources import SiteSource
 from redraft.store import Store

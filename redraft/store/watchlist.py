@@ -1,6 +1,6 @@
 """The watch list: the sources ``redraft sync`` reads when given no URL, each with its options.
 
-Kept in the store's ``watch_list`` table (migration ``0100_watch_list``); this module is the
+Kept in the store's ``watch_list`` table (migration ``0110_watch_list``); this module is the
 store's block for it, through the store's connection.
 """
 
@@ -57,8 +57,10 @@ class WatchList:
 
     def remove(self, url: str) -> bool:
         """Remove a source by its URL or name; False when it is not listed."""
-        cursor = self._db.execute("DELETE FROM watch_list WHERE url = ? OR name = ?", (url, url))
-        return cursor.rowcount > 0
+        listed = self._db.execute("SELECT 1 FROM watch_list WHERE url = ? OR name = ?",
+                                  (url, url)).fetchone() is not None
+        self._db.execute("DELETE FROM watch_list WHERE url = ? OR name = ?", (url, url))
+        return listed
 
     def sources(self) -> list[Watched]:
         """Every source, by category then the order they were added."""

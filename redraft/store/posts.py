@@ -1,0 +1,117 @@
+"""The store's statements about posts on a target: where each entry's draft was published,
+what redraft last sent and saw there, the database's identity, and editors' reviews."""
+
+from __future__ import annotations
+
+from redraft.errors import StoreError
+from redraft.store.connection import Connection
+from redraft.store.rows import PostRecord, PublicationRow, Review
+from redraft.store.rows import now as _now
+
+
+class Publications:
+    """The publication and review statements of :class:`~redraft.store.Store`."""
+
+    _db: Connection
+
+    # --- publications ------------------------------------------------------------------------
+
+    def publication(self, key: str, target: str) -> PublicationRow | None:
+        """Where an entry's draft was published on ``target``, or None."""
+        row = self._db.execute(
+            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
+        ).fetchone()
+        if row is None:
+            return None
+        return PublicationRow(row["key"], row["target"], row["draft_id"], row["remote_id"],
+                              row["link"], row["status"])
+
+    def save_publication(
+        self, key: str, target: str, *, draft_id: int, remote_id: str | None,
+        link: str | None, status: str,
+    ) -> None:
+        """Record (or update) where an entry's draft was published."""
+        stamp = _now()
+        self._db.execute(
+            """
+            INSERT INTO publications (key, target, draft_id, remote_id, link, status,
+                                      created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
+                remote_id = excluded.remote_id, link = excluded.link,
+                status = excluded.status, updated_at = excluded.updated_at
+            """,
+            (key, target, draft_id, remote_id, link, status, stamp, stamp),
+        )
+
+    # --- publish helper's block: posts on a target, the database's identity, reviews ---------
+
+    def identity(self) -> str:
+        """This database's random identity: part of the marker of every post it publishes, so
+        that two databases never claim each other's posts."""
+        row = self._db.execute("SELECT id FROM instance").fetchone()
+        return str(row[0]) if row is not None else ""
+
+    def post_record(self, key: str, target: str) -> PostRecord | None:
+        """What this database knows of the post it made for ``key`` on ``target``, or None."""
+        row = self._db.execute(
+            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
+        ).fetchone()
+        if row is None:
+            return None
+        return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
+                          row["link"], row["status"], row["modified"], row["sent_hash"])
+
+    def post_records(self, key: str) -> list[PostRecord]:
+        """Every post made for ``key``, on any target."""
+        rows = self._db.execute(
+            "SELECT * FROM publications WHERE key = ? ORDER BY target", (key,)
+        ).fetchall()
+        return [PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
+                           row["link"], row["status"], row["modified"], row["sent_hash"])
+                for row in rows]
+
+    def save_post_record(self, record: PostRecord) -> None:
+        """Record (or update) the post made for an entry on a target, as the target answered."""
+        now = _now()
+        self._db.execute(
+            """
+            INSERT INTO publications (key, target, draft_id, remote_id, link, status, created_at,
+                                      updated_at, modified, sent_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
+                remote_id = excluded.remote_id, link = excluded.link, status = excluded.status,
+                updated_at = excluded.updated_at, modified = excluded.modified,
+                sent_hash = excluded.sent_hash
+            """,
+            (record.key, record.target, record.draft_id, record.remote_id, record.link,
+             record.status, now, now, record.modified, record.sent_hash),
+        )
+
+    def save_review(self, key: str, *, decision: str, who: str, note: str = "") -> int:
+        """Record an editor's decision on an entry's current draft; the draft's id.
+
+        Raises:
+            StoreError: the entry has no current draft.
+        """
+        row = self._db.execute(
+            "SELECT id FROM drafts WHERE key = ? AND current = 1", (key,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no current draft for {key!r}; see `redraft drafts` for the keys")
+        self._db.execute(
+            "INSERT INTO reviews (key, draft_id, decision, who, note, decided_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (key, row["id"], decision, who, note, _now()),
+        )
+        return int(row["id"])
+
+    def review(self, key: str) -> Review | None:
+        """The latest decision on an entry's current draft (an older draft's does not count)."""
+        row = self._db.execute(
+            "SELECT r.* FROM reviews r JOIN drafts d ON d.id = r.draft_id AND d.current = 1 "
+            "WHERE r.key = ? ORDER BY r.id DESC LIMIT 1", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Review(row["key"], row["draft_id"], row["decision"], row["who"], row["note"],
+                      row["decided_at"])

@@ -1,0 +1,173 @@
+"""The store's rows as records and records as rows: the state's types and the (de)serialising
+of drafts, articles and problems. No SQL here: :mod:`redraft.store` runs the statements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
+
+
+class Row(Protocol):
+    """A result row, read by column name."""
+
+    def __getitem__(self, key: str) -> Any: ...
+
+
+class EntryState(StrEnum):
+    """What a run must do with an entry, given what the store already holds."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDraft:
+    """A draft as stored: its verdict (with draft, article and entry rebuilt) and its row id."""
+
+    id: int
+    verdict: Verdict
+    recipe: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteState:
+    """A site's sync state: its API root, the high-water mark and the last sync time."""
+
+    site: str
+    api_root: str | None
+    high_water: str | None
+    last_sync: str | None
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationRow:
+    """Where an entry's draft was published on a target."""
+
+    key: str
+    target: str
+    draft_id: int
+    remote_id: str | None
+    link: str | None
+    status: str
+
+
+# --- publish helper's block: records of posts on a target and of reviews ---------------------
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """The post redraft made for an entry on a target, as the target last answered.
+
+    Attributes:
+        key: the entry.
+        target: the target's name (``wordpress:<site>``).
+        draft_id: the draft last sent.
+        remote_id: the post's ID on the target.
+        link: the post's link.
+        status: the post's status when redraft last wrote it.
+        modified: the target's ``modified`` time when redraft last wrote it (None for posts
+            published before redraft recorded it: it cannot tell whether they were edited).
+        sent_hash: the digest of what was sent (None, likewise).
+    """
+
+    key: str
+    target: str
+    draft_id: int
+    remote_id: str | None
+    link: str | None
+    status: str
+    modified: str | None = None
+    sent_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An editor's decision on a draft: ``approved`` or ``rejected``, by whom, when, why."""
+
+    key: str
+    draft_id: int
+    decision: str
+    who: str
+    note: str
+    decided_at: str
+
+
+def extent(text: str) -> dict[str, Any]:
+    """The size and digest of a text that is not kept whole."""
+    data = text.encode("utf-8", "surrogatepass")
+    return {"chars": len(text), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    return json.dumps(
+        [{"kind": p.kind, "sentence": p.sentence, "evidence": p.evidence, "detail": p.detail}
+         for p in problems],
+        ensure_ascii=False,
+    )
+
+
+def article_json(article: Article) -> str:
+    return json.dumps(
+        {
+            "blocks": [[block.kind, block.text] for block in article.blocks],
+            "captions": list(article.captions),
+            "language": article.language,
+        },
+        ensure_ascii=False,
+    )
+
+
+def entry_from(row: Row) -> Entry:
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return Entry(
+        source=row["source"], key=row["key"], url=row["url"], title=row["title"],
+        html=row["html"], published=when(row["published"]), modified=when(row["modified"]),
+        meta=json.loads(row["meta"]), raw=row["raw"],
+    )
+
+
+def stored_draft_from(row: Row) -> StoredDraft:
+    entry = entry_from(row)
+    data = json.loads(row["article"])
+    article = Article(
+        entry=entry,
+        blocks=tuple(Block(kind, text) for kind, text in data["blocks"]),
+        captions=tuple(data["captions"]),
+        language=data["language"],
+    )
+    kind, _, value = row["budget"].partition("=")
+    draft = Draft(
+        article=article,
+        paragraphs=tuple(json.loads(row["paragraphs"])),
+        engine=row["engine"],
+        budget=Budget(kind, float(value)),
+        prompt=row["prompt"],
+        attempts=row["attempts"],
+        usage=Usage(row["prompt_tokens"], row["completion_tokens"]),
+        credit=row["credit"],
+    )
+    problems = tuple(
+        Problem(p["kind"], p["sentence"], p["evidence"], p.get("detail", ""))
+        for p in json.loads(row["problems"])
+    )
+    verdict = Verdict(draft, row["score"], bool(row["passed"]), problems)
+    return StoredDraft(row["id"], verdict, row["recipe"], row["created_at"])
