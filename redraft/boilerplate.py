@@ -93,8 +93,24 @@ PLUGINS: tuple[Plugin, ...] = (
                r"art[íi]culos relacionados|entradas relacionadas|noticias relacionadas|"
                r"publicaciones relacionadas|(?:tambi[ée]n )?te puede interesar|lee tambi[ée]n|"
                r"similaire|articles similaires|[àa] lire aussi|lire aussi|sur le m[êe]me sujet|"
-               r"voir aussi)\s*:?",),
+               r"voir aussi|empfohlene (?:beitr[äa]ge|artikel)|[äa]hnliche (?:beitr[äa]ge|artikel)|"
+               r"weitere (?:beitr[äa]ge|artikel)|auch interessant|(?:das )?(?:thema )?"
+               r"(?:k[öo]nnte|d[üu]rfte) (?:dich|sie) auch interessieren|lesen sie auch|"
+               r"mehr zum thema)\s*:?",),
         max_words=8,
+    ),
+    # --- appeals to subscribe or support --------------------------------------------------
+    # Paywall teasers and donation appeals set inside the article by membership plugins
+    # (Memberful, Leaky Paywall, Pico, WP Donate): a request to the reader, not the article.
+    Plugin(
+        "appeals",
+        texts=(r"(?:to (?:view|read|continue reading) the (?:full|rest of the) (?:story|article)"
+               r"|if you(?:['’]re| are) (?:seeing this message|already a subscriber)"
+               r"|if you enjoyed (?:reading )?this (?:post|article)"
+               r"|(?:first-time )?subscribers (?:also )?(?:receive|get) "
+               r"|submit your letter to the editor"
+               r"|while you(?:['’]re| are) here\b).{0,300}",),
+        max_words=60,
     ),
     # --- advertising --------------------------------------------------------------------
     # AdSense, Ad Inserter, Advanced Ads, WP QUADS / Quick Adsense, Jetpack WordAds.

@@ -180,4 +180,19 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0110_watch_list",
+        """
+        CREATE TABLE watch_list (
+            url         TEXT PRIMARY KEY,
+            name        TEXT NOT NULL DEFAULT '',
+            category    TEXT NOT NULL DEFAULT '',
+            language    TEXT NOT NULL DEFAULT '',
+            include     TEXT NOT NULL DEFAULT '',
+            exclude     TEXT NOT NULL DEFAULT '',
+            budget      TEXT NOT NULL DEFAULT '',
+            added_at    TEXT NOT NULL
+        );
+        """,
+    ),
 )

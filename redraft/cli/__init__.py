@@ -7,9 +7,11 @@ import click
 from redraft._version import __version__
 from redraft.cli.boundary import BoundaryGroup
 from redraft.cli.desk import approve, drafts, reject
+from redraft.cli.extract import extract_command
 from redraft.cli.publish import publish
 from redraft.cli.review import review
 from redraft.cli.rewrite import rewrite
+from redraft.cli.sources import sources_group
 from redraft.cli.status import status
 from redraft.cli.stories import stories
 from redraft.cli.sync import sync
@@ -37,5 +39,7 @@ main.add_command(drafts)
 main.add_command(approve)
 main.add_command(reject)
 main.add_command(review)
+main.add_command(extract_command)
+main.add_command(sources_group)
 
 __all__ = ["main"]

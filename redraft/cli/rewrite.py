@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from redraft.cli.common import (
     run_options,
     setup_logging,
 )
+from redraft.cli.sources import credited, parse_date
 from redraft.errors import InputError
 from redraft.pipeline import run
 from redraft.sources.files import INPUT_FORMATS, FileSource
@@ -36,15 +38,22 @@ from redraft.sources.files import INPUT_FORMATS, FileSource
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto",
               show_default=True, help="Force the input format instead of detecting it.")
+@click.option("--title", help="The source's title, for the credit line (files without one).")
+@click.option("--url", "source_url", metavar="URL",
+              help="The source's public address, for the credit line.")
+@click.option("--published", callback=parse_date, metavar="DATE",
+              help="The source's publication date (ISO 8601), for the credit line.")
 @budget_options
 @output_options
 @engine_options
 @common_options
-def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
+def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
+            source_url: str | None, published: datetime | None, **params: Any) -> None:
     """Condense WordPress posts, HTML or text files into faithful rewrites.
 
     INPUT is a WordPress REST API post (one object, an array, or JSON Lines), an .html or
-    plain-text file, a directory of them, or - for standard input. Every draft is verified
+    plain-text file, a directory of them, or - for standard input. --title, --url and
+    --published credit a file that does not say them itself. Every draft is verified
     against its source and credits it; state is kept in the SQLite file --db, so running
     again redoes only what changed.
     """
@@ -63,7 +72,9 @@ def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
         sink = file_sink(params["fmt"], params["out"])
         try:  # errors that stop the run (a refused key, the store) end in the CLI's boundary
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
-                report = run(source.entries(), engines=engines, store=store, sinks=[sink],
+                entries = credited(source.entries(), title=title, url=source_url,
+                                   published=published)
+                report = run(entries, engines=engines, store=store, sinks=[sink],
                              options=run_options(settings, force=params["force"],
                                                          per_entry=params["per_entry"]),
                              progress=progress)

@@ -19,6 +19,7 @@ from redraft.cli.common import (
     printable,
     setup_logging,
 )
+from redraft.store.watchlist import text_origins
 
 STATUS_SCHEMA_VERSION = 1
 
@@ -27,17 +28,20 @@ STATUS_SCHEMA_VERSION = 1
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON form.")
 @common_options
 def status(as_json: bool, **params: Any) -> None:
-    """Show, per source or site: posts stored, drafted, failed verification, rejected (by
+    """Show, per source or site: posts stored (for feeds and pages: text from the feed or
+    from fetched pages), drafted, failed verification, rejected (by
     reason), failed, published, and the last sync time.
 
     The JSON form is an object {"version": 1, "db": PATH, "sources": [...]} where each source
     is {"source", "stored", "drafted", "passed", "failed_verification", "rejected":
-    {reason: n}, "failed", "published", "last_sync"}; fields are only ever added.
+    {reason: n}, "failed", "published", "last_sync"} (feeds, sitemaps and pages add
+    "text_from": {"feed": n, "page": m}); fields are only ever added.
     """
     setup_logging(params["verbose"])
     settings = load_settings(params)
     with open_store(settings) as store:
         rows = store.status()
+        _add_text_origins(rows, text_origins(store))
     if as_json:
         echo(json.dumps({"version": STATUS_SCHEMA_VERSION, "db": str(settings.db),
                                "sources": rows}, indent=2, ensure_ascii=False))
@@ -67,6 +71,13 @@ def status(as_json: bool, **params: Any) -> None:
     console.print(table)
 
 
+def _add_text_origins(rows: list[dict[str, Any]], origins: dict[str, dict[str, int]]) -> None:
+    """Each web source's ``text_from`` counts: its text from the feed, or from fetched pages."""
+    for row in rows:
+        if row["source"] in origins:
+            row["text_from"] = origins[row["source"]]
+
+
 # The table's columns; a terminal narrower than WIDE gets one block per source instead.
 COLUMNS = ("source", "stored", "drafted", "unverified", "rejected", "failed", "published",
            "last sync")
@@ -76,7 +87,9 @@ WIDE = 110
 def _cells(row: dict[str, Any]) -> list[str]:
     """A status row as text, one "reason count" line per rejection reason."""
     rejected = "\n".join(f"{k} {v}" for k, v in sorted(row["rejected"].items())) or "0"
-    return [row["source"], str(row["stored"]), str(row["drafted"]),
+    origins = row.get("text_from") or {}
+    stored = str(row["stored"]) + "".join(f"\n{name} {n}" for name, n in sorted(origins.items()))
+    return [row["source"], stored, str(row["drafted"]),
             str(row["failed_verification"]), rejected, str(row["failed"]),
             str(row["published"]), _when(row["last_sync"])]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 
 from redraft.cli.common import (
     EXIT_INCOMPLETE,
@@ -28,9 +29,14 @@ from redraft.cli.common import (
     setup_logging,
     stderr,
 )
+from redraft.cli.sources import find_source, sync_web
+from redraft.cli.watch import parse_every, repeat
+from redraft.config import Settings
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
+from redraft.sources.robots import Robots
+from redraft.sources.site import DEFAULT_DELAY
 from redraft.sources.wordpress import WordPressOptions, WordPressSource
 from redraft.wp.api import site_key
 
@@ -48,18 +54,27 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 
 @click.command()
-@click.argument("site_url", metavar="SITE_URL")
+@click.argument("site_url", metavar="[URL]", required=False)
 @click.option("--since", callback=parse_since, metavar="DATE",
               help="Only posts modified after DATE (ISO 8601; UTC unless a zone is given).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most N posts, newest first.")
+@click.option("--delay", type=click.FloatRange(min=0), default=DEFAULT_DELAY, show_default=True,
+              help="Seconds between two pages of one host (feeds and sitemaps; at least the "
+                   "site's Crawl-delay).")
+@click.option("--every", callback=parse_every, metavar="INTERVAL",
+              help="Sync again every INTERVAL (15m, 1h, 90s) until stopped; SIGINT or SIGTERM "
+                   "finish the item in hand and exit 0.")
 @budget_options
 @output_options
 @engine_options
 @common_options
-def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any) -> None:
-    """Condense the posts of a WordPress site, reading only what changed since the last sync.
+def sync(site_url: str | None, since: datetime | None, limit: int | None, delay: float,
+         every: float | None, **params: Any) -> None:
+    """Condense the posts of a site, a feed or a sitemap, reading only what changed.
 
-    SITE_URL is the site's address (its home page). The REST API is found from it (both
+    URL may be a WordPress site, a feed (RSS, Atom, JSON Feed), a sitemap, a home page (its
+    API, feed or sitemap is found) or one article page; without URL, every source of the
+    watch list (`redraft sources`) is synced. For a WordPress site the REST API is found from it (both
     /wp-json/ and ?rest_route= sites work); a site whose API is locked to logged-in users is
     read through its RSS feed instead. Pages are fetched --concurrency at a time (default 4)
     with retries and back-off. Every post is committed to --db as it is done, so an
@@ -68,10 +83,14 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
     redoes everything. Drafts are written to --out when given (else kept in the database,
     ready for `redraft publish`).
     """
+    if every is not None or site_url is None:
+        repeat(click.get_current_context(), site_url, every)
     setup_logging(params["verbose"])
     settings = load_settings(params)
+    params["delay"] = delay
     out: Path | None = params["out"]
     with http_client(settings.http) as client:
+        site_url = _any_source(client, site_url, settings, params, limit)
         engines = build_engines(settings, client)
         sinks = [file_sink(params["fmt"], out)] if out else []
         try:
@@ -97,6 +116,18 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
     _say_checkpoint(checkpoint, had=known.high_water if known else None, limit=limit if limited
                     else None)
     sys.exit(EXIT_OK if report.ok and (checkpoint.complete or limited) else EXIT_INCOMPLETE)
+
+
+def _any_source(client: httpx.Client, url: str, settings: Settings, params: dict[str, Any],
+                limit: int | None) -> str:
+    """The WordPress site ``url`` belongs to; anything else (a feed, a sitemap, a home page
+    without the API, an article page) is synced here and the command exits."""
+    retrier = Retrier(client, settings.http)
+    robots = Robots(retrier)
+    found = find_source(retrier, url, robots, settings, force=params["force"])
+    if found.kind != "wordpress":
+        sync_web(found, retrier, robots, settings, params, limit=limit)
+    return found.url
 
 
 def _say_checkpoint(checkpoint: Checkpoint, *, had: str | None, limit: int | None) -> None:

@@ -33,6 +33,7 @@ from redraft.errors import InputError, Malformed, Rejected
 from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.charsets import decode
+from redraft.sources.frontmatter import split_front_matter
 from redraft.text import normalise, paragraphs_of
 from redraft.wp.posts import parse_json, plain_text, wp_entry
 
@@ -47,7 +48,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 # How much of a large file is read to tell whether it is JSON Lines (its first line must fit).
 _SNIFF_BYTES = 1024 * 1024
 _CHUNK_BYTES = 1024 * 1024
-_DIR_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".html", ".htm", ".txt", ".text"})
+_DIR_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".html", ".htm", ".txt", ".text", ".md",
+                           ".markdown"})
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 # An XML document whose root is a feed's (after any declaration, comments, doctype).
 _FEED_ROOT = re.compile(r"\A(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(rss|feed|rdf:RDF)[\s>]",
@@ -338,17 +340,22 @@ def _parse_time(value: str) -> datetime | None:
 
 def _text_entry(text: str, *, label: str) -> Entry | Rejected:
     key = f"file:{label}" if label != "stdin" else _stdin_key(text)
+    fields, text = split_front_matter(text)
     paragraphs = list(paragraphs_of(text))
     if not paragraphs:
         return Malformed("the file holds no text", key=key, source=label)
-    title = ""
+    title = fields.get("title", "")
     first = paragraphs[0]
-    if len(paragraphs) > 1 and len(first.split()) <= 20 and not first.endswith((".", "!", "?")):
+    if not title and len(paragraphs) > 1 and len(first.split()) <= 20 \
+            and not first.endswith((".", "!", "?")):
         title = paragraphs.pop(0)
     body = "".join(f"<p>{htmllib.escape(p, quote=False)}</p>\n" for p in paragraphs)
+    meta: dict[str, Any] = {"via": "file", "format": "text"}
+    if fields.get("author"):
+        meta["author_name"] = fields["author"]
     return Entry(
-        source=label, key=key, url="", title=title, html=body,
-        meta={"via": "file", "format": "text"},
+        source=label, key=key, url=fields.get("url", ""), title=title, html=body,
+        published=fields.get("published"), meta=meta,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,41 @@ def site_url(url: str) -> str:
     for suffix in _SUFFIXES:
         path = path.removesuffix(suffix)
     return f"{scheme}://{netloc}{path.rstrip('/')}"
+
+
+# Query parameters that only say where a reader came from; an article's address without them
+# is the same article (Google Analytics, Facebook, Google Ads, Mailchimp, HubSpot, Matomo).
+TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hs\w+|"
+                             r"mtm_\w+|pk_\w+|ref|ref_src|amp)$", re.IGNORECASE)
+
+
+def web_host(url: str) -> str:
+    """A site's host as one source whatever the address: lowercased, ``www.`` and the default
+    port dropped (``http``/``https`` are the same site)."""
+    parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
+def web_site_key(url: str) -> str:
+    """The source name of a site that is not read through WordPress's API (a feed, a
+    sitemap, pages): ``site:<host>`` for its home page, feed, sitemap or any article."""
+    return "site:" + web_host(url)
+
+
+def article_key(url: str) -> str:
+    """The key of an article known by its address: its site, then its path and the query
+    without tracking parameters; scheme, ``www.``, fragment and trailing slash ignored, so a
+    feed's link, a sitemap's ``<loc>`` and a shared link of the same post are one entry."""
+    parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+    pairs = [(k, v) for k, v in _query_pairs(parts.query) if not TRACKING_PARAMS.match(k)]
+    path = parts.path.rstrip("/") or "/"
+    query = urlencode(sorted(pairs))
+    return f"{web_site_key(url)}#{path}" + (f"?{query}" if query else "")
 
 
 def origin(url: str) -> str:
