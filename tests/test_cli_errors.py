@@ -156,7 +156,7 @@ def test_a_full_disk_under_db_is_one_line_and_keeps_what_was_stored(tmp_path: Pa
     (tmp_path / "posts.json").write_text(json.dumps(posts))
     db = tmp_path / "r.db"
     result = subprocess.run(
-        [sys.executable, "-m", "redraft", "rewrite", "posts.json", "--db", db, "--out", "out"],
+        [sys.executable, "-m", "redraft", "rewrite", "posts.json", "--per-entry", "--db", db, "--out", "out"],
         cwd=tmp_path, preexec_fn=limit_file_size, capture_output=True, text=True,
         env={**os.environ, "COLUMNS": "200"}, check=False,
     )
