@@ -235,6 +235,21 @@ def _budget_rule(label: str, value: Any) -> Budget:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishOptions:
+    """How drafts reach a site.
+
+    Attributes:
+        require_approval: publish only drafts an editor approved (``redraft approve``), as if
+            every ``redraft publish`` were given ``--approved``.
+    """
+
+    require_approval: bool = field(default=False, metadata=_flag())
+
+    def __post_init__(self) -> None:
+        _validate(self, "publish")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run needs to know, in one frozen object."""
 
@@ -244,6 +259,7 @@ class Settings:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     http: HttpOptions = field(default_factory=HttpOptions)
     llm: LLMOptions = field(default_factory=LLMOptions)
+    publish: PublishOptions = field(default_factory=PublishOptions)
 
     def __post_init__(self) -> None:
         _validate(self, "")
@@ -264,6 +280,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "extract": ExtractOptions,
     "http": HttpOptions,
     "llm": LLMOptions,
+    "publish": PublishOptions,
 }
 _TOP_KEYS = ("db", "budget", "engine")
 _BUDGET_KINDS = ("ratio", "words", "sentences")

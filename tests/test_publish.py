@@ -328,7 +328,9 @@ def test_publish_refuses_a_database_that_does_not_exist(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_publish_approved_sends_only_what_an_editor_approved(site: WordPressSite, synced: Path) -> None:
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_publish_approved_sends_only_what_an_editor_approved(site: WordPressSite, synced: Path,
+                                                             tmp_path: Path, how: str) -> None:
     delete_ours(site)
     with Store.open(synced) as store:
         chosen = [d.verdict.draft.article.entry.key for d in store.drafts()][:3]
@@ -337,8 +339,11 @@ def test_publish_approved_sends_only_what_an_editor_approved(site: WordPressSite
     assert runner.invoke(main, ["reject", chosen[2], "--note", "off topic",
                                 "--db", str(synced)]).exit_code == 0
     env = {"REDRAFT_WP_USER": site.admin_user, "REDRAFT_WP_APP_PASSWORD": site.app_password}
+    config = tmp_path / "redraft.toml"  # [publish] require_approval: as if --approved
+    config.write_text("[publish]\nrequire_approval = true\n", encoding="utf-8")
+    chosen_way = ["--approved"] if how == "flag" else ["--config", str(config)]
     result = runner.invoke(main, ["publish", "--to", site.base_url, "--db", str(synced),
-                                  "--approved"], env=env, catch_exceptions=False)
+                                  *chosen_way], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "created 2 " in result.output and f"held back {POSTS - 2}" in result.output
     with sqlite3.connect(synced) as connection:

@@ -85,7 +85,8 @@ def publish(target: str, status: str, **params: Any) -> None:
         fail(f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password) to publish")
     options = PublishOptions(include_failed=params["include_failed"],
                              overwrite_edited=params["overwrite_edited"],
-                             dry_run=params["dry_run"], approved_only=params["approved_only"])
+                             dry_run=params["dry_run"], approved_only=params["approved_only"]
+                             or settings.publish.require_approval)
     since: datetime | None = params["since"]
     client = http_client(settings.http)
     retrier = Retrier(client, settings.http)
