@@ -113,6 +113,14 @@ def engine_options(func: F) -> F:
     return func
 
 
+def workers_option(func: F) -> F:
+    """``--workers``: processes drafting at once with the local engine."""
+    return click.option(
+        "--workers", type=click.IntRange(min=1),
+        help="Processes drafting at once with the extractive engine (default: every core; "
+             "one writer keeps the database, drafts are the same for any number).")(func)
+
+
 # --- settings and objects --------------------------------------------------------------------
 
 def load_settings(params: dict[str, Any]) -> Settings:
@@ -185,9 +193,11 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     return Engines.with_fallback(condenser, on_fail=llm.on_fail)
 
 
-def run_options(settings: Settings, *, force: bool = False) -> RunOptions:
-    """Pipeline options from settings (the library decides the concurrency)."""
-    return RunOptions.from_settings(settings, force=force)
+def run_options(settings: Settings, *, force: bool = False,
+                workers: int | None = None) -> RunOptions:
+    """Pipeline options from settings (the library decides the concurrency and, unless
+    ``--workers`` was given, the number of worker processes)."""
+    return RunOptions.from_settings(settings, force=force, workers=workers)
 
 
 def file_sink(fmt: str, out: Path | None) -> FileSink:

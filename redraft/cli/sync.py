@@ -27,6 +27,7 @@ from redraft.cli.common import (
     run_options,
     setup_logging,
     stderr,
+    workers_option,
 )
 from redraft.errors import EngineAuthError
 from redraft.http import Retrier
@@ -56,6 +57,7 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @budget_options
 @output_options
 @engine_options
+@workers_option
 @common_options
 def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any) -> None:
     """Condense the posts of a WordPress site, reading only what changed since the last sync.
@@ -84,7 +86,9 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                         since=since, limit=limit, api_root=known.api_root if known else None))
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
-                                       options=run_options(settings, force=params["force"]),
+                                       options=run_options(
+                                           settings, force=params["force"],
+                                           workers=params["workers"]),
                                        progress=progress)
         except EngineAuthError as exc:
             fail(str(exc), code=EXIT_INCOMPLETE)

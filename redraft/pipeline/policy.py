@@ -18,6 +18,7 @@ fallback, one item at a time unless the engine is remote) lives here too, not in
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +62,13 @@ class Engines:
         return cls(condenser, fallback=extractive, on_fail=on_fail)
 
 
+def machine_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True, slots=True)
 class RunOptions:
     """How a run goes.
@@ -70,20 +78,28 @@ class RunOptions:
         extract: extraction options (quotes, language, minimum length).
         concurrency: items worked on at once (worth more than 1 only for remote engines).
         force: redo items even when their content and recipe are unchanged.
+        workers: processes drafting at once (the local engine, which is CPU-bound); 1 keeps
+            the work in this process.
     """
 
     budget: Budget = field(default_factory=Budget)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     concurrency: int = 1
     force: bool = False
+    workers: int = 1
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, force: bool = False) -> RunOptions:
+    def from_settings(cls, settings: Settings, *, force: bool = False,
+                      workers: int | None = None) -> RunOptions:
         """Options from settings: a remote (LLM) engine works on ``[http] concurrency`` items
-        at once; the local engine on one, since it is CPU-bound."""
-        concurrency = settings.http.concurrency if settings.engine == "llm" else 1
-        return cls(budget=settings.budget, extract=settings.extract,
-                   concurrency=concurrency, force=force)
+        at once in threads; the local engine, CPU-bound, in ``workers`` processes (default:
+        every core this process may use)."""
+        remote = settings.engine == "llm"
+        concurrency = settings.http.concurrency if remote else 1
+        if remote:
+            workers = 1
+        return cls(budget=settings.budget, extract=settings.extract, concurrency=concurrency,
+                   force=force, workers=workers or machine_cores())
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """A run: entries in, verdicts stored and written out.
 
 :func:`run` drives any source. Each entry that needs work goes through
-:func:`redraft.pipeline.policy.draft_entry` (in a thread pool when the engine is remote); the
-main thread alone touches the store and the sinks. Every item is committed to the store on its
+:func:`redraft.pipeline.policy.draft_entry` (in a thread pool when the engine is remote, in
+worker processes when ``workers`` > 1: :mod:`.workers`); the main thread alone touches the
+store and the sinks. Every item is committed to the store on its
 own, so a run killed at any point loses at most the item in hand, and running it again redoes
 only what is missing. Items whose content and recipe are unchanged are not redone: their stored
 drafts are written out again instead.
@@ -20,6 +21,7 @@ from typing import Literal
 
 from redraft.errors import FetchError, RedraftError, Rejected
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
+from redraft.pipeline.workers import record_all
 from redraft.records import Entry, Usage
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
@@ -100,9 +102,13 @@ def run(
         EngineAuthError: the engine refused the credentials (nothing else would work).
     """
     options = options or RunOptions()
-    job = functools.partial(draft_entry, job=Job(engines, options.budget, options.extract,
-                                                 verifier))
+    drafting = Job(engines, options.budget, options.extract, verifier)
+    job = functools.partial(draft_entry, job=drafting)
     state = _RunState(store, sinks, recipe(engines, options), progress)
+    if options.concurrency <= 1 and options.workers > 1:
+        record_all(state.triage(items, force=options.force), drafting,
+                   workers=options.workers, record=state.record)
+        return state.report
     if options.concurrency <= 1:
         for entry in state.admit(items, force=options.force):
             state.record(job(entry))
@@ -137,20 +143,35 @@ class _RunState:
 
     def admit(self, items: Iterable[SourceItem], *, force: bool) -> Iterator[Entry]:
         """Yield the entries that need work; account for everything else on the way."""
+        for item in self.triage(items, force=force):
+            if isinstance(item, Entry):
+                yield item
+            else:
+                item()
+
+    def triage(self, items: Iterable[SourceItem], *,
+               force: bool) -> Iterator[Entry | Callable[[], None]]:
+        """The entries that need work, and in their places, what accounts for the others (to
+        be called in order, so that every item is stored and written in input order)."""
         for item in items:
             if isinstance(item, Rejected):
-                with self.store.transaction():
-                    self.store.save_rejection(item)
-                self._skipped(item.key, item.source, item, "rejected")
+                yield functools.partial(self._rejected_at_source, item)
             elif isinstance(item, FetchError):
-                key = item.url
-                with self.store.transaction():
-                    self.store.save_failure(key, source=item.url, stage="fetch", error=str(item))
-                self._skipped(key, item.url, item, "failed")
+                yield functools.partial(self._failed_at_source, item)
             elif not force and self.store.state_of(item, self.recipe) is EntryState.UNCHANGED:
-                self._replay(item)
+                yield functools.partial(self._replay, item)
             else:
                 yield item
+
+    def _rejected_at_source(self, item: Rejected) -> None:
+        with self.store.transaction():
+            self.store.save_rejection(item)
+        self._skipped(item.key, item.source, item, "rejected")
+
+    def _failed_at_source(self, item: FetchError) -> None:
+        with self.store.transaction():
+            self.store.save_failure(item.url, source=item.url, stage="fetch", error=str(item))
+        self._skipped(item.url, item.url, item, "failed")
 
     def _replay(self, entry: Entry) -> None:
         stored = self.store.current_draft(entry.key)
