@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from redraft._version import __version__
+from redraft.cli.batch import batch
 from redraft.cli.desk import approve, drafts, reject
 from redraft.cli.publish import publish
 from redraft.cli.rewrite import rewrite
@@ -31,5 +32,6 @@ main.add_command(publish)
 main.add_command(drafts)
 main.add_command(approve)
 main.add_command(reject)
+main.add_command(batch)
 
 __all__ = ["main"]
