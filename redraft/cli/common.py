@@ -11,10 +11,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
-import httpx
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import (
@@ -28,14 +27,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from redraft.condense.llm import LLMCondenser
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, EngineAuthError, RedraftError
-from redraft.http import Retrier, user_agent
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
 from redraft.records import Budget, BudgetKind
 from redraft.sinks.files import OUTPUT_FORMATS, FileSink
 from redraft.store import Store
+
+if TYPE_CHECKING:
+    import httpx
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -166,6 +166,11 @@ def open_store(settings: Settings) -> Store:
 
 def http_client(options: HttpOptions) -> httpx.Client:
     """The one HTTP client of a command: timeouts and an honest User-Agent."""
+    # Imported here: a local run never needs httpx, which costs 0.16 s of start-up.
+    import httpx  # noqa: PLC0415
+
+    from redraft.http import user_agent  # noqa: PLC0415
+
     return httpx.Client(
         timeout=httpx.Timeout(options.timeout, pool=None),
         headers={"User-Agent": user_agent(options)},
@@ -184,6 +189,9 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
              "(or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
     if client is None:
         raise ConfigError("the LLM engine needs an HTTP client")
+    from redraft.condense.llm import LLMCondenser  # noqa: PLC0415 (imported for the LLM only)
+    from redraft.http import Retrier  # noqa: PLC0415
+
     condenser = LLMCondenser(Retrier(client, settings.http), llm)
     try:
         condenser.check()

@@ -15,15 +15,29 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.pipeline.publishing import (
-    PostOutcome,
-    PublishOptions,
-    PublishReport,
-    publish,
-)
 from redraft.pipeline.run import ItemOutcome, Progress, Report, recipe, run
 from redraft.pipeline.sync import sync
+
+if TYPE_CHECKING:
+    from redraft.pipeline.publishing import (
+        PostOutcome,
+        PublishOptions,
+        PublishReport,
+        publish,
+    )
+
+# Publishing (httpx, the WordPress sink) is imported when first used, not by every run.
+_PUBLISHING = frozenset({"PostOutcome", "PublishOptions", "PublishReport", "publish"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLISHING:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module("redraft.pipeline.publishing"), name)
 
 __all__ = [
     "Engines",
