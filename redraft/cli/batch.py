@@ -63,6 +63,10 @@ def batch(inputs: tuple[str, ...], address: str | None, **params: Any) -> None:
                            write=write_parquet if options.fmt == "parquet" else None)
     except RedraftError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"{options.out}: cannot write the shards ({exc.strerror or exc}); the shards "
+             "already written are kept: free space or fix the folder, then run it again",
+             code=EXIT_INCOMPLETE)
     _summary(report, options)
     sys.exit(EXIT_OK if report.rows == report.passed else EXIT_INCOMPLETE)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
 
-from redraft.errors import ConfigError
+from redraft.errors import ConfigError, EngineError
 from redraft.pipeline.batch import Rows, Shard, shard_rows
 from redraft.pipeline.policy import Job, machine_cores
 from redraft.sources import SourceItem
@@ -89,7 +89,15 @@ def ray_executor(address: str | None) -> Any:
 def _collect(ray: ModuleType, pending: dict[Any, int]) -> Iterator[tuple[int, Rows]]:
     ready, _ = ray.wait(list(pending), num_returns=1)
     for ref in ready:
-        yield pending.pop(ref), ray.get(ref)
+        number = pending.pop(ref)
+        try:
+            rows = ray.get(ref)
+        except ray.exceptions.RayError as exc:
+            raise EngineError(
+                f"shard {number} failed on Ray after its retries ({type(exc).__name__}: "
+                f"{str(exc)[:300]}); the shards already written are kept: run the same command "
+                "again to redo only the others", code="ray-task") from exc
+        yield number, rows
 
 
 # --- Parquet ----------------------------------------------------------------------------------
