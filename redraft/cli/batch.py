@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -13,13 +14,14 @@ from redraft.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     budget_options,
+    build_engines,
     fail,
     load_settings,
     setup_logging,
     stderr,
 )
 from redraft.errors import RedraftError
-from redraft.pipeline import Engines, Job, RunOptions, recipe
+from redraft.pipeline import Job, RunOptions, recipe
 from redraft.pipeline.batch import SHARD_SIZE, BatchOptions, BatchReport, run_batch
 from redraft.pipeline.cluster import batch_inputs, ray_executor, write_parquet
 
@@ -52,8 +54,10 @@ def batch(inputs: tuple[str, ...], address: str | None, **params: Any) -> None:
     the same command again skips the shards already done, so an interrupted batch is resumed.
     """
     setup_logging(params["verbose"])
-    settings = load_settings(params)
-    engines = Engines.with_fallback()
+    # The extractive engine always (an LLM engine's client cannot travel to Ray tasks), built as
+    # `rewrite` builds it, so that the rows are rewrite's.
+    settings = dataclasses.replace(load_settings(params), engine="extractive")
+    engines = build_engines(settings, None)
     options = BatchOptions(out=params["out"], fmt=params["fmt"], shard_size=params["shard_size"],
                            recipe=recipe(engines, RunOptions.from_settings(settings, workers=1)))
     job = Job(engines, settings.budget, settings.extract)
