@@ -50,7 +50,7 @@ from redraft.sources import SourceItem
 from redraft.sources.wordpress import EMBED, WordPressOptions, WordPressSource
 from redraft.store import Store
 from redraft.verify import verify
-from redraft.wp_rest import PER_PAGE, route_url
+from redraft.wp.api import PER_PAGE, route_url
 
 T = TypeVar("T")
 STAGES = ("fetch", "extract", "condense", "verify", "store")

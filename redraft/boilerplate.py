@@ -249,9 +249,6 @@ SHORTCODE = re.compile(
 # after the image is the caption.
 CAPTION_SHORTCODE = re.compile(r"\[caption\b[^\]]*\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
 
-# Markup that was escaped in the source and so survives as text: a tag or an HTML comment.
-LEFTOVER_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]{0,500})?/?>|<!--.*?-->", re.DOTALL)
-
 # A short block made only of these words is a widget's labels (share buttons, reactions).
 WIDGET_WORDS = frozenset([
     "share", "shares", "sharing", "compartir", "comparte", "partager", "partagez", "on", "en",

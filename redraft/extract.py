@@ -24,7 +24,7 @@ from redraft import boilerplate as bp
 from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, TooShort
 from redraft.records import Article, Block, BlockKind, Entry
-from redraft.text import NearDuplicates, detect_language, normalise
+from redraft.text import NearDuplicates, detect_language, junk, normalise
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -59,6 +59,7 @@ _BULLET = re.compile(r"^[–—•·*-]\s+")
 _LINE_END = re.compile(r"[.!?…:\"”»)]$")
 _LETTER = re.compile(r"[^\W\d_]")
 _KEY_DROP = re.compile(r"[\W_]+")
+_TAG_START = re.compile(r"<[a-zA-Z!/?]")  # where markup may begin; "a < b" is text
 _POST_CLASS = re.compile(r"(?:^|\s)(?:category|tag|post_tag|format|type|status|topic)-\S*")
 _BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "ul", "ol", "dl", "dt",
@@ -302,7 +303,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             text = _clean_text(line, ascii_quotes)
             if not text:
                 continue
-            rule = bp.text_rule(text)
+            rule = bp.text_rule(text) or junk(text)
             if rule or (after_related and item.link_chars >= LISTING_LINK_SHARE * len(item.text)):
                 after_related = after_related or rule == "related-posts"
                 continue
@@ -368,11 +369,27 @@ def _clean_text(text: str, ascii_quotes: bool) -> str:
     text = normalise(text)
     if "[" in text:
         text = normalise(bp.SHORTCODE.sub(" ", text))
-    if "<" in text:
-        text = normalise(bp.LEFTOVER_TAG.sub(" ", text))
+    if _TAG_START.search(text):
+        text = normalise(_strip_markup(text))
     if not _LETTER.search(text):
         return ""
     return normalise(text, ascii_quotes=True) if ascii_quotes else text
+
+
+def _strip_markup(text: str) -> str:
+    """Text without the markup it holds (escaped in the source, so it survived as text), as the
+    HTML parser reads it: tags with any attributes, comments, and scripts' and styles' code."""
+    root = _fragment(text)
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, "script", "style")):
+        parent, before = node.getparent(), node.getprevious()
+        if parent is None:
+            continue
+        if before is not None:  # the text after it stays
+            before.tail = (before.tail or "") + " " + (node.tail or "")
+        else:
+            parent.text = (parent.text or "") + " " + (node.tail or "")
+        parent.remove(node)
+    return " ".join(str(piece) for piece in root.itertext())
 
 
 def _key(text: str) -> str:

@@ -20,8 +20,12 @@ from typing import Any, Literal
 BlockKind = Literal["p", "h", "quote", "li"]
 BudgetKind = Literal["ratio", "words", "sentences"]
 ProblemKind = Literal[
-    "repeated", "unsupported", "number", "name", "quote", "credit", "length"
+    "repeated", "unsupported", "number", "name", "quote", "credit", "length",
+    "unbalanced", "unattributed", "dangling", "signpost", "junk",
 ]
+# A ratio budget's ceiling in words: a condensed draft is read in about a minute, whatever the
+# article's length (digest items run 100-250 words), so a 2,000-word story is not 700 words.
+RATIO_MAX_WORDS = 200
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -139,7 +143,7 @@ class Budget:
     def target_words(self, source_words: int) -> int | None:
         """The word target for a source of ``source_words`` words (None for a sentence budget)."""
         if self.kind == "ratio":
-            return max(1, round(source_words * self.value))
+            return min(max(1, round(source_words * self.value)), RATIO_MAX_WORDS)
         if self.kind == "words":
             return int(self.value)
         return None

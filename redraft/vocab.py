@@ -148,3 +148,106 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
         """
     ),
 }
+
+# --- discourse: what a sentence needs from its neighbours ------------------------------------
+
+# Openings of two to four words that point back to what came before ("That said", "Hours
+# later", "Dicho esto", "C'est"), compared on lower-case words; single words are in
+# BACK_REFERENCES.
+BACK_PHRASES: dict[str, frozenset[str]] = {
+    "en": frozenset({
+        "that said", "as a result", "in addition", "in response", "on the other hand",
+        "for example", "for instance", "in fact", "even so", "at the same time", "by contrast",
+        "in contrast", "after that", "the latter", "the former", "hours later", "minutes later",
+        "days later", "weeks later", "months later", "years later", "moments later",
+        "a day later", "a week later", "shortly after", "soon after", "the next day",
+        "the following day", "the same day", "in turn", "to that end", "what's more",
+        "that's why", "that is why", "this is why", "which is why", "not only that",
+    }),
+    "es": frozenset({
+        "sin embargo", "no obstante", "dicho esto", "por eso", "por ello", "por lo tanto",
+        "en cambio", "a su vez", "por su parte", "horas después", "días después",
+        "minutos después", "semanas después", "meses después", "años después", "más tarde",
+        "al día siguiente", "poco después", "por otra parte", "por otro lado", "de hecho",
+        "es decir", "a raíz de ello", "tras ello", "con todo", "aun así", "al respecto",
+        "en ese sentido", "en este sentido", "de ahí",
+    }),
+    "fr": frozenset({
+        "c'est", "c’est", "c'était", "c’était", "plus tard", "le lendemain", "peu après",
+        "en revanche", "par ailleurs", "de son côté", "de leur côté", "cela dit", "pour autant",
+        "en effet", "quelques heures plus tard", "quelques jours plus tard", "heures plus tard",
+        "jours plus tard", "par conséquent", "de plus", "en outre", "d'ailleurs", "d’ailleurs",
+        "à ce titre", "dans ce cadre", "à cet égard", "pour sa part",
+    }),
+}
+
+# Demonstratives: before a noun of DEICTIC_NOUNS they name a time, not the sentence before.
+DEMONSTRATIVES: dict[str, frozenset[str]] = {
+    "en": _listed("this these that those"),
+    "es": _listed("este esta estos estas ese esa esos esas aquel aquella"),
+    "fr": _listed("ce cet cette ces"),
+}
+
+# Openings that start with a back-reference word yet point nowhere: "Alors que" is "while",
+# "Así como" is "just as", "So far" is "until now".
+NOT_BACK_PHRASES: dict[str, frozenset[str]] = {
+    "en": frozenset({"so far", "such as", "then again"}),
+    "es": frozenset({"así como", "así que", "entonces ya"}),
+    "fr": frozenset({"alors que", "ainsi que", "aussi bien", "puis il"}),
+}
+
+# A demonstrative followed by one of these is a time or place of its own ("This year", "Esta
+# semana", "Cette année"), not a pointer to the sentence before.
+DEICTIC_NOUNS: dict[str, frozenset[str]] = {
+    "en": _listed(
+        """
+        year years week weeks month months morning afternoon evening weekend season summer
+        winter spring autumn fall time decade century spring week's year's
+        """
+    ),
+    "es": _listed("año años semana semanas mes meses mañana tarde noche fin temporada verano invierno vez"),
+    "fr": _listed("année années semaine semaines mois matin soir week-end saison été hiver fois an"),
+}
+
+# Words that, outside the quotation marks of a sentence, name who is speaking: a quotation
+# in such a sentence keeps its speaker.
+ATTRIBUTION: dict[str, frozenset[str]] = {
+    "en": _listed(
+        """
+        said says say told tells added adds according stated states explained explains asked
+        asks wrote writes tweeted posted insisted insists warned warns claimed claims argued
+        argues noted notes replied replies declared declares announced announces continued
+        recalled admitted admits acknowledged suggested suggests commented comments
+        responded responds concluded observed urged cautioned quipped testified alleged
+        alleges believes believed thinks thought
+        """
+    ),
+    "es": _listed(
+        """
+        dijo dice afirmó afirma aseguró asegura señaló señala explicó explica añadió añade
+        agregó agrega indicó indica declaró declara manifestó manifiesta sostuvo sostiene
+        expresó expresa cuestionó cuestiona advirtió advierte según subrayó subraya destacó
+        destaca apuntó apunta puntualizó comentó comenta denunció denuncia reiteró reitera
+        escribió escribe preguntó pregunta respondió responde insistió insiste recordó
+        recuerda concluyó aseveró criticó critica
+        """
+    ),
+    "fr": _listed(
+        """
+        dit déclaré déclare affirmé affirme selon expliqué explique ajouté ajoute indiqué
+        indique estime estimé souligné souligne précisé précise assuré assure rappelé rappelle
+        confie confié raconte raconté écrit écrivait lance lancé insiste insisté avertit
+        averti martèle martelé conclut répond répondu interroge demande demandé
+        """
+    ),
+}
+
+# Endings that announce something after them: a sentence ending so needs what follows.
+SIGNPOST_ENDINGS: dict[str, frozenset[str]] = {
+    "en": frozenset({"the following", "below", "as follows", "here's how", "here is how",
+                     "here are", "here's", "including", "such as"}),
+    "es": frozenset({"a continuación", "lo siguiente", "los siguientes", "las siguientes",
+                     "siguientes", "abajo", "como sigue", "más abajo"}),
+    "fr": frozenset({"ci-dessous", "suivant", "suivants", "suivantes", "suivante", "voici",
+                     "comme suit", "plus bas"}),
+}

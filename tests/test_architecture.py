@@ -53,7 +53,6 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.errors", 0, "base"),
     ("redraft.vocab", 0, "base"),
     ("redraft.boilerplate", 0, "extract"),
-    ("redraft.verify_rules", 0, "verify"),
     ("redraft.verify.rules", 0, "verify"),
     ("redraft.condense.prompts", 0, "condense"),
     # 1: settings and helpers shared by the stages; the WordPress REST facts.
@@ -61,7 +60,6 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.text", 1, "text"),
     ("redraft.text.*", 1, "text"),
     ("redraft.http", 1, "http"),
-    ("redraft.wp_rest", 1, "wp"),
     ("redraft.wp", 1, "wp"),
     ("redraft.wp.*", 1, "wp"),
     # 2: the stages, each on its own.

@@ -253,3 +253,34 @@ def test_a_link_in_one_br_paragraph_counts_once_not_per_line() -> None:
     html = "<div>" + "<br><br>".join(lines) + "</div>"
     article = extract(entry_for(html))
     assert len(article.blocks) == len(lines)
+
+
+_LONG_ATTRIBUTES = "&lt;b title=&quot;" + "x" * 600 + "&quot;&gt;bold&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>Look &lt;img src=x alt="&lt;" onerror=alert(1)&gt; here at the picture.</p>',
+        f"<p>Look {_LONG_ATTRIBUTES} here at the picture.</p>",
+        "<p>Look &lt;script&gt;alert(1)&lt;/script&gt; here &lt;!-- note --&gt;at the picture.</p>",
+    ],
+    ids=["angle-in-attribute", "long-attributes", "script-and-comment"],
+)
+def test_escaped_markup_is_stripped_by_the_parser(html: str) -> None:
+    text = extract(entry_for(html), ExtractOptions(min_words=1)).paragraphs[0]
+    assert "<" not in text and "onerror" not in text and "alert" not in text
+    assert text.startswith("Look") and text.endswith("at the picture.")
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["https://example.org/a/very/long/link?with=query", "[12]", "Photo: Ana Ruiz / Agencia",
+     "Smith, J. (2019). On harbours. Coastal Review, 4(2), 10-20.", "© 2021 Harbour Press"],
+)
+def test_paragraphs_that_are_no_prose_are_dropped(junk: str) -> None:
+    html = (f"<p>The harbour wall fell on Monday night after the storm.</p><p>{junk}</p>"
+            "<p>Repairs will start next month, the council said.</p>")
+    article = extract(entry_for(html), ExtractOptions(min_words=1))
+    assert article.paragraphs == ("The harbour wall fell on Monday night after the storm.",
+                                  "Repairs will start next month, the council said.")

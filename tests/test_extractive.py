@@ -101,7 +101,10 @@ def test_draft_is_the_lead_then_source_sentences_in_order(path: Path, budget: Bu
     assert indexes == sorted(set(indexes)), "out of source order, or a sentence repeated"
     assert all(kind not in ("h", "quote") for paragraph in parts for _, kind in paragraph)
     for text in source.data["must_not_contain"]:
-        assert text not in draft.text
+        # asides are deleted only under a word budget, where they buy room
+        aside = text[:1] in "(–—" and not text.startswith("(Coastline")
+        if budget.kind != "sentences" or not aside:
+            assert text not in draft.text
 
 
 @pytest.mark.parametrize(("path", "budget"), CASES)
@@ -124,20 +127,18 @@ def test_sentences_of_one_source_paragraph_share_a_draft_paragraph(
 
 
 @pytest.mark.parametrize(("path", "budget"), CASES)
-def test_budget_is_respected(path: Path, budget: Budget) -> None:
+def test_budget_is_a_maximum_used_well(path: Path, budget: Budget) -> None:
     source = load(path)
     draft = ExtractiveCondenser().condense(source.article, budget)
     count = sum(len(paragraph) for paragraph in picked(source, draft))
-    statements = [text for _, kind, text in source.sentences if kind != "h"]
-    longest = max(len(text.split()) for text in statements)
     target = budget.target_words(source.article.words)
     if target is None:
-        assert count == min(int(budget.value), len(statements))
-    elif len(source.data["lead"].split()) >= target:
-        assert count == 1
+        assert count <= int(budget.value)
     else:
-        # The rule: closer to the target with the last sentence than without it.
-        assert target - longest / 2 <= draft.words <= target + longest / 2
+        assert draft.words <= target or (budget.kind == "ratio" and len(draft.paragraphs) == 1)
+        # the budget is used: what is left is less than the longest statement
+        longest = max(len(text.split()) for _, kind, text in source.sentences if kind != "h")
+        assert draft.words > target - longest
 
 
 @pytest.mark.parametrize(("path", "budget"), CASES)
@@ -227,4 +228,103 @@ def test_a_sentence_that_introduces_a_list_is_not_picked_alone() -> None:
     ]
     for budget in (Budget("sentences", 3), Budget("ratio", 0.9), Budget("words", 500)):
         draft = ExtractiveCondenser().condense(make_article(blocks, "en"), budget)
-        assert opener not in " ".join(draft.paragraphs), budget
+        sentences = [s for p in draft.paragraphs for s in split_sentences(p, "en")]
+        assert sentences[-1] != opener, budget
+        if opener in sentences:
+            assert sentences[sentences.index(opener) + 1].startswith("the emergency helpline")
+
+
+FORM_KINDS = {"dangling", "unbalanced", "unattributed", "signpost", "junk", "repeated", "length",
+              "credit"}
+UNIT_BLOCKS = [
+    {"kind": "p", "text": "Flooding closed the coastal road between Ardmore and Kilbeg on Tuesday, "
+                          "the county council said in a statement."},
+    {"kind": "p", "text": "Council engineer Maria Okafor said the water rose faster than any model "
+                          "had predicted. “We had sandbags ready for a normal spring tide. This "
+                          "was nothing like a normal spring tide at all.”"},
+    {"kind": "p", "text": "Hours later, the road reopened to emergency vehicles and buses only."},
+    {"kind": "p", "text": "“Nobody in the county listened to the warnings about the sea wall.”"},
+    {"kind": "p", "text": "Residents who need sandbags or transport can call the following numbers:"},
+    {"kind": "li", "text": "The council helpline, which is open day and night for the whole week."},
+    {"kind": "li", "text": "The coastguard desk at the harbour office, which is open on weekdays."},
+    {"kind": "p", "text": "However, the council expects the coastal road to reopen fully by Friday."},
+    {"kind": "p", "text": "Flooding closed the coastal road between Ardmore and Kilbeg on Tuesday, "
+                          "the county council said in its statement."},
+    {"kind": "p", "text": "https://county.example/roads/closures"},
+    {"kind": "p", "text": "Photo: Sean Byrne / County Council"},
+]
+
+
+@pytest.mark.parametrize(
+    "budget", [Budget(), *(Budget("words", n) for n in (20, 30, 45, 60, 80, 120, 200)),
+               *(Budget("sentences", n) for n in range(1, 9)), Budget("ratio", 0.9)],
+    ids=lambda b: b.describe(),
+)
+def test_units_keep_discourse_whole(budget: Budget) -> None:
+    from redraft.verify import verify
+
+    article = make_article(UNIT_BLOCKS, "en")
+    draft = ExtractiveCondenser().condense(article, budget)
+    problems = [p for p in verify(draft).problems if p.kind in FORM_KINDS - {"credit"}]
+    assert not problems, problems
+    sentences = [s for p in draft.paragraphs for s in split_sentences(p, "en")]
+    text = " ".join(sentences)
+    assert "Nobody in the county" not in text  # a claim nobody in the article makes
+    assert "https://" not in text and "Photo:" not in text
+    assert text.count("Flooding closed the coastal road") == 1
+    if "This was nothing like" in text:
+        assert "“We had sandbags" in text
+    if "However, the council" in text:
+        assert "The coastguard desk" in text
+    for item in ("The council helpline", "The coastguard desk"):
+        if item in text:
+            assert "call the following numbers:" in text
+    if budget.kind == "words":
+        assert draft.words <= budget.value
+    if budget.kind == "sentences":
+        assert len(sentences) <= budget.value
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
+def test_word_and_sentence_counts_are_never_exceeded(path: Path) -> None:
+    from redraft.errors import Rejected
+    from redraft.verify import verify
+
+    source = load(path)
+    for budget in [*(Budget("words", n) for n in range(10, 260, 7)),
+                   *(Budget("sentences", n) for n in range(1, 12))]:
+        try:
+            draft = ExtractiveCondenser().condense(source.article, budget)
+        except Rejected as exc:
+            assert budget.kind == "words" and "fits within" in str(exc)
+            continue
+        count = sum(len(split_sentences(p, source.article.language)) for p in draft.paragraphs)
+        assert (draft.words if budget.kind == "words" else count) <= budget.value
+        assert draft.credit == source.article.entry.credit()
+        assert not [p for p in verify(draft).problems if p.kind in FORM_KINDS - {"credit"}]
+
+
+def test_the_credit_is_ascii_when_asked() -> None:
+    entry = Entry(source="t", key="k", url="https://x.example/1", title="“Quoted” — title", html="")
+    article = Article(entry=entry, blocks=(Block("p", UNIT_BLOCKS[0]["text"]),), language="en")
+    assert ExtractiveCondenser(ascii_quotes=True).condense(article, Budget()).credit == (
+        'Source: "Quoted" - title https://x.example/1')
+
+
+def test_work_per_article_is_bounded() -> None:
+    from redraft.condense import extractive
+
+    blocks = tuple(Block("p", f"Item {i} and item {i * 7} were counted at depot {i * 13} today.")
+                   for i in range(2 * extractive.MAX_SENTENCES))
+    article = Article(entry=Entry(source="t", key="k", url="", title="", html=""), blocks=blocks,
+                      language="en")
+    sentences = extractive._sentences(article)
+    assert len(sentences) == extractive.MAX_SENTENCES
+    extractive._score(sentences)
+    candidates = extractive._candidates(sentences, Budget("words", 10**6), article.words)
+    assert len(candidates) == extractive.MAX_CANDIDATES
+    ranking = extractive._Ranking(candidates)
+    while (sentence := ranking.next()) is not None:
+        ranking.pick(sentence)
+    assert len(ranking.picked) == extractive.MAX_CANDIDATES
+    assert ranking.comparisons <= extractive.MAX_CANDIDATES ** 2

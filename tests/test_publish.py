@@ -24,7 +24,7 @@ from redraft.http import Retrier
 from redraft.records import Article, Block, Draft, Entry, Verdict
 from redraft.sinks.wordpress import Credentials, WordPressPublisher, marker
 from redraft.store import Store
-from redraft.wp_rest import site_url
+from redraft.wp.api import site_url
 from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
 
 pytestmark = pytest.mark.wordpress

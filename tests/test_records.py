@@ -56,7 +56,7 @@ def test_article_lead_skips_headings_and_counts_words() -> None:
 
 @pytest.mark.parametrize(
     ("budget", "source_words", "target", "label"),
-    [(Budget(), 1000, 350, "ratio=0.35"), (Budget("ratio", 0.5), 3, 2, "ratio=0.5"),
+    [(Budget(), 1000, 200, "ratio=0.35"), (Budget("ratio", 0.5), 3, 2, "ratio=0.5"),
      (Budget("words", 120), 1000, 120, "words=120"), (Budget("sentences", 3), 1000, None,
                                                        "sentences=3")],
 )

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from redraft.cli.sync import sync
-from redraft.wp_rest import site_key
+from redraft.wp.api import site_key
 from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
 
 pytestmark = pytest.mark.wordpress

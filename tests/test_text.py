@@ -176,3 +176,37 @@ def test_near_duplicates_do_not_depend_on_the_hash_seed() -> None:
     blocks, kept = json.loads(outputs.pop())
     assert sum(lead.split(",", maxsplit=1)[0] in block for block in blocks) == 1
     assert kept == ["a b c d e f g h i j k", "a b c d e f g"]
+
+
+@pytest.mark.parametrize("case", cases("points_back"))
+def test_points_back(case: dict[str, Any]) -> None:
+    assert text.points_back(case["text"], case["language"]) == case["opening"]
+
+
+@pytest.mark.parametrize("case", cases("signpost"))
+def test_signpost(case: dict[str, Any]) -> None:
+    assert text.signpost(case["text"], case["language"]) is case["signpost"]
+
+
+@pytest.mark.parametrize("case", cases("quote_flow"))
+def test_quote_flow(case: dict[str, Any]) -> None:
+    assert list(text.quote_flow(case["text"], case["inside"])) == case["flow"]
+
+
+@pytest.mark.parametrize("case", cases("unattributed_quote"))
+def test_unattributed_quote(case: dict[str, Any]) -> None:
+    assert text.unattributed_quote(case["text"], case["language"]) is case["bare"]
+
+
+@pytest.mark.parametrize("case", cases("junk"))
+def test_junk(case: dict[str, Any]) -> None:
+    assert text.junk(case["text"]) == case["junk"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_its_discourse_lists(language: str) -> None:
+    from redraft import vocab
+
+    for table in (vocab.BACK_PHRASES, vocab.ATTRIBUTION, vocab.SIGNPOST_ENDINGS,
+                  vocab.DEICTIC_NOUNS, vocab.DEMONSTRATIVES, vocab.NOT_BACK_PHRASES):
+        assert table[language], language

@@ -7,6 +7,7 @@ fault-injecting proxy, in test_wordpress_faults.py."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -226,3 +227,30 @@ def test_a_since_after_the_stored_mark_does_not_move_it(
     items, source = run(FakeSite(POSTS), WordPressOptions(high_water=stored, since=since))
     assert ids(items) == [9, 8, 7, 6, 5]
     assert (source.checkpoint().high_water == "2025-05-01T10:00:00+00:00") is advances
+
+
+@pytest.mark.parametrize("odd", [
+    {"_embedded": {"author": {"name": "x"}, "wp:featuredmedia": {"a": 1}}},
+    {"_embedded": {"wp:term": 3}},
+    {"_links": {"self": 5}},
+])
+def test_a_post_of_an_unexpected_shape_never_stops_the_sync(odd: dict[str, Any]) -> None:
+    # The mapping (redraft/wp/posts.py) ignores a field of the wrong shape or rejects the
+    # post; either way the post is one item, keyed by the site, and the others go on.
+    items, _ = run(FakeSite([post(9), {**post(8), **odd}, post(7)], per_page=3))
+    assert [getattr(item, "key", None) for item in items] == [f"{SITE}#9", f"{SITE}#8", f"{SITE}#7"]
+    assert isinstance(items[1], Entry | Malformed) and isinstance(items[2], Entry)
+
+
+def test_an_id_of_five_thousand_digits_rejects_that_post_not_the_page() -> None:
+    def huge_id(request: httpx.Request, page: int) -> httpx.Response | None:
+        if "/posts" not in request.url.path:
+            return None
+        if page > 1:
+            return httpx.Response(400, json={"code": "rest_post_invalid_page_number"})
+        body = json.dumps([post(9), post(7)]).replace('"id": 7', '"id": ' + "7" * 5000)
+        return httpx.Response(200, headers={"X-WP-Total": "2", "X-WP-TotalPages": "1"},
+                              content=body.encode())
+    items, _ = run(FakeSite(POSTS, override=huge_id))
+    assert ids(items) == [9] and sum(isinstance(item, Malformed) for item in items) == 1
+    assert not any(isinstance(item, FetchError) for item in items)

@@ -20,7 +20,7 @@ from redraft.http import Retrier
 from redraft.records import Article, Block, Draft, Entry, Verdict
 from redraft.sinks.wordpress import Credentials, PostStatus, WordPressPublisher, marker
 from redraft.sinks.wp_content import post_html
-from redraft.wp_rest import route_url, site_key
+from redraft.wp.api import route_url, site_key
 
 ROOT = "https://blog.example/index.php?rest_route=/"
 ENTRY = Entry(source="wordpress:https://news.example", key="https://news.example#42",

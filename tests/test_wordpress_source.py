@@ -13,7 +13,7 @@ from redraft.errors import FetchError, Protected
 from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.wordpress import WordPressOptions, WordPressSource
-from redraft.wp_rest import route_url, site_key
+from redraft.wp.api import route_url, site_key
 from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
 from tests.wordpress.recording import recording_retrier
 

@@ -14,8 +14,8 @@ from redraft.errors import Malformed, Rejected
 from redraft.records import Entry
 from redraft.sources.files import FileSource
 from redraft.store import Store
+from redraft.wp.api import site_url
 from redraft.wp.posts import wp_entry
-from redraft.wp_rest import site_url
 
 BODY = "<p>The ferry company confirmed on Monday that the night crossing resumes in May.</p>"
 

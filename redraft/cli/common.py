@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, EngineAuthError, RedraftError
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
@@ -182,7 +183,7 @@ def http_client(options: HttpOptions) -> httpx.Client:
 def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     """The condenser the settings ask for (the library adds the extractive fallback)."""
     if settings.engine == "extractive":
-        return Engines.with_fallback()
+        return Engines.with_fallback(ExtractiveCondenser(ascii_quotes=settings.extract.ascii_quotes))
     llm = settings.llm
     if not llm.url or not llm.model:
         fail("the LLM engine needs a server and a model: --llm-url and --llm-model "

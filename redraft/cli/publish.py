@@ -29,8 +29,6 @@ from redraft.pipeline import publish as publish_drafts
 from redraft.pipeline.publishing import select
 from redraft.sinks.markup import printable
 from redraft.sinks.wordpress import POST_STATUSES, Credentials, WordPressPublisher
-from redraft.sources.wordpress import WordPressSource
-from redraft.wp_rest import site_url
 
 USER_VARIABLE = "REDRAFT_WP_USER"
 PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
@@ -60,6 +58,9 @@ DRY_LABELS = {"create": "would create", "update": "would update", "keep": "would
               default=None, help="Only drafts of sources published on or after this date.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,
               help="Only the newest N drafts.")
+@click.option("--allow-origin", "allow", multiple=True, metavar="URL",
+              help="Also send the credentials to this origin, when the site redirects there or "
+                   "names its API there (repeatable).")
 @common_options
 def publish(target: str, status: str, **params: Any) -> None:
     """Post verified drafts to a WordPress site, as drafts by default, never over an editor's
@@ -89,12 +90,11 @@ def publish(target: str, status: str, **params: Any) -> None:
     client = http_client(settings.http)
     retrier = Retrier(client, settings.http)
     try:
-        api_root = WordPressSource(retrier, target).discover()
         with open_store(settings) as store, progress_bar(None, f"publishing to {target}") as bar:
-            publisher = WordPressPublisher(retrier, api_root, site=site_url(target),
-                                           credentials=Credentials(user, password),
-                                           status=status,  # type: ignore[arg-type]
-                                           identity=store.identity())
+            publisher = WordPressPublisher.connect(
+                retrier, target, credentials=Credentials(user, password),
+                status=status,  # type: ignore[arg-type]
+                identity=store.identity(), allow=params["allow"])
             drafts = select(store.drafts(passed_only=False, source=params["source"]),
                             since=since, limit=params["limit"])
             report = publish_drafts(store, publisher, drafts, options=options, progress=bar)

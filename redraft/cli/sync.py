@@ -34,7 +34,7 @@ from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
 from redraft.sources import Checkpoint
 from redraft.sources.wordpress import WordPressOptions, WordPressSource
-from redraft.wp_rest import site_key
+from redraft.wp.api import site_key
 
 
 def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:

@@ -7,27 +7,35 @@ dateline), never reworded:
 1. **Sentences.** Every paragraph, list item and block quote is split into sentences in the
    article's language. Headings are never picked (unless the article is nothing but headings),
    nor are fragments of fewer than :data:`MIN_SENTENCE_WORDS` words (datelines, bylines,
-   "Scroll down"), unpunctuated lines of fewer than twice that (labels, credits), nor a
-   sentence the source already said. Block quotes are someone else's words: they are picked
-   only when the article's own sentences cannot fill the budget.
-2. **Lead.** The first statement of the body always opens the draft.
-3. **Centrality.** A sentence scores the mean, over its content stems, of how many *later*
+   "Scroll down"), unpunctuated lines of fewer than twice that (labels, credits), junk (a bare
+   URL, a footnote marker, a reference, an image credit), nor a sentence that repeats an
+   earlier one; and no picked sentence repeats another even nearly
+   (:func:`redraft.text.near_duplicate`). Block quotes are
+   someone else's words: they are picked only when the article's own sentences cannot fill
+   the budget.
+2. **Units.** A sentence that cannot be read alone is taken with the sentences it depends on,
+   or not at all (:mod:`redraft.text.discourse`): one that opens by pointing back ("He",
+   "But", "Hours later", "Sin embargo", "Cela dit") needs the one before; a quotation running
+   over several sentences is one unit; a quoted claim without a speaker needs the sentence
+   beside it that names one (else it is never picked); a list item needs the items and the
+   lead-in before it; a sentence announcing what follows (a colon, "the following", "below")
+   needs the one after. A unit longer than :data:`MAX_UNIT_SENTENCES` is never picked.
+3. **Lead.** The unit of the first statement of the body opens the draft when it fits.
+4. **Centrality.** A sentence scores the mean, over its content stems, of how many *later*
    sentences use the stem: news states its topics first and elaborates after, so a sentence
    that introduces what follows is central (the forward direction of PACSUM's directed
    centrality, Zheng & Lapata 2019). It is computed in one backward pass, O(words), and
-   divided by ``1 + POSITION_DECAY * index`` for the lead bias of news.
-4. **Redundancy.** Picking is greedy; a candidate loses ``REDUNDANCY_PENALTY`` of its score
-   times the share of its stems already in the closest picked sentence. A sentence opening
-   with a word that points back (``He``, ``But``, ``Elle``: :func:`redraft.text.back_references`)
-   is picked only after the sentence before it.
-5. **Budget.** A sentence budget takes that many sentences. A word budget (a ratio of the
-   source's words, or a word count) takes the best sentence that brings the draft *closer* to
-   the target, skipping those that would overshoot by more than they fill. So a draft never
-   exceeds its word target by more than half of its last sentence (less than one sentence's
-   slack), and stops short of it only when every sentence left would overshoot by more than
-   it fills (or none is left); the lead is kept even when it alone is longer than the budget.
-6. **Paragraphs.** Picked sentences keep source order; sentences from one source paragraph
-   share a draft paragraph.
+   divided by ``1 + POSITION_DECAY * index`` for the lead bias of news. Only the
+   :data:`MAX_CANDIDATES` best sentences are candidates, so the work per article is bounded.
+5. **Redundancy.** Picking is greedy; a candidate loses ``REDUNDANCY_PENALTY`` of its score
+   times the share of its stems already in the closest picked sentence.
+6. **Budget.** A budget is a maximum, never exceeded: a sentence budget takes at most that
+   many sentences, a word budget (a ratio of the source's words, or a word count) at most that
+   many words. The best unit that still fits is taken until none fits. Under a word or
+   sentence count, a draft whose every unit is too long is rejected with the reason; under a
+   ratio the lead's unit is kept even when it alone is longer (a draft has at least one unit).
+7. **Paragraphs.** Picked sentences keep source order; sentences from one source paragraph
+   share a draft paragraph. The draft carries its credit line (:meth:`Entry.credit`).
 """
 
 from __future__ import annotations
@@ -38,9 +46,23 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
 
-from redraft.errors import NoText
+from redraft.errors import NoText, Rejected
 from redraft.records import Article, Budget, Draft
-from redraft.text import back_references, content_stemmer, split_sentences, strip_asides, words
+from redraft.text import (
+    NearDuplicates,
+    attributes,
+    content_stemmer,
+    junk,
+    normalise,
+    points_back,
+    quote_flow,
+    signpost,
+    split_sentences,
+    strip_asides,
+    strip_dateline,
+    unattributed_quote,
+    words,
+)
 
 # Lead bias: news says what matters first. Best and flat from 0.15 to 0.4 on random halves of
 # the CNN/DM development set (ROUGE at 3 sentences), so a middle value.
@@ -50,8 +72,17 @@ POSITION_DECAY = 0.3
 REDUNDANCY_PENALTY = 0.5
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
 MIN_SENTENCE_WORDS = 5
+# Candidates kept, best first: a draft of any readable length uses a few dozen sentences, and
+# comparing each candidate with each pick stays bounded (at most this many squared).
+MAX_CANDIDATES = 400
+# Sentences read per article: the longest real articles have a few hundred, and the lead bias
+# leaves later ones almost no score; past this, a "post" is a dump, and the work stays bounded.
+MAX_SENTENCES = 3000
+# A unit of more sentences than this (a long quotation, a long list) is too long to condense.
+MAX_UNIT_SENTENCES = 6
 
 _STOP = frozenset({""})  # what content_stem gives for a stop word
+_REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
 _ENDED = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")  # closing punctuation, then quotes or brackets
 
 
@@ -59,17 +90,26 @@ _ENDED = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")  # closing punctuation, 
 class _Sentence:
     index: int  # position among the article's sentences
     block: int  # the source block it came from
+    kind: str  # the source block's kind: "p", "li", "quote", "h"
     text: str
     words: int
-    statement: bool  # enough words to say something, and not a repeat of an earlier sentence
+    statement: bool  # enough words to say something: may be ranked
+    usable: bool  # not a label, junk or a repeat: may be part of a unit
+    label: bool  # a short line without closing punctuation: a label, a byline
     quoted: bool  # from a block quote: someone else's words
-    dangling: bool  # opens with a word pointing back ("He", "But"): needs the sentence before
     terms: frozenset[str]
+    key: tuple[str, ...]  # its words, case-folded: what a near repeat is judged on
     score: float = 0.0
+    needs_prev: bool = False  # cannot be read without the sentence before
+    needs_next: bool = False  # cannot be read without the sentence after
+    continues: bool = False  # continues a quotation opened before it
+    open_after: bool = False  # leaves a quotation open
+    resolved: bool = False  # needs_prev, needs_next and usable are worked out
+    gap: bool = False  # a heading or junk stood between it and the sentence before
 
 
 class ExtractiveCondenser:
-    """Condense an article by picking its lead and its most central, least redundant sentences.
+    """Condense an article by picking its lead and its most central, least redundant units.
 
     Attributes:
         name: ``"extractive"``, the engine label stored with each draft.
@@ -77,78 +117,156 @@ class ExtractiveCondenser:
 
     name = "extractive"
 
+    def __init__(self, *, ascii_quotes: bool = False) -> None:
+        """Args: ascii_quotes: write the credit line with ASCII quotes and dashes."""
+        self.ascii_quotes = ascii_quotes
+
     def condense(self, article: Article, budget: Budget) -> Draft:
         """Return a draft of ``article`` within ``budget``, made of the source's sentences.
 
         Args:
             article: the clean article.
-            budget: a ratio of the source's words, a word count or a sentence count.
+            budget: a ratio of the source's words, a word count or a sentence count (a
+                maximum).
 
         Raises:
             NoText: the article has no sentence at all.
+            Rejected: no unit of sentences fits within a word or sentence count.
         """
-        sentences = _sentences(article)
+        entry = article.entry
+        sentences = _sentences(article, asides=budget.kind != "sentences")
         if not sentences:
-            raise NoText(
-                "the article has no sentences to condense",
-                key=article.entry.key,
-                source=article.entry.source,
-            )
+            raise NoText("the article has no sentences to condense", key=entry.key, source=entry.source)
+        _link(sentences)
         _score(sentences)
-        words = article.words
-        picked = _pick(_candidates(sentences, budget, words), budget, words)
+        candidates = _candidates(sentences, budget, article.words)
+        picked = _pick(sentences, candidates, budget, article.words, article.language)
+        if not picked:
+            raise Rejected(
+                f"no sentence of the article, with those it depends on, fits within "
+                f"{budget.describe()}: give a larger budget", key=entry.key, source=entry.source,
+            )
+        credit = entry.credit()
         return Draft(
             article=article,
             paragraphs=_paragraphs(picked),
             engine=self.name,
             budget=budget,
             prompt=None,
+            credit=normalise(credit, ascii_quotes=True) if self.ascii_quotes else credit,
         )
 
 
-def _sentences(article: Article) -> list[_Sentence]:
-    """The body's sentences with their asides removed; the headings' when there is no body."""
+def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
+    """The body's sentences, the lead without its dateline, and without their asides when
+    ``asides`` (a word budget, where they buy room); the headings' when there is no body."""
     language = article.language
-    back = back_references(language)
     body = [(i, b.kind, b.text) for i, b in enumerate(article.blocks) if b.kind != "h"]
     if not any(text.strip() for _, _, text in body):
         body = [(i, "p", b.text) for i, b in enumerate(article.blocks)]
     result: list[_Sentence] = []
     term = content_stemmer(language)
-    seen: set[str] = set()  # a sentence the source says twice is said once
+    seen: set[tuple[str, ...]] = set()  # a sentence the source says twice is said once
     before_lead = True  # a dateline can only open the lead
+    gap = False  # a heading or junk stood between this block and the sentence before
+    previous = -1
     for block, kind, text in body:
-        for raw in split_sentences(text, language):
-            sentence = strip_asides(raw, dateline=before_lead, language=language)
-            lower = sentence.lower()
-            tokens = words(lower)  # lower-case: one cache entry per word, whatever its case
+        if junk(text):
+            gap = True
+            continue
+        gap = gap or block != previous + 1
+        previous = block
+        if len(result) >= MAX_SENTENCES:
+            break
+        for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
+            if asides:
+                sentence = strip_asides(raw, dateline=before_lead, language=language)
+            else:
+                sentence = strip_dateline(raw) if before_lead else raw
+            tokens = words(sentence.casefold())  # one cache entry per word, whatever its case
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            # A sentence ending in a colon introduces what follows (a list, a quote): alone in
-            # a draft it promises something the draft does not give.
-            opener = sentence.rstrip().endswith(":")
-            statement = (letters >= MIN_SENTENCE_WORDS and not label and not opener
-                         and lower not in seen)
-            seen.add(lower)
+            key = tuple(tokens)  # its words: compared only with this article's own keys
+            usable = not label and letters > 0 and key not in seen
+            seen.add(key)
+            statement = usable and letters >= MIN_SENTENCE_WORDS
             before_lead = before_lead and not (statement and kind != "quote")
             result.append(
                 _Sentence(
-                    index=len(result),
-                    block=block,
-                    text=sentence,
-                    words=len(sentence.split()),
-                    statement=statement,
-                    quoted=kind == "quote",
-                    dangling=bool(tokens) and tokens[0] in back,
-                    terms=frozenset(map(term, tokens)) - _STOP,
+                    index=len(result), block=block, kind=kind, text=sentence,
+                    words=len(sentence.split()), statement=statement, usable=usable, label=label,
+                    quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
+                    key=key,
                 )
             )
+            gap = False
     return result
 
 
+def _link(sentences: list[_Sentence]) -> None:
+    """Follow quotation marks through the article: which sentences continue or leave open one."""
+    inside = False
+    for i, sentence in enumerate(sentences):
+        text = sentence.text
+        if i and sentences[i - 1].block != sentence.block and text[:1] not in _REOPEN:
+            inside = False  # a quotation left open at a paragraph's end and not reopened: a slip
+        sentence.continues, inside = quote_flow(text, inside)
+        sentence.open_after = inside
+
+
+def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> None:
+    """Mark what a sentence needs from its neighbours (see the module's "Units"); done once,
+    for the sentences a unit reaches, since most are never offered."""
+    if sentence.resolved:
+        return
+    sentence.resolved = True
+    i, text, continues = sentence.index, sentence.text, sentence.continues
+    before = sentences[i - 1] if i else None
+    after = sentences[i + 1] if i + 1 < len(sentences) else None
+    needs_prev = continues or bool(points_back(text, language))
+    needs_prev = needs_prev or (sentence.kind == "li" and before is not None)
+    needs_next = sentence.open_after or signpost(text, language)
+    if not continues and unattributed_quote(text, language):
+        if before is not None and attributes(before.text, language):
+            needs_prev = True
+        elif after is not None and attributes(after.text, language, colon=False):
+            needs_next = True
+        else:
+            sentence.usable = False  # a claim nobody makes
+    broken = sentence.open_after and (
+        after is None or (after.block != sentence.block and after.text[:1] not in _REOPEN))
+    broken = broken or (continues and before is None)  # closes a quotation never opened
+    # The article's first sentence points forward or to the page ("This is the moment...").
+    cut_before = sentence.gap  # what it points back to is no text (a heading, junk)
+    needs_prev = needs_prev and (before is not None or cut_before)
+    cut_after = after is None or after.gap
+    if broken or (needs_prev and cut_before) or (needs_next and cut_after):
+        sentence.usable = False
+    sentence.needs_prev, sentence.needs_next = needs_prev, needs_next
+
+
+def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str) -> list[_Sentence] | None:
+    """The sentence with all it depends on, in order; None when that is unusable or too long."""
+    members = {sentence.index}
+    todo = [sentence]
+    while todo:
+        current = todo.pop()
+        _resolve(sentences, current, language)
+        if not current.usable:
+            return None
+        for needed, index in ((current.needs_prev, current.index - 1),
+                              (current.needs_next, current.index + 1)):
+            if needed and index not in members:
+                members.add(index)
+                todo.append(sentences[index])
+        if len(members) > MAX_UNIT_SENTENCES:
+            return None
+    return [sentences[i] for i in sorted(members)]
+
+
 def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[_Sentence]:
-    """The statements that may be picked, the lead first.
+    """The statements that may be picked, the lead first, at most :data:`MAX_CANDIDATES`.
 
     Block quotes are someone else's words: they are used only when the article's own
     statements cannot fill the budget (a post that reproduces a statement in full). Fragments
@@ -158,10 +276,24 @@ def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[
     target = budget.target_words(words)
     short = len(own) < budget.value if target is None else sum(s.words for s in own) < target
     if own and not short:
-        return own
-    every = [s for s in sentences if s.statement] or sentences
-    lead = own[0] if own else every[0]
-    return [lead, *(s for s in every if s is not lead)]
+        chosen = own
+    else:
+        every = ([s for s in sentences if s.statement] or [s for s in sentences if s.usable]
+                 or _labels(sentences))
+        chosen = sorted(every, key=lambda s: (s.quoted, s.index)) if own else every
+    if len(chosen) > MAX_CANDIDATES:
+        best = sorted(chosen[1:], key=lambda s: (-s.score, s.index))[: MAX_CANDIDATES - 1]
+        chosen = [chosen[0], *sorted(best, key=lambda s: s.index)]
+    return chosen
+
+
+def _labels(sentences: list[_Sentence]) -> list[_Sentence]:
+    """The last resort of an article with nothing else: its labels and unpunctuated lines (a
+    script the splitter does not punctuate), each a unit of its own."""
+    labels = [s for s in sentences if s.label]
+    for sentence in labels:
+        sentence.usable, sentence.resolved = True, True
+    return labels
 
 
 def _score(sentences: list[_Sentence]) -> None:
@@ -185,6 +317,7 @@ class _Ranking:
 
     def __init__(self, candidates: list[_Sentence]) -> None:
         self.picked: list[_Sentence] = []
+        self.comparisons = 0  # candidate-pick comparisons: at most candidates x picks
         # (-penalised score, index, picks compared with, largest overlap): ties go early-first.
         self._heap = [(-s.score, s.index, 0, 0.0) for s in candidates]
         heapq.heapify(self._heap)
@@ -198,6 +331,7 @@ class _Ranking:
             sentence = self._by_index[index]
             if seen == len(picked):
                 return sentence
+            self.comparisons += len(picked) - seen
             overlap = max(overlap, _overlap(sentence, picked[seen:]))
             penalised = sentence.score * (1.0 - REDUNDANCY_PENALTY * overlap)
             heapq.heappush(self._heap, (-penalised, index, len(picked), overlap))
@@ -216,28 +350,71 @@ def _overlap(sentence: _Sentence, others: list[_Sentence]) -> float:
     return max(map(len, map(terms.intersection, [other.terms for other in others]))) / len(terms)
 
 
-def _pick(candidates: list[_Sentence], budget: Budget, source_words: int) -> list[_Sentence]:
-    """The sentences of the draft, in source order: the lead, then the best that fit."""
-    target = budget.target_words(source_words)
+class _Draft:
+    """The units picked so far, and whether another one fits the budget."""
+
+    def __init__(self, budget: Budget, source_words: int) -> None:
+        self.target = budget.target_words(source_words)
+        self.most = int(budget.value) if self.target is None else self.target
+        self.used = 0  # words, or sentences for a sentence budget
+        self.chosen: dict[int, _Sentence] = {}
+        self.seen = NearDuplicates()  # the draft's sentences: none may repeat another
+
+    def new(self, unit: list[_Sentence]) -> list[_Sentence]:
+        return [s for s in unit if s.index not in self.chosen]
+
+    def fits(self, unit: list[_Sentence]) -> bool:
+        """Whether the unit fits the budget and repeats no sentence of the draft, even nearly."""
+        new = self.new(unit)
+        if self.used + self._size(new) > self.most:
+            return False
+        trial = NearDuplicates()
+        for sentence in new:
+            if self.seen.find_key(sentence.key) is not None or trial.repeats_key(sentence.key) is not None:
+                return False
+        return True
+
+    def has_room(self, sentence: _Sentence) -> bool:
+        """Whether the sentence alone fits (its unit may not)."""
+        return self.used + self._size([sentence]) <= self.most
+
+    def take(self, unit: list[_Sentence], ranking: _Ranking) -> None:
+        for sentence in self.new(unit):
+            self.used += self._size([sentence])
+            self.chosen[sentence.index] = sentence
+            self.seen.add_key(sentence.key)
+            ranking.pick(sentence)
+
+    def full(self) -> bool:
+        room = self.most - self.used
+        return room < (1 if self.target is None else MIN_SENTENCE_WORDS)
+
+    def _size(self, unit: list[_Sentence]) -> int:
+        return len(unit) if self.target is None else sum(s.words for s in unit)
+
+
+def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budget,
+          source_words: int, language: str) -> list[_Sentence]:
+    """The sentences of the draft, in source order: the lead's unit, then the best that fit."""
+    draft = _Draft(budget, source_words)
+    if not candidates:
+        return []
     ranking = _Ranking(candidates[1:])
-    ranking.pick(candidates[0])
-    total = candidates[0].words
-    picked = {candidates[0].index}
-    while (target is None and len(ranking.picked) < budget.value) or (
-        target is not None and total < target
-    ):
+    lead = _unit(sentences, candidates[0], language)
+    if lead is not None and draft.fits(lead):
+        draft.take(lead, ranking)
+    while not draft.full():
         sentence = ranking.next()
         if sentence is None:
             break
-        if sentence.dangling and sentence.index - 1 not in picked:
-            continue  # "She said..." without the sentence that says who she is
-        # With a word target: only a sentence that brings the draft closer to it, i.e. one
-        # that overshoots by less than it fills; a longer one is passed over for good.
-        if target is None or total + sentence.words - target < target - total:
-            ranking.pick(sentence)
-            picked.add(sentence.index)
-            total += sentence.words
-    return sorted(ranking.picked, key=lambda s: s.index)
+        if sentence.index in draft.chosen or not draft.has_room(sentence):
+            continue  # it came in with a unit, or it cannot fit, let alone its unit
+        unit = _unit(sentences, sentence, language)
+        if unit is not None and draft.fits(unit):
+            draft.take(unit, ranking)
+    if not draft.chosen and lead is not None and budget.kind == "ratio":
+        draft.take(lead, ranking)  # a draft has at least one unit; a ratio is no count
+    return sorted(draft.chosen.values(), key=lambda s: s.index)
 
 
 def _paragraphs(picked: list[_Sentence]) -> tuple[str, ...]:

@@ -134,7 +134,10 @@ def draft_entry(entry: Entry, job: Job) -> Outcome:
         article = extract(entry, job.extract)
     except Rejected as rejected:
         return Outcome(entry, error=rejected)
-    return _Drafting(job, entry, article).run()
+    try:
+        return _Drafting(job, entry, article).run()
+    except Rejected as rejected:  # the engine found nothing that fits the budget
+        return Outcome(entry, error=rejected)
 
 
 class _Drafting:

@@ -19,7 +19,7 @@ import dataclasses
 import html
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -32,7 +32,7 @@ from redraft.records import Verdict
 from redraft.sinks.markup import printable
 from redraft.sinks.wp_content import MARKER, MARKER_PREFIX, Payload, build_payload, marker
 from redraft.sinks.wp_media import fetch_image
-from redraft.wp_rest import AUTH_STATUSES, PER_PAGE, route_url, site_key
+from redraft.wp.api import AUTH_STATUSES, PER_PAGE, discover, foreign_origin, route_url, site_key
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ _ANY_STATUS = "draft,pending,publish,future,private"
 _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard against loops
 _GONE = frozenset({404, 410})
 UNREACHABLE = "unreachable"  # PublishError.code when WordPress gave no answer of its own
+FOREIGN_ORIGIN = "foreign-origin"  # PublishAuthError.code: credentials would leave the named origin
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,27 @@ class WordPressPublisher:
         status: the status of the posts it creates and updates: ``draft`` (default),
             ``pending`` or ``publish``.
         identity: the publishing database's identity, part of every post's marker.
+        allow: origins besides the site's own that may receive the credentials (the user's
+            ``--allow-origin``): an API root, or a redirect, anywhere else is refused.
+
+    Raises:
+        PublishAuthError: the API root is on another origin than the site's (code
+            ``"foreign-origin"``), and ``allow`` does not name it.
     """
 
     def __init__(self, retrier: Retrier, api_root: str, *, site: str, credentials: Credentials,
-                 status: PostStatus = "draft", identity: str = "") -> None:
+                 status: PostStatus = "draft", identity: str = "",
+                 allow: Collection[str] = ()) -> None:
         if status not in POST_STATUSES:
             raise PublishError(f"unknown post status {status!r}; use one of {POST_STATUSES}",
                                code="bad-status")
+        foreign = foreign_origin(site, api_root, allow)
+        if foreign is not None:
+            raise PublishAuthError(
+                f"{site} names its REST API on another origin, {foreign} ({api_root}); "
+                f"credentials go only to the site you named, so nothing was sent. If {foreign} "
+                f"is the same site, pass --allow-origin {foreign}", code=FOREIGN_ORIGIN)
+        self._allow = tuple(allow)
         self.retrier = retrier
         self.api_root = api_root
         self.name = site_key(site)
@@ -114,6 +129,28 @@ class WordPressPublisher:
         self._user = credentials.user
         self._terms: dict[tuple[str, str], int] = {}
         self._index: dict[str, str] | None = None
+
+    @classmethod
+    def connect(cls, retrier: Retrier, target: str, *, credentials: Credentials,
+                status: PostStatus = "draft", identity: str = "",
+                allow: Collection[str] = ()) -> WordPressPublisher:
+        """Discover ``target``'s API root (anonymously, see :func:`redraft.wp.api.discover`)
+        and make a publisher for it; a redirect to another origin is refused like an API root
+        there, unless ``allow`` names it.
+
+        Raises:
+            PublishAuthError: the site or its API root is on an origin not allowed.
+            FetchError: the site cannot be reached, or shows no REST API.
+        """
+        found = discover(retrier, target)
+        moved = foreign_origin(target, found.landed, allow)
+        if moved is not None:
+            raise PublishAuthError(
+                f"{target} redirects to another origin, {moved} ({found.landed}); credentials "
+                f"go only to the site you named, so nothing was sent. If {moved} is the same "
+                f"site, pass --allow-origin {moved}", code=FOREIGN_ORIGIN)
+        return cls(retrier, found.root, site=target, credentials=credentials, status=status,
+                   identity=identity, allow=allow)
 
     def check(self) -> None:
         """Check the credentials with ``GET /wp/v2/users/me`` and the right to post.
@@ -336,13 +373,10 @@ class WordPressPublisher:
         retrier = self.retrier
         assert retrier.limiter is not None
         failure: Exception | None = None
+        response: httpx.Response | None
         try:
-            with retrier.limiter.slot(url):
-                response: httpx.Response | None = retrier.client.request(
-                    method, url, auth=self._auth, **kwargs)
-                assert response is not None
-                response.read()
-        except httpx.HTTPError as exc:
+            response = retrier.attempt(method, url, auth=self._auth, trust=self._allow, **kwargs)
+        except FetchError as exc:
             response, failure = None, exc
         if response is not None and (response.status_code not in RETRY_STATUSES
                                      or _wordpress_code(response) or not retrier.options.retries):
@@ -354,7 +388,7 @@ class WordPressPublisher:
         rest = dataclasses.replace(retrier, options=dataclasses.replace(
             retrier.options, retries=retrier.options.retries - 1))
         try:
-            return rest.request(method, url, auth=self._auth, **kwargs)
+            return rest.request(method, url, auth=self._auth, trust=self._allow, **kwargs)
         except FetchError as exc:
             raise PublishError(f"WordPress at {self.api_root} could not be reached: {exc}",
                                status=exc.status, code=UNREACHABLE) from exc

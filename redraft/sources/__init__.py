@@ -39,12 +39,15 @@ class Checkpoint:
             everything at or before it.
         complete: the sync reached the end without a page or post failing.
         via_feed: entries came from the site's feed because its REST API is locked.
+        stopped: why paging stopped before the end (a page with nothing new, a page
+            ceiling), for people; None when it did not.
     """
 
     api_root: str | None = None
     high_water: str | None = None
     complete: bool = False
     via_feed: bool = False
+    stopped: str | None = None
 
 
 class SiteSource(Source, Protocol):

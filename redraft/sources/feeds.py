@@ -4,7 +4,9 @@ A feed is the one public door of a site whose REST API is locked, so the WordPre
 falls back to it (:mod:`redraft.sources.wordpress`); :class:`FeedSource` also reads any feed
 on its own. Item bodies come from ``content:encoded`` (or Atom ``content``) as HTML, else from
 the summary. WordPress serves older items at ``?paged=2``, ``3``...; other feeds ignore that
-parameter, which shows as a page with nothing new, where reading stops.
+parameter, which shows as a page with nothing new, where reading stops. Paging is bounded
+too: at most ``MAX_FEED_PAGES`` pages (more when the store holds more of the site), so a feed
+that invents new items on every page ends; :attr:`FeedSource.stopped` says why.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from redraft.errors import FetchError, Malformed, Protected, Rejected
 from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources import SourceItem
-from redraft.sources.files import plain_text
 from redraft.text import normalise
+from redraft.wp.posts import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,11 @@ KeyFunction = Callable[[Mapping[str, Any]], str]
 
 # WordPress answers a page past the end of a paged feed with one of these.
 _END_STATUSES = frozenset({404, 410})
+# Pages of a feed read at most: 2,000 items at WordPress's default of 10 a page, a site's
+# whole archive as a locked site's feed shows it; twice the store's count when that is more.
+MAX_FEED_PAGES = 200
+# Items a feed page holds by default (WordPress's posts_per_rss), to turn a count into pages.
+_FEED_PAGE_ITEMS = 10
 # The mark WordPress leaves in a feed item whose post is password-protected.
 _PASSWORD_FORM = "post-password-form"
 
@@ -45,11 +52,13 @@ class FeedOptions:
         max_pages: pages to read (``?paged=N``); None reads until the feed runs out.
         limit: items to yield at most (None for all).
         via: the ``meta["via"]`` mark of the entries.
+        known: how many of the site's items the store holds (raises the page ceiling).
     """
 
     max_pages: int | None = 1
     limit: int | None = None
     via: str = "feed"
+    known: int = 0
 
 
 def guid_key(item: Mapping[str, Any]) -> str:
@@ -67,7 +76,8 @@ class FeedSource:
         name: the entries' ``source`` (default ``"feed:<url>"``).
         key: makes an entry's key from the feedparser item (default: its guid or link).
 
-    After iterating, :attr:`complete` tells whether every page was read without a failure.
+    After iterating, :attr:`complete` tells whether every page was read without a failure,
+    and :attr:`stopped` why paging stopped early (None when it did not).
     """
 
     def __init__(self, retrier: Retrier, url: str, *, options: FeedOptions | None = None,
@@ -78,14 +88,20 @@ class FeedSource:
         self.name = name or f"feed:{url}"
         self.key = key
         self.complete = False
+        self.stopped: str | None = None
 
     def entries(self) -> Iterator[SourceItem]:
         """Yield each item of each page once, newest first as the feed orders them."""
-        self.complete = False
+        self.complete, self.stopped = False, None
         seen: set[str] = set()
         page = 1
         limit = self.options.limit
+        ceiling = max(MAX_FEED_PAGES, 2 * -(-self.options.known // _FEED_PAGE_ITEMS))
         while self.options.max_pages is None or page <= self.options.max_pages:
+            if page > ceiling:
+                self.stopped = (f"stopped reading the feed after {ceiling:,} pages, each with "
+                                "new items: more than one sync reads; the sync is incomplete")
+                return
             url = self.page_url(page)
             try:
                 items = self._fetch(url, first=page == 1)
@@ -110,7 +126,7 @@ class FeedSource:
         return str(httpx.URL(self.url).copy_set_param("paged", str(page)))
 
     def _fetch(self, url: str, *, first: bool) -> list[Mapping[str, Any]]:
-        response = self.retrier.get(url)
+        response = self.retrier.get(url, kind="feed")
         if response.status_code in _END_STATUSES and not first:
             return []
         if response.status_code != 200:

@@ -2,7 +2,7 @@
 :class:`~redraft.records.Entry`, for a sync of a site and for an export file alike.
 
 A post is keyed ``<site>#<id>`` (``<site>#<type>/<id>`` for pages and custom types), where
-``<site>`` is :func:`redraft.wp_rest.site_url`'s canonical name of the site, so an export of a
+``<site>`` is :func:`redraft.wp.api.site_url`'s canonical name of the site, so an export of a
 site and a sync of it name the same post the same way.
 
 Posts come from other people's servers and files, so every field is checked for its shape
@@ -29,7 +29,7 @@ from lxml import etree
 from redraft.errors import Malformed, Protected, Rejected
 from redraft.records import Entry
 from redraft.text import normalise
-from redraft.wp_rest import site_url
+from redraft.wp.api import site_url
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ def plain_text(fragment: str) -> str:
 
 
 def post_site(item: Mapping[str, Any]) -> str | None:
-    """The canonical name of a post's site (:func:`~redraft.wp_rest.site_url`): from its REST
+    """The canonical name of a post's site (:func:`~redraft.wp.api.site_url`): from its REST
     ``self`` link (which shows a site in a folder), else from its link or guid; None when they
     are all relative or unreadable (a static mirror's, say)."""
     links = item.get("_links")

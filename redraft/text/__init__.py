@@ -164,6 +164,12 @@ _ACRONYM = re.compile(r"^[A-ZÀ-Ý0-9&.-]{2,}$")
 _MIN_KEPT_WORDS = 4  # a deletion leaving fewer words than this has cut into the statement
 
 
+def strip_dateline(sentence: str) -> str:
+    """The sentence without a leading dateline (``(CNN) --``, ``MADRID —``): a safe deletion."""
+    text = _DATELINE_PLACE.sub("", _DATELINE_TAG.sub("", sentence, count=1), count=1)
+    return sentence if len(text.split()) < _MIN_KEPT_WORDS else text.strip()
+
+
 def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en") -> str:
     """The sentence without its asides: a safe deletion, never a rewording.
 
@@ -357,112 +363,27 @@ def paragraphs_of(text: str) -> Iterator[str]:
             yield paragraph
 
 
-# --- near duplicates ---------------------------------------------------------------------------
+from redraft.text.discourse import (  # noqa: E402  (they use the helpers above)
+    attributes,
+    junk,
+    points_back,
+    quote_flow,
+    signpost,
+    unattributed_quote,
+)
+from redraft.text.duplicates import (  # noqa: E402
+    NEAR_DUPLICATE_BUCKET,
+    NEAR_DUPLICATE_WORDS_PER_EDIT,
+    NearDuplicates,
+    duplicate_key,
+    near_duplicate,
+)
 
-# One changed word is tolerated per this many words of the longer text: "give or take a word
-# or two" in a news sentence (15-30 words), and texts under 8 words must repeat exactly, since
-# two short sentences differing by one word ("resigned on Tuesday" / "arrived on Tuesday")
-# usually say different things.
-NEAR_DUPLICATE_WORDS_PER_EDIT = 8
-# Each word trigram points at no more than this many texts (the most recent ones): a common
-# phrase ("one of the") then costs a bounded number of comparisons, and a repeat, which shares
-# most of its trigrams with the text it repeats, is still found through its rarer ones.
-NEAR_DUPLICATE_BUCKET = 16
-
-
-def duplicate_key(text: str) -> tuple[str, ...]:
-    """The words a repeat is judged on: case-folded, punctuation and spacing dropped."""
-    return tuple(word.casefold() for word in words(text))
-
-
-def near_duplicate(first: str, second: str) -> bool:
-    """Whether two texts say the same words, give or take punctuation, case and a word or two.
-
-    The rule (one for the whole project): on the case-folded words, the word-level edit
-    distance (insertions, deletions, substitutions) is at most one per
-    :data:`NEAR_DUPLICATE_WORDS_PER_EDIT` words of the longer text. Deterministic.
-    """
-    return _within_edits(duplicate_key(first), duplicate_key(second))
-
-
-def _allowed_edits(first: Sequence[str], second: Sequence[str]) -> int:
-    return max(len(first), len(second)) // NEAR_DUPLICATE_WORDS_PER_EDIT
-
-
-def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
-    """Banded Levenshtein on words: only the diagonal band of width ``limit`` is computed."""
-    limit = _allowed_edits(first, second)
-    if abs(len(first) - len(second)) > limit:
-        return False
-    if limit == 0:
-        return tuple(first) == tuple(second)
-    far = limit + 1
-    previous = [j if j <= limit else far for j in range(len(second) + 1)]
-    for i, word in enumerate(first, start=1):
-        current = [far] * (len(second) + 1)
-        current[0] = i if i <= limit else far
-        for j in range(max(1, i - limit), min(len(second), i + limit) + 1):
-            cost = previous[j - 1] + (word != second[j - 1])
-            current[j] = min(cost, previous[j] + 1, current[j - 1] + 1, far)
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
-
-
-class NearDuplicates:
-    """Texts met so far, to recognise one that repeats an earlier one (:func:`near_duplicate`).
-
-    Candidates are found through the word trigrams they share (a repeat within the allowed
-    edits always shares some: each edit breaks at most three of them) and compared in the
-    order they were added, so the answer never depends on hashing or set order.
-    """
-
-    def __init__(self) -> None:
-        self.texts: list[tuple[str, ...]] = []
-        self.exact: dict[tuple[str, ...], int] = {}
-        self.where: dict[tuple[str, ...], list[int]] = {}
-        self.comparisons = 0  # full comparisons made: at most NEAR_DUPLICATE_BUCKET per text
-
-    def find(self, text: str) -> int | None:
-        """The number of an added text that ``text`` repeats (most shared words first), or None."""
-        key = duplicate_key(text)
-        if key in self.exact:
-            return self.exact[key]
-        if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
-            return None
-        shared: dict[int, int] = {}
-        for gram in zip(key, key[1:], key[2:], strict=False):
-            for number in self.where.get(gram, ()):
-                shared[number] = shared.get(number, 0) + 1
-        # A repeat within the allowed edits keeps most trigrams; half of that floor leaves
-        # room for trigrams whose bucket has forgotten it.
-        edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
-        floor = max(1, (len(key) - 2 - 3 * edits) // 2)
-        likely = sorted((-count, number) for number, count in shared.items() if count >= floor)
-        for _, number in likely[:NEAR_DUPLICATE_BUCKET]:
-            self.comparisons += 1
-            if _within_edits(key, self.texts[number]):
-                return number
-        return None
-
-    def add(self, text: str) -> int:
-        """Record a text; its number (its position among those added)."""
-        key = duplicate_key(text)
-        number = len(self.texts)
-        self.texts.append(key)
-        self.exact.setdefault(key, number)
-        if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:
-            for gram in dict.fromkeys(zip(key, key[1:], key[2:], strict=False)):
-                bucket = self.where.setdefault(gram, [])
-                bucket.append(number)
-                if len(bucket) > NEAR_DUPLICATE_BUCKET:
-                    del bucket[0]
-        return number
-
-    def repeats(self, text: str) -> int | None:
-        """:meth:`find`, and the text is recorded when it repeats nothing."""
-        found = self.find(text)
-        if found is None:
-            self.add(text)
-        return found
+__all__ = [
+    "NEAR_DUPLICATE_BUCKET", "NEAR_DUPLICATE_WORDS_PER_EDIT", "NearDuplicates", "attributes",
+    "back_references", "content_stem", "content_stemmer", "content_terms", "detect_language",
+    "duplicate_key", "junk", "near_duplicate", "normalise", "paragraphs_of", "points_back",
+    "quote_flow", "shingles", "signpost", "split_sentences", "stem", "stopwords", "strip_asides",
+    "strip_dateline",
+    "tidy_spacing", "unattributed_quote", "word_count", "words",
+]

@@ -1,0 +1,141 @@
+"""Near duplicates: one rule for the whole project, deterministic (see :func:`near_duplicate`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import repeat
+
+# --- near duplicates ---------------------------------------------------------------------------
+
+# One changed word is tolerated per this many words of the longer text: "give or take a word
+# or two" in a news sentence (15-30 words), and texts under 8 words must repeat exactly, since
+# two short sentences differing by one word ("resigned on Tuesday" / "arrived on Tuesday")
+# usually say different things.
+NEAR_DUPLICATE_WORDS_PER_EDIT = 8
+# Candidates compared in full per text, most-shared first: a repeat shares far more trigrams
+# with the text it repeats than any other text does, so it is among the first few.
+NEAR_DUPLICATE_BUCKET = 16
+# Every third trigram of a text is indexed: an edit breaks at most three trigrams in a row, so
+# at most one indexed one, and a text within the allowed edits keeps most of them.
+_INDEX_STEP = 3
+
+
+class _Blanks(dict[int, str]):
+    """A translation table: every character that is neither letter nor digit becomes a space
+    (looked up once per character, then kept)."""
+
+    def __missing__(self, code: int) -> str:
+        value = chr(code) if chr(code).isalnum() else " "
+        self[code] = value
+        return value
+
+
+_BLANKS = _Blanks()
+
+
+def duplicate_key(text: str) -> tuple[str, ...]:
+    """The words a repeat is judged on: case-folded, punctuation and spacing dropped."""
+    return tuple(text.casefold().translate(_BLANKS).split())
+
+
+def near_duplicate(first: str, second: str) -> bool:
+    """Whether two texts say the same words, give or take punctuation, case and a word or two.
+
+    The rule (one for the whole project): on the case-folded words, the word-level edit
+    distance (insertions, deletions, substitutions) is at most one per
+    :data:`NEAR_DUPLICATE_WORDS_PER_EDIT` words of the longer text. Deterministic.
+    """
+    return _within_edits(duplicate_key(first), duplicate_key(second))
+
+
+def _allowed_edits(first: Sequence[str], second: Sequence[str]) -> int:
+    return max(len(first), len(second)) // NEAR_DUPLICATE_WORDS_PER_EDIT
+
+
+def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Banded Levenshtein on words: only the diagonal band of width ``limit`` is computed."""
+    limit = _allowed_edits(first, second)
+    if abs(len(first) - len(second)) > limit:
+        return False
+    if limit == 0:
+        return tuple(first) == tuple(second)
+    far = limit + 1
+    previous = [j if j <= limit else far for j in range(len(second) + 1)]
+    for i, word in enumerate(first, start=1):
+        current = [far] * (len(second) + 1)
+        current[0] = i if i <= limit else far
+        for j in range(max(1, i - limit), min(len(second), i + limit) + 1):
+            cost = previous[j - 1] + (word != second[j - 1])
+            current[j] = min(cost, previous[j] + 1, current[j - 1] + 1, far)
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+class NearDuplicates:
+    """Texts met so far, to recognise one that repeats an earlier one (:func:`near_duplicate`).
+
+    Every third word trigram of a text points at it (the latest text that has it). A repeat
+    within the allowed edits keeps most of those (an edit breaks at most one), so many of them
+    still point there; the texts most pointed at are compared in full, most-shared first, then
+    in the order they were added, so the answer never depends on hashing or set order. Index
+    updates and look-ups run in C, which matters for thousands of sentences.
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[str, ...]] = []
+        self.exact: dict[tuple[str, ...], int] = {}
+        self.where: dict[tuple[str, ...], int] = {}
+        self.comparisons = 0  # full comparisons made: at most NEAR_DUPLICATE_BUCKET per text
+
+    def find(self, text: str) -> int | None:
+        """The number of an added text that ``text`` repeats (most shared words first), or None."""
+        return self.find_key(duplicate_key(text))
+
+    def find_key(self, key: tuple[str, ...]) -> int | None:
+        """:meth:`find` for a text's :func:`duplicate_key`."""
+        if key in self.exact:
+            return self.exact[key]
+        if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
+            return None
+        shared = Counter(map(self.where.get, zip(key, key[1:], key[2:], strict=False)))
+        shared.pop(None, None)
+        # A repeat within the allowed edits keeps most indexed trigrams (an edit breaks at most
+        # one); half of that floor leaves room for trigrams a later text has taken over.
+        edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
+        floor = max(1, ((len(key) - 2) // _INDEX_STEP - edits) // 2)
+        likely = sorted((-count, number) for number, count in shared.items()
+                        if number is not None and count >= floor)
+        for _, number in likely[:NEAR_DUPLICATE_BUCKET]:
+            self.comparisons += 1
+            if _within_edits(key, self.texts[number]):
+                return number
+        return None
+
+    def add(self, text: str) -> int:
+        """Record a text; its number (its position among those added)."""
+        return self.add_key(duplicate_key(text))
+
+    def add_key(self, key: tuple[str, ...]) -> int:
+        """:meth:`add` for a text's :func:`duplicate_key`."""
+        number = len(self.texts)
+        self.texts.append(key)
+        self.exact.setdefault(key, number)
+        if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:
+            step = _INDEX_STEP
+            grams = zip(key[::step], key[1::step], key[2::step], strict=False)
+            self.where.update(zip(grams, repeat(number)))
+        return number
+
+    def repeats(self, text: str) -> int | None:
+        """:meth:`find`, and the text is recorded when it repeats nothing."""
+        return self.repeats_key(duplicate_key(text))
+
+    def repeats_key(self, key: tuple[str, ...]) -> int | None:
+        """:meth:`repeats` for a text's :func:`duplicate_key`."""
+        found = self.find_key(key)
+        if found is None:
+            self.add_key(key)
+        return found

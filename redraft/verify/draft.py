@@ -1,0 +1,82 @@
+"""Checks of the draft as a whole: repeated sentences, the credit line and the length."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from redraft.records import Draft, Problem
+from redraft.text import (
+    NearDuplicates,
+    split_sentences,
+)
+from redraft.verify.source import _Source
+from redraft.verify.words import NO_BUDGET, REPEATED_PARAGRAPH_SHARE, _key
+
+# --- the whole draft ---------------------------------------------------------------------------
+
+
+def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem], list[str]]:
+    """Repeated paragraphs and sentences as problems, and the sentences left to judge.
+
+    A paragraph most of whose sentences repeat earlier ones is one repeated paragraph; a
+    sentence the source itself says as often (a refrain) is no repetition of the draft's.
+    """
+    problems: list[Problem] = []
+    seen, home, times = NearDuplicates(), dict[str, str](), Counter[str]()
+    met: list[str] = []
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        sentences = split_sentences(paragraph, source.language)
+        earlier: list[str | None] = []
+        for sentence in sentences:
+            number = seen.repeats(sentence)
+            if number is None:
+                met.append(sentence)
+            earlier.append(None if number is None else met[number])
+        for number, sentence in enumerate(sentences):
+            times[key := _key(sentence)] += 1
+            if earlier[number] is not None and source.key.count(key) >= times[key]:
+                earlier[number] = None
+        repeats = [e for e in earlier if e is not None]
+        if repeats and len(repeats) >= REPEATED_PARAGRAPH_SHARE * len(sentences):
+            detail = "this paragraph repeats an earlier one"
+            problems.append(Problem("repeated", paragraph, home.get(repeats[0], repeats[0]), detail))
+            continue
+        for sentence, before in zip(sentences, earlier, strict=True):
+            if before is None:
+                kept.append(sentence)
+                home[sentence] = paragraph
+            else:
+                problems.append(Problem("repeated", sentence, before, "this sentence repeats an earlier one"))
+    return problems, kept
+
+
+def _credit(draft: Draft) -> list[Problem]:
+    entry = draft.article.entry
+    if not draft.credit.strip():
+        return [Problem("credit", "", entry.credit(), "the draft does not name its source")]
+    names = [_key(name) for name in (entry.title, entry.url) if _key(name).strip()]
+    if names and not any(name in _key(draft.credit) for name in names):
+        detail = "the credit names neither the source's title nor its link"
+        return [Problem("credit", draft.credit, entry.credit(), detail)]
+    return []
+
+
+def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
+    """A draft over its budget: more sentences than a sentence budget, or more words than a word
+    target plus its longest sentence (the slack an engine stopping at the sentence crossing the
+    target needs; the extractive engine never uses it, and LLM drafts are to be cut to the
+    budget before they are judged, which will let this check be strict)."""
+    budget = draft.budget
+    if budget == NO_BUDGET or not sentences:
+        return []
+    if budget.kind == "sentences":
+        have, target, unit = len(sentences), int(budget.value), "sentences"
+        over = have > target
+    else:
+        have, target, unit = draft.words, budget.target_words(draft.article.words) or 0, "words"
+        slack = max(len(s.split()) for s in sentences)
+        over = have > target + slack
+    detail = f"too long: {have} {unit} for a budget of {budget.describe()} ({target} {unit})"
+    return [Problem("length", "", "", detail)] if over else []

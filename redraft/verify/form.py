@@ -1,0 +1,173 @@
+"""Checks of a draft's form, for any engine: can each sentence be read where the draft puts it?
+
+- ``unbalanced``: a quotation the draft opens and never closes, or closes and never opened.
+- ``unattributed``: a quoted claim with no speaker in the draft, where the source names one.
+- ``dangling``: a sentence opening with a word that points back ("But", "He", "Hours later")
+  to nothing in the draft: the draft's first sentence (unless the source opens so too), or one
+  whose sentence before it in the source is not the one before it in the draft.
+- ``signpost``: a draft ending on a sentence that announces what follows (a colon, "below"),
+  or a colon-ended sentence followed by something other than what followed it in the source.
+- ``junk``: a paragraph that is a bare URL, a footnote marker, a reference or an image credit.
+
+Sentences are placed in the source by their words (case and punctuation aside), also with an
+aside deleted; a sentence the draft rewords is not placed, and only checks that need no place
+apply to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+from redraft.records import Problem
+from redraft.text import (
+    attributes,
+    duplicate_key,
+    junk,
+    points_back,
+    quote_flow,
+    signpost,
+    split_sentences,
+    strip_asides,
+    unattributed_quote,
+)
+
+_REOPENING = "\"“«„"
+
+
+class _Order:
+    """The source's sentences in order, found again by their words."""
+
+    def __init__(self, paragraphs: Sequence[str], language: str) -> None:
+        self.paragraphs, self.language = paragraphs, language
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        return [s for p in self.paragraphs for s in split_sentences(p, self.language)]
+
+    @cached_property
+    def places(self) -> dict[tuple[str, ...], int]:
+        places: dict[tuple[str, ...], int] = {}
+        for number, sentence in enumerate(self.sentences):
+            variants = {sentence, strip_asides(sentence, language=self.language)}
+            if number < 2:  # a dateline opens the article
+                variants.add(strip_asides(sentence, dateline=True, language=self.language))
+            for variant in sorted(variants):
+                places.setdefault(duplicate_key(variant), number)
+        return places
+
+    @cached_property
+    def keyed(self) -> list[str]:
+        return [" " + " ".join(duplicate_key(s)) + " " for s in self.sentences]
+
+    @cached_property
+    def verbatim(self) -> dict[str, int]:
+        verbatim: dict[str, int] = {}
+        for number, sentence in enumerate(self.sentences):
+            verbatim.setdefault(sentence, number)
+        return verbatim
+
+    def place(self, sentence: str) -> int | None:
+        """The source sentence this one is, or is cut from (a run of its words); None if reworded."""
+        if sentence in self.verbatim:  # the fast path: a sentence copied as it is
+            return self.verbatim[sentence]
+        key = duplicate_key(sentence)
+        found = self.places.get(key)
+        if found is not None or not key:
+            return found
+        run = " " + " ".join(key) + " "
+        return next((n for n, text in enumerate(self.keyed) if run in text), None)
+
+    def sentence(self, number: int) -> str:
+        return self.sentences[number] if 0 <= number < len(self.sentences) else ""
+
+
+def form_problems(paragraphs: Sequence[str], source: Sequence[str], language: str) -> list[Problem]:
+    """Every form problem of a draft (its paragraphs) against its source's paragraphs."""
+    order = _Order(source, language)
+    flat = [(p, s) for p, paragraph in enumerate(paragraphs)
+            for s in split_sentences(paragraph, language)]
+    texts = [s for _, s in flat]
+    problems = [Problem("junk", p, "", f"this paragraph is no prose ({kind})")
+                for p in paragraphs if (kind := junk(p))]
+    problems += _unbalanced(paragraphs, language)
+    inside = False
+    for i, sentence in enumerate(texts):
+        before = texts[i - 1] if i else None
+        after = texts[i + 1] if i + 1 < len(texts) else None
+        continues, inside = quote_flow(sentence, inside)
+        problems += _dangling(sentence, before, order)
+        if not continues:  # a quotation's later sentence has its speaker where it opens
+            problems += _unattributed(sentence, before, after, order)
+        problems += _signpost(sentence, after, order)
+    return problems
+
+
+def _unbalanced(paragraphs: Sequence[str], language: str) -> list[Problem]:
+    problems, inside, opened = [], False, ""
+    for paragraph in paragraphs:
+        if inside and paragraph[:1] not in _REOPENING:
+            detail = "a quotation opened here is never closed"
+            problems.append(Problem("unbalanced", opened, "", detail))
+            inside = False
+        for sentence in split_sentences(paragraph, language):
+            was_inside = inside
+            continues, inside = quote_flow(sentence, inside)
+            if continues and not was_inside:
+                detail = "this sentence closes a quotation the draft never opened"
+                problems.append(Problem("unbalanced", sentence, "", detail))
+            if inside and not was_inside:
+                opened = sentence
+    if inside:
+        problems.append(Problem("unbalanced", opened, "", "a quotation opened here is never closed"))
+    return problems
+
+
+def _dangling(sentence: str, before: str | None, order: _Order) -> list[Problem]:
+    opening = points_back(sentence, order.language)
+    if not opening:
+        return []
+    here = order.place(sentence)
+    if before is None:
+        if here == 0:
+            return []  # the source opens so too
+        evidence = order.sentence(here - 1) if here is not None else ""
+        detail = f"the draft opens with {opening!r}, which points back to nothing"
+        return [Problem("dangling", sentence, evidence, detail)]
+    previous = order.place(before)
+    if here is None or previous is None or previous == here - 1:
+        return []
+    detail = f"{opening!r} points back to a sentence the draft left out"
+    return [Problem("dangling", sentence, order.sentence(here - 1), detail)]
+
+
+def _unattributed(sentence: str, before: str | None, after: str | None,
+                  order: _Order) -> list[Problem]:
+    """A quoted claim whose speaker the source names (in it or beside it) and the draft does not."""
+    language = order.language
+    if not unattributed_quote(sentence, language):
+        return []
+    here = order.place(sentence)
+    if here is None:
+        return []  # reworded: its speaker cannot be looked up
+    speakers = [n for n in (here, here - 1, here + 1)
+                if order.sentence(n) and attributes(order.sentence(n), language, colon=n < here)]
+    kept = {order.place(n) for n in (before, after) if n is not None}
+    if not speakers or (kept & set(speakers)) - {here}:
+        return []
+    detail = "the draft drops who said this, which the source names"
+    return [Problem("unattributed", sentence, order.sentence(speakers[0]), detail)]
+
+
+def _signpost(sentence: str, after: str | None, order: _Order) -> list[Problem]:
+    if not signpost(sentence, order.language):
+        return []
+    here = order.place(sentence)
+    if after is None:
+        detail = "the draft ends announcing something it never gives"
+        return [Problem("signpost", sentence, order.sentence(here + 1) if here is not None else "", detail)]
+    following = order.place(after)
+    if here is None or following is None or following == here + 1:
+        return []
+    detail = "what this sentence announces is not what follows it in the draft"
+    return [Problem("signpost", sentence, order.sentence(here + 1), detail)]

@@ -1,0 +1,250 @@
+"""Judging one draft sentence against the source: alignment, support and facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+from redraft.records import Problem, ProblemKind
+from redraft.text import (
+    content_stem,
+    normalise,
+    stopwords,
+)
+from redraft.verify.numbers import _numbers
+from redraft.verify.rules import (
+    NAME_JOINERS,
+    NEGATIONS,
+    NOT_NAMES,
+)
+from redraft.verify.source import _Source
+from redraft.verify.words import (
+    _CLAUSE_BREAK,
+    _DOUBLE_QUOTE,
+    _OPENING,
+    _ROMAN,
+    _SINGLE_QUOTE,
+    ALIGN_MIN_GAIN,
+    GLOBAL_CREDIT,
+    MAX_ALIGNED,
+    MIN_COVERAGE,
+    NOVELTY_WEIGHT,
+    PENALTY,
+    PREFIX_MIN,
+    UNSUPPORTED_RUN,
+    _framing,
+    _key,
+    _near,
+    _rules,
+    _synonyms,
+    _Token,
+    _tokens,
+)
+
+# --- one sentence ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Judgement:
+    score: float
+    problems: list[Problem] = field(default_factory=list)
+    evidence: str = ""
+
+
+def _quotes(text: str) -> list[tuple[int, int, str]]:
+    """Quoted spans ``(start, end, text)`` of a sentence whose quote marks are ASCII."""
+    spans = [(m.start(), m.end(), m.group(1)) for m in _DOUBLE_QUOTE.finditer(text)]
+    spans += [(m.start(), m.end(), m.group(1)) for m in _SINGLE_QUOTE.finditer(text)
+              if len(m.group(1).split()) >= 2 and not any(a <= m.start() < b for a, b, _ in spans)]
+    return spans
+
+
+class _Check:
+    """The support of one draft sentence that is not verbatim in the source."""
+
+    def __init__(self, text: str, source: _Source) -> None:
+        self.original, self.source, self.language = text, source, source.language
+        self.text = normalise(text, ascii_quotes=True).replace("``", '"').replace("''", '"')
+        self.tokens = _tokens(self.text)
+        self.quotes = _quotes(self.text)
+        self.numbers, numerals = _numbers(self.tokens, self.language)
+        framing = _framing(self.language)
+        self.items = [(i, term) for i, token in enumerate(self.tokens)
+                      if i not in numerals and token.lower not in framing
+                      and (term := content_stem(token.text, self.language)) and term not in framing]
+        self.passage = self._align()
+        self.evidence = " ".join(source.sentences[n].text for n in self.passage)
+
+    def run(self) -> _Judgement:
+        """Score the sentence and list its problems."""
+        support = self._support()
+        coverage = sum(support) / len(support) if support else 1.0
+        problems = [*self._unsupported(support, coverage), *self._names(), *self._facts(),
+                    *self._quotes(), *self._negation()]
+        copied = self._copied()
+        score = coverage * (1.0 - self._skipped() * copied) * (1.0 - NOVELTY_WEIGHT * (1.0 - copied))
+        return _Judgement(score * PENALTY ** len(problems), problems, self.evidence)
+
+    def problem(self, kind: ProblemKind, detail: str) -> Problem:
+        return Problem(kind, self.original, self.evidence, detail)
+
+    def _align(self) -> list[int]:
+        """The source sentences that best cover this sentence's content words, in order."""
+        source, terms = self.source, {term for _, term in self.items}
+        weights: dict[int, float] = {}
+        for term in terms:
+            for number in source.index.get(term, ()):
+                weights[number] = weights.get(number, 0.0) + source.idf(term)
+        if not weights:
+            return []
+        chosen = [max(weights, key=lambda n: (weights[n], -n))]
+        covered = terms.intersection(source.sentences[chosen[0]].stems)
+        while len(chosen) < MAX_ALIGNED:
+            gains = {n: terms.intersection(source.sentences[n].stems) - covered
+                     for n in weights if n not in chosen}
+            best = max(gains, key=lambda n: (len(gains[n]), weights[n], -n), default=None)
+            if best is None or len(gains[best]) < ALIGN_MIN_GAIN:
+                break
+            chosen.append(best)
+            covered |= gains[best]
+        return sorted(chosen)
+
+    def _support(self) -> list[float]:
+        local = sorted({t for n in self.passage for t in self.source.sentences[n].stems if t})
+        synonyms = _synonyms(self.language)
+        groups = frozenset().union(*(synonyms.get(t, frozenset()) for t in local))
+        return [1.0 if synonyms.get(term, frozenset()) & groups or _near(term, local, PREFIX_MIN)
+                or term in local else GLOBAL_CREDIT
+                if term in self.source.index or _near(term, self.source.stems, PREFIX_MIN) else 0.0
+                for _, term in self.items]
+
+    def _copied(self) -> float:
+        """The share of the sentence's word pairs that the source has too (ROUGE-2 precision)."""
+        pairs = list(pairwise(t.lower for t in self.tokens))
+        return sum(pair in self.source.bigrams for pair in pairs) / len(pairs) if pairs else 1.0
+
+    def _skipped(self) -> float:
+        """The share of content words skipped inside the source span the sentence copies.
+
+        Dropping the middle of a sentence may join words the source never related ("made up
+        [half of] the income", "were [investigated after X was] arrested"); its ends rarely.
+        """
+        words = [t.lower for t in self.tokens]
+        best, share = 0, 0.0
+        for number in self.passage:
+            sentence = self.source.sentences[number]
+            matcher = SequenceMatcher(None, [t.lower for t in sentence.tokens], words, autojunk=False)
+            blocks = [b for b in matcher.get_matching_blocks() if b.size]
+            matched = sum(b.size for b in blocks)
+            if matched > best:
+                copied = {i for b in blocks for i in range(b.a, b.a + b.size)}
+                inside = range(blocks[0].a, blocks[-1].a + blocks[-1].size)
+                skipped = sum(1 for i in inside if i not in copied and sentence.stems[i])
+                kept = sum(1 for i in copied if sentence.stems[i])
+                best, share = matched, skipped / (skipped + kept) if skipped + kept else 0.0
+        return share
+
+    def _unsupported(self, support: list[float], coverage: float) -> list[Problem]:
+        """The sentence, or one of its clauses, says mostly what the source does not."""
+        if coverage < MIN_COVERAGE:
+            return [self.problem("unsupported", f"only {coverage:.0%} of its content is in the source")]
+        clauses: list[list[tuple[str, float]]] = [[]]
+        previous_end = 0
+        for (i, _), value in zip(self.items, support, strict=True):
+            token = self.tokens[i]
+            if _CLAUSE_BREAK.search(self.text, previous_end, token.start):
+                clauses.append([])
+            previous_end = token.end
+            clauses[-1].append((token.text, value))
+        for clause in clauses:
+            missing = [word for word, value in clause if value == 0.0]
+            if len(missing) >= UNSUPPORTED_RUN and 2 * len(missing) >= len(clause):
+                return [self.problem("unsupported", "the source does not support: " + ", ".join(missing))]
+        return []
+
+    def _in_quote(self, position: int) -> bool:
+        return any(start <= position < end for start, end, _ in self.quotes)
+
+    def _capitals(self) -> list[tuple[list[_Token], bool]]:
+        """Runs of capitalised words outside quotes ("Bank of England"), each with whether it
+        opens a sentence or a quotation (where one capital proves nothing)."""
+        joiners = _rules(NAME_JOINERS, self.language)
+        runs: list[list[_Token]] = [[]]
+        for token in self.tokens:
+            capital = token.text[0].isupper() and not self._in_quote(token.start)
+            if capital or (runs[-1] and token.lower in joiners):
+                runs[-1].append(token)
+            elif runs[-1]:
+                runs.append([])
+        result = []
+        for run in runs:
+            capitals = [t for t in run if t.text[0].isupper()]
+            before = self.text[: capitals[0].start].rstrip() if capitals else ""
+            if capitals:
+                result.append((capitals, not before or before.endswith(_OPENING)))
+        return result
+
+    def _names(self) -> list[Problem]:
+        skip = _rules(NOT_NAMES, self.language) | stopwords(self.language)
+        missing = [t.text for run, opening in self._capitals() if len(run) > 1 or not opening
+                   for t in run if t.lower not in skip and not t.text[0].isdigit()
+                   and not _ROMAN.match(t.text) and not self.source.names(t.lower)]
+        return [self.problem("name", f"the source never names {name}") for name in dict.fromkeys(missing)]
+
+    def _facts(self) -> list[Problem]:
+        return [self.problem("number", f"{n.text} is not a number of the source")
+                for n in self.numbers if not self.source.has_number(n)]
+
+    def _quotes(self) -> list[Problem]:
+        problems = []
+        for _, _, quoted in self.quotes:
+            parts = [p for p in re.split(r"\.\.\.|\u2026", quoted) if _key(p).strip()]
+            if not all(_key(p) in self.source.key for p in parts):
+                detail = f"\u201c{quoted.strip()}\u201d is not verbatim in the source"
+                problems.append(self.problem("quote", detail))
+            elif parts and (wrong := self._wrong_speaker(parts[0])):
+                problems.append(self.problem("quote", wrong))
+        return problems
+
+    def _wrong_speaker(self, quoted: str) -> str:
+        """Why the quote's speaker is wrong, when the draft names one the source does not name
+        in the quote's paragraph or the one before; "" when it is fine or cannot be told."""
+        framing, skip = _framing(self.language), _rules(NOT_NAMES, self.language) | stopwords(self.language)
+        if not any(t.lower in framing for t in self.tokens if not self._in_quote(t.start)):
+            return ""
+        speakers = {t.lower for run, _ in self._capitals() for t in run} - skip
+        where = next((n for n, k in enumerate(self.source.keys) if _key(quoted) in k), None)
+        if not speakers or where is None:
+            return ""
+        context = [t for p in self.source.paragraphs[max(0, where - 1) : where + 1] for t in _tokens(p)]
+        if speakers & {t.lower for t in context} or not any(t.text[0].isupper() for t in context[1:]):
+            return ""
+        return f"the source does not give this quote to {', '.join(sorted(speakers))}"
+
+    def _negation(self) -> list[Problem]:
+        """A negation the passage lacks, or one of the passage's that the sentence drops."""
+        negations = _rules(NEGATIONS, self.language)
+        mine = [t.text for t in self.tokens if t.lower in negations]
+        if not self.passage:
+            return []
+        sentences = [self.source.sentences[n] for n in self.passage]
+        if mine and not any(t.lower in negations for s in sentences for t in s.tokens):
+            return [self.problem("unsupported", f"the source has no negation here ({mine[0]})")]
+        terms = {term for _, term in self.items}
+        best = max(sentences, key=lambda s: len(terms.intersection(s.stems)))
+        for i, token in enumerate(best.tokens):
+            near = terms.intersection(best.stems[max(0, i - 2) : i + 4])
+            if not mine and token.lower in negations and len(near) >= 2:
+                return [self.problem("unsupported", f"the source says the opposite ({token.text})")]
+        return []
+
+
+def _judge(text: str, source: _Source) -> _Judgement:
+    if source.has_verbatim(text):
+        return _Judgement(1.0)
+    key = _key(text)
+    if key in source.key or source.has_shortened(key):
+        return _Judgement(1.0)
+    return _Check(text, source).run()

@@ -1,0 +1,139 @@
+"""The source article, indexed lazily: sentences, keys, stems and the places of each term."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+
+from redraft.text import (
+    content_stem,
+    normalise,
+    split_sentences,
+    strip_asides,
+)
+from redraft.verify.numbers import _Number, _numbers
+from redraft.verify.words import _SPLIT_THOUSANDS, _key, _near, _root, _Token, _tokens
+
+# --- the source ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Sentence:
+    text: str
+    paragraph: int
+    tokens: list[_Token]
+    stems: list[str]  # content stem per token, "" for a stop word
+
+
+class _Source:
+    """The source article, indexed lazily: a draft of its own sentences needs only the key."""
+
+    def __init__(self, paragraphs: Sequence[str], language: str) -> None:
+        self.raw, self.language = paragraphs, language
+        self._shortened: dict[int, str] = {}
+
+    @cached_property
+    def text(self) -> str:
+        """The paragraphs as given, one a line: a sentence found here verbatim is supported."""
+        return "\n".join(self.raw)
+
+    @cached_property
+    def keys(self) -> list[str]:
+        return [_key(p) for p in self.raw]
+
+    @cached_property
+    def key(self) -> str:
+        return "".join(self.keys)
+
+    def has_verbatim(self, sentence: str) -> bool:
+        """Whether the sentence is in the source exactly as written, on word boundaries (the
+        fast path: a draft of source sentences needs no keys at all)."""
+        at = self.text.find(sentence)
+        if at < 0 or not sentence:
+            return False
+        end = at + len(sentence)
+        return ((at == 0 or not self.text[at - 1].isalnum())
+                and (end == len(self.text) or not self.text[end].isalnum()))
+
+    @cached_property
+    def paragraphs(self) -> list[str]:
+        return [normalise(p) for p in self.raw]
+
+    @cached_property
+    def sentences(self) -> list[_Sentence]:
+        result = []
+        for number, paragraph in enumerate(self.paragraphs):
+            for text in split_sentences(paragraph, self.language):
+                tokens = _tokens(text)
+                stems = [content_stem(t.text, self.language) for t in tokens]
+                result.append(_Sentence(text, number, tokens, stems))
+        return result
+
+    def has_shortened(self, key: str) -> bool:
+        """Whether a source sentence with its asides deleted (a first one's dateline too) has this key.
+
+        Only the paragraphs holding the key's first and last words are split.
+        """
+        words = key.split() or [""]
+        head, tail = f" {words[0]} ", f" {words[-1]} "
+        for number, paragraph_key in enumerate(self.keys):
+            if head in paragraph_key and tail in paragraph_key:
+                if number not in self._shortened:
+                    sentences = split_sentences(self.paragraphs[number], self.language)
+                    self._shortened[number] = "".join(
+                        _key(strip_asides(text, dateline=i == 0, language=self.language))
+                        for i, text in enumerate(sentences))
+                if key in self._shortened[number]:
+                    return True
+        return False
+
+    @cached_property
+    def index(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for number, sentence in enumerate(self.sentences):
+            for term in set(sentence.stems) - {""}:
+                index.setdefault(term, []).append(number)
+        return index
+
+    @cached_property
+    def bigrams(self) -> frozenset[tuple[str, str]]:
+        pairs = ((t.lower for t in s.tokens) for s in self.sentences)
+        return frozenset(pair for words in pairs for pair in pairwise(words))
+
+    @cached_property
+    def stems(self) -> list[str]:
+        return sorted(self.index)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(t.lower for s in self.sentences for t in s.tokens)
+
+    @cached_property
+    def roots(self) -> list[str]:
+        return sorted({_root(word, self.language) for word in self.vocabulary if word.isalpha()})
+
+    @cached_property
+    def numbers(self) -> list[float]:
+        values = {v for s in self.sentences for n in _numbers(s.tokens, self.language)[0]
+                  for v in (n.value, n.bare)}
+        for paragraph in self.paragraphs:
+            for match in _SPLIT_THOUSANDS.finditer(paragraph):
+                values.update(n.value for n in _numbers(_tokens(match.group().replace(" ", "")),
+                                                        self.language)[0])
+        return sorted(values)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + len(self.sentences) / len(self.index[term])) if term in self.index else 0.0
+
+    def names(self, word: str) -> bool:
+        """Whether the source names ``word`` (lower-case), as itself or as its demonym."""
+        return word in self.vocabulary or _near(_root(word, self.language), self.roots, 4)
+
+    def has_number(self, number: _Number) -> bool:
+        tolerance = number.unit / 2 + 1e-9 * abs(number.value)
+        i = bisect_left(self.numbers, number.value - tolerance)
+        return i < len(self.numbers) and self.numbers[i] <= number.value + tolerance

@@ -1,0 +1,118 @@
+"""Shared pieces of the verifier: its thresholds, tokens, keys and per-language rule look-ups."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from redraft.records import Budget
+from redraft.text import stem as stem_word
+from redraft.verify.rules import (
+    DEMONYM_ENDINGS,
+    FRAMING,
+    SYNONYMS,
+)
+
+# The score each sentence needs. A verbatim sentence with one unsupported name, number, quote
+# or negation scores 0.4; a faithful paraphrase (nine content words in ten supported, a third
+# of its word pairs new) about 0.65: the threshold sits between the two.
+PASS_THRESHOLD = 0.5
+# What one factual problem does to a sentence's score: a verbatim sentence with one fails.
+PENALTY = 0.4
+# How much new word pairs lower a score: reworded text is wrong more often than copied text,
+# yet a faithful paraphrase must clear the threshold.
+NOVELTY_WEIGHT = 0.4
+# Support of a content word found in the source outside the aligned passage: a fair fusion
+# of distant facts, or a fact moved to the wrong place.
+GLOBAL_CREDIT = 0.5
+# A rewritten sentence rarely fuses more than three source sentences.
+MAX_ALIGNED = 3
+# Another source sentence joins the passage only if it brings this many of the sentence's
+# content words: a fused clause brings several, a stray shared word one.
+ALIGN_MIN_GAIN = 2
+# Stems sharing a prefix this long are one word in two forms (relat-ion, relat-ionship).
+PREFIX_MIN = 5
+# A clause with this many unsupported content words, half or more of its own, is invented.
+UNSUPPORTED_RUN = 3
+# Below this coverage a sentence as a whole is unsupported.
+MIN_COVERAGE = 0.5
+# A paragraph this much of whose sentences repeat earlier ones is a repeated paragraph.
+REPEATED_PARAGRAPH_SHARE = 0.8
+# The budget of a draft read without one: its length is not checked.
+NO_BUDGET = Budget("ratio", 1.0)
+
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+_DIGITS = re.compile(r"^(\d+(?:[.,]\d+)*)([^\W\d_]*)$")
+_ROMAN = re.compile(r"^(?=[IVXLC]{2,5}$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_SPLIT_THOUSANDS = re.compile(r"\b\d{1,3}(?:, \d{3})+\b(?:\s+[^\W\d_]+)?")  # "235, 000"
+_DOUBLE_QUOTE = re.compile(r'"([^"]+)"')
+# An opening ' or ` starts a word, a closing ' ends one; an apostrophe inside a word is neither.
+_SINGLE_QUOTE = re.compile(r"(?<![\w'])[`']((?:[^'`]|(?<=\w)'(?=\w))+?)'(?!\w)")
+_OPENING = tuple(".:;!?\"'`([{\u2014-")
+
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    lower: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """Lower-case words joined by single spaces and framed by spaces, for substring tests.
+
+    Cached: a draft sentence's key is asked for by the repetition check, the support check and
+    the count of refrains, and a source paragraph's by every draft of the same article."""
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
+
+
+def _rules(table: Mapping[str, Any], language: str) -> Any:
+    return table.get(language, table["en"])
+
+
+@lru_cache(maxsize=8)
+def _framing(language: str) -> frozenset[str]:
+    words: frozenset[str] = _rules(FRAMING, language)
+    return frozenset(stem_word(w, language) for w in words) | words
+
+
+@lru_cache(maxsize=8)
+def _synonyms(language: str) -> dict[str, frozenset[int]]:
+    groups: dict[str, set[int]] = {}
+    for number, group in enumerate(_rules(SYNONYMS, language)):
+        for word in group:
+            groups.setdefault(stem_word(word, language), set()).add(number)
+    return {word: frozenset(ids) for word, ids in groups.items()}
+
+
+def _near(word: str, ordered: Sequence[str], shortest: int) -> bool:
+    """Whether a word of the sorted list extends ``word`` or is extended by it."""
+    if len(word) < shortest:
+        return False
+    i = bisect_left(ordered, word[:shortest])
+    while i < len(ordered) and ordered[i].startswith(word[:shortest]):
+        if ordered[i].startswith(word) or word.startswith(ordered[i]):
+            return True
+        i += 1
+    return False
+
+
+def _root(word: str, language: str) -> str:
+    """A place name without its demonym ending: russ-ian, japan-ese."""
+    for ending in _rules(DEMONYM_ENDINGS, language):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
