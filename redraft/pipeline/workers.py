@@ -17,6 +17,9 @@ memory flat in the number of items.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,10 +34,12 @@ from redraft.records import Entry
 T = TypeVar("T")
 
 # Items done in this process before a pool starts: a worker's start-up (a fresh interpreter
-# importing redraft, about half a second of CPU) pays off only over some dozens of posts.
+# importing redraft, about half a second of CPU each) pays off only over some dozens of posts.
 POOL_AFTER = 48
 # Items per task sent to a worker: fewer round trips between processes, still a small unit.
 CHUNK = 4
+# How often a worker checks that the run's process is still there (an orphan exits this late).
+PARENT_CHECK_SECONDS = 1.0
 # Chunks in flight per worker: one being worked on, one waiting, one coming back.
 WINDOW_PER_WORKER = 3
 
@@ -74,7 +79,8 @@ def outcomes(items: Iterable[Entry | T], job: Job, *, workers: int,
     first = list(islice(stream, CHUNK))
     if not first:
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                             initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         yield from _windowed(pool, first, stream, job, workers)
 
 
@@ -99,13 +105,23 @@ def _windowed(pool: ProcessPoolExecutor, first: list[Entry | T], stream: Iterato
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where the system has it (no fork of a process with threads), else
-    ``spawn``; the server imports the job's modules once, and each worker forks from it."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["redraft.pipeline.workers"])
-        return context
+    """``spawn``: a fresh interpreter per worker (no fork of a process with threads), whose
+    parent is this process; each worker watches it (:func:`_watch_parent`)."""
     return multiprocessing.get_context("spawn")
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the run's process is gone (killed, even by SIGKILL), rather than
+    wait forever for work that will not come."""
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="redraft-parent-watch", daemon=True).start()
 
 
 def record_all(items: Iterable[Entry | Callable[[], None]], job: Job, *, workers: int,
