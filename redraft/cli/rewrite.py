@@ -26,6 +26,7 @@ from redraft.cli.common import (
     progress_bar,
     run_options,
     setup_logging,
+    workers_option,
 )
 from redraft.errors import InputError
 from redraft.pipeline import run
@@ -39,6 +40,7 @@ from redraft.sources.files import INPUT_FORMATS, FileSource
 @budget_options
 @output_options
 @engine_options
+@workers_option
 @common_options
 def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
     """Condense WordPress posts, HTML or text files into faithful rewrites.
@@ -65,7 +67,8 @@ def rewrite(inputs: tuple[str, ...], input_format: str, **params: Any) -> None:
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 report = run(source.entries(), engines=engines, store=store, sinks=[sink],
                              options=run_options(settings, force=params["force"],
-                                                         per_entry=params["per_entry"]),
+                                                         per_entry=params["per_entry"],
+                                                         workers=params["workers"]),
                              progress=progress)
         finally:
             sink.close()

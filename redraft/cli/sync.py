@@ -27,6 +27,7 @@ from redraft.cli.common import (
     run_options,
     setup_logging,
     stderr,
+    workers_option,
 )
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
@@ -55,6 +56,7 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @budget_options
 @output_options
 @engine_options
+@workers_option
 @common_options
 def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any) -> None:
     """Condense the posts of a WordPress site, reading only what changed since the last sync.
@@ -85,7 +87,8 @@ def sync(site_url: str, since: datetime | None, limit: int | None, **params: Any
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
                                        options=run_options(settings, force=params["force"],
-                                                         per_entry=params["per_entry"]),
+                                                         per_entry=params["per_entry"],
+                                                         workers=params["workers"]),
                                        progress=progress)
         finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
