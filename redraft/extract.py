@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from redraft import boilerplate as bp
@@ -277,6 +276,9 @@ def _main_content(html: str) -> etree._Element:
         document = lxml.html.document_fromstring(html, parser=_parser())
     except etree.ParserError:
         return _fragment(html)
+    # Imported here: whole pages are rare in a run, and trafilatura costs 0.2 s of start-up.
+    import trafilatura  # noqa: PLC0415
+
     result = trafilatura.extract(
         document, output_format="html", include_comments=False, include_tables=True,
         include_images=False, favor_precision=TRAFILATURA_FAVOR_PRECISION, with_metadata=False,

@@ -2,24 +2,61 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import click
 
 from redraft._version import __version__
 from redraft.cli.boundary import BoundaryGroup
-from redraft.cli.desk import approve, drafts, reject
-from redraft.cli.extract import extract_command
-from redraft.cli.publish import publish
-from redraft.cli.review import review
-from redraft.cli.rewrite import rewrite
-from redraft.cli.sources import sources_group
-from redraft.cli.status import status
-from redraft.cli.stories import stories
-from redraft.cli.sync import sync
-from redraft.cli.verify import verify_command
+
+# Each command's module and function, imported only when that command runs (or is listed in
+# help): `redraft rewrite` need not import httpx, feedparser, Flask or Ray to start.
+COMMANDS = {
+    "rewrite": ("redraft.cli.rewrite", "rewrite"),
+    "verify": ("redraft.cli.verify", "verify_command"),
+    "status": ("redraft.cli.status", "status"),
+    "stories": ("redraft.cli.stories", "stories"),
+    "sync": ("redraft.cli.sync", "sync"),
+    "publish": ("redraft.cli.publish", "publish"),
+    "drafts": ("redraft.cli.desk", "drafts"),
+    "approve": ("redraft.cli.desk", "approve"),
+    "reject": ("redraft.cli.desk", "reject"),
+    "review": ("redraft.cli.review", "review"),
+    "batch": ("redraft.cli.batch", "batch"),
+    "extract": ("redraft.cli.extract", "extract_command"),
+    "sources": ("redraft.cli.sources", "sources_group"),
+}
 
 
-@click.group(cls=BoundaryGroup,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(BoundaryGroup):
+    """The CLI's error boundary, with commands imported when asked for; ``commands`` imports
+    them all."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        context = click.Context(self)
+        return {name: command for name in COMMANDS
+                if (command := self.get_command(context, name)) is not None}
+
+    @commands.setter
+    def commands(self, _value: Any) -> None:
+        """Click's constructor sets the commands; this group only has those of COMMANDS."""
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                              "max_content_width": 100})
 @click.version_option(__version__, prog_name="redraft")
 def main() -> None:
     """redraft turns news posts into clean, condensed, faithful rewrites.
@@ -28,18 +65,5 @@ def main() -> None:
     https://example.org` (a WordPress site), `redraft publish --to https://my.site`.
     """
 
-
-main.add_command(rewrite)
-main.add_command(verify_command)
-main.add_command(status)
-main.add_command(stories)
-main.add_command(sync)
-main.add_command(publish)
-main.add_command(drafts)
-main.add_command(approve)
-main.add_command(reject)
-main.add_command(review)
-main.add_command(extract_command)
-main.add_command(sources_group)
 
 __all__ = ["main"]

@@ -27,6 +27,7 @@ from redraft.cli.common import (
     progress_bar,
     run_options,
     setup_logging,
+    workers_option,
 )
 from redraft.cli.sources import credited, parse_date
 from redraft.errors import InputError
@@ -46,6 +47,7 @@ from redraft.sources.files import INPUT_FORMATS, FileSource
 @budget_options
 @output_options
 @engine_options
+@workers_option
 @common_options
 def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
             source_url: str | None, published: datetime | None, **params: Any) -> None:
@@ -76,7 +78,8 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
                                    published=published)
                 report = run(entries, engines=engines, store=store, sinks=[sink],
                              options=run_options(settings, force=params["force"],
-                                                         per_entry=params["per_entry"]),
+                                                         per_entry=params["per_entry"],
+                                                         workers=params["workers"]),
                              progress=progress)
         finally:
             sink.close()

@@ -28,6 +28,7 @@ from redraft.cli.common import (
     run_options,
     setup_logging,
     stderr,
+    workers_option,
 )
 from redraft.cli.sources import find_source, sync_web
 from redraft.cli.watch import parse_every, repeat
@@ -67,6 +68,7 @@ def parse_since(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @budget_options
 @output_options
 @engine_options
+@workers_option
 @common_options
 def sync(site_url: str | None, since: datetime | None, limit: int | None, delay: float,
          every: float | None, **params: Any) -> None:
@@ -104,7 +106,8 @@ def sync(site_url: str | None, since: datetime | None, limit: int | None, delay:
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
                                        options=run_options(settings, force=params["force"],
-                                                         per_entry=params["per_entry"]),
+                                                         per_entry=params["per_entry"],
+                                                         workers=params["workers"]),
                                        progress=progress)
         finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:

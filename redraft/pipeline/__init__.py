@@ -16,16 +16,30 @@ source ──Entry──▶ extract ──Article──▶ condense ──Draft�
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
-from redraft.pipeline.publishing import (
-    PostOutcome,
-    PublishOptions,
-    PublishReport,
-    publish,
-)
 from redraft.pipeline.recipes import recipe, rules_digest
 from redraft.pipeline.running import ITEM_NOTE, ItemOutcome, Progress, Report, run
 from redraft.pipeline.syncing import sync
+
+if TYPE_CHECKING:
+    from redraft.pipeline.publishing import (
+        PostOutcome,
+        PublishOptions,
+        PublishReport,
+        publish,
+    )
+
+# Publishing (httpx, the WordPress sink) is imported when first used, not by every run.
+_PUBLISHING = frozenset({"PostOutcome", "PublishOptions", "PublishReport", "publish"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLISHING:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module("redraft.pipeline.publishing"), name)
 
 __all__ = [
     "ITEM_NOTE",

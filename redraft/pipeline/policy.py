@@ -18,20 +18,21 @@ fallback, one item at a time unless the engine is remote) lives here too, not in
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from redraft.condense import Condenser, Reviser
 from redraft.condense.extractive import ExtractiveCondenser
-from redraft.condense.llm import LLMCondenser
 from redraft.config import ExtractOptions, OnFail, Settings
 from redraft.errors import ConfigError, EngineAuthError, EngineError, RedraftError, Rejected
 from redraft.extract import extract
-from redraft.http import Retrier
 from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
 from redraft.verify import verify
+
+if TYPE_CHECKING:
+    import httpx
 
 Verifier = Callable[[Draft], Verdict]
 
@@ -82,9 +83,20 @@ class Engines:
                               "--llm-model (or REDRAFT_LLM_URL and REDRAFT_LLM_MODEL)")
         if client is None:
             raise ConfigError("the LLM engine needs an HTTP client")
+        # Imported here: a local run never needs httpx (start-up time).
+        from redraft.condense.llm import LLMCondenser  # noqa: PLC0415
+        from redraft.http import Retrier  # noqa: PLC0415
+
         condenser = LLMCondenser(Retrier(client, settings.http), llm,
                                  ascii_quotes=True if ascii_quotes else None)
         return cls.with_fallback(condenser, on_fail=llm.on_fail, ascii_quotes=ascii_quotes)
+
+
+def machine_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,8 @@ class RunOptions:
         force: redo items even when their content and recipe are unchanged.
         stories: one draft per story (:mod:`redraft.pipeline.stories`); the CLI's default,
             off here so that a library caller opts in.
+        workers: processes drafting at once (the local engine, which is CPU-bound); 1 keeps
+            the work in this process.
     """
 
     budget: Budget = field(default_factory=Budget)
@@ -105,16 +119,20 @@ class RunOptions:
     concurrency: int = 1
     force: bool = False
     stories: bool = False
+    workers: int = 1
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, force: bool = False,
-                      per_entry: bool = False) -> RunOptions:
+    def from_settings(cls, settings: Settings, *, force: bool = False, per_entry: bool = False,
+                      workers: int | None = None) -> RunOptions:
         """Options from settings: a remote (LLM) engine works on ``[http] concurrency`` items
-        at once; the local engine on one, since it is CPU-bound. One draft per story unless
-        ``per_entry``."""
-        concurrency = settings.http.concurrency if settings.engine == "llm" else 1
-        return cls(budget=settings.budget, extract=settings.extract,
-                   concurrency=concurrency, force=force, stories=not per_entry)
+        at once in threads; the local engine, CPU-bound, in ``workers`` processes (default:
+        every core this process may use). One draft per story unless ``per_entry``."""
+        remote = settings.engine == "llm"
+        concurrency = settings.http.concurrency if remote else 1
+        if remote:
+            workers = 1
+        return cls(budget=settings.budget, extract=settings.extract, concurrency=concurrency,
+                   force=force, stories=not per_entry, workers=workers or machine_cores())
 
 
 @dataclass(frozen=True, slots=True)

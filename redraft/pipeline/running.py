@@ -1,8 +1,9 @@
 """A run: entries in, verdicts stored and written out.
 
 :func:`run` drives any source. Each entry that needs work goes through
-:func:`redraft.pipeline.policy.draft_entry` (in a thread pool when the engine is remote); the
-main thread alone touches the store and the sinks. Every item is committed to the store on its
+:func:`redraft.pipeline.policy.draft_entry` (in a thread pool when the engine is remote, in
+worker processes when ``workers`` > 1: :mod:`.workers`); the main thread alone touches the
+store and the sinks. Every item is committed to the store on its
 own, so a run killed at any point loses at most the item in hand, and running it again redoes
 only what is missing. Items whose content and recipe are unchanged are not redone: their stored
 drafts are written out again instead.
@@ -22,6 +23,7 @@ from redraft.errors import FetchError, InternalError, RedraftError, Rejected
 from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
 from redraft.pipeline.recipes import recipe
 from redraft.pipeline.stories import StoryDesk
+from redraft.pipeline.workers import record_all
 from redraft.records import Entry, Usage, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
@@ -95,10 +97,14 @@ def run(
         EngineAuthError: the engine refused the credentials (nothing else would work).
     """
     options = options or RunOptions()
-    job = functools.partial(_guarded, job=Job(engines, options.budget, options.extract,
-                                              verifier))
+    drafting = Job(engines, options.budget, options.extract, verifier)
+    job = functools.partial(_guarded, job=drafting)
     state = _RunState(store, sinks, recipe(engines, options), progress)
     state.desk = StoryDesk(store, options.extract, per_entry=not options.stories)
+    if options.concurrency <= 1 and options.workers > 1:
+        record_all(state.triage(items, force=options.force), drafting,
+                   workers=options.workers, record=state.record)
+        return state.report
     if options.concurrency <= 1:
         for entry in state.admit(items, force=options.force):
             state.record(job(entry))
@@ -151,6 +157,16 @@ class _RunState:
 
     def admit(self, items: Iterable[SourceItem], *, force: bool) -> Iterator[Entry]:
         """Yield the entries that need work; account for everything else on the way."""
+        for item in self.triage(items, force=force):
+            if isinstance(item, Entry):
+                yield item
+            else:
+                item()
+
+    def triage(self, items: Iterable[SourceItem], *,
+               force: bool) -> Iterator[Entry | Callable[[], None]]:
+        """The entries that need work, and in their places, what accounts for the others (to
+        be called in order, so that every item is stored and written in input order)."""
         iterator = iter(items)
         while True:
             try:
@@ -164,15 +180,10 @@ class _RunState:
             if isinstance(item, Rejected):
                 self.last_key = item.key = valid_text(item.key)
                 item.source, item.detail = valid_text(item.source), valid_text(item.detail)
-                with self.store.transaction():
-                    self.store.save_rejection(item)
-                self._skipped(item.key, item.source, item, "rejected")
+                yield functools.partial(self._rejected_at_source, item)
             elif isinstance(item, FetchError):
                 self.last_key = key = valid_text(item.url)
-                with self.store.transaction():
-                    self.store.save_failure(key, source=key, stage="fetch",
-                                            error=valid_text(str(item)))
-                self._skipped(key, key, item, "failed")
+                yield functools.partial(self._failed_at_source, key, item)
             else:
                 entry = item.with_valid_text()
                 if entry is not item:
@@ -180,29 +191,47 @@ class _RunState:
                                 "replaced with U+FFFD", entry.key)
                 self.last_key = entry.key
                 if not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
-                    self._replay(entry)
-                elif not self._joined(entry):
-                    yield entry
+                    yield functools.partial(self._replay, entry)
+                else:
+                    try:
+                        joined = self._joined(entry)
+                    except Exception as error:  # the desk stores what it decides
+                        error.add_note(ITEM_NOTE + entry.key)
+                        raise
+                    yield joined or entry
 
-    def _joined(self, entry: Entry) -> bool:
-        """Stories: whether the entry joined a story already drafted (or is the same post as
-        an entry held), recorded as such, the story's draft written again with its credit."""
+    def _joined(self, entry: Entry) -> Callable[[], None] | None:
+        """Stories: when the entry joined a story already drafted (or is the same post as an
+        entry held), what accounts for it: the story's draft written again with its credit."""
         if self.desk is None:
-            return False
+            return None
         joined, verdict = self.desk.admit(entry)
         if joined is None:
-            return False
-        for sink in self.sinks:
-            if verdict is not None:
-                sink.write(verdict)
-            sink.skip(entry.key, entry.source, joined)
-        self.report.joined += 1
-        self._tell("joined", entry.key)
-        return True
+            return None
+
+        def account() -> None:
+            for sink in self.sinks:
+                if verdict is not None:
+                    sink.write(verdict)
+                sink.skip(entry.key, entry.source, joined)
+            self.report.joined += 1
+            self._tell("joined", entry.key)
+
+        return account
 
     def _story_verdict(self, entry: Entry, verdict: Verdict | None) -> Verdict | None:
         """Stories: the verdict with the story's credit (or the story freed when none)."""
         return verdict if self.desk is None else self.desk.settled(entry, verdict)
+
+    def _rejected_at_source(self, item: Rejected) -> None:
+        with self.store.transaction():
+            self.store.save_rejection(item)
+        self._skipped(item.key, item.source, item, "rejected")
+
+    def _failed_at_source(self, key: str, item: FetchError) -> None:
+        with self.store.transaction():
+            self.store.save_failure(key, source=key, stage="fetch", error=valid_text(str(item)))
+        self._skipped(key, key, item, "failed")
 
     def _replay(self, entry: Entry) -> None:
         """Write out an unchanged item's stored result; a rejection still counts as one (a
