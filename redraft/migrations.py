@@ -126,6 +126,21 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX reviews_key ON reviews (key, id);
         """,
     ),
+    (
+        "0110_watch_list",
+        """
+        CREATE TABLE watch_list (
+            url         TEXT PRIMARY KEY,
+            name        TEXT NOT NULL DEFAULT '',
+            category    TEXT NOT NULL DEFAULT '',
+            language    TEXT NOT NULL DEFAULT '',
+            include     TEXT NOT NULL DEFAULT '',
+            exclude     TEXT NOT NULL DEFAULT '',
+            budget      TEXT NOT NULL DEFAULT '',
+            added_at    TEXT NOT NULL
+        );
+        """,
+    ),
     # --- stories helper's block: stories, their members, signatures and bands (issue 12) ---
     (
         "0200_stories",
@@ -178,21 +193,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             term TEXT PRIMARY KEY,
             df   INTEGER NOT NULL
         ) WITHOUT ROWID;
-        """,
-    ),
-    (
-        "0110_watch_list",
-        """
-        CREATE TABLE watch_list (
-            url         TEXT PRIMARY KEY,
-            name        TEXT NOT NULL DEFAULT '',
-            category    TEXT NOT NULL DEFAULT '',
-            language    TEXT NOT NULL DEFAULT '',
-            include     TEXT NOT NULL DEFAULT '',
-            exclude     TEXT NOT NULL DEFAULT '',
-            budget      TEXT NOT NULL DEFAULT '',
-            added_at    TEXT NOT NULL
-        );
         """,
     ),
 )

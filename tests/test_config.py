@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from redraft.cli.common import load_settings
-from redraft.config import ExtractOptions, HttpOptions, LLMOptions, Settings, load_config
+from redraft.config import (
+    ExtractOptions,
+    HttpOptions,
+    LLMOptions,
+    PublishOptions,
+    Settings,
+    load_config,
+)
 from redraft.errors import ConfigError
 from redraft.records import Budget
 
@@ -82,9 +89,9 @@ def test_every_key_is_read_with_its_type(tmp_path: Path) -> None:
 
 
 def test_every_setting_has_a_rule() -> None:
-    for cls in (Settings, ExtractOptions, HttpOptions, LLMOptions):
+    for cls in (Settings, ExtractOptions, HttpOptions, LLMOptions, PublishOptions):
         for item in dataclasses.fields(cls):
-            if item.name not in ("extract", "http", "llm"):
+            if item.name not in ("extract", "http", "llm", "publish"):
                 assert "rule" in item.metadata, f"{cls.__name__}.{item.name} is not checked"
 
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -89,6 +90,19 @@ def wait_for(driver: WebDriver, css: str) -> WebElement:
         lambda d: d.find_element(By.CSS_SELECTOR, css))
 
 
+def wait_for_text(driver: WebDriver, css: str, text: str) -> WebElement:
+    """The element once it holds ``text``: after a form posts, the old page's element may still
+    be there (and go stale) until the new page replaces it."""
+    def found(d: WebDriver) -> WebElement | bool:
+        element = d.find_element(By.CSS_SELECTOR, css)
+        return element if text in element.text else False
+
+    element = WebDriverWait(driver, PAGE_WAIT_S, ignored_exceptions=(
+        StaleElementReferenceException, NoSuchElementException)).until(found)
+    assert isinstance(element, WebElement)
+    return element
+
+
 def hovered_highlights(driver: WebDriver, element: WebElement) -> list[str]:
     """Focus ``element`` and return the ids of the elements lit up with it."""
     driver.execute_script("arguments[0].focus()", element)
@@ -132,7 +146,7 @@ def test_an_invented_number_is_saved_verified_again_shown_failing_and_linked_to_
     box.clear()
     box.send_keys(text.replace("250 apple", "975 apple"))
     browser.find_element(By.XPATH, "//button[text()='Save and verify again']").click()
-    verdict = wait_for(browser, "#verdict")
+    verdict = wait_for_text(browser, "#verdict", "failed")
     assert "failed" in verdict.text
     assert "number" in browser.find_element(By.CSS_SELECTOR, ".messages").text
     flagged = browser.find_element(By.CSS_SELECTOR, ".sentence.flagged")
@@ -219,7 +233,7 @@ def test_approve_then_publish_creates_the_post_on_wordpress(
         assert publish.get_attribute("disabled") is not None  # not approved yet
         browser.find_element(By.ID, "note").send_keys("checked against the source")
         browser.find_element(By.XPATH, "//button[text()='Approve']").click()
-        assert "approved" in wait_for(browser, "#state").text
+        assert "approved" in wait_for_text(browser, "#state", "approved").text
         browser.find_element(By.XPATH, "//button[text()='Publish to WordPress']").click()
         outcome = wait_for(browser, ".outcome")
         assert "created" in outcome.text and title in outcome.text
