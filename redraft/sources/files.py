@@ -310,10 +310,10 @@ def _html_entry(text: str, *, label: str) -> Entry | Rejected:
     except (etree.ParserError, ValueError) as exc:
         return Malformed(f"cannot be read as HTML ({exc}); check that it is a web page",
                          key=key, source=label)
-    title = _first_text(root, ("//meta[@property='og:title']/@content", "//title/text()",
+    title = first_text(root, ("//meta[@property='og:title']/@content", "//title/text()",
                                "//h1//text()"))
-    url = _first_text(root, ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"))
-    published = _first_text(root, ("//meta[@property='article:published_time']/@content",
+    url = first_text(root, ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"))
+    published = first_text(root, ("//meta[@property='article:published_time']/@content",
                                    "//time/@datetime"))
     return Entry(
         source=label, key=key, url=url,
@@ -322,7 +322,8 @@ def _html_entry(text: str, *, label: str) -> Entry | Rejected:
     )
 
 
-def _first_text(root: Any, xpaths: Sequence[str]) -> str:
+def first_text(root: Any, xpaths: Sequence[str]) -> str:
+    """The first non-empty text any of ``xpaths`` finds in ``root``, normalised ("" if none)."""
     for xpath in xpaths:
         for value in root.xpath(xpath):
             cleaned = normalise(str(value))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from redraft.errors import FetchError, Malformed, Rejected
 from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources.charsets import decode
+from redraft.sources.files import first_text
 from redraft.text import normalise
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,10 @@ def page_entry(text: str, *, url: str, source: str, key: str | None = None,
     except (etree.ParserError, ValueError) as exc:
         return Malformed(f"{url} cannot be read as HTML ({exc}); check that it is a web page",
                          key=key or page_key(url), source=source)
-    canonical = known.get("url") or _first(root, _CANONICAL) or url
+    canonical = known.get("url") or first_text(root, _CANONICAL) or url
     meta: dict[str, Any] = {"via": "page", "fetched_from": url}
     for name, xpaths in (("author", _AUTHOR), ("image", _IMAGE)):
-        value = known.get(name) or _first(root, xpaths)
+        value = known.get(name) or first_text(root, xpaths)
         if value:
             meta[name] = value
     categories = known.get("categories") or _all(root, _CATEGORIES)
@@ -81,10 +82,10 @@ def page_entry(text: str, *, url: str, source: str, key: str | None = None,
             meta[name] = known[name]
     return Entry(
         source=source, key=key or page_key(canonical), url=canonical,
-        title=known.get("title") or _first(root, _TITLE),
+        title=known.get("title") or first_text(root, _TITLE),
         html=text,
-        published=known.get("published") or parse_time(_first(root, _PUBLISHED)),
-        modified=known.get("modified") or parse_time(_first(root, _MODIFIED)),
+        published=known.get("published") or parse_time(first_text(root, _PUBLISHED)),
+        modified=known.get("modified") or parse_time(first_text(root, _MODIFIED)),
         meta=meta,
     )
 
@@ -119,14 +120,6 @@ def parse_time(value: str) -> datetime | None:
     except ValueError:
         return None
 
-
-def _first(root: Any, xpaths: Sequence[str]) -> str:
-    for xpath in xpaths:
-        for value in root.xpath(xpath):
-            cleaned = normalise(str(value))
-            if cleaned:
-                return cleaned
-    return ""
 
 
 def _all(root: Any, xpath: str) -> list[str]:
