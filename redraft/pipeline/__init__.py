@@ -19,9 +19,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
+from redraft.pipeline.policy import (
+    ITEM_NOTE,
+    Engines,
+    Job,
+    Outcome,
+    RunOptions,
+    Verifier,
+    draft_entry,
+)
 from redraft.pipeline.recipes import recipe, rules_digest
-from redraft.pipeline.running import ITEM_NOTE, ItemOutcome, Progress, Report, run
+from redraft.pipeline.running import ItemOutcome, Progress, Report, run
 from redraft.pipeline.syncing import sync
 
 if TYPE_CHECKING:

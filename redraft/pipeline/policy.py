@@ -18,17 +18,27 @@ fallback, one item at a time unless the engine is remote) lives here too, not in
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from redraft.condense import Condenser, Reviser
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import ExtractOptions, OnFail, Settings
-from redraft.errors import ConfigError, EngineAuthError, EngineError, RedraftError, Rejected
+from redraft.errors import (
+    ConfigError,
+    EngineAuthError,
+    EngineError,
+    InternalError,
+    RedraftError,
+    Rejected,
+)
 from redraft.extract import extract
+from redraft.pipeline.stories import story_facts
 from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
+from redraft.stories import Placement
 from redraft.verify import verify
 
 if TYPE_CHECKING:
@@ -36,8 +46,14 @@ if TYPE_CHECKING:
 
 Verifier = Callable[[Draft], Verdict]
 
+log = logging.getLogger(__name__)
+
 # A fallback reason longer than this is cut in the engine label (it is stored with each draft).
 _MAX_REASON_CHARS = 120
+# The note added to an exception that escapes a run while an item is in hand (the CLI reads it).
+ITEM_NOTE = "redraft item: "
+# How much of an unexpected exception's message a failure record keeps.
+_MAX_DETAIL_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +153,18 @@ class RunOptions:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """Everything one item's work depends on besides the item itself."""
+    """Everything one item's work depends on besides the item itself.
+
+    Attributes:
+        stories: also compute each article's story facts (:func:`story_facts`: the pure part
+            of placing it in a story), for the run's one writer to place it.
+    """
 
     engines: Engines
     budget: Budget = field(default_factory=Budget)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     verifier: Verifier = verify
+    stories: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,23 +177,71 @@ class Outcome:
     error: RedraftError | None = None
     repaired: bool = False
     fallback: bool = False
+    facts: Placement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An entry extracted, with its story facts when the job asks for them (``Job.stories``)."""
+
+    entry: Entry
+    article: Article
+    facts: Placement | None = None
+
+
+S = TypeVar("S", Entry, Prepared)
+R = TypeVar("R")
 
 
 def draft_entry(entry: Entry, job: Job) -> Outcome:
-    """Extract, condense, verify (revise, fall back) one entry.
+    """Extract, condense, verify (revise, fall back) one entry: :func:`prepare` then
+    :func:`finish`, each with an unexpected exception (a bug) made this item's failure.
 
     Raises:
         EngineAuthError: the engine refused the credentials (no later item can succeed).
+        RedraftError: any other typed error that escapes the stages (noted with the item).
     """
+    prepared = guarded(prepare, entry, job)
+    return prepared if isinstance(prepared, Outcome) else guarded(finish, prepared, job)
+
+
+def prepare(entry: Entry, job: Job) -> Prepared | Outcome:
+    """Extract the entry (and compute its story facts); a rejection as its outcome."""
     try:
         article = extract(entry, job.extract)
     except Rejected as rejected:
         return Outcome(entry, error=_named(rejected, entry))
-    drafting = _Drafting(job, entry, article)
+    return Prepared(entry, article, story_facts(article) if job.stories else None)
+
+
+def finish(prepared: Prepared, job: Job) -> Outcome:
+    """Condense and verify (revise, fall back) an extracted entry."""
+    entry = prepared.entry
+    drafting = _Drafting(job, entry, prepared.article)
     try:
-        return drafting.run()
+        outcome = drafting.run()
     except Rejected as rejected:  # an engine or the verifier may reject an item too
-        return Outcome(entry, attempts=tuple(drafting.attempts), error=_named(rejected, entry))
+        outcome = Outcome(entry, attempts=tuple(drafting.attempts), error=_named(rejected, entry))
+    return outcome if prepared.facts is None else dataclasses.replace(outcome, facts=prepared.facts)
+
+
+def guarded(step: Callable[[S, Job], R], item: S, job: Job) -> R | Outcome:
+    """``step(item, job)``, with an unexpected exception (a bug) recorded as this item's
+    failure so that the run goes on (``-v`` logs its traceback); a typed error is noted with
+    the item and raised."""
+    entry = item if isinstance(item, Entry) else item.entry
+    try:
+        return step(item, job)
+    except RedraftError as error:
+        error.add_note(ITEM_NOTE + entry.key)
+        raise
+    except Exception as error:
+        log.info("unexpected error while working on %s", entry.key, exc_info=True)
+        detail = str(error).replace("\n", " ")[:_MAX_DETAIL_CHARS] or "no detail"
+        return Outcome(entry, facts=None if isinstance(item, Entry) else item.facts,
+                       error=InternalError(
+            f"{entry.key}: unexpected {type(error).__name__} ({detail}); this is a bug in "
+            "redraft, please report it (-v shows the traceback)"))
 
 
 def _named(rejected: Rejected, entry: Entry) -> Rejected:

@@ -19,11 +19,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from redraft.errors import FetchError, InternalError, RedraftError, Rejected
-from redraft.pipeline.policy import Engines, Job, Outcome, RunOptions, Verifier, draft_entry
+from redraft.errors import Duplicate, FetchError, RedraftError, Rejected
+from redraft.pipeline.policy import (
+    ITEM_NOTE,
+    Engines,
+    Job,
+    Outcome,
+    Prepared,
+    RunOptions,
+    Verifier,
+    finish,
+    guarded,
+    prepare,
+)
 from redraft.pipeline.recipes import recipe
-from redraft.pipeline.stories import StoryDesk
-from redraft.pipeline.workers import record_all
+from redraft.pipeline.stories import Decision, StoryDesk
+from redraft.pipeline.workers import Staged, staged
 from redraft.records import Entry, Usage, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
@@ -34,11 +45,6 @@ log = logging.getLogger(__name__)
 
 ItemOutcome = Literal["done", "failed-verification", "unchanged", "rejected", "failed", "joined"]
 Progress = Callable[[ItemOutcome, str], None]
-
-# The note added to an exception that escapes a run while an item is in hand (the CLI reads it).
-ITEM_NOTE = "redraft item: "
-# How much of an unexpected exception's message a failure record keeps.
-_MAX_DETAIL_CHARS = 300
 
 # In-flight items per worker: enough to keep every worker busy, few enough to bound memory.
 _WINDOW_PER_WORKER = 2
@@ -89,7 +95,7 @@ def run(
         engines: the condenser, its fallback and the failure policy.
         store: where state is kept; every item is committed on its own.
         sinks: where drafts (and, in JSON, rejections) are written.
-        options: budget, extraction options, concurrency, force.
+        options: budget, extraction options, concurrency, workers, force.
         verifier: checks a draft against its source.
         progress: called once per item with its outcome and key.
 
@@ -97,49 +103,43 @@ def run(
         EngineAuthError: the engine refused the credentials (nothing else would work).
     """
     options = options or RunOptions()
-    drafting = Job(engines, options.budget, options.extract, verifier)
-    job = functools.partial(_guarded, job=drafting)
+    job = Job(engines, options.budget, options.extract, verifier, stories=True)
+    threads = options.concurrency > 1
     state = _RunState(store, sinks, recipe(engines, options), progress)
-    state.desk = StoryDesk(store, options.extract, per_entry=not options.stories)
-    if options.concurrency <= 1 and options.workers > 1:
-        record_all(state.triage(items, force=options.force), drafting,
-                   workers=options.workers, record=state.record)
-        return state.report
-    if options.concurrency <= 1:
-        for entry in state.admit(items, force=options.force):
-            state.record(job(entry))
-        return state.report
-    window: deque[Future[Outcome]] = deque()
-    with ThreadPoolExecutor(max_workers=options.concurrency,
-                            thread_name_prefix="redraft") as pool:
-        try:
-            for entry in state.admit(items, force=options.force):
-                window.append(pool.submit(job, entry))
-                while len(window) >= options.concurrency * _WINDOW_PER_WORKER:
-                    state.record(window.popleft().result())
-            while window:
-                state.record(window.popleft().result())
-        except BaseException:
-            for future in window:
-                future.cancel()
-            raise
+    state.desk = StoryDesk(store, per_entry=not options.stories, ahead=threads)
+    triaged = state.triage(items, force=options.force)
+    if threads:
+        _threaded(state, triaged, job, options.concurrency)
+    elif options.workers > 1:  # extracted and drafted in workers, placed and recorded here
+        for done in staged(triaged, job, workers=options.workers, place=state.place):
+            if isinstance(done, Staged):
+                state.recorded_stage(done, job)
+            else:
+                done()
+    else:  # placed before it is drafted: an entry that joins a story is not condensed
+        for item in triaged:
+            if isinstance(item, Entry):
+                state.work(item, job)
+            else:
+                item()
     return state.report
 
 
-def _guarded(entry: Entry, job: Job) -> Outcome:
-    """:func:`draft_entry`, with an unexpected exception (a bug) recorded as this item's
-    failure so that the run goes on; ``-v`` logs its traceback."""
+def _threaded(state: _RunState, items: Iterable[Entry | Callable[[], None]], job: Job,
+              concurrency: int) -> None:
+    """A remote engine: each entry placed here, then condensed in a thread; every item
+    accounted for in input order, ``concurrency * _WINDOW_PER_WORKER`` at most in hand."""
+    window: deque[Callable[[], None]] = deque()
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="redraft")
     try:
-        return draft_entry(entry, job)
-    except RedraftError as error:
-        error.add_note(ITEM_NOTE + entry.key)
-        raise
-    except Exception as error:
-        log.info("unexpected error while working on %s", entry.key, exc_info=True)
-        detail = str(error).replace("\n", " ")[:_MAX_DETAIL_CHARS] or "no detail"
-        return Outcome(entry, error=InternalError(
-            f"{entry.key}: unexpected {type(error).__name__} ({detail}); this is a bug in "
-            "redraft, please report it (-v shows the traceback)"))
+        for item in items:
+            window.append(state.ahead(item, job, pool) if isinstance(item, Entry) else item)
+            while len(window) >= concurrency * _WINDOW_PER_WORKER:
+                window.popleft()()
+        while window:
+            window.popleft()()
+    finally:  # drafts not yet started are not wanted any more (an error, an interrupt)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _RunState:
@@ -154,14 +154,6 @@ class _RunState:
         self.report = Report()
         self.desk: StoryDesk | None = None
         self.last_key = ""
-
-    def admit(self, items: Iterable[SourceItem], *, force: bool) -> Iterator[Entry]:
-        """Yield the entries that need work; account for everything else on the way."""
-        for item in self.triage(items, force=force):
-            if isinstance(item, Entry):
-                yield item
-            else:
-                item()
 
     def triage(self, items: Iterable[SourceItem], *,
                force: bool) -> Iterator[Entry | Callable[[], None]]:
@@ -193,35 +185,88 @@ class _RunState:
                 if not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
                     yield functools.partial(self._replay, entry)
                 else:
-                    try:
-                        joined = self._joined(entry)
-                    except Exception as error:  # the desk stores what it decides
-                        error.add_note(ITEM_NOTE + entry.key)
-                        raise
-                    yield joined or entry
+                    yield entry
 
-    def _joined(self, entry: Entry) -> Callable[[], None] | None:
-        """Stories: when the entry joined a story already drafted (or is the same post as an
-        entry held), what accounts for it: the story's draft written again with its credit."""
-        if self.desk is None:
-            return None
-        joined, verdict = self.desk.admit(entry)
-        if joined is None:
-            return None
+    def work(self, entry: Entry, job: Job) -> None:
+        """One entry here: extracted and placed, condensed only when it is the draft of its
+        story, then recorded."""
+        prepared = guarded(prepare, entry, job)
+        if isinstance(prepared, Outcome):
+            self.record(prepared)
+            return
+        decision = None
+        if self.desk is not None and prepared.facts is not None:
+            try:
+                decision = self.desk.decide(entry, prepared.facts)
+            except Exception as error:
+                error.add_note(ITEM_NOTE + entry.key)
+                raise
+            if decision.joined is not None:  # recorded without a draft
+                self.record(Outcome(entry, facts=prepared.facts), decision)
+                return
+        self.record(guarded(finish, prepared, job), decision)
 
-        def account() -> None:
-            for sink in self.sinks:
-                if verdict is not None:
-                    sink.write(verdict)
-                sink.skip(entry.key, entry.source, joined)
-            self.report.joined += 1
-            self._tell("joined", entry.key)
+    def place(self, prepared: Prepared) -> tuple[bool, Decision | None]:
+        """Workers: place an extracted entry ahead of its turn (in input order); whether to
+        draft it (a guess: :meth:`recorded_stage` decides), and its placement."""
+        if self.desk is None or prepared.facts is None:
+            return True, None
+        try:
+            with self.store.transaction():
+                return self.desk.place_ahead(prepared.entry, prepared.facts)
+        except Exception as error:
+            error.add_note(ITEM_NOTE + prepared.entry.key)
+            raise
 
-        return account
+    def recorded_stage(self, done: Staged, job: Job) -> None:
+        """Workers: record an entry in its turn. Whether it drafts its story is decided now,
+        as the store stands after every earlier item: a draft made for an entry that joins a
+        story is dropped; an entry that drafts one without a draft made is drafted here."""
+        first = done.first
+        if isinstance(first, Outcome):
+            self.record(first)
+            return
+        decision = done.note
+        if isinstance(decision, Decision) and self.desk is not None:
+            decision = self.desk.resolve(first.entry, decision)
+            if decision.joined is not None:
+                self.record(Outcome(first.entry, facts=first.facts), decision)
+                return
+        outcome = done.outcome if done.outcome is not None else guarded(finish, first, job)
+        self.record(outcome, decision)
 
-    def _story_verdict(self, entry: Entry, verdict: Verdict | None) -> Verdict | None:
-        """Stories: the verdict with the story's credit (or the story freed when none)."""
-        return verdict if self.desk is None else self.desk.settled(entry, verdict)
+    def ahead(self, entry: Entry, job: Job, pool: ThreadPoolExecutor) -> Callable[[], None]:
+        """Threads: the entry extracted and placed (its placement stored) now, condensed in
+        the pool; returns what records it, to be called in input order."""
+        prepared = guarded(prepare, entry, job)
+        if isinstance(prepared, Outcome):
+            return functools.partial(self.record, prepared)
+        decision = None
+        if self.desk is not None and prepared.facts is not None:
+            try:
+                with self.store.transaction():
+                    decision, verdict = self.desk.enter(
+                        entry, self.desk.decide(entry, prepared.facts))
+            except Exception as error:
+                error.add_note(ITEM_NOTE + entry.key)
+                raise
+            if decision.joined is not None:
+                return functools.partial(self._joined, entry, decision.joined, verdict)
+        future = pool.submit(guarded, finish, prepared, job)
+        return functools.partial(self._recorded, future, decision)
+
+    def _recorded(self, future: Future[Outcome], decision: Decision | None) -> None:
+        self.record(future.result(), decision)
+
+    def _joined(self, entry: Entry, joined: Duplicate, verdict: Verdict | None) -> None:
+        """Stories: the entry joined a story already drafted (or is the same post as an entry
+        held): the story's draft written again with its credit, the entry skipped."""
+        for sink in self.sinks:
+            if verdict is not None:
+                sink.write(verdict)
+            sink.skip(entry.key, entry.source, joined)
+        self.report.joined += 1
+        self._tell("joined", entry.key)
 
     def _rejected_at_source(self, item: Rejected) -> None:
         with self.store.transaction():
@@ -256,30 +301,50 @@ class _RunState:
             return
         self._skipped(entry.key, entry.source, rejection, "rejected")
 
-    def record(self, outcome: Outcome) -> None:
-        """Store one item's outcome, write it out and count it."""
+    def record(self, outcome: Outcome, decision: Decision | None = None) -> None:
+        """Enter the story decision (unless entered), store one item's outcome, write it out and count it:
+        one transaction. An entry that joins a story already drafted is recorded as joined,
+        whatever its (speculative) outcome."""
         try:
-            self._record(outcome)
+            with self.store.transaction():
+                verdict, joined = self._store(outcome, decision)
         except Exception as error:
             error.add_note(ITEM_NOTE + outcome.entry.key)
             raise
+        if joined is not None:
+            self._joined(outcome.entry, joined, verdict)
+        else:
+            self._written(outcome, verdict)
 
-    def _record(self, outcome: Outcome) -> None:
+    def _store(self, outcome: Outcome, decision: Decision | None) -> tuple[Verdict | None, Duplicate | None]:
+        """Inside the item's transaction: the placement, then the outcome; the verdict to
+        write (with the story's credit) and, for an entry not drafted, its ``Duplicate``."""
+        entry, desk = outcome.entry, self.desk
+        if desk is not None and decision is not None and not decision.entered:
+            decision, verdict = desk.enter(entry, decision)
+            if decision.joined is not None:
+                return verdict, decision.joined
+        self._save(outcome)
+        if desk is None or decision is None:
+            return outcome.verdict, None
+        return desk.settled(entry, outcome.verdict, decision), None
+
+    def _save(self, outcome: Outcome) -> None:
         entry = outcome.entry
-        report = self.report
-        with self.store.transaction():
-            self.store.save_entry(entry, bounded=outcome.verdict is None)
-            if outcome.verdict is not None:
-                self.store.save_draft(outcome.verdict, recipe=self.recipe,
-                                      attempts=outcome.attempts)
-            elif isinstance(outcome.error, Rejected):
-                self.store.save_rejection(outcome.error, content_hash=entry.content_hash)
-            else:
-                self.store.save_failure(entry.key, source=entry.source, stage="engine",
-                                        error=str(outcome.error), attempts=outcome.attempts)
+        self.store.save_entry(entry, bounded=outcome.verdict is None)
+        if outcome.verdict is not None:
+            self.store.save_draft(outcome.verdict, recipe=self.recipe, attempts=outcome.attempts)
+        elif isinstance(outcome.error, Rejected):
+            self.store.save_rejection(outcome.error, content_hash=entry.content_hash)
+        else:
+            self.store.save_failure(entry.key, source=entry.source, stage="engine",
+                                    error=str(outcome.error), attempts=outcome.attempts)
+
+    def _written(self, outcome: Outcome, verdict: Verdict | None) -> None:
+        """Write an outcome stored out and count it."""
+        entry, report = outcome.entry, self.report
         for attempt in outcome.attempts:
             report.usage = report.usage + attempt.usage
-        verdict = self._story_verdict(entry, outcome.verdict)
         if outcome.verdict is None:
             assert outcome.error is not None
             kind: ItemOutcome = "rejected" if isinstance(outcome.error, Rejected) else "failed"

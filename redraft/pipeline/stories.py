@@ -1,14 +1,18 @@
 """One draft per story: which entries are condensed, which join a story already drafted.
 
-Each entry that needs work is extracted and placed (:class:`redraft.stories.Placer`, with the
-store as its index) before it is condensed:
+Placing an entry has a pure part and a part that reads the store. :func:`story_facts` (post
+identities, MinHash signature and bands, profile) is computed with the extraction, in a worker
+process when there are workers; the run's one writer then places the entry
+(:meth:`StoryDesk.decide`, look-ups only) and records it (:meth:`StoryDesk.enter`), one entry at
+a time and in input order, so the decisions do not depend on the number of workers:
 
 - the same post by another route (its feed item after its REST object) is a ``Duplicate`` of
   the entry already held: one entry, not two;
 - the first complete entry of a story is condensed: the story's draft;
-- a later entry of a story already drafted is stored as part of the story, not condensed; its
-  outlet is added to the credit of the story's draft ("Sources: A, B and C"), which the sinks
-  get again, and it is recorded as a ``Duplicate`` of the drafted entry, so it is not redone.
+- a later entry of a story already drafted is stored as part of the story, not condensed (a
+  worker may have drafted it already: that draft is dropped); its outlet is added to the
+  credit of the story's draft ("Sources: A, B and C"), which the sinks get again, and it is
+  recorded as a ``Duplicate`` of the drafted entry, so it is not redone.
 
 With ``per_entry`` every entry is placed (the store knows its story) and condensed, the same
 post by another route included: the run behaves as it did before stories.
@@ -18,73 +22,155 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass
 
-from redraft.config import ExtractOptions
-from redraft.errors import Duplicate, Rejected
-from redraft.extract import extract
-from redraft.records import Entry, Verdict
+from redraft.errors import Duplicate
+from redraft.records import Article, Entry, Verdict
 from redraft.store import Store
-from redraft.stories import Placer
+from redraft.stories import Placement, Placer, band_keys, post_identities, profile_of, signature
 from redraft.stories.credit import story_credit
 
 log = logging.getLogger(__name__)
 
 
+def story_facts(article: Article) -> Placement:
+    """The pure part of placing an article: a placement in no story yet (``layer="new"``),
+    with the identities, signature, bands and profile the index compares."""
+    entry = article.entry
+    sig = signature(" ".join(article.paragraphs))
+    return Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
+                     identities=post_identities(entry), signature=sig,
+                     bands=band_keys(sig) if sig is not None else (),
+                     profile=profile_of(article))
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where an entry goes: its placement, the story's drafted entry before it and, when it
+    is not to be condensed, the ``Duplicate`` it is recorded as.
+
+    Attributes:
+        added: the placement is in the index (:meth:`StoryDesk.add`).
+        entered: what the decision implies is stored too (:meth:`StoryDesk.enter`).
+    """
+
+    placement: Placement
+    drafted: str | None = None
+    joined: Duplicate | None = None
+    added: bool = False
+    entered: bool = False
+
+
 class StoryDesk:
-    """Stories in a run: placing entries and keeping the story's draft and credit."""
+    """Stories in a run: placing entries and keeping the story's draft and credit.
 
-    def __init__(self, store: Store, extract_options: ExtractOptions, *,
-                 per_entry: bool = False) -> None:
+    Placing (:meth:`decide`, :meth:`add`) depends only on the entries placed before, not on
+    their outcomes, so it may run ahead of the recording; whether an entry is the story's draft
+    (:meth:`resolve`) depends on the outcomes recorded before it, so it is decided (again) when
+    the entry's turn comes. Call the writing methods inside a transaction.
+
+    Args:
+        store: the index and the state.
+        per_entry: every entry condensed (see the module's docstring).
+        ahead: entries are entered before the outcomes of earlier ones are recorded (threads
+            drafting for a remote engine), so a new story may have gained members meanwhile.
+    """
+
+    def __init__(self, store: Store, *, per_entry: bool = False, ahead: bool = False) -> None:
         self.store = store
-        self.extract_options = extract_options
         self.per_entry = per_entry
+        self.ahead = ahead
         self.placer = Placer(store)
+        self.drafting: dict[str, str] = {}  # story -> the entry in flight that may draft it
+        self.unrecorded: set[str] = set()  # entries added ahead of their turn, not yet entered
 
-    def admit(self, entry: Entry) -> tuple[Duplicate | None, Verdict | None]:
-        """Place the entry. Returns ``(None, None)`` when it is to be condensed, else the
-        ``Duplicate`` it is recorded as and, when the story's credit changed, the story's
-        draft to write out again. Stores what it decides (entry, rejection, credit)."""
-        try:
-            article = extract(entry, self.extract_options)
-        except Rejected:
-            return None, None  # the job extracts it again and records why it was rejected
-        with self.store.transaction():
-            placement = self.placer.place(article)
-            if self.per_entry:  # placed, so the store knows its story; drafted as before
-                if self.store.story_draft(placement.story) is None:
-                    self.store.set_story_draft(placement.story, entry.key)
-                return None, None
-            if placement.layer == "same-post" and placement.of not in (None, entry.key):
-                of = placement.of or entry.key
-                return Duplicate(f"{entry.key}: the same post as {of} (by another route)",
-                                 of=of, key=entry.key, source=entry.source), None
-            drafted = self.store.story_draft(placement.story)
-            if drafted in (None, entry.key):
-                if drafted is None:
-                    self.store.set_story_draft(placement.story, entry.key)
-                return None, None
-            self.store.save_entry(entry)
-            joined = Duplicate(
-                f"{entry.key}: joins story {placement.story} ({placement.layer}, score "
-                f"{placement.score:.2f}), drafted from {drafted}; its source is credited there",
-                of=drafted, key=entry.key, source=entry.source)
-            self.store.save_rejection(joined, content_hash=entry.content_hash)
-            verdict = self._credit(placement.story, drafted)
-        return joined, verdict
+    def decide(self, entry: Entry, facts: Placement) -> Decision:
+        """Place the entry against the store (reads only: :meth:`enter` records it)."""
+        placement = self.placer._decide(facts)  # the stories helper's look-ups, by layer
+        return self.resolve(entry, Decision(placement))
 
-    def settled(self, entry: Entry, verdict: Verdict | None) -> Verdict | None:
-        """After an entry's outcome is stored: free the story for its next entry when no
-        draft came of it; else return the verdict with the story's credit (to write out)."""
+    def add(self, decision: Decision) -> Decision:
+        """Record the placement in the index ahead of the entry's turn; the decision with its
+        story's id. Until it is entered, the entry counts in no story's credit."""
+        self.unrecorded.add(decision.placement.key)
+        return self._add(decision)
+
+    def _add(self, decision: Decision) -> Decision:
+        placement = decision.placement
+        story = self.store.add(placement)
+        if story != placement.story:
+            placement = dataclasses.replace(placement, story=story)
+        return dataclasses.replace(decision, placement=placement, added=True)
+
+    def resolve(self, entry: Entry, decision: Decision) -> Decision:
+        """Whether the entry drafts its story or joins it, as the store stands now."""
+        placement = decision.placement
+        key, source = entry.key, entry.source
+        drafted = self.store.story_draft(placement.story) if placement.story else None
+        if self.per_entry:
+            return dataclasses.replace(decision, drafted=drafted, joined=None)
+        if placement.layer == "same-post" and placement.of not in (None, key):
+            of = placement.of or key
+            return dataclasses.replace(decision, drafted=drafted, joined=Duplicate(
+                f"{key}: the same post as {of} (by another route)", of=of, key=key,
+                source=source))
+        if drafted in (None, key):
+            return dataclasses.replace(decision, drafted=drafted, joined=None)
+        return dataclasses.replace(decision, drafted=drafted, joined=Duplicate(
+            f"{key}: joins story {placement.story} ({placement.layer}, score "
+            f"{placement.score:.2f}), drafted from {drafted}; its source is credited there",
+            of=drafted, key=key, source=source))
+
+    def place_ahead(self, entry: Entry, facts: Placement) -> tuple[bool, Decision]:
+        """Add the entry's placement ahead of its turn; whether it will probably draft its
+        story, counting the entries in flight that may draft it (:attr:`drafting`). Only a
+        guess, to spare drafting what will join a story: :meth:`resolve` decides in its turn."""
+        added = self.add(Decision(self.placer._decide(facts)))
+        decision = self.resolve(entry, added)
+        if decision.joined is not None:
+            return False, added
+        story = decision.placement.story
+        if self.per_entry or decision.drafted is not None:
+            return True, added
+        return self.drafting.setdefault(story, entry.key) == entry.key, added
+
+    def enter(self, entry: Entry, decision: Decision) -> tuple[Decision, Verdict | None]:
+        """Store what the decision implies: the placement (unless added), the story's draft
+        claimed or, for an entry that joins a drafted story, its entry and rejection. Returns
+        the decision entered and, when the story's credit changed, the story's draft to write
+        out again."""
+        if not decision.added:
+            decision = self._add(decision)
+        decision = dataclasses.replace(decision, entered=True)
+        story = decision.placement.story
+        if self.drafting.get(story) == entry.key:
+            del self.drafting[story]
+        self.unrecorded.discard(entry.key)
+        joined = decision.joined
+        if joined is None or self.per_entry:
+            if decision.drafted is None:
+                self.store.set_story_draft(story, entry.key)
+            return decision, None
+        if decision.placement.layer == "same-post":  # the entry already held stands for it
+            return decision, None
+        assert decision.drafted is not None
+        self.store.save_entry(entry)
+        self.store.save_rejection(joined, content_hash=entry.content_hash)
+        return decision, self._credit(story, decision.drafted)
+
+    def settled(self, entry: Entry, verdict: Verdict | None,
+                decision: Decision) -> Verdict | None:
+        """After a drafted entry's outcome is stored (same transaction): free the story for its
+        next entry when no draft came of it; else the verdict with the story's credit."""
         if self.per_entry:  # each post keeps its own draft and credit
             return verdict
-        story = self.store.story_of(entry.key)
-        if story is None or story.draft_key != entry.key:
-            return verdict
-        with self.store.transaction():
-            if verdict is None:
-                self.store.set_story_draft(story.id, None)
-                return None
-            return self._credit(story.id, entry.key) or verdict
+        story = decision.placement.story
+        if verdict is None:
+            self.store.set_story_draft(story, None)
+            return None
+        if decision.placement.layer == "new" and not self.ahead:
+            return verdict  # a story of one entry: the draft's own credit stands
+        return self._credit(story, entry.key) or verdict
 
     def _credit(self, story_id: str, drafted: str) -> Verdict | None:
         """Set the story's draft credit from its members; the updated verdict, or None."""
@@ -95,8 +181,9 @@ class StoryDesk:
         first = next((e for e in story.entries if e.key == drafted), None)
         if first is None:
             return None
-        credit = story_credit(first, [e for e in story.entries if e.key != drafted])
-        if credit == stored.verdict.draft.credit or len(story.entries) < 2:
+        members = [e for e in story.entries if e.key not in self.unrecorded]
+        credit = story_credit(first, [e for e in members if e.key != drafted])
+        if credit == stored.verdict.draft.credit or len(members) < 2:
             return None
         self.store.set_draft_credit(drafted, credit)
         log.info("story %s: credit now %s", story_id, credit)

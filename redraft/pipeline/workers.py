@@ -16,22 +16,30 @@ memory flat in the number of items.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from redraft.pipeline.policy import Job, Outcome, draft_entry
+from redraft.errors import RedraftError
+from redraft.pipeline.policy import Job, Outcome, Prepared, finish, guarded, prepare
 from redraft.records import Entry
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
+log = logging.getLogger(__name__)
 
 # Items done in this process before a pool starts: a worker's start-up (a fresh interpreter
 # importing redraft, about half a second of CPU each) pays off only over some dozens of posts.
@@ -58,50 +66,156 @@ def _mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[A
 ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
-def draft_chunk(entries: list[Entry], job: Job) -> list[Outcome]:
-    """The job over a few entries (what one worker task does)."""
-    return [draft_entry(entry, job) for entry in entries]
+Place = Callable[[Prepared], tuple[bool, Any]]
 
 
-def outcomes(items: Iterable[Entry | T], job: Job, *, workers: int,
-             pool_after: int = POOL_AFTER) -> Iterator[Outcome | T]:
-    """Each entry's outcome, in input order, from ``workers`` processes (here when 1); any
-    other item is passed through in its place.
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An entry through the stages: what extracting it gave (the prepared entry, or its
+    outcome: a rejection), what ``place`` noted about it, and its outcome when ``place`` asked
+    for a draft (None when it did not)."""
 
-    The first ``pool_after`` items are done in this process, so a small run never pays for
-    a pool; the rest go to the workers in chunks of :data:`CHUNK`.
+    first: Prepared | Outcome
+    note: Any = None
+    outcome: Outcome | None = None
+
+
+def prepare_chunk(entries: list[Entry], job: Job) -> list[Prepared | Outcome]:
+    """Extract a few entries (with their story facts): a worker's first task."""
+    return [guarded(prepare, entry, job) for entry in entries]
+
+
+def finish_chunk(prepared: list[Prepared], job: Job) -> list[Outcome]:
+    """Condense and verify a few extracted entries: a worker's second task."""
+    return [guarded(finish, item, job) for item in prepared]
+
+
+def staged(items: Iterable[Entry | T], job: Job, *, workers: int, place: Place,
+           pool_after: int | None = None) -> Iterator[Staged | T]:
+    """Each entry through the stages, in input order, from ``workers`` processes (here when
+    1); any other item is passed through in its place.
+
+    ``place`` is called here, in input order, on each extracted entry before it is drafted;
+    it returns whether to draft it and a note that comes back with the entry. The first
+    ``pool_after`` items are done in this process, so a small run never pays for a pool; the
+    rest go to the workers in chunks of :data:`CHUNK` (:data:`POOL_AFTER` when None).
     """
     stream = iter(items)
+    pool_after = POOL_AFTER if pool_after is None else pool_after
     for item in islice(stream, pool_after if workers > 1 else None):
-        yield draft_entry(item, job) if isinstance(item, Entry) else item
-    if workers <= 1:
-        return
-    first = list(islice(stream, CHUNK))
+        yield _here(item, job, place) if isinstance(item, Entry) else item
+    first = list(islice(stream, CHUNK)) if workers > 1 else []
     if not first:
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                              initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-        yield from _windowed(pool, first, stream, job, workers)
+        stages: _Stages[T] = _Stages(pool, job, place, workers)
+        yield from stages.run(first, stream)
 
 
-def _windowed(pool: ProcessPoolExecutor, first: list[Entry | T], stream: Iterator[Entry | T],
-              job: Job, workers: int) -> Iterator[Outcome | T]:
-    window: deque[tuple[list[Entry | T], Future[list[Outcome]]]] = deque()
-    chunk = first
+def _here(entry: Entry, job: Job, place: Place) -> Staged:
+    first = guarded(prepare, entry, job)
+    if isinstance(first, Outcome):
+        return Staged(first)
+    wanted, note = place(first)
+    return Staged(first, note, guarded(finish, first, job) if wanted else None)
+
+
+class _Stages(Generic[T]):
+    """The two stages in flight: chunks being extracted, then placed here and drafted; at most
+    ``workers * WINDOW_PER_WORKER`` chunks in all."""
+
+    def __init__(self, pool: ProcessPoolExecutor, job: Job, place: Place, workers: int) -> None:
+        self.pool, self.job, self.place = pool, job, place
+        self.limit = workers * WINDOW_PER_WORKER
+        self.extracting: deque[tuple[list[Entry | T], Future[list[Prepared | Outcome]] | None]]
+        self.extracting = deque()
+        self.drafting: deque[tuple[list[Entry | T], list[Staged], list[Prepared],
+                                   Future[list[Outcome]] | None]] = deque()
+
+    def run(self, chunk: list[Entry | T], stream: Iterator[Entry | T]) -> Iterator[Staged | T]:
+        try:
+            while True:
+                while chunk and len(self.extracting) + len(self.drafting) < self.limit:
+                    entries = [item for item in chunk if isinstance(item, Entry)]
+                    self.extracting.append((chunk, _submit(self.pool, prepare_chunk, entries,
+                                                           self.job)))
+                    chunk = list(islice(stream, CHUNK))
+                if not self.extracting and not self.drafting:
+                    return
+                heads: list[Future[Any] | None] = [
+                    queue[0][-1] for queue in (self.extracting, self.drafting) if queue]
+                if self.extracting and (_ready(self.extracting[0][1]) or not self.drafting):
+                    self._placed(*self.extracting.popleft())
+                elif self.drafting and (_ready(self.drafting[0][3]) or not self.extracting):
+                    yield from self._done(*self.drafting.popleft())
+                else:
+                    wait([head for head in heads if head is not None],
+                         return_when=FIRST_COMPLETED)
+        finally:
+            for queue in (self.extracting, self.drafting):
+                for *_, pending in queue:
+                    if pending is not None:
+                        pending.cancel()
+
+    def _placed(self, chunk: list[Entry | T],
+                future: Future[list[Prepared | Outcome]] | None) -> None:
+        entries = [item for item in chunk if isinstance(item, Entry)]
+        stages: list[Staged] = []
+        wanted: list[Prepared] = []
+        for first in _results(future, prepare_chunk, entries, self.job):
+            if isinstance(first, Outcome):
+                stages.append(Staged(first))
+                continue
+            draft, note = self.place(first)
+            stages.append(Staged(first, note))
+            if draft:
+                wanted.append(first)
+        drafting = _submit(self.pool, finish_chunk, wanted, self.job) if wanted else None
+        self.drafting.append((chunk, stages, wanted, drafting))
+
+    def _done(self, chunk: list[Entry | T], stages: list[Staged], wanted: list[Prepared],
+              future: Future[list[Outcome]] | None) -> Iterator[Staged | T]:
+        results = _results(future, finish_chunk, wanted, self.job) if wanted else []
+        drafted = {id(item): outcome for item, outcome in zip(wanted, results, strict=True)}
+        done = iter(stages)
+        for item in chunk:
+            if not isinstance(item, Entry):
+                yield item
+                continue
+            stage = next(done)
+            outcome = drafted.get(id(stage.first))
+            yield stage if outcome is None else dataclasses.replace(stage, outcome=outcome)
+
+
+def _ready(future: Future[Any] | None) -> bool:
+    return future is None or future.done()
+
+
+def _submit(pool: ProcessPoolExecutor, task: Callable[[list[A], Job], list[B]], items: list[A],
+            job: Job) -> Future[list[B]] | None:
+    """A task sent to a worker; None when the pool is broken (a worker died): the task is then
+    done in this process."""
     try:
-        while chunk or window:
-            if chunk:
-                entries = [item for item in chunk if isinstance(item, Entry)]
-                window.append((chunk, pool.submit(draft_chunk, entries, job)))
-            if not chunk or len(window) >= workers * WINDOW_PER_WORKER:
-                items, future = window.popleft()
-                done = iter(future.result())
-                for item in items:
-                    yield next(done) if isinstance(item, Entry) else item
-            chunk = list(islice(stream, CHUNK))
-    finally:
-        for _, pending in window:
-            pending.cancel()
+        return pool.submit(task, items, job)
+    except BrokenProcessPool:
+        return None
+
+
+def _results(future: Future[list[B]] | None, task: Callable[[list[A], Job], list[B]],
+             items: list[A], job: Job) -> list[B]:
+    """A task's results. A failure of the worker itself (it died, or its results could not be
+    sent back) is no failure of the items: the task is done again in this process, where an
+    unexpected exception fails its item alone (:func:`~redraft.pipeline.policy.guarded`)."""
+    if future is not None:
+        try:
+            return future.result()
+        except RedraftError:  # a typed error the job raises (bad credentials): the run stops
+            raise
+        except Exception:
+            log.warning("a worker process failed on %d items; doing them here", len(items),
+                        exc_info=True)
+    return task(items, job)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -122,14 +236,3 @@ def _watch_parent(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="redraft-parent-watch", daemon=True).start()
-
-
-def record_all(items: Iterable[Entry | Callable[[], None]], job: Job, *, workers: int,
-               record: Callable[[Outcome], None]) -> None:
-    """In input order, hand every entry's outcome to ``record`` (the one writer) and call
-    every other item (what accounts for an item that needs no work)."""
-    for done in outcomes(items, job, workers=workers):
-        if isinstance(done, Outcome):
-            record(done)
-        else:
-            done()
