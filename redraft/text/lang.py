@@ -6,9 +6,16 @@ unsure; callers then apply neutral rules (no stemming, no stop words, no languag
 
 from __future__ import annotations
 
+import logging
+import lzma
+import os
 import re
+import shutil
+import tempfile
 import threading
+from array import array
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from redraft.vocab import STOPWORDS, VARIETIES
@@ -28,6 +35,10 @@ ENGLISH_STOP_SHARE = 0.3
 _FAST_CHARS = 1000  # the first few sentences
 _FAST_MIN_WORDS = 20  # fewer words give too noisy a share
 
+# The arrays of py3langid's model file (an LZMA-compressed .npz).
+_MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _ENGLISH_STOPS = STOPWORDS["en"]
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -36,13 +47,73 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """The py3langid model, loaded once (about a second: it is decompressed from the wheel)."""
+    """The py3langid model, loaded once: from a decompressed copy of the wheel's model in the
+    user's cache directory (made on first use; a few hundredths of a second to read, memory
+    mapped), else from the wheel itself (about half a second of CPU: it is LZMA-compressed)."""
     from py3langid.langid import (  # type: ignore[import-untyped]  # noqa: PLC0415  (heavy)
+        MODEL_DIR,
         MODEL_FILE,
         LanguageIdentifier,
     )
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    parts = _cached_model(MODEL_DIR / MODEL_FILE)
+    if parts is None:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ptc, pc, classes, nextmove, row, output = parts
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
+def _cached_model(model: Path) -> tuple[Any, ...] | None:
+    """The model's parts from the cache (written there first when missing), or None when the
+    cache cannot be used (then the wheel's model is read as it is)."""
+    import numpy as np  # noqa: PLC0415  (py3langid's own dependency; heavy)
+
+    try:
+        stamp = model.stat()
+        folder = _cache_root() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}"
+        if not (folder / "done").exists():
+            _write_cache(model, folder)
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                  for name in _MODEL_ARRAYS}
+        return (arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
+                _stdlib_array(arrays["nextmove"]), _stdlib_array(arrays["nextmove_row"]),
+                arrays["out_feat"].tolist())
+    except (OSError, ValueError, KeyError) as exc:
+        log.debug("language model cache not used (%s); reading the wheel's model", exc)
+        return None
+
+
+def _cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "redraft"
+
+
+def _write_cache(model: Path, folder: Path) -> None:
+    """Decompress the wheel's model into ``folder`` (one ``.npy`` per array), atomically."""
+    import numpy as np  # noqa: PLC0415
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
+        work = Path(scratch)
+        with lzma.open(model) as source, open(work / "model.npz", "wb") as target:
+            shutil.copyfileobj(source, target, length=1 << 20)
+        with np.load(work / "model.npz", allow_pickle=False) as data:
+            for name in _MODEL_ARRAYS:
+                np.save(work / f"{name}.npy", data[name], allow_pickle=False)
+        (work / "model.npz").unlink()
+        (work / "done").write_text("ok\n", encoding="utf-8")
+        try:
+            os.rename(work, folder)
+        except OSError:  # another process wrote it first
+            if not (folder / "done").exists():
+                raise
+
+
+def _stdlib_array(values: Any) -> array[int]:
+    """A NumPy array of unsigned integers as a stdlib array (what the identifier indexes)."""
+    out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
+    out.frombytes(memoryview(values).cast("B"))
+    return out
 
 
 @lru_cache(maxsize=1)
