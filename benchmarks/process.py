@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/process.py DIR [--peer PEER_JOB] [--repeat 5] [--copies N] [--in-process]
+    python benchmarks/process.py DIR [--peer PEER_JOB] [--repeat 5] [--copies N]
     python benchmarks/process.py DIR --workers 1,2 [--copies 6] [--repeat 3]
 
 ``DIR`` holds WordPress REST API posts, one object per ``*.json`` file (for example
@@ -17,8 +17,8 @@ wp-posts). The first form runs, alternately and ``--repeat`` times each, both un
 
 and prints for each the median and range of wall time, of CPU time (user + sys of the process
 and its children, which other load on the machine disturbs less) and of peak memory, then the
-ratios of the medians. ``--in-process`` also prints ``benchmarks/throughput.py``'s in-process
-ratio (the posts' work alone, without start-up, store and output). The second form runs
+ratios of the medians (``benchmarks/throughput.py`` prints this ratio too, beside its in-process
+one and the peak memory at 100 and 10,000 posts). The second form runs
 ``rewrite --workers N`` for each N, alternately, on all cores, and compares wall and CPU time.
 Exits 0, saying why, when ``DIR`` or the peer job is absent.
 """
@@ -68,11 +68,18 @@ def measure(command: Sequence[str], *, cwd: Path) -> Measure:
     return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def copies(directory: Path, count: int, into: Path) -> Path:
-    """``count`` copies of the posts of ``directory`` in ``into``, each post its own id."""
+def copies(directory: Path, count: int, into: Path, *, total: int | None = None) -> Path:
+    """``count`` copies of the posts of ``directory`` in ``into``, each post its own id (or,
+    with ``total``, as many copies as make ``total`` posts, the last one cut short)."""
     into.mkdir(parents=True, exist_ok=True)
+    files = sorted(directory.glob("*.json"))
+    if total is not None:
+        count = -(-total // max(1, len(files)))
+    written = 0
     for number in range(count):
-        for path in sorted(directory.glob("*.json")):
+        for path in files:
+            if total is not None and written >= total:
+                return into
             try:
                 post = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
@@ -80,7 +87,13 @@ def copies(directory: Path, count: int, into: Path) -> Path:
             if isinstance(post, dict) and isinstance(post.get("id"), int):
                 post["id"] += number * _ID_STRIDE
             (into / f"{number}-{path.name}").write_text(json.dumps(post), encoding="utf-8")
+            written += 1
     return into
+
+
+def pinned() -> list[str]:
+    """The prefix that runs a command on one core (``taskset -c 0``), where taskset exists."""
+    return ["taskset", "-c", "0"] if shutil.which("taskset") else []
 
 
 def redraft_command(directory: Path, scratch: Path, workers: int | None = None) -> list[str]:
@@ -89,7 +102,7 @@ def redraft_command(directory: Path, scratch: Path, workers: int | None = None) 
     scratch.mkdir(parents=True)
     script = Path(sys.executable).with_name("redraft")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "redraft"]
-    command += ["rewrite", str(directory), "--format", "json", "--out", str(scratch / "out"),
+    command += ["rewrite", str(directory.resolve()), "--format", "json", "--out", str(scratch / "out"),
                 "--db", str(scratch / "redraft.db")]
     return command + (["--workers", str(workers)] if workers else [])
 
@@ -104,9 +117,11 @@ def summary(name: str, runs: Sequence[Measure]) -> str:
             f"peak {spread([r.peak for r in runs], ' MiB')}")
 
 
-def compare_peer(directory: Path, peer: Path, repeat: int, scratch: Path) -> None:
-    """redraft and the peer job, alternately, on core 0."""
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+def compare_peer(directory: Path, peer: Path, repeat: int, scratch: Path) -> tuple[float, float]:
+    """redraft and the peer job, alternately, on core 0; the ratios (peer / redraft) of the
+    median CPU and wall times."""
+    pin = pinned()
+    directory = directory.resolve()
     files = [str(path) for path in sorted(directory.glob("*.json"))]
     ours: list[Measure] = []
     theirs: list[Measure] = []
@@ -126,6 +141,21 @@ def compare_peer(directory: Path, peer: Path, repeat: int, scratch: Path) -> Non
     per_round = sorted(t.cpu / o.cpu for o, t in zip(ours, theirs, strict=True))
     print(f"whole-process speed ratio (peer / redraft, medians): CPU {cpu:.1f}x, wall {wall:.1f}x;"
           f" per-round CPU ratios {', '.join(f'{r:.1f}' for r in per_round)}")
+    return cpu, wall
+
+
+def peak_by_size(directory: Path, sizes: Sequence[int], scratch: Path) -> list[Measure]:
+    """One ``redraft rewrite`` on core 0 over the first N posts (copies, new ids) of
+    ``directory`` for each N: whether its peak memory grows with the number of posts."""
+    results = []
+    for size in sizes:
+        posts = copies(directory, 0, scratch / f"n{size}", total=size)
+        run = measure(pinned() + redraft_command(posts, scratch / f"m{size}"), cwd=scratch)
+        shutil.rmtree(posts, ignore_errors=True)
+        print(f"  {size:>6} posts: peak {run.peak:.1f} MiB, cpu {run.cpu:.2f}s "
+              f"({run.cpu / size * 1000:.2f} ms a post), wall {run.wall:.2f}s", flush=True)
+        results.append(run)
+    return results
 
 
 def compare_workers(directory: Path, counts: Sequence[int], repeat: int, scratch: Path) -> None:
@@ -138,9 +168,12 @@ def compare_workers(directory: Path, counts: Sequence[int], repeat: int, scratch
         print(f"  round {round_ + 1}: " + "; ".join(
             f"--workers {n} wall {runs[n][-1].wall:.2f}s cpu {runs[n][-1].cpu:.2f}s"
             for n in counts), flush=True)
-        outputs = {(scratch / f"w{n}" / "out" / "drafts.jsonl").read_bytes() for n in counts}
-        print("  same output for every --workers" if len(outputs) == 1
-              else "  OUTPUTS DIFFER between --workers values", flush=True)
+        outputs = [(scratch / f"w{n}" / "out" / "drafts.jsonl").read_text(encoding="utf-8")
+                   .splitlines() for n in counts]
+        differ = [n for n, lines in zip(counts, outputs, strict=True) if lines != outputs[0]]
+        print("  same output for every --workers" if not differ
+              else f"  OUTPUTS DIFFER between --workers values: {first_difference(outputs)}",
+              flush=True)
     for n in counts:
         print(summary(f"--workers {n}", runs[n]))
     base = statistics.median(r.wall for r in runs[counts[0]])
@@ -150,12 +183,16 @@ def compare_workers(directory: Path, counts: Sequence[int], repeat: int, scratch
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
-def in_process_ratio(directory: Path) -> None:
-    """benchmarks/throughput.py's ratio: the posts' work alone, both on one core."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks import throughput
-
-    throughput.main([str(directory)])
+def first_difference(outputs: Sequence[list[str]]) -> str:
+    """Where the first output of several first differs from another: line and key."""
+    first = outputs[0]
+    for other in outputs[1:]:
+        for number, (a, b) in enumerate(zip(first, other, strict=False), start=1):
+            if a != b:
+                return f"line {number} ({json.loads(a).get('key')} / {json.loads(b).get('key')})"
+        if len(first) != len(other):
+            return f"{len(first)} lines against {len(other)}"
+    return "none"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,8 +203,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each (alternating)")
     parser.add_argument("--copies", type=int, default=0, help="N copies of the posts, new ids")
     parser.add_argument("--workers", help="compare rewrite --workers values, e.g. 1,2")
-    parser.add_argument("--in-process", action="store_true",
-                        help="also print throughput.py's in-process ratio")
     args = parser.parse_args(argv)
     if not args.directory.is_dir() or not any(args.directory.glob("*.json")):
         print(f"skipped: no *.json posts in {args.directory}")
@@ -191,8 +226,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         compare_peer(directory, args.peer, args.repeat, scratch)
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"largest peak of any child, all runs: {largest:.0f} MiB")
-    if args.in_process:
-        in_process_ratio(args.directory)
     return 0
 
 

@@ -1,8 +1,18 @@
-"""Speed and peak memory of redraft's default job beside trafilatura + sumy LexRank.
+"""Speed and peak memory of redraft's default job beside trafilatura + sumy LexRank: in
+process (the posts' work alone) and as whole processes (what a user pays).
 
 Usage::
 
     python benchmarks/throughput.py DIR [--copies N] [--limit N] [--ratio R] [--no-baseline]
+                                        [--repeat 3] [--peer PEER_JOB] [--sizes 100,10000]
+                                        [--in-process-only]
+
+Whole processes are measured by ``benchmarks/process.py`` (the same functions): ``redraft
+rewrite DIR --format json --out OUT --db DB`` beside ``python PEER_JOB DIR/*.json``
+(``../shared/bench/peer_job.py``), alternately, ``--repeat`` times each, both under ``taskset
+-c 0``; the ratio of the median CPU times (and of wall times). Then one ``redraft rewrite`` for
+each of ``--sizes`` posts (copies of DIR's posts with new ids): its peak memory, which must not
+grow with the number of posts, and its CPU time a post. The end prints both ratios.
 
 ``DIR`` holds WordPress REST API posts, one JSON object per ``*.json`` file (for example
 ``../shared/data/wp-posts``). Two systems run over the same posts, each in its own fresh child
@@ -35,11 +45,15 @@ import os
 import re
 import resource
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import process  # the whole-process measures, shared
 
 _TAG = re.compile(r"<[^>]+>")
 _DEFAULT_SENTENCES = 3  # LexRank's length when redraft made no draft of a post
@@ -170,7 +184,8 @@ def run_baseline(files: Sequence[Path], copies: int, counts: Mapping[str, int]) 
 
     # LexRank divides by a zero norm on one-sentence texts; its warning is noise here.
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="sumy")
-    names = {"en": "english", "es": "spanish", "fr": "french"}
+    names = {"en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "de": "german",
+             "it": "italian"}
     summarizers: dict[str, LexRankSummarizer] = {}
     done = rejected = 0
     cpu = wall = 0.0
@@ -180,6 +195,7 @@ def run_baseline(files: Sequence[Path], copies: int, counts: Mapping[str, int]) 
         text = trafilatura.extract(_rendered(post, "content"))
         if text:
             language = detect_language(text)
+            language = language if language in names else "en"  # sumy has no other stemmer
             if language not in summarizers:
                 summarizer = LexRankSummarizer(Stemmer(names[language]))
                 summarizer.stop_words = get_stop_words(names[language])
@@ -240,14 +256,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ratio", type=float, default=0.35, help="redraft's budget (0.35)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N post files")
     parser.add_argument("--no-baseline", action="store_true", help="run redraft alone")
+    parser.add_argument("--repeat", type=int, default=3, help="whole-process runs of each")
+    parser.add_argument("--peer", type=Path, default=process.DEFAULT_PEER,
+                        help="the peer job script (whole processes)")
+    parser.add_argument("--sizes", default="100,10000",
+                        help="posts per whole-process run for the memory check")
+    parser.add_argument("--in-process-only", action="store_true",
+                        help="skip the whole-process measures")
     args = parser.parse_args(argv)
     files = post_files(args.directory)[: args.limit] if args.directory.is_dir() else []
     if not files:
         print(f"skipped: no *.json posts in {args.directory}")
         return 0
+    whole = None
+    if not args.in_process_only:
+        whole = whole_process(args.directory, args.peer, args.repeat,
+                              [int(size) for size in args.sizes.split(",") if size])
+    inside = in_process(files, args)
+    print("summary: " + "; ".join(
+        part for part in (
+            f"whole-process speed ratio {whole:.1f}x (CPU, medians)" if whole else "",
+            f"in-process speed ratio {inside:.1f}x (CPU)" if inside else "",
+        ) if part))
+    return 0
+
+
+def whole_process(directory: Path, peer: Path, repeat: int, sizes: Sequence[int]) -> float | None:
+    """``benchmarks/process.py``'s measures: the whole-process ratio (CPU, medians) against
+    the peer job, and the peak memory by number of posts."""
+    with tempfile.TemporaryDirectory(prefix="redraft-throughput-") as temporary:
+        scratch = Path(temporary)
+        print(f"whole processes, each under taskset -c 0; load {os.getloadavg()[0]:.1f}",
+              flush=True)
+        ratio = None
+        if peer.is_file():
+            ratio, _ = process.compare_peer(directory, peer, repeat, scratch)
+        else:
+            print(f"whole-process ratio skipped: no peer job at {peer}")
+        print("whole-process peak memory by number of posts (redraft rewrite, one run each):")
+        runs = process.peak_by_size(directory, sizes, scratch)
+        if len(runs) > 1:
+            print(f"peak memory, {sizes[-1]} posts against {sizes[0]}: "
+                  f"{runs[-1].peak / runs[0].peak:.2f}x")
+        return ratio
+
+
+def in_process(files: Sequence[Path], args: argparse.Namespace) -> float | None:
+    """The posts' work alone, redraft then the baseline, each in its own child on one core;
+    the speed ratio (CPU time), or None without the baseline."""
     pinned = pin_one_core()
-    print(f"{len(files)} posts x {args.copies} copies from {args.directory}; {pinned}; "
-          "each system in its own spawned process")
+    print(f"in process: {len(files)} posts x {args.copies} copies from {args.directory}; "
+          f"{pinned}; each system in its own spawned process")
     ours = in_child("run_redraft", files, args.copies, args.ratio)
     job = "extract + condense" + (" + verify" if ours["verify"] else " (verify: not available)")
     print(f"redraft: {job}, ratio {args.ratio:g}; CPU ms per article by stage: " + ", ".join(
@@ -258,17 +317,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.no_baseline:
         print(header)
         print(_line("redraft", ours))
-        return 0
+        return None
     base = in_child("run_baseline", files, args.copies, ours["counts"])
     print("baseline: trafilatura.extract + sumy LexRank, same sentence count as redraft's draft;"
           " sumy uses a redraft.text tokenizer (no NLTK punkt data)")
     print(header)
     print(_line("redraft", ours))
     print(_line("trafilatura + sumy LexRank", base))
-    speedup = (ours["articles"] / ours["cpu"]) / (base["articles"] / base["cpu"])
-    print(f"speed ratio (redraft / baseline, CPU time): {speedup:.1f}x; "
+    speedup: float = (ours["articles"] / ours["cpu"]) / (base["articles"] / base["cpu"])
+    print(f"in-process speed ratio (redraft / baseline, CPU time): {speedup:.1f}x; "
           f"peak memory ratio: {ours['peak'] / base['peak']:.2f}")
-    return 0
+    return speedup
 
 
 if __name__ == "__main__":
