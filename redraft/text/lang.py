@@ -25,7 +25,8 @@ UNDETERMINED = "und"  # ISO 639-2 "undetermined": what BCP 47 and HTML lang use 
 # Below even odds the top language is likelier wrong than right; langid's normalised
 # probability is above 0.99 for a paragraph of one language, so only short or mixed text abstains.
 CONFIDENCE = 0.5
-SAMPLE_CHARS = 1500  # a few hundred words settle it; langid's cost grows with the sample
+SAMPLE_CHARS = 1000  # a few hundred words settle it; langid's cost grows with the sample (1,500
+#   gave the same language on 1,331 texts of the shared data, at 1.4 times the cost)
 _MIN_LETTERS = 12  # fewer letters than this (a title, a caption) is no evidence at all
 
 # Plainly English, without the model: English running text is 35-55% English stop words (CNN/DM,
