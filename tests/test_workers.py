@@ -82,9 +82,9 @@ def test_two_workers_write_and_store_what_one_does(tmp_path: Path, per_entry: bo
         assert len(lines) >= len(posts)
 
 
-def draft_all(prepared: Prepared) -> tuple[bool, None]:
+def draft_all(chunk: list[Prepared]) -> list[tuple[bool, None]]:
     """A ``place`` that drafts every entry."""
-    return True, None
+    return [(True, None) for _ in chunk]
 
 
 def outcome_of(stage: Staged) -> Outcome:

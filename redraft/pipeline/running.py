@@ -206,17 +206,23 @@ class _RunState:
                 return
         self.record(guarded(finish, prepared, job), decision)
 
-    def place(self, prepared: Prepared) -> tuple[bool, Decision | None]:
-        """Workers: place an extracted entry ahead of its turn (in input order); whether to
-        draft it (a guess: :meth:`recorded_stage` decides), and its placement."""
-        if self.desk is None or prepared.facts is None:
-            return True, None
-        try:
-            with self.store.transaction():
-                return self.desk.place_ahead(prepared.entry, prepared.facts)
-        except Exception as error:
-            error.add_note(ITEM_NOTE + prepared.entry.key)
-            raise
+    def place(self, chunk: list[Prepared]) -> list[tuple[bool, Decision | None]]:
+        """Workers: place extracted entries ahead of their turn (in input order, one
+        transaction); for each, whether to draft it (a guess: :meth:`recorded_stage` decides)
+        and its placement."""
+        desk = self.desk
+        placed: list[tuple[bool, Decision | None]] = []
+        with self.store.transaction():
+            for prepared in chunk:
+                if desk is None or prepared.facts is None:
+                    placed.append((True, None))
+                    continue
+                try:
+                    placed.append(desk.place_ahead(prepared.entry, prepared.facts))
+                except Exception as error:
+                    error.add_note(ITEM_NOTE + prepared.entry.key)
+                    raise
+        return placed
 
     def recorded_stage(self, done: Staged, job: Job) -> None:
         """Workers: record an entry in its turn. Whether it drafts its story is decided now,

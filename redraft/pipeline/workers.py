@@ -42,8 +42,9 @@ B = TypeVar("B")
 log = logging.getLogger(__name__)
 
 # Items done in this process before a pool starts: a worker's start-up (a fresh interpreter
-# importing redraft, about half a second of CPU each) pays off only over some dozens of posts.
-POOL_AFTER = 48
+# importing redraft, about half a second of CPU each) is not worth it for a handful of posts,
+# and every item done here is one the main process (the one writer, busy enough) must do alone.
+POOL_AFTER = 16
 # Items per task sent to a worker: fewer round trips between processes, still a small unit.
 CHUNK = 4
 # How often a worker checks that the run's process is still there (an orphan exits this late).
@@ -66,7 +67,8 @@ def _mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[A
 ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
-Place = Callable[[Prepared], tuple[bool, Any]]
+# Places extracted entries, in input order; for each, whether to draft it and a note about it.
+Place = Callable[[list[Prepared]], list[tuple[bool, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +97,9 @@ def staged(items: Iterable[Entry | T], job: Job, *, workers: int, place: Place,
     """Each entry through the stages, in input order, from ``workers`` processes (here when
     1); any other item is passed through in its place.
 
-    ``place`` is called here, in input order, on each extracted entry before it is drafted;
-    it returns whether to draft it and a note that comes back with the entry. The first
+    ``place`` is called here, in input order, on the extracted entries (a chunk at a time)
+    before they are drafted; it returns, for each, whether to draft it and a note that comes
+    back with it. The first
     ``pool_after`` items are done in this process, so a small run never pays for a pool; the
     rest go to the workers in chunks of :data:`CHUNK` (:data:`POOL_AFTER` when None).
     """
@@ -117,7 +120,7 @@ def _here(entry: Entry, job: Job, place: Place) -> Staged:
     first = guarded(prepare, entry, job)
     if isinstance(first, Outcome):
         return Staged(first)
-    wanted, note = place(first)
+    [(wanted, note)] = place([first])
     return Staged(first, note, guarded(finish, first, job) if wanted else None)
 
 
@@ -161,13 +164,15 @@ class _Stages(Generic[T]):
     def _placed(self, chunk: list[Entry | T],
                 future: Future[list[Prepared | Outcome]] | None) -> None:
         entries = [item for item in chunk if isinstance(item, Entry)]
+        firsts = _results(future, prepare_chunk, entries, self.job)
+        placed = iter(self.place([first for first in firsts if isinstance(first, Prepared)]))
         stages: list[Staged] = []
         wanted: list[Prepared] = []
-        for first in _results(future, prepare_chunk, entries, self.job):
+        for first in firsts:
             if isinstance(first, Outcome):
                 stages.append(Staged(first))
                 continue
-            draft, note = self.place(first)
+            draft, note = next(placed)
             stages.append(Staged(first, note))
             if draft:
                 wanted.append(first)

@@ -79,6 +79,16 @@ class Connection:
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from exc
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement over many rows (one call into SQLite, the statement prepared once)."""
+        try:
+            try:
+                self.raw.executemany(sql, rows)
+            except UnicodeEncodeError:
+                self.raw.executemany(sql, [[storable(value) for value in row] for row in rows])
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+
     def script(self, sql: str) -> None:
         try:
             self.raw.executescript(sql)
