@@ -74,11 +74,11 @@ def _cached_model(model: Path) -> tuple[Any, ...] | None:
         folder = _cache_root() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}"
         if not (folder / "done").exists():
             _write_cache(model, folder)
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                  for name in _MODEL_ARRAYS}
-        return (arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
-                _stdlib_array(arrays["nextmove"]), _stdlib_array(arrays["nextmove_row"]),
-                arrays["out_feat"].tolist())
+        mapped = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                  for name in ("ptc", "pc", "classes", "out_feat")}
+        return (mapped["ptc"], mapped["pc"], mapped["classes"].tolist(),
+                _stdlib_array(folder / "nextmove.npy"), _stdlib_array(folder / "nextmove_row.npy"),
+                mapped["out_feat"].tolist())
     except (OSError, ValueError, KeyError) as exc:
         log.debug("language model cache not used (%s); reading the wheel's model", exc)
         return None
@@ -110,10 +110,20 @@ def _write_cache(model: Path, folder: Path) -> None:
                 raise
 
 
-def _stdlib_array(values: Any) -> array[int]:
-    """A NumPy array of unsigned integers as a stdlib array (what the identifier indexes)."""
-    out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    out.frombytes(memoryview(values).cast("B"))
+def _stdlib_array(path: Path) -> array[int]:
+    """A ``.npy`` file of unsigned integers read straight into a stdlib array (what the
+    identifier indexes), never held twice."""
+    import numpy as np  # noqa: PLC0415
+
+    with open(path, "rb") as file:
+        major, _ = np.lib.format.read_magic(file)
+        header = (np.lib.format.read_array_header_1_0 if major == 1
+                  else np.lib.format.read_array_header_2_0)
+        shape, _, dtype = header(file)
+        if dtype.byteorder == ">" or len(shape) != 1:
+            raise ValueError(f"{path}: not a flat native array")
+        out = array({2: "H", 4: "I", 8: "L"}[dtype.itemsize])
+        out.fromfile(file, shape[0])
     return out
 
 
