@@ -1,12 +1,14 @@
 """A run: entries in, verdicts stored and written out.
 
-:func:`run` drives any source. Each entry that needs work goes through
-:func:`redraft.pipeline.policy.draft_entry` (in a thread pool when the engine is remote, in
-worker processes when ``workers`` > 1: :mod:`.workers`); the main thread alone touches the
-store and the sinks. Every item is committed to the store on its
-own, so a run killed at any point loses at most the item in hand, and running it again redoes
-only what is missing. Items whose content and recipe are unchanged are not redone: their stored
-drafts are written out again instead.
+:func:`run` drives any source. Each entry that needs work is extracted (with its story facts),
+placed in its story by the one writer, then condensed and verified only when it drafts its
+story (:mod:`redraft.pipeline.stories`). With ``workers`` > 1 the extracting and drafting are
+done in worker processes (:mod:`.workers`) and the main process places each entry ahead and
+decides in its turn; with a remote engine the drafting is done in threads. Only the main thread
+touches the store and the sinks, in input order, one transaction an item, so a run killed at
+any point loses at most the items in hand, and running it again redoes only what is missing.
+Items whose content and recipe are unchanged are not redone: their stored drafts are written
+out again instead.
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
-"""Every core: the per-item job in worker processes, the outcomes back in input order.
+"""Every core: the per-item job in worker processes, in two stages, back in input order.
 
 ```
-entries ──▶ first POOL_AFTER in this process ──▶ then chunks ──▶ worker processes (draft_entry)
-                                                                     │ outcomes, in order
-                                          one writer (the caller) ◀──┘
+entries ──▶ first POOL_AFTER in this process ──▶ then chunks ──▶ workers: extract (+ story facts)
+                                                                     │ in order
+                          place (this process, one writer) ◀─────────┘
+                                   │ the entries likely to draft their story
+                                   ▼
+                             workers: condense, verify ──▶ outcomes, in order, to the writer
 ```
 
-:func:`redraft.pipeline.policy.draft_entry` is a pure function of the entry and the
-:class:`~redraft.pipeline.policy.Job`, so a worker computes exactly what this process would: the
-drafts do not depend on the number of workers. Only the caller touches the store and the sinks,
-one item at a time and in input order, so a run killed at any point still loses at most the
-items in flight. At most ``workers * WINDOW_PER_WORKER`` chunks are in flight, which keeps
-memory flat in the number of items.
+:func:`~redraft.pipeline.policy.prepare` and :func:`~redraft.pipeline.policy.finish` are pure
+functions of the entry and the :class:`~redraft.pipeline.policy.Job`, so a worker computes
+exactly what this process would: the drafts do not depend on the number of workers. Only the
+caller touches the store and the sinks, in input order, so a run killed at any point still
+loses at most the items in flight. At most ``workers * WINDOW_PER_WORKER`` chunks are in
+flight, which keeps memory flat in the number of items.
 """
 
 from __future__ import annotations
