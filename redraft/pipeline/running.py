@@ -214,16 +214,18 @@ class _RunState:
         and its placement."""
         desk = self.desk
         placed: list[tuple[bool, Decision | None]] = []
-        with self.store.transaction():
-            for prepared in chunk:
-                if desk is None or prepared.facts is None:
-                    placed.append((True, None))
-                    continue
-                try:
-                    placed.append(desk.place_ahead(prepared.entry, prepared.facts))
-                except Exception as error:
-                    error.add_note(ITEM_NOTE + prepared.entry.key)
-                    raise
+        key = chunk[0].entry.key if chunk else ""
+        try:
+            with self.store.transaction():
+                for prepared in chunk:
+                    key = prepared.entry.key
+                    if desk is None or prepared.facts is None:
+                        placed.append((True, None))
+                    else:
+                        placed.append(desk.place_ahead(prepared.entry, prepared.facts))
+        except Exception as error:
+            error.add_note(ITEM_NOTE + key)
+            raise
         return placed
 
     def recorded_stage(self, done: Staged, job: Job) -> None:
