@@ -138,8 +138,8 @@ def verify_or_raise(draft: Draft) -> Verdict:
 def story_posts() -> list[dict[str, Any]]:
     """Stories told by several outlets, their members close together in the input: the same
     text lightly reordered from another site (near-duplicates) and the same post by another
-    route (the same link); the first entry of one story fails (a bug), so its next member
-    drafts it."""
+    route (the same link) or even the same item twice; the first entry of one story fails (a
+    bug), so its next member drafts it."""
     posts: list[dict[str, Any]] = []
     for round_ in range(4):
         for number, post in enumerate(varied_posts(5)):
@@ -153,6 +153,8 @@ def story_posts() -> list[dict[str, Any]]:
             posts.append(copy)
             if round_ == 1 and number == 2:  # the same post again, by another route
                 posts.append(dict(copy, id=999, guid={"rendered": f"{outlet}/?p=999"}))
+            if round_ in (0, 2) and number == 0:  # the same item twice in a row (same key)
+                posts.append(copy)
     return posts
 
 
@@ -186,7 +188,9 @@ def test_stories_and_a_bug_come_out_the_same_from_two_workers(
 
     assert two_out.splitlines() == one_out.splitlines()
     assert two_rows == one_rows
-    assert (two.done, two.joined, two.failed) == (one.done, one.joined, one.failed)
+    assert (two.done, two.joined, two.unchanged, two.failed) == (
+        one.done, one.joined, one.unchanged, one.failed)
+    assert one.unchanged == 1  # the item given twice (the other one given twice joined a story)
     # The bug failed its item alone; the story it opened was drafted from its next member.
     assert sum(one.failed.values()) == 1
     assert "RuntimeError" in " ".join(one.errors)

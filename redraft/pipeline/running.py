@@ -109,7 +109,7 @@ def run(
     threads = options.concurrency > 1
     state = _RunState(store, sinks, recipe(engines, options), progress)
     state.desk = StoryDesk(store, per_entry=not options.stories, ahead=threads)
-    triaged = state.triage(items, force=options.force)
+    triaged = state.triage(items, force=options.force, job=job)
     if threads:
         _threaded(state, triaged, job, options.concurrency)
     elif options.workers > 1:  # extracted and drafted in workers, placed and recorded here
@@ -156,9 +156,10 @@ class _RunState:
         self.report = Report()
         self.desk: StoryDesk | None = None
         self.last_key = ""
+        self.in_hand: set[str] = set()  # keys of the entries sent to work, not yet recorded
 
-    def triage(self, items: Iterable[SourceItem], *,
-               force: bool) -> Iterator[Entry | Callable[[], None]]:
+    def triage(self, items: Iterable[SourceItem], *, force: bool,
+               job: Job) -> Iterator[Entry | Callable[[], None]]:
         """The entries that need work, and in their places, what accounts for the others (to
         be called in order, so that every item is stored and written in input order)."""
         iterator = iter(items)
@@ -184,10 +185,21 @@ class _RunState:
                     log.warning("%s: text that is not valid Unicode (lone surrogates) was "
                                 "replaced with U+FFFD", entry.key)
                 self.last_key = entry.key
-                if not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
+                if entry.key in self.in_hand:  # the same key again: decided in its turn
+                    yield functools.partial(self._in_turn, entry, force, job)
+                elif not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
                     yield functools.partial(self._replay, entry)
                 else:
+                    self.in_hand.add(entry.key)
                     yield entry
+
+    def _in_turn(self, entry: Entry, force: bool, job: Job) -> None:
+        """An entry whose key is already in hand (twice in the input): once the first one is
+        recorded, what a run one item at a time would do (here, in this process)."""
+        if not force and self.store.state_of(entry, self.recipe) is EntryState.UNCHANGED:
+            self._replay(entry)
+        else:
+            self.work(entry, job)
 
     def work(self, entry: Entry, job: Job) -> None:
         """One entry here: extracted and placed, condensed only when it is the draft of its
@@ -261,6 +273,7 @@ class _RunState:
                 error.add_note(ITEM_NOTE + entry.key)
                 raise
             if decision.joined is not None:
+                self.in_hand.discard(entry.key)
                 return functools.partial(self._joined, entry, decision.joined, verdict)
         future = pool.submit(guarded, finish, prepared, job)
         return functools.partial(self._recorded, future, decision)
@@ -315,6 +328,7 @@ class _RunState:
         """Enter the story decision (unless entered), store one item's outcome, write it out and count it:
         one transaction. An entry that joins a story already drafted is recorded as joined,
         whatever its (speculative) outcome."""
+        self.in_hand.discard(outcome.entry.key)
         try:
             with self.store.transaction():
                 verdict, joined = self._store(outcome, decision)
