@@ -122,8 +122,10 @@ def _stdlib_array(path: Path) -> array[int]:
         shape, _, dtype = header(file)
         if dtype.byteorder == ">" or len(shape) != 1:
             raise ValueError(f"{path}: not a flat native array")
-        out = array({2: "H", 4: "I", 8: "L"}[dtype.itemsize])
-        out.fromfile(file, shape[0])
+        out = array({2: "H", 4: "I", 8: "L"}[dtype.itemsize], [0]) * shape[0]
+        view = memoryview(out).cast("B")
+        if file.readinto(view) != len(view):  # read in place: no second copy, even briefly
+            raise ValueError(f"{path}: shorter than its header says")
     return out
 
 
