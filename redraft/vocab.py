@@ -64,6 +64,26 @@ CREDIT_LABELS = {
     "no": "Kilde: ", "cs": "Zdroj: ", "ro": "Sursa: ", "el": "Πηγή: ", "ar": "المصدر: ",
     "hi": "स्रोत: ", "th": "ที่มา: ",
 }
+# The label of a credit line naming several outlets ("Sources: A, B and C"); a language whose
+# word has no plural (Indonesian "Sumber", Japanese "出典") repeats its singular label.
+CREDIT_PLURAL_LABELS = {
+    "en": "Sources: ", "es": "Fuentes: ", "fr": "Sources : ", "pt": "Fontes: ", "it": "Fonti: ",
+    "de": "Quellen: ", "nl": "Bronnen: ", "ru": "Источники: ", "uk": "Джерела: ",
+    "pl": "Źródła: ", "id": "Sumber: ", "ms": "Sumber: ", "vi": "Nguồn: ", "tr": "Kaynaklar: ",
+    "ja": "出典: ", "zh": "来源：", "ko": "출처: ", "ca": "Fonts: ", "sv": "Källor: ",
+    "da": "Kilder: ", "no": "Kilder: ", "cs": "Zdroje: ", "ro": "Surse: ", "el": "Πηγές: ",
+    "ar": "المصادر: ", "hi": "स्रोत: ", "th": "ที่มา: ",
+}
+# How a credit line lists outlets: (between items, before the last), "A, B and C" in English.
+CREDIT_LIST_WORDS = {
+    "en": (", ", " and "), "es": (", ", " y "), "fr": (", ", " et "), "pt": (", ", " e "),
+    "it": (", ", " e "), "de": (", ", " und "), "nl": (", ", " en "), "ru": (", ", " и "),
+    "uk": (", ", " і "), "pl": (", ", " i "), "id": (", ", " dan "), "ms": (", ", " dan "),
+    "vi": (", ", " và "), "tr": (", ", " ve "), "ja": ("、", "、"), "zh": ("、", "和"),
+    "ko": (", ", " 및 "), "ca": (", ", " i "), "sv": (", ", " och "), "da": (", ", " og "),
+    "no": (", ", " og "), "cs": (", ", " a "), "ro": (", ", " și "), "el": (", ", " και "),
+    "ar": ("، ", " و"), "hi": (", ", " और "), "th": (" ", " และ "),
+}
 
 
 # Function words: they carry no topic, so centrality and overlap measures ignore them.

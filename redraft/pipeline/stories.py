@@ -95,7 +95,8 @@ class StoryDesk:
         first = next((e for e in story.entries if e.key == drafted), None)
         if first is None:
             return None
-        credit = story_credit(first, [e for e in story.entries if e.key != drafted])
+        credit = story_credit(first, [e for e in story.entries if e.key != drafted],
+                              stored.verdict.draft.article.language)
         if credit == stored.verdict.draft.credit or len(story.entries) < 2:
             return None
         self.store.set_draft_credit(drafted, credit)
