@@ -195,4 +195,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    # --- desk helper's block: what a post held when redraft last wrote it (issue 12, publish) ---
+    (
+        "0220_post_digests",
+        """
+        ALTER TABLE publications ADD COLUMN remote_digest TEXT;
+        """,
+    ),
 )

@@ -9,7 +9,8 @@ no post of ours on the target ────────────────�
 our post, gone / trashed ─────────────────────────────────────▶ kept
 our post, live (or scheduled, private) and we did not set that ▶ kept: live
 our post, edited on the site since we wrote it ────────────────▶ kept: edited on the site
-                                                                 (updated with overwrite_edited)
+  (its modified time moved, or, for a save in the same second,  (updated with overwrite_edited)
+   what it holds is not what the site answered our write with)
 our post, as we left it, and what we would send is the same ───▶ unchanged
 our post, as we left it ───────────────────────────────────────▶ update (with the run's status;
                                                                  a post redraft made live stays live)
@@ -252,9 +253,15 @@ def _keep_reason(record: PostRecord, remote: RemotePost | None, options: Publish
         return ""
     if record.modified is None:
         return "published by an older redraft: cannot tell whether it was edited"
-    if remote.modified != record.modified:
+    if remote.modified != record.modified or _edited_in_the_same_second(record, remote):
         return "edited on the site"
     return ""
+
+
+def _edited_in_the_same_second(record: PostRecord, remote: RemotePost) -> bool:
+    """WordPress keeps ``modified`` to the second: an editor's save in the second of redraft's
+    own write leaves it as it was, but changes what the post holds."""
+    return bool(record.remote_digest and remote.digest and remote.digest != record.remote_digest)
 
 
 def _update_reason(record: PostRecord, remote: RemotePost, *, recovered: bool) -> str:
@@ -262,7 +269,7 @@ def _update_reason(record: PostRecord, remote: RemotePost, *, recovered: bool) -
         return "found the post a stopped run made"
     if record.modified is None:
         return "overwriting: published by an older redraft, edits unknown"
-    if remote.modified != record.modified:
+    if remote.modified != record.modified or _edited_in_the_same_second(record, remote):
         return f"overwriting edits made on the site (modified {remote.modified} UTC)"
     return "draft changed"
 
@@ -272,4 +279,4 @@ def _record(store: Store, publisher: Publisher, stored: StoredDraft, written: Wr
     with store.transaction():
         store.save_post_record(PostRecord(
             stored.verdict.draft.article.entry.key, publisher.name, stored.id, post.remote_id,
-            post.link, post.status, post.modified, written.digest))
+            post.link, post.status, post.modified, written.digest, post.digest or None))

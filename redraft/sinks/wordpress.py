@@ -16,6 +16,7 @@ WordPress's answer, not a passing fault: it is not retried.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import json
 import logging
@@ -66,6 +67,8 @@ class RemotePost:
         edit_link: where an editor opens it in wp-admin.
         title: its title as stored (raw).
         featured_media: the ID of its featured image (0 for none).
+        digest: a digest of what an editor can change (raw title, content and excerpt, terms,
+            image); "" when the answer holds no raw fields (not read with ``context=edit``).
     """
 
     remote_id: str
@@ -75,6 +78,7 @@ class RemotePost:
     edit_link: str
     title: str = ""
     featured_media: int = 0
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +272,7 @@ class WordPressPublisher:
             remote_id=remote_id, status=str(post.get("status") or ""),
             modified=str(post.get("modified_gmt") or ""), link=str(post.get("link") or ""),
             edit_link=self.edit_link(remote_id), title=str(raw_title),
-            featured_media=media if isinstance(media, int) else 0,
+            featured_media=media if isinstance(media, int) else 0, digest=post_digest(post),
         )
 
     def edit_link(self, remote_id: str) -> str:
@@ -423,6 +427,18 @@ class WordPressPublisher:
                            status=status, code=code)
 
 
+def post_digest(post: Mapping[str, Any]) -> str:
+    """A digest of a post's editable fields as WordPress answered them with ``context=edit``
+    (the answer to a create or update has them too); "" when it holds no raw content."""
+    raw = {name: value.get("raw") for name in ("title", "content", "excerpt")
+           if isinstance(value := post.get(name), Mapping)}
+    if not isinstance(raw.get("content"), str):
+        return ""
+    fields = [raw, post.get("categories"), post.get("tags"), post.get("featured_media")]
+    data = json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def _wordpress_code(response: httpx.Response) -> str:
     """The ``code`` of a WordPress error answer ("" when the body is not one)."""
     try:
@@ -441,4 +457,4 @@ class _TermExists(PublishError):
 
 
 __all__ = ["POST_STATUSES", "Credentials", "PostStatus", "RemotePost", "WordPressPublisher",
-           "Written", "marker"]
+           "Written", "marker", "post_digest"]

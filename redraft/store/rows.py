@@ -77,6 +77,9 @@ class PostRecord:
         modified: the target's ``modified`` time when redraft last wrote it (None for posts
             published before redraft recorded it: it cannot tell whether they were edited).
         sent_hash: the digest of what was sent (None, likewise).
+        remote_digest: the digest of the post as the target answered redraft's write (its raw
+            title, content, excerpt, terms and image): an edit made in the same second as that
+            write leaves ``modified`` as it was, but not this (None before it was recorded).
     """
 
     key: str
@@ -87,6 +90,7 @@ class PostRecord:
     status: str
     modified: str | None = None
     sent_hash: str | None = None
+    remote_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
