@@ -294,6 +294,35 @@ def test_approve_then_publish_creates_the_post_on_wordpress(
         assert "tess approved: checked against the source" in audit
         assert "published to" in audit
         page = browser.page_source
+
+        # the editor shortens the draft in the app and approves it again: the post is updated
+        box = browser.find_element(By.ID, "text")
+        paragraphs = (box.get_attribute("value") or "").split("\n\n")
+        shorter = paragraphs[:-1] if len(paragraphs) > 1 else [
+            paragraphs[0].rsplit(". ", 1)[0] + "."]
+        box.clear()
+        box.send_keys("\n\n".join(shorter))
+        browser.find_element(By.XPATH, "//button[text()='Save and verify again']").click()
+        assert "passed" in wait_for_text(browser, ".messages", "Saved").text
+        browser.find_element(By.XPATH, "//button[text()='Approve']").click()
+        wait_for_text(browser, ".messages", "approved")
+        browser.find_element(By.XPATH, "//button[text()='Publish to WordPress']").click()
+        outcome = wait_for_text(browser, ".outcome", "updated")
+        assert title in outcome.text and outcome.find_element(By.LINK_TEXT, "edit on the site")
+        # someone changes the post on the site: publishing again keeps it, and says why
+        with Store.open(db) as store:
+            row = next(r for r in store.queue_rows() if r.title == title)
+            remote_id = store.post_records(row.key)[0].remote_id
+        answer = httpx.post(site.rest(f"/wp/v2/posts/{remote_id}"),
+                            json={"content": "<p>The site editor's text.</p>"},
+                            auth=(site.admin_user, site.app_password))
+        assert answer.status_code == 200, answer.text
+        browser.find_element(By.XPATH, "//button[text()='Publish to WordPress']").click()
+        outcome = wait_for_text(browser, ".outcome", "kept")
+        assert "edited on the site" in outcome.text
+        link = outcome.find_element(By.LINK_TEXT, "edit on the site").get_attribute("href")
+        assert link and link.startswith(site.base_url) and f"post={remote_id}" in link
+        page += browser.page_source
     assert site.app_password not in page
     with Store.open(db) as store:
         row = next(r for r in store.queue_rows() if r.title == title)
@@ -303,3 +332,4 @@ def test_approve_then_publish_creates_the_post_on_wordpress(
                      auth=(site.admin_user, site.app_password)).json()
     assert post["status"] == "draft"
     assert post["title"]["raw"] == title
+    assert post["content"]["raw"] == "<p>The site editor's text.</p>"  # kept, not overwritten
