@@ -23,11 +23,11 @@ pytestmark = pytest.mark.wordpress
 LIBRARY = POSTS[1]  # the story's first report (harbourgazette); STORY_POSTS join it
 
 
-def rewrite(folder: Path, db: Path, posts: list[dict[str, Any]]) -> Result:
+def rewrite(folder: Path, db: Path, posts: list[dict[str, Any]], status: int = 0) -> Result:
     result = CliRunner().invoke(main, ["rewrite", str(write_posts(folder, posts)), "--db", str(db),
                                        "--out", str(folder.parent / "out")],
                                 catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == status, result.output
     return result
 
 
@@ -104,3 +104,37 @@ def test_a_story_s_post_is_updated_with_each_outlet_never_doubled_and_edits_are_
         assert f"civicpost.example ({STORY_LINK})" in links[""]
         assert "javascript:" not in "".join(v for k, v in links.items() if k)
         assert 'href="javascript' not in final[post_id]["content"]["raw"].lower()
+
+
+def test_when_the_story_s_first_entry_is_withdrawn_the_next_draft_updates_the_same_post(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "desk.db"
+    later = {**LIBRARY, "id": 401, "date": "2025-03-03T18:00:00",
+             "link": "https://valleytimes.example/library",
+             "guid": "https://valleytimes.example/?p=401"}
+    withdrawn = {**LIBRARY, "paragraphs": ["Withdrawn."]}  # too short to draft now
+    with start_wordpress(SiteOptions(posts=1, seed=15)) as target:
+        rewrite(tmp_path / "one", db, [LIBRARY, STORY_POSTS[0]])
+        assert "created 1" in publish_to(target, db).output
+        (post_id, _), = posts_on(target).items()
+
+        # the first outlet withdraws its report; then a third outlet reports the story
+        withdrawal = rewrite(tmp_path / "two", db, [withdrawn, STORY_POSTS[0], later], status=1)
+        assert "too-short 1" in withdrawal.output
+        with Store.open(db) as store:
+            assert store.current_draft(str(store.stories()[0].entries[0].key)) is None
+            drafted = store.stories()[0].draft_key
+            assert drafted is not None and drafted.endswith("#401")
+        plan = publish_to(target, db, "--dry-run")
+        assert "would update" in plan.output and "would create" not in plan.output, plan.output
+        done = publish_to(target, db)
+        assert "updated 1" in done.output and "created 0" in done.output, done.output
+        now = posts_on(target)
+        assert list(now) == [post_id]  # the story's post, carried on: no second post
+        links = credit_links(now[post_id])
+        assert links["valleytimes.example"] == later["link"]
+        with Store.open(db) as store:
+            records = [store.post_records(e.key) for e in store.stories()[0].entries]
+        assert [[r.remote_id for r in rs] for rs in records] == [[], [], [post_id]]
+        assert "unchanged 1" in publish_to(target, db).output

@@ -87,6 +87,22 @@ class Publications:
              record.status, now, now, record.modified, record.sent_hash, record.remote_digest),
         )
 
+    def story_post(self, key: str, target: str) -> PostRecord | None:
+        """The post on ``target`` of ``key``'s story made for another entry that has no current
+        draft any more (the latest such), or None: the post ``key``'s draft carries on."""
+        row = self._db.execute(
+            "SELECT p.* FROM story_members own "
+            "JOIN story_members m ON m.story = own.story AND m.key != own.key "
+            "JOIN publications p ON p.key = m.key AND p.target = ? AND p.remote_id IS NOT NULL "
+            "WHERE own.key = ? AND NOT EXISTS "
+            "(SELECT 1 FROM drafts d WHERE d.key = m.key AND d.current = 1) "
+            "ORDER BY p.updated_at DESC LIMIT 1", (target, key)).fetchone()
+        return _post_record(row) if row is not None else None
+
+    def forget_post_record(self, key: str, target: str) -> None:
+        """Drop the record of ``key``'s post on ``target`` (another entry's record holds it)."""
+        self._db.execute("DELETE FROM publications WHERE key = ? AND target = ?", (key, target))
+
     def save_review(self, key: str, *, decision: str, who: str, note: str = "") -> int:
         """Record an editor's decision on an entry's current draft; the draft's id.
 
