@@ -16,7 +16,6 @@ WordPress's answer, not a passing fault: it is not retried.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import json
 import logging
@@ -31,7 +30,14 @@ from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import RETRY_STATUSES, Retrier
 from redraft.records import Verdict
 from redraft.sinks.markup import printable
-from redraft.sinks.wp_content import MARKER, MARKER_PREFIX, Payload, build_payload, marker
+from redraft.sinks.wp_content import (
+    MARKER,
+    MARKER_PREFIX,
+    Payload,
+    build_payload,
+    marker,
+    post_digest,
+)
 from redraft.sinks.wp_media import fetch_image
 from redraft.wp.api import AUTH_STATUSES, PER_PAGE, discover, foreign_origin, route_url, site_key
 
@@ -425,18 +431,6 @@ class WordPressPublisher:
             f"not a WordPress REST answer ({response.headers.get('content-type', 'no type')})"
         raise PublishError(f"WordPress answered {status} {code} at {where}: {detail}",
                            status=status, code=code)
-
-
-def post_digest(post: Mapping[str, Any]) -> str:
-    """A digest of a post's editable fields as WordPress answered them with ``context=edit``
-    (the answer to a create or update has them too); "" when it holds no raw content."""
-    raw = {name: value.get("raw") for name in ("title", "content", "excerpt")
-           if isinstance(value := post.get(name), Mapping)}
-    if not isinstance(raw.get("content"), str):
-        return ""
-    fields = [raw, post.get("categories"), post.get("tags"), post.get("featured_media")]
-    data = json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _wordpress_code(response: httpx.Response) -> str:

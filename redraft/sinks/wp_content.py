@@ -4,7 +4,8 @@ The body is the draft's paragraphs as paragraph blocks, the draft's credit line 
 it a link, only when its URL is http(s)) and an invisible marker; every piece of text is
 escaped and its square brackets written as entities, so no tag and no shortcode from a source
 runs on the target. Term names are reduced to their visible text, and empty ones are dropped.
-The digest of it all tells a later run whether anything would change.
+The digest of it all tells a later run whether anything would change; the digest of a post
+as WordPress answers it (:func:`post_digest`) tells whether someone changed it since.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,3 +142,15 @@ def _featured_image(entry: Entry, notes: list[str]) -> str:
         notes.append(f"featured image skipped: {link_refusal(url)}")
         return ""
     return url
+
+
+def post_digest(post: Mapping[str, Any]) -> str:
+    """A digest of a post's editable fields as WordPress answered them with ``context=edit``
+    (the answer to a create or update has them too); "" when it holds no raw content."""
+    raw = {name: value.get("raw") for name in ("title", "content", "excerpt")
+           if isinstance(value := post.get(name), Mapping)}
+    if not isinstance(raw.get("content"), str):
+        return ""
+    fields = [raw, post.get("categories"), post.get("tags"), post.get("featured_media")]
+    data = json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
