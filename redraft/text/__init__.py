@@ -14,11 +14,12 @@ from functools import lru_cache
 import snowballstemmer
 
 from redraft.text.lang import UNDETERMINED, detect_language
+from redraft.text.negation import has_negation_rules, negated_tokens
+from redraft.text.segment import MARKS, has_segmented_script, split_segmented, word_spans
 from redraft.vocab import (
     ABBREVIATIONS,
     BACK_REFERENCES,
     COUNTED_WORD,
-    NEGATIONS,
     STEMMERS,
     STOPWORDS,
     TITLES,
@@ -107,8 +108,15 @@ _CJK_END = re.compile(r"[。！？｡]+[」』）〕】”’\"')]*")
 
 @lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
 def _split_sentences(text: str, language: str) -> tuple[str, ...]:
-    if text.isascii() or not _CJK_END.search(text):
+    if text.isascii():
         return _split_spaced(text, language)
+    sentences = _split_cjk(text, language) if _CJK_END.search(text) else _split_spaced(text, language)
+    if has_segmented_script(text):  # Thai, Lao, Khmer, Myanmar: ICU's boundaries as well
+        return tuple(part for sentence in sentences for part in split_segmented(sentence, language))
+    return sentences
+
+
+def _split_cjk(text: str, language: str) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _CJK_END.finditer(text):
@@ -210,11 +218,10 @@ def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en")
     if dateline:
         text = _DATELINE_TAG.sub("", text, count=1)
         text = _DATELINE_PLACE.sub("", text, count=1)
-    negations = NEGATIONS.get(language, _NONE)
     if "(" in text:
-        text = _BRACKET.sub(lambda match: _drop_bracket(match, negations), text)
+        text = _BRACKET.sub(lambda match: _drop_bracket(match, language), text)
     if "–" in text or "—" in text or " -" in text:
-        text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, negations), text)
+        text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, language), text)
     if text == sentence or len(text.split()) < _MIN_KEPT_WORDS:
         return sentence
     return text.strip()
@@ -231,21 +238,25 @@ def _inside_quotes(text: str, position: int) -> bool:
     )
 
 
-def _negates(aside: str, negations: frozenset[str]) -> bool:
-    return not negations.isdisjoint(_WORD.findall(aside.lower()))
+def _negates(aside: str, language: str) -> bool:
+    """Whether the aside negates, by the language's rules; in a language without any, whether
+    it may (an aside is then never deleted: nothing says it is safe to)."""
+    if not has_negation_rules(language):
+        return True
+    return bool(negated_tokens(aside, word_spans_of(aside, language), language))
 
 
-def _drop_dash_aside(match: re.Match[str], negations: frozenset[str]) -> str:
-    keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), negations)
+def _drop_dash_aside(match: re.Match[str], language: str) -> str:
+    keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), language)
     return match.group(0) if keep else ""
 
 
-def _drop_bracket(match: re.Match[str], negations: frozenset[str]) -> str:
+def _drop_bracket(match: re.Match[str], language: str) -> str:
     aside = match.group(2)
     if (
         _ACRONYM.match(aside)
         or _inside_quotes(match.string, match.start())
-        or _negates(aside, negations)
+        or _negates(aside, language)
     ):
         return match.group(0)
     # Keep the comma before "(aside)" only when no comma follows it: "a, (b), c" -> "a, c".
@@ -255,6 +266,9 @@ def _drop_bracket(match: re.Match[str], negations: frozenset[str]) -> str:
 # --- tokens ----------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
+# Outside ASCII a word may hold combining marks after its first letter (Devanagari and Thai
+# vowel signs, Arabic and Hebrew points), which Python's \w leaves out.
+_MARKED_WORD = re.compile(rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*(?:[.,][0-9]+)*")
 # Chinese and Japanese write no spaces between words: each ideograph or kana is one "word"
 # (a character), the unit ROUGE uses for them too. Korean writes spaces and is counted by them.
 _CJK_CHARS = UNSPACED_CHARS
@@ -268,20 +282,39 @@ def words(text: str) -> list[str]:
 
     Chinese and Japanese characters come out one by one: those scripts do not mark words.
     """
-    if text.isascii() or not _CJK.search(text):
+    if text.isascii():
         return _WORD.findall(text)
-    return _CJK_WORD.findall(text)
+    if _CJK.search(text):
+        return _CJK_WORD.findall(text)
+    if has_segmented_script(text) and (spans := word_spans(text)) is not None:
+        return [text[a:b] for a, b in spans]
+    return _MARKED_WORD.findall(text)
+
+
+def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
+    """``(start, end)`` of each word of the text, as :func:`words` finds them."""
+    if not text.isascii() and has_segmented_script(text) and not _CJK.search(text):
+        spans = word_spans(text, language)
+        if spans is not None:
+            return list(spans)
+    pattern = _WORD if text.isascii() else _CJK_WORD if _CJK.search(text) else _MARKED_WORD
+    return [m.span() for m in pattern.finditer(text)]
 
 
 def word_count(text: str) -> int:
     """How many words a text has: the count budgets and the ``too-short`` rule use.
 
     White-space separated words, except that each Chinese or Japanese character counts as one
-    word (those scripts put no spaces between words; a character is their usual length unit).
+    word (those scripts put no spaces between words; a character is their usual length unit)
+    and that Thai, Lao, Khmer and Myanmar words are ICU's (white-space separated without ICU).
     """
-    if text.isascii() or not _CJK.search(text):
+    if text.isascii():
         return len(text.split())
-    return len(_CJK_COUNTED.findall(text))
+    if _CJK.search(text):
+        return len(_CJK_COUNTED.findall(text))
+    if has_segmented_script(text) and (spans := word_spans(text)) is not None:
+        return len(spans)
+    return len(text.split())
 
 
 @lru_cache(maxsize=64)
@@ -408,8 +441,10 @@ __all__ = [
     "content_terms",
     "detect_language",
     "duplicate_key",
+    "has_negation_rules",
     "junk",
     "near_duplicate",
+    "negated_tokens",
     "normalise",
     "paragraphs_of",
     "points_back",
@@ -424,5 +459,6 @@ __all__ = [
     "tidy_spacing",
     "unattributed_quote",
     "word_count",
+    "word_spans_of",
     "words",
 ]

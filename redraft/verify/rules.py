@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from redraft.vocab import CREDIT_LABELS
-from redraft.vocab import NEGATIONS as SHARED_NEGATIONS
 
 
 def _listed(text: str) -> frozenset[str]:
@@ -171,14 +170,10 @@ SYNONYMS: dict[str, tuple[frozenset[str], ...]] = {
     ),
 }
 
-# Negations: a draft sentence that gains or loses one says the opposite of its source. The
-# shared list (redraft.vocab, also used to keep negating asides), less the words that are
-# more often something else: "personne" (a person), "nul", "non" (in compounds).
-NOT_ONLY_NEGATIONS: dict[str, frozenset[str]] = {"fr": frozenset({"personne", "nul", "nulle", "non"})}
-NEGATIONS: dict[str, frozenset[str]] = {
-    language: words - NOT_ONLY_NEGATIONS.get(language, frozenset())
-    for language, words in SHARED_NEGATIONS.items()
-}
+# Negations: a draft sentence that gains or loses one says the opposite of its source. They
+# are redraft.vocab's (NEGATIONS, NEGATION_WORD_PATTERNS, NEGATION_SUBSTRINGS), read by
+# redraft.text.negated_tokens with strict=True: less the words that are more often something
+# else (vocab.NOT_ONLY_NEGATIONS: French "personne", a person).
 
 # Number words and their values ("one" and "a" are left out: they are mostly not numbers).
 NUMBER_WORDS: dict[str, dict[str, float]] = {
@@ -207,6 +202,14 @@ NUMBER_WORDS: dict[str, dict[str, float]] = {
         "cinquante": 50, "soixante": 60, "cent": 100, "douzaine": 12, "moitié": 0.5,
         "double": 2, "deuxième": 2, "troisième": 3, "quatrième": 4, "cinquième": 5,
     },
+}
+
+# The characters Chinese and Japanese write numbers in words with (三十, 二百): a character
+# outside them is no spelled-out number, so only these leave numbers unchecked in a sentence.
+# They are not read as numbers (三 is also in 三星, 十 in 十分 "fully").
+NUMERAL_CHARACTERS: dict[str, frozenset[str]] = {
+    "zh": frozenset("〇零一二三四五六七八九十百千万萬亿億两兩"),
+    "ja": frozenset("〇零一二三四五六七八九十百千万萬億"),
 }
 
 # Words that multiply the number before them ("106 billion", "$300million", "3 mil").

@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from redraft.text import (
     content_stem,
+    negated_tokens,
     normalise,
     split_sentences,
     strip_asides,
@@ -35,6 +36,7 @@ class _Source:
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.raw, self.language = paragraphs, language
         self._shortened: dict[int, str] = {}
+        self._negated: dict[int, list[int]] = {}
 
     @cached_property
     def text(self) -> str:
@@ -125,6 +127,14 @@ class _Source:
                 values.update(n.value for n in _numbers(_tokens(match.group().replace(" ", "")),
                                                         self.language)[0])
         return sorted(values)
+
+    def negated(self, number: int) -> list[int]:
+        """The indices of the tokens of source sentence ``number`` that negate."""
+        if number not in self._negated:
+            sentence = self.sentences[number]
+            spans = [(t.start, t.end) for t in sentence.tokens]
+            self._negated[number] = negated_tokens(sentence.text, spans, self.language, strict=True)
+        return self._negated[number]
 
     def idf(self, term: str) -> float:
         return math.log(1 + len(self.sentences) / len(self.index[term])) if term in self.index else 0.0
