@@ -73,7 +73,7 @@ _OPENERS = "\"'“‘«„‹([{¿¡「『"
 # A candidate boundary: terminal punctuation, any closing quotes or brackets (a French closing
 # guillemet may follow a space), then white space.
 _BOUNDARY = re.compile(
-    rf"([.!?…।॥؟۔]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
+    rf"([.!?…।॥؟۔։።፧]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
 )
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")

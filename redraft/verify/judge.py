@@ -19,6 +19,8 @@ from redraft.text import (
 from redraft.verify.numbers import _numbers
 from redraft.verify.rules import (
     NAME_JOINERS,
+    NEGATION_REACH_BEFORE,
+    NEGATION_REACH_DEFAULT,
     NOT_NAMES,
     NUMBER_WORDS,
     NUMERAL_CHARACTERS,
@@ -250,8 +252,9 @@ class _Check:
         terms = {term for _, term in self.items}
         number = max(self.passage, key=lambda n: len(terms.intersection(self.source.sentences[n].stems)))
         best = self.source.sentences[number]
+        reach = NEGATION_REACH_BEFORE.get(self.language, NEGATION_REACH_DEFAULT)
         for i in self.source.negated(number):
-            near = terms.intersection(best.stems[max(0, i - 2) : i + 4])
+            near = terms.intersection(best.stems[max(0, i - reach) : i + 4])
             if not mine and len(near) >= 2:
                 return [self.problem("unsupported", f"the source says the opposite ({best.tokens[i].text})")]
         return []
@@ -300,6 +303,6 @@ def _judge(text: str, source: _Source) -> _Judgement:
     if source.has_verbatim(text):
         return _Judgement(1.0)
     key = _key(text)
-    if key in source.key or source.has_shortened(key):
+    if (key in source.key or source.has_shortened(key)) and not source.drops_negation(key, text):
         return _Judgement(1.0)
     return _Check(text, source).run()

@@ -15,6 +15,7 @@ from redraft.text import (
     normalise,
     split_sentences,
     strip_asides,
+    word_spans_of,
 )
 from redraft.verify.numbers import _Number, _numbers
 from redraft.verify.words import _SPLIT_THOUSANDS, _key, _near, _root, _Token, _tokens
@@ -28,6 +29,10 @@ class _Sentence:
     paragraph: int
     tokens: list[_Token]
     stems: list[str]  # content stem per token, "" for a stop word
+
+
+def _negation_count(text: str, language: str) -> int:
+    return len(negated_tokens(text, word_spans_of(text, language), language, strict=True))
 
 
 class _Source:
@@ -91,6 +96,19 @@ class _Source:
                         for i, text in enumerate(sentences))
                 if key in self._shortened[number]:
                     return True
+        return False
+
+    def drops_negation(self, key: str, text: str) -> bool:
+        """Whether the draft sentence ``text`` (its ``key`` a run of the source's words) is cut
+        from a source sentence that negates more than it does: "one was hurt" out of "No one
+        was hurt", or Turkish "geçerli" out of "geçerli değil", where the negation ends the
+        sentence."""
+        for number, paragraph_key in enumerate(self.keys):
+            if key not in paragraph_key:
+                continue
+            for sentence in split_sentences(self.paragraphs[number], self.language):
+                if key in _key(sentence):
+                    return _negation_count(sentence, self.language) > _negation_count(text, self.language)
         return False
 
     @cached_property
