@@ -33,6 +33,12 @@ def _substrings(language: str) -> re.Pattern[str] | None:
     return re.compile(f"(?:{hidden})|({'|'.join(markers)})")
 
 
+@lru_cache(maxsize=32)
+def _words(language: str, *, strict: bool) -> frozenset[str]:
+    words = NEGATIONS.get(language, _NONE)
+    return words - NOT_ONLY_NEGATIONS.get(language, _NONE) if strict else words
+
+
 @lru_cache(maxsize=16)
 def _inflections(language: str) -> re.Pattern[str] | None:
     pattern = NEGATION_WORD_PATTERNS.get(language)
@@ -40,26 +46,24 @@ def _inflections(language: str) -> re.Pattern[str] | None:
 
 
 def negated_tokens(text: str, spans: Sequence[tuple[int, int]], language: str, *,
-                   strict: bool = False) -> list[int]:
+                   strict: bool = False, lowers: Sequence[str] | None = None) -> list[int]:
     """The indices of the words (``spans`` of ``text``) that are or hold a negation, in order.
 
-    ``strict`` leaves out the words that are more often something else (French "personne").
+    ``strict`` leaves out the words that are more often something else (French "personne");
+    ``lowers``, the words already in lower case, spares slicing them again.
     """
     substrings = _substrings(language)
     if substrings is not None:
         marks = [m.span(1) for m in substrings.finditer(text) if m.group(1)]
         return [i for i, (start, end) in enumerate(spans)
                 if any(a < end and start < b for a, b in marks)]
-    words = NEGATIONS.get(language, _NONE)
-    if strict:
-        words = words - NOT_ONLY_NEGATIONS.get(language, _NONE)
+    words = _words(language, strict=strict)
     inflections = _inflections(language)
-    found = []
-    for i, (start, end) in enumerate(spans):
-        word = text[start:end]
-        lower = word.lower()
-        if lower in words or (inflections is not None and word == lower and inflections.fullmatch(lower)):
-            found.append(i)
-    return found
+    if lowers is None:
+        lowers = [text[start:end].lower() for start, end in spans]
+    if inflections is None:
+        return [i for i, lower in enumerate(lowers) if lower in words]
+    return [i for i, lower in enumerate(lowers) if lower in words or (
+        inflections.fullmatch(lower) and text[spans[i][0] : spans[i][1]] == lower)]
 
 

@@ -244,7 +244,9 @@ class _Check:
     def _negation(self) -> list[Problem]:
         """A negation the passage lacks, or one of the passage's that the sentence drops."""
         spans = [(t.start, t.end) for t in self.tokens]
-        mine = [self.tokens[i].text for i in negated_tokens(self.text, spans, self.language, strict=True)]
+        lowers = [t.lower for t in self.tokens]
+        mine = [self.tokens[i].text
+                for i in negated_tokens(self.text, spans, self.language, strict=True, lowers=lowers)]
         if not self.passage:
             return []
         if mine and not any(self.source.negated(n) for n in self.passage):

@@ -151,7 +151,9 @@ class _Source:
         if number not in self._negated:
             sentence = self.sentences[number]
             spans = [(t.start, t.end) for t in sentence.tokens]
-            self._negated[number] = negated_tokens(sentence.text, spans, self.language, strict=True)
+            lowers = [t.lower for t in sentence.tokens]
+            self._negated[number] = negated_tokens(sentence.text, spans, self.language, strict=True,
+                                                   lowers=lowers)
         return self._negated[number]
 
     def idf(self, term: str) -> float:
