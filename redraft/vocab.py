@@ -212,8 +212,8 @@ NOT_ONLY_NEGATIONS: dict[str, frozenset[str]] = {"fr": _listed("personne nul nul
 
 # Negations found inside running text, for scripts without spaces: (markers, exceptions). A
 # marker is a regular expression; an exception is a word holding a marker's characters that
-# negates nothing ("非常" is "very", "未来" the future, "少ない" "few"). Exceptions are tried
-# first at each position, so they hide the markers inside them.
+# negates nothing ("非常" is "very", "未来" the future, "少ない" "few", "かもしれない"
+# "maybe"). Exceptions are tried first at each position, so they hide the markers inside them.
 NEGATION_SUBSTRINGS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "zh": (
         ("没有", "沒有", "不", "没", "沒", "未", "非", "别", "別", "勿", "無", "无", "否", "莫", "甭"),
@@ -238,7 +238,8 @@ NEGATION_SUBSTRINGS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         ),
         _listed(
             """
-            少な 危な 切な 汚な なかなか 間もなく 程なく すみません すいません 未来 非常 不動産
+            少な 危な 切な 汚な なかなか 間もなく 程なく すみません すいません しれな しれま 未来 非常
+            不動産
             """
         ),
     ),
