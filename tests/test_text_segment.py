@@ -43,6 +43,12 @@ def test_latin_text_keeps_the_abbreviation_rules() -> None:
     assert split_sentences(text, "en") == ["Mr. Smith flew to the U.S. on Monday.", "He came back."]
 
 
+def test_latin_words_inside_thai_text_keep_the_abbreviation_rules() -> None:
+    # "The government did not announce new measures, as Mr. Smith expected."
+    text = "รัฐบาลไม่ได้ประกาศมาตรการใหม่ตามที่ Mr. Smith คาดไว้"
+    assert split_sentences(text, "th") == [text]
+
+
 def test_words_keep_their_combining_marks() -> None:
     # "The minister did not sign": the vowel signs are part of each word.
     assert words("मंत्री ने हस्ताक्षर नहीं किए") == ["मंत्री", "ने", "हस्ताक्षर", "नहीं", "किए"]

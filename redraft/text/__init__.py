@@ -78,6 +78,9 @@ _BOUNDARY = re.compile(
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
 _MAX_INITIAL_CHARS = 4  # "j." or "u.s." are initials; longer dotted tokens are not
+# In a language without titles of its own (Thai, German, an undetermined one), an ASCII title
+# is the English one quoted in it ("Mr. Smith" in a Thai article): no sentence ends on it.
+_ASCII_TITLES = TITLES["en"]
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -156,7 +159,8 @@ def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bo
     end = match.start(1)
     token = text[max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1 : end]
     token = token.lower().lstrip(_OPENERS)
-    if token in TITLES.get(language, _NONE):
+    if token in TITLES.get(language, _NONE) or (language not in TITLES and token in _ASCII_TITLES
+                                                 and token.isascii()):
         return False
     is_initial = len(token) <= _MAX_INITIAL_CHARS and bool(_INITIAL.match(token + "."))
     if token in ABBREVIATIONS.get(language, _NONE) or is_initial:

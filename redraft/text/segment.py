@@ -20,7 +20,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from redraft.vocab import SEGMENTED_CHARS
+from redraft.vocab import SEGMENTED_CHARS, SEGMENTED_SENTENCE_ENDS
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ _SEGMENTED = re.compile(f"[{SEGMENTED_CHARS}]")
 # A space between two letters of Thai or Lao: where a sentence or a clause may end.
 _SPACE_BETWEEN = re.compile("(?<=[\u0e00-\u0eff])[ \u00a0]+(?=[\u0e00-\u0eff])")
 _WORDLIKE = re.compile(r"[^\W_]")
+# Khmer's and Myanmar's full stops (with the spaces after them) end a sentence.
+_FULL_STOP = re.compile(f"(?<=[{SEGMENTED_SENTENCE_ENDS}])\\s*")
 
 
 def _mark_ranges() -> str:
@@ -103,16 +105,14 @@ def word_spans(text: str, language: str = "") -> tuple[tuple[int, int], ...] | N
 def split_segmented(text: str, language: str = "") -> list[str]:
     """The sentences of a paragraph in a script without spaces between words.
 
-    ICU's sentence breaks first (Khmer ។ and Myanmar ။ end sentences), then, in Thai and Lao,
-    the spaces between two letters, once the piece before has :data:`MIN_SENTENCE_WORDS`
-    words; a short last piece joins the one before. Without ICU the paragraph is one sentence.
+    Khmer ។ and Myanmar ။ end sentences; in Thai and Lao, so do the spaces between two
+    letters, once the piece before has :data:`MIN_SENTENCE_WORDS` words (ICU's words); a short
+    last piece joins the one before. Without ICU, Thai and Lao paragraphs are not cut at spaces.
+    ICU's own sentence breaker is not used: it ends a sentence after "Mr." in a Thai text too.
     """
-    breakers = _breakers()
-    if breakers is None:
-        return [text.strip()] if text.strip() else []
     sentences: list[str] = []
-    for piece in breakers.SentenceBreaker(text, _locale(language)):
-        sentences.extend(_split_at_spaces(piece, language))
+    for piece in _FULL_STOP.split(text):
+        sentences.extend(_split_at_spaces(piece, language) if icu_available() else [piece.strip()])
     return [s for s in sentences if s]
 
 
