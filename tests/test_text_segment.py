@@ -70,3 +70,15 @@ def test_without_icu_thai_falls_back_to_spaces_and_says_so(
         segment._breakers.cache_clear()
         segment.word_spans.cache_clear()
     assert word_count(THAI[3]) > len(THAI[3].split())  # ICU is back
+
+
+def test_repeats_in_scripts_without_spaces_are_judged_on_dictionary_words() -> None:
+    from redraft.text import near_duplicate
+
+    # "The minister signed the new trade agreement in Beijing on Tuesday", then with one word
+    # changed and with a particle dropped: one changed word in nine is a repeat.
+    long = "部长周二在北京签署了新的贸易协议。"
+    assert near_duplicate(long, "部长周二在北京签署新的贸易协议。")
+    # Five words ("signed on Tuesday" / "on Wednesday"): a short sentence repeats only exactly.
+    assert not near_duplicate("部长周二签署了协议。", "部长周三签署了协议。")
+    assert near_duplicate("รัฐบาลไม่ได้ประกาศมาตรการใหม่", "รัฐบาลไม่ได้ประกาศมาตรการใหม่ ")
