@@ -76,3 +76,16 @@ def test_pair_mode_reports_the_unchecked_sentence() -> None:
     assert result["passed"] is False
     assert [p["kind"] for p in result["problems"]] == ["unchecked"]
     assert result["problems"][0]["detail"].startswith("not checked for negation")
+
+
+def test_a_japanese_numeral_the_source_lacks_is_reported_unchecked() -> None:
+    # "The company will build a factory in Nagoya" / "... three factories ...": 三 is a number
+    # in words, which the verifier does not read; 工場 (factory) is in the source.
+    source = ("会社は名古屋に新しい工場を建設すると発表した。", "投資額は3000億円になる。")
+    verdict = _verdict("ja", source, "会社は名古屋に三つの工場を建設すると発表した。")
+    assert not verdict.passed
+    (detail,) = _unchecked(verdict)
+    assert "numbers in words (三:" in detail
+    # Without a numeral, a character the source lacks leaves only names unchecked.
+    (detail,) = _unchecked(_verdict("ja", source, "会社は名古屋に大きな工場を建設すると発表した。"))
+    assert "numbers" not in detail and "names (大" in detail
