@@ -25,7 +25,7 @@ BlockKind = Literal["p", "h", "quote", "li"]
 BudgetKind = Literal["ratio", "words", "sentences"]
 ProblemKind = Literal[
     "repeated", "unsupported", "number", "name", "quote", "credit", "length",
-    "unbalanced", "unattributed", "dangling", "signpost", "junk",
+    "unbalanced", "unattributed", "dangling", "signpost", "junk", "unchecked",
 ]
 # A ratio budget's ceiling in words: a condensed draft is read in about a minute, whatever the
 # article's length (digest items run 100-250 words), so a 2,000-word story is not 700 words.

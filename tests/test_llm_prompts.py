@@ -77,6 +77,7 @@ def test_prompts_are_named_and_versioned() -> None:
 DIGESTS = {
     "condense@2026-12-1": "f043db6e2d5a8786",
     "condense@2026-12-2": "e482a2f1003df841",  # hints for the form problem kinds
+    "condense@2026-12-3": "f2cfa2423766d4c7",  # a hint for "unchecked" (verifier, issue 11)
 }
 
 

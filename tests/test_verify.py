@@ -188,7 +188,10 @@ def test_japanese_names_numbers_and_scales_are_checked() -> None:
 def test_a_language_without_negation_words_is_scored_as_less_certain() -> None:
     checked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。")
     unchecked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。", language="und")
+    assert checked.passed and not unchecked.passed
     assert unchecked.score < checked.score
+    assert [p.kind for p in unchecked.problems] == ["unchecked"]
+    assert "negation (no negation rules for an undetermined language)" in unchecked.problems[0].detail
 
 
 def test_a_japanese_quotation_must_be_verbatim() -> None:
@@ -199,4 +202,7 @@ def test_a_japanese_quotation_must_be_verbatim() -> None:
                       language="ja")
     changed = Draft(article=article, paragraphs=("社長は「工場を東京に建設する」と述べた。",),
                     engine="x", budget=Budget(), prompt=None, credit=entry.credit("ja"))
-    assert [p.kind for p in verify(changed).problems] == ["quote"]
+    problems = verify(changed).problems
+    assert [p.kind for p in problems] == ["quote", "unchecked"]
+    # 東京 is a name the source lacks, but Japanese kanji have no capitals to tell it by.
+    assert "names (東, 京" in problems[1].detail

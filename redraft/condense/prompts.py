@@ -92,7 +92,7 @@ markdown, no introduction such as "Here is", no closing remark, no source or cre
 
 CONDENSE = Prompt(
     name="condense",
-    version="2026-12-2",
+    version="2026-12-3",
     system=_SYSTEM,
     condense=(
         "Condense this {language} news article to {budget}.\n\n"
@@ -141,6 +141,8 @@ CONDENSE = Prompt(
                     "what it refers to, or rephrase it to stand alone.",
         "signpost": "this announces something that never follows; end on a complete point.",
         "junk": "this is not article text (a link, a credit, a reference line); leave it out.",
+        "unchecked": "this rewording cannot be checked in the article's language; use the "
+                     "article's own words for it, or leave it out.",
     }),
     stop=("\nSource:", "\nNote:", "\nWord count", "\n(Word count"),
 )
