@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from redraft.vocab import CREDIT_LABELS
+from redraft.vocab import CREDIT_LABELS, CREDIT_PLURAL_LABELS
 
 
 def _listed(text: str) -> frozenset[str]:
@@ -354,7 +354,9 @@ DEMONYM_ENDINGS: dict[str, tuple[str, ...]] = {
 }
 
 # A final line naming the draft's source: "Source: ...", "Fuente: ...", "Source : ...".
-_CREDIT_WORDS = sorted({label.strip().rstrip(":：").strip() for label in CREDIT_LABELS.values()})
+_CREDIT_WORDS = sorted({label.strip().rstrip(":：").strip()
+                        for labels in (CREDIT_LABELS, CREDIT_PLURAL_LABELS)
+                        for label in labels.values()})
 CREDIT_LINE = re.compile(
     r"^\s*(?:sources?|fuentes?|via|vía|origen|d'après|quelle|fonte|"
     + "|".join(map(re.escape, _CREDIT_WORDS)) + r")\s*[:：]\s*\S",
