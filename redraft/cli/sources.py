@@ -28,11 +28,12 @@ from redraft.cli.common import (
     run_options,
     stderr,
 )
-from redraft.cli.watch import STOP, filtered, until_stopped
+from redraft.cli.watch import STOP, selection
 from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError, InputError
 from redraft.http import Retrier
 from redraft.pipeline import run
+from redraft.pipeline.syncing import selected
 from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.discover import Found, identify
@@ -105,9 +106,7 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
         with open_store(settings) as store:
             source = _source(found, retrier, robots, store, params=params, limit=limit)
             with progress_bar(limit, f"syncing {source.name}") as progress:
-                items = filtered(until_stopped(source.entries()),
-                                 include=params.get("include") or "",
-                                 exclude=params.get("exclude") or "")
+                items = selected(source.entries(), selection(params))
                 report = run(items, engines=engines, store=store, sinks=sinks,
                              options=run_options(settings, force=params["force"]),
                              progress=progress)
