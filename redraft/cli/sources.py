@@ -37,6 +37,7 @@ from redraft.pipeline.syncing import selected
 from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.discover import Found, identify
+from redraft.sources.opml import OPTIONS as OPML_OPTIONS
 from redraft.sources.opml import Subscription, read_opml, write_opml
 from redraft.sources.robots import Robots
 from redraft.sources.site import SiteOptions, SiteSource
@@ -222,21 +223,42 @@ def sources_remove(url: str, **params: Any) -> None:
 @click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @common_options
 def sources_import(opml_file: Path, **params: Any) -> None:
-    """Add every feed of an OPML file (folders become categories)."""
+    """Add every feed of an OPML file (folders become categories).
+
+    A feed already on the list takes the file's name and category and keeps its other
+    options unless the file gives them (as `sources export` writes them)."""
     try:
-        subscriptions = read_opml(opml_file.read_bytes(), label=str(opml_file))
+        found = read_opml(opml_file.read_bytes(), label=str(opml_file))
     except InputError as exc:
         fail(str(exc))
     with _watch_list(params["db"], params["config_path"]) as store, store.transaction():
-        for sub in subscriptions:
-            WatchList(store).add(Watched(sub.url, name=sub.title, category=sub.category))
-    click.echo(f"{len(subscriptions)} sources imported from {opml_file}")
+        watch_list = WatchList(store)
+        listed = {source.url: source for source in watch_list.sources()}
+        for sub in found.subscriptions:
+            watch_list.add(_watched(sub, listed.get(sub.url)))
+    click.echo(f"{len(found.subscriptions)} sources imported from {opml_file}")
+    if found.duplicates:
+        stderr.print(f"listed twice, kept in their first folder: {', '.join(found.duplicates)}",
+                     soft_wrap=True, markup=False)
+    if found.skipped:
+        stderr.print(f"sites without a feed address (xmlUrl), left out: "
+                     f"{', '.join(found.skipped)}; `redraft sources add URL` finds a site's "
+                     "feed", soft_wrap=True, markup=False)
+
+
+def _watched(sub: Subscription, old: Watched | None) -> Watched:
+    options = {name: sub.options.get(name) or (getattr(old, name) if old else "")
+               for name in ("language", *OPML_OPTIONS)}
+    return Watched(sub.url, name=sub.title, category=sub.category, **options)
 
 
 @sources_group.command("export")
 @common_options
 def sources_export(**params: Any) -> None:
-    """Print the watch list as OPML 2.0 (categories as nested folders)."""
+    """Print the watch list as OPML 2.0 (categories as nested folders; redraft's options as
+    attributes of its own, which other readers ignore)."""
     with _watch_list(params["db"], params["config_path"]) as store:
         listed = WatchList(store).sources()
-    click.echo(write_opml(Subscription(s.url, s.name, s.category) for s in listed), nl=False)
+    click.echo(write_opml(Subscription(s.url, s.name, s.category, {
+        name: getattr(s, name) for name in ("language", *OPML_OPTIONS) if getattr(s, name)})
+        for s in listed), nl=False)
