@@ -161,3 +161,20 @@ def test_a_site_of_real_pages_is_drafted_from_full_text(shared_data: Path,
         assert {k for (k,) in rows(via_sitemap, "SELECT e.key FROM entries e JOIN drafts d "
                                                 "ON d.key = e.key AND d.current")} == {
             key for key, _, _ in drafted}
+
+
+@pytest.mark.parametrize("per_entry", [False, True])
+def test_a_feed_sync_takes_the_run_options_a_site_sync_takes(per_entry: bool,
+                                                              tmp_path: Path) -> None:
+    """The same articles on two sites' feeds: one draft per story by default, the second
+    site's posts credited in it; one draft per post with --per-entry."""
+    db = tmp_path / "desk.db"
+    extra = ["--per-entry"] if per_entry else []
+    with ExitStack() as stack:
+        first = build(stack.enter_context(serve(WebSite())))
+        second = build(stack.enter_context(serve(WebSite(), host="127.0.0.2")))
+        for site in (first, second):
+            invoke("sync", f"{site.base}/feed.xml", "--db", str(db), "--delay", "0", *extra)
+    assert rows(db, "SELECT count(*) FROM entries") == [(2 * len(ARTICLES),)]
+    drafts = rows(db, "SELECT count(*) FROM drafts WHERE current")[0][0]
+    assert drafts == (2 if per_entry else 1) * len(ARTICLES)

@@ -109,7 +109,9 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
             with progress_bar(limit, f"syncing {source.name}") as progress:
                 items = selected(source.entries(), selection(params))
                 report = run(items, engines=engines, store=store, sinks=sinks,
-                             options=run_options(settings, force=params["force"]),
+                             options=run_options(settings, force=params["force"],
+                                                 per_entry=params.get("per_entry", False),
+                                                 workers=params.get("workers")),
                              progress=progress)
             complete = source.checkpoint().complete
             with store.transaction():
@@ -249,7 +251,8 @@ def sources_import(opml_file: Path, **params: Any) -> None:
 def _watched(sub: Subscription, old: Watched | None) -> Watched:
     options = {name: sub.options.get(name) or (getattr(old, name) if old else "")
                for name in ("language", *OPML_OPTIONS)}
-    return Watched(sub.url, name=sub.title, category=sub.category, **options)
+    return Watched(sub.url, name=sub.title or (old.name if old else ""), category=sub.category,
+                   **options)
 
 
 @sources_group.command("export")
