@@ -178,3 +178,22 @@ def test_a_feed_sync_takes_the_run_options_a_site_sync_takes(per_entry: bool,
     assert rows(db, "SELECT count(*) FROM entries") == [(2 * len(ARTICLES),)]
     drafts = rows(db, "SELECT count(*) FROM drafts WHERE current")[0][0]
     assert drafts == (2 if per_entry else 1) * len(ARTICLES)
+
+
+def test_a_feed_item_the_words_leave_out_costs_no_page(tmp_path: Path) -> None:
+    """Include and exclude words decided by a feed item's own title, categories and excerpt:
+    its page is never fetched."""
+    db = tmp_path / "desk.db"
+    with serve(WebSite()) as site:
+        build(site)
+        invoke("sources", "add", f"{site.base}/feed.xml", "--include", "transport",
+               "--exclude", "tram", "--db", str(db))
+        result = invoke("sync", "--db", str(db), "--delay", "0")
+        fetched = {path for path in site.paths() if path.startswith("/news/")}
+    kept = [a for a in ARTICLES if a["section"] == "Transport" and "tram" not in a["title"]]
+    assert 0 < len(kept) < len(ARTICLES) - 1
+    assert fetched == {f"/news/{a['slug']}.html" for a in kept}, result.output
+    assert f"before fetching {len(ARTICLES) - len(kept)}" in result.output, result.output
+    titles = {title for (title,) in rows(db, "SELECT e.title FROM entries e JOIN drafts d "
+                                             "ON d.key = e.key AND d.current")}
+    assert titles == {a["title"] for a in kept}

@@ -33,7 +33,7 @@ from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError, InputError
 from redraft.http import Retrier
 from redraft.pipeline import run
-from redraft.pipeline.syncing import selected
+from redraft.pipeline.syncing import left_out_early, selected
 from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.discover import Found, identify
@@ -125,8 +125,10 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
     counts = source.counts
     stderr.print(f"text from the feed {counts['feed']}, from fetched pages {counts['page']}, "
                  f"pages already stored {counts['skipped']}, disallowed by robots.txt "
-                 f"{counts['disallowed']}" + ("; the feed has not changed" if source.unchanged
-                                               else ""), soft_wrap=True)
+                 f"{counts['disallowed']}"
+                 + (f", left out by the source's words before fetching {counts['left_out']}"
+                    if counts["left_out"] else "")
+                 + ("; the feed has not changed" if source.unchanged else ""), soft_wrap=True)
     sys.exit(EXIT_OK if report.ok and complete else EXIT_INCOMPLETE)
 
 
@@ -134,10 +136,12 @@ def _source(found: Found, retrier: Retrier, robots: Robots, store: Store, *,
             params: dict[str, Any], limit: int | None) -> SiteSource:
     known = store.site(web_site_key(found.given))
     validators = (known.state.get("validators") or {}) if known else {}
+    chosen = selection(params)
     return SiteSource(retrier, found, robots=robots, options=SiteOptions(
         validators=validators, known=lambda key: store.entry(key) is not None,
         force=params["force"], delay=params.get("delay") or 0.0, limit=limit,
-        sleep=STOP.wait, stop=STOP.is_set))
+        sleep=STOP.wait, stop=STOP.is_set,
+        left_out=lambda known: left_out_early(chosen, known)))
 
 
 def _state(source: SiteSource, store: Store) -> dict[str, Any]:

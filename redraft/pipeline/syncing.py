@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from redraft.pipeline.policy import Engines, RunOptions, Verifier
 from redraft.pipeline.running import Progress, Report, run
@@ -76,6 +77,21 @@ def _take(item: SourceItem, wanted: re.Pattern[str] | None, unwanted: re.Pattern
     if category:
         return dataclasses.replace(item, meta={**item.meta, "watch_category": category})
     return item
+
+
+def left_out_early(selection: Selection, known: Mapping[str, Any]) -> bool:
+    """Whether a feed item's own fields (``title``, ``categories``, ``excerpt``) already
+    decide that :func:`selected` would leave its entry out, so that its page need not be
+    fetched: an exclude word in them, or no include word when the item names its categories
+    (the page's own categories count only when the feed gives none)."""
+    wanted, unwanted = _words(selection.include), _words(selection.exclude)
+    if not (wanted or unwanted):
+        return False
+    categories = [str(term) for term in known.get("categories") or ()]
+    text = f"{known.get('title') or ''}\n{' '.join(categories)}\n{known.get('excerpt') or ''}"
+    if unwanted and unwanted.search(text):
+        return True
+    return bool(wanted and categories and known.get("title") and not wanted.search(text))
 
 
 def _words(value: str) -> re.Pattern[str] | None:
