@@ -31,7 +31,7 @@ from redraft.cli.common import (
     workers_option,
 )
 from redraft.cli.sources import find_source, sync_web
-from redraft.cli.watch import parse_every, repeat
+from redraft.cli.watch import parse_every, repeat, selection
 from redraft.config import Settings
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
@@ -108,7 +108,7 @@ def sync(site_url: str | None, since: datetime | None, limit: int | None, delay:
                                        options=run_options(settings, force=params["force"],
                                                          per_entry=params["per_entry"],
                                                          workers=params["workers"]),
-                                       progress=progress)
+                                       progress=progress, selection=selection(params))
         finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
                 sink.close()
