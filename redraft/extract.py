@@ -233,7 +233,7 @@ def extract(entry: Entry, options: ExtractOptions = DEFAULT_OPTIONS) -> Article:
             len(block.text) for block in body):
         raise NotAnArticle("the content is a listing of links to other pages, not an article",
                            **where)
-    words = sum(word_count(block.text) for block in body)
+    words = sum(block.words or 0 for block in body)
     if words < options.min_words:
         raise TooShort(f"only {words} words of article text; at least {options.min_words} "
                        "are needed (see min_words in [extract])", **where)
@@ -388,7 +388,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
                 continue
             if seen.repeats(text) is not None:
                 continue
-            kept.append((Block(_block_kind(kind), text), link_chars))
+            kept.append((Block(_block_kind(kind), text, word_count(text)), link_chars))
             link_chars = 0
     return kept
 

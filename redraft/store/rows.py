@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
+from redraft.text import word_count
 
 
 class Row(Protocol):
@@ -154,7 +155,7 @@ def stored_draft_from(row: Row) -> StoredDraft:
     data = json.loads(row["article"])
     article = Article(
         entry=entry,
-        blocks=tuple(Block(kind, text) for kind, text in data["blocks"]),
+        blocks=tuple(Block(kind, text, word_count(text)) for kind, text in data["blocks"]),
         captions=tuple(data["captions"]),
         language=data["language"],
     )

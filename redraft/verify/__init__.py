@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
-from redraft.text import detect_language, normalise, paragraphs_of
+from redraft.text import detect_language, normalise, paragraphs_of, word_count
 from redraft.verify.draft import _credit, _length, _sentences
 from redraft.verify.form import form_problems
 from redraft.verify.judge import _judge
@@ -125,7 +125,8 @@ def verify_pairs(pairs: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]
     for pair in pairs:
         source, summary = str(pair["source"]), str(pair["summary"])
         entry = Entry(source="pairs", key=str(pair.get("id", "")), url="", title="", html="")
-        blocks = tuple(Block("p", paragraph) for paragraph in paragraphs_of(source))
+        blocks = tuple(Block("p", paragraph, word_count(paragraph))
+                       for paragraph in paragraphs_of(source))
         article = Article(entry=entry, blocks=blocks, language=detect_language(source))
         draft = Draft(article=article, paragraphs=tuple(paragraphs_of(summary)), engine="external",
                       budget=NO_BUDGET)
