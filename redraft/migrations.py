@@ -195,4 +195,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0210_story_df_pending",
+        """
+        CREATE TABLE story_df_pending (
+            id    INTEGER PRIMARY KEY,
+            terms TEXT NOT NULL
+        );
+        """,
+    ),
 )

@@ -6,13 +6,14 @@ stories ``redraft stories`` lists."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from redraft.records import Entry
-from redraft.store.connection import Connection
+from redraft.store.connection import Connection, store_error
 from redraft.store.rows import entry_from
 from redraft.store.rows import now as _now
 from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
@@ -49,11 +50,52 @@ def _utc(value: datetime | None) -> str | None:
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return aware.astimezone(UTC).isoformat()
 
+CACHE_TERMS = 500_000  # ~60 MiB of frequencies at most: a year of news vocabulary fits
+FOLD_EVERY = 256  # articles' term counts kept as appended rows, then summed in: one write of
+#                  the frequency pages per 256 articles instead of ~50 scattered pages each
+CACHE_PROFILES = 50_000  # parsed member profiles (~2 KiB each): the live stories of a week
+
+
+@dataclass(slots=True)
+class _StoryCache:
+    """Frequencies and parsed profiles already read: a placement reads a thousand frequencies
+    and two dozen profiles, mostly the same as the last placement's.
+
+    ``df`` holds ``story_df`` (the folded counts) and ``pending`` the counts of the
+    ``story_df_pending`` rows up to ``pending_upto``; a term's frequency is their sum.
+    """
+
+    version: int
+    df: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, int] = field(default_factory=dict)
+    pending_upto: int = 0
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, key: str, text: str) -> Profile:
+        """The member's profile, parsed once."""
+        found = self.profiles.get(key)
+        if found is None:
+            found = self.profiles[key] = Profile.from_json(json.loads(text))
+        return found
+
+    def count_pending(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Add pending rows' terms (rows after ``pending_upto``, in id order)."""
+        pending = self.pending
+        for row_id, text in rows:
+            for term in json.loads(text):
+                pending[term] = pending.get(term, 0) + 1
+            self.pending_upto = row_id
+
+    def oversized(self) -> bool:
+        """Whether it outgrew its bound (then it starts again, empty)."""
+        return len(self.df) > CACHE_TERMS or len(self.profiles) > CACHE_PROFILES
+
 
 class StoryQueries:
     """The story statements of :class:`~redraft.store.Store`."""
 
     _db: Connection
+    _story_cache_state: _StoryCache | None
 
 
     def entry_named(self, identities: Sequence[str]) -> Known | None:
@@ -76,28 +118,41 @@ class StoryQueries:
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
         """Stories filed under any of the terms and seen since ``since``, most shared first."""
-        marks = ",".join("?" * len(terms))
         rows = self._db.execute(  # (term, last_seen) is indexed: closed stories are not read
-            f"SELECT t.story, max(t.last_seen), count(*) AS shared FROM story_terms t "
-            f"WHERE t.term IN ({marks}) AND t.last_seen >= ? GROUP BY t.story "
-            f"ORDER BY shared DESC, t.story LIMIT ?",
-            (*terms, _utc(since) or "", STORY_CANDIDATES)).fetchall()
-        views = []
-        for row in rows:
-            members = self._db.execute(
-                "SELECT profile FROM story_members WHERE story = ? AND layer != 'same-post' "
-                "ORDER BY published DESC, rowid DESC LIMIT ?", (row[0], STORY_MEMBERS))
-            profiles = tuple(Profile.from_json(json.loads(m[0])) for m in members)
-            last = datetime.fromisoformat(row[1]) if row[1] else None
-            views.append(StoryView(str(row[0]), profiles[::-1], last))
-        return views
+            "SELECT t.story, max(t.last_seen), count(*) AS shared FROM story_terms t "
+            "WHERE t.term IN (SELECT value FROM json_each(?)) AND t.last_seen >= ? "
+            "GROUP BY t.story ORDER BY shared DESC, t.story LIMIT ?",
+            (json.dumps(list(terms)), _utc(since) or "", STORY_CANDIDATES)).fetchall()
+        if not rows:
+            return []
+        members: dict[int, list[Profile]] = {row[0]: [] for row in rows}
+        cache = self._story_cache()
+        for story, key, text in self._db.execute(  # each story's latest members, one statement
+                "SELECT story, key, profile FROM (SELECT story, key, profile, row_number() OVER "
+                "(PARTITION BY story ORDER BY published DESC, rowid DESC) AS n FROM story_members "
+                "WHERE story IN (SELECT value FROM json_each(?)) AND layer != 'same-post') "
+                "WHERE n <= ?", (json.dumps(list(members)), STORY_MEMBERS)):
+            members[story].append(cache.profile(key, text))
+        return [StoryView(str(row[0]), tuple(members[row[0]][::-1]),
+                          datetime.fromisoformat(row[1]) if row[1] else None) for row in rows]
 
     def document_frequencies(self, terms: Sequence[str]) -> DocumentFrequencies:
-        """The article count and the document frequencies of these terms."""
-        marks = ",".join("?" * (len(terms) + 1))
-        counts = dict(self._db.execute(
-            f"SELECT term, df FROM story_df WHERE term IN ({marks})", ("", *terms)).fetchall())
-        return DocumentFrequencies(counts.pop("", 0), counts)
+        """The article count and the document frequencies of these terms (``story_df`` plus
+        the rows not folded into it yet; read through this connection's cache)."""
+        cache = self._story_cache()
+        cache.count_pending(self._db.execute(
+            "SELECT id, terms FROM story_df_pending WHERE id > ? ORDER BY id",
+            (cache.pending_upto,)).fetchall())
+        df = cache.df
+        missing = [term for term in ("", *terms) if term not in df]
+        if missing:
+            df.update(dict.fromkeys(missing, 0))
+            df.update(self._db.execute(
+                "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing),)).fetchall())
+        pending = cache.pending
+        return DocumentFrequencies(df[""] + pending.get("", 0),
+                                   {term: df[term] + pending.get(term, 0) for term in terms})
 
     def add(self, placement: Placement) -> str:
         """Record a placement (call inside :meth:`transaction`); return its story's id."""
@@ -109,6 +164,8 @@ class StoryQueries:
                    [(identity, owner) for identity in placement.identities])
         if placement.layer == "same-post":
             return str(story)
+        counted = sorted({*profile.terms, *profile.names})
+        self._story_cache().profiles.pop(placement.key, None)
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -116,22 +173,49 @@ class StoryQueries:
              json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
         self._many("INSERT INTO story_bands VALUES (?, ?, ?)",
                    [(band, placement.key, when) for band in placement.bands])
+        last = self._db.execute("SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
+        seen = max(when, last[0] or when) if last is not None else when
         self._many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
-                   [(term, story, when) for term in placement.key_terms])
-        self._many("INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
-                   [("",), *((term,) for term in sorted({*profile.terms, *profile.names}))])
-        self._db.execute(
-            "UPDATE stories SET last_seen = max(coalesce(last_seen, ?), ?), "
-            "first_seen = min(coalesce(first_seen, ?), ?) WHERE id = ?",
-            (when, when, when, when, story))
-        self._db.execute(
-            "UPDATE story_terms SET last_seen = (SELECT last_seen FROM stories WHERE id = ?) "
-            "WHERE story = ?", (story, story))
+                   [(term, story, seen) for term in placement.key_terms])
+        self._count_terms(["", *counted])
+        self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
+                         "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
+        if last is not None and seen != last[0]:  # the story moved on: so do its terms
+            self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
         return str(story)
 
+    def _count_terms(self, terms: Sequence[str]) -> None:
+        """Count an article's terms: one appended row (one page written, not one page a
+        term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
+        cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
+                                  (json.dumps(list(terms), ensure_ascii=False),))
+        if (cursor.lastrowid or 0) < FOLD_EVERY:
+            return
+        self._db.execute(
+            "INSERT INTO story_df SELECT j.value, count(*) FROM story_df_pending p, "
+            "json_each(p.terms) j WHERE true GROUP BY j.value "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df")
+        self._db.execute("DELETE FROM story_df_pending")
+        self._story_cache_state = None  # the folded counts moved: read them again
+
     def _many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        for row in rows:
-            self._db.execute(sql, row)
+        """One statement for many rows (``executemany``), errors translated as ``execute``'s."""
+        if not rows:
+            return
+        try:
+            self._db.raw.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self._db.path) from exc
+
+    def _story_cache(self) -> _StoryCache:
+        """This connection's cache of frequencies and profiles, emptied when the file changed
+        under it (``PRAGMA data_version`` moves when another connection commits)."""
+        cache: _StoryCache | None = getattr(self, "_story_cache_state", None)
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if cache is None or cache.version != version or cache.oversized():
+            cache = _StoryCache(version)
+            self._story_cache_state = cache
+        return cache
 
     def _new_story(self, key: str, when: str) -> int:
         cursor = self._db.execute(

@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 from redraft.records import Article
 from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
-from redraft.stories.scoring import WINDOW_HOURS, pair_score, weighted
+from redraft.stories.scoring import WINDOW_HOURS, Comparison, weighted
 from redraft.stories.signatures import band_keys, best_match, signature
 from redraft.stories.urls import post_identities
 
@@ -149,14 +149,15 @@ class Placer:
                  if profile.published is not None else None)
         stories = self.index.stories_with_terms(terms, since)[:MAX_CANDIDATES]
         if stories:
-            member_terms = {t for s in stories for m in s.members for t in (*m.terms, *m.names)}
+            member_terms = set().union(*(m.terms for s in stories for m in s.members),
+                                       *(m.names for s in stories for m in s.members))
             frequencies = self.index.document_frequencies(sorted(member_terms | set(terms)))
-        vector = weighted(profile.terms, frequencies)
+        comparison = Comparison(profile, frequencies)
         best_story, best_score = "", 0.0
         # The mean over the story's recent members, not the best one: an article must resemble
         # the story as a whole, so one stray member does not pull the next story in (chaining).
         for story in stories:
-            scores = [pair_score(profile, member, frequencies, vector) for member in story.members]
+            scores = [comparison.score(member) for member in story.members]
             score = sum(scores) / len(scores)
             if score > best_score:
                 best_story, best_score = story.id, score
