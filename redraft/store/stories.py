@@ -252,6 +252,13 @@ class StoryQueries:
         ids = [row[0] for row in self._db.execute(sql, (stamp, stamp, source, source))]
         return self._story_rows(ids)
 
+    def stories_changed(self, since: str) -> list[StoryRow]:
+        """Stories of two or more entries that gained one at or after ``since`` (UTC ISO)."""
+        rows = self._db.execute(
+            "SELECT story FROM story_members GROUP BY story HAVING count(*) > 1 "
+            "AND max(added_at) >= ? ORDER BY story", (since,)).fetchall()
+        return self._story_rows([row[0] for row in rows])
+
     def _story_rows(self, ids: Sequence[int]) -> list[StoryRow]:
         result = []
         for story_id in ids:
