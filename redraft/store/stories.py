@@ -61,8 +61,9 @@ class _StoryCache:
     """Frequencies and parsed profiles already read: a placement reads a thousand frequencies
     and two dozen profiles, mostly the same as the last placement's.
 
-    ``df`` holds ``story_df`` (the folded counts) and ``pending`` the counts of the
-    ``story_df_pending`` rows up to ``pending_upto``; a term's frequency is their sum.
+    ``df`` holds the frequencies read so far: ``story_df`` (the folded counts) plus the
+    ``story_df_pending`` rows up to ``pending_upto``, whose own counts ``pending`` keeps for
+    the terms read later.
     """
 
     version: int
@@ -80,10 +81,12 @@ class _StoryCache:
 
     def count_pending(self, rows: Sequence[tuple[int, str]]) -> None:
         """Add pending rows' terms (rows after ``pending_upto``, in id order)."""
-        pending = self.pending
+        pending, df = self.pending, self.df
         for row_id, text in rows:
             for term in json.loads(text):
                 pending[term] = pending.get(term, 0) + 1
+                if term in df:
+                    df[term] += 1
             self.pending_upto = row_id
 
     def oversized(self) -> bool:
@@ -146,13 +149,13 @@ class StoryQueries:
         df = cache.df
         missing = [term for term in ("", *terms) if term not in df]
         if missing:
-            df.update(dict.fromkeys(missing, 0))
-            df.update(self._db.execute(
-                "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                (json.dumps(missing),)).fetchall())
-        pending = cache.pending
-        return DocumentFrequencies(df[""] + pending.get("", 0),
-                                   {term: df[term] + pending.get(term, 0) for term in terms})
+            pending = cache.pending
+            df.update((term, pending.get(term, 0)) for term in missing)
+            for term, count in self._db.execute(
+                    "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
+                    (json.dumps(missing),)).fetchall():
+                df[term] += count
+        return DocumentFrequencies(df[""], df)  # all it holds: a superset, as MemoryIndex's
 
     def add(self, placement: Placement) -> str:
         """Record a placement (call inside :meth:`transaction`); return its story's id."""
