@@ -17,7 +17,13 @@ from typing import Literal, Protocol
 from redraft.records import Article
 from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
 from redraft.stories.scoring import WINDOW_HOURS, Comparison, weighted
-from redraft.stories.signatures import band_keys, best_match, signature
+from redraft.stories.signatures import (
+    MAX_CHARS_PER_WORD,
+    SHINGLE_WORDS,
+    band_keys,
+    best_match,
+    signature,
+)
 from redraft.stories.urls import post_identities
 
 Layer = Literal["same-post", "near-duplicate", "same-story", "new"]
@@ -119,7 +125,7 @@ class Placer:
         """Decide the article's story, record it in the index and return the placement."""
         entry = article.entry
         identities = post_identities(entry)
-        sig = signature(" ".join(article.paragraphs))
+        sig = signature(_opening(article.paragraphs))
         bands = band_keys(sig) if sig is not None else ()
         profile = profile_of(article)
         base = Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
@@ -166,6 +172,18 @@ class Placer:
             return _with(base, story=best_story, layer="same-story", score=best_score,
                          key_terms=terms)
         return _with(base, key_terms=terms)
+
+
+def _opening(paragraphs: Sequence[str]) -> str:
+    """The paragraphs joined, up to what a signature reads (a long post is not joined whole)."""
+    limit = SHINGLE_WORDS * MAX_CHARS_PER_WORD
+    taken, size = [], 0
+    for paragraph in paragraphs:
+        taken.append(paragraph)
+        size += len(paragraph) + 1
+        if size >= limit:
+            break
+    return " ".join(taken)
 
 
 def _with(placement: Placement, **changes: object) -> Placement:
