@@ -151,15 +151,15 @@ class Placer:
     def _cluster(self, base: Placement) -> Placement:
         profile = base.profile
         frequencies = self.index.document_frequencies(sorted({*profile.terms, *profile.names}))
-        terms = key_terms(profile, frequencies)
+        comparison = Comparison(profile, frequencies)
+        terms = comparison.key_terms(KEY_TERMS)  # as key_terms(), from the rarities it holds
         since = (profile.published - timedelta(hours=WINDOW_HOURS)
                  if profile.published is not None else None)
         stories = self.index.stories_with_terms(terms, since)[:MAX_CANDIDATES]
         if stories:
             member_terms = set().union(*(m.terms for s in stories for m in s.members),
                                        *(m.names for s in stories for m in s.members))
-            frequencies = self.index.document_frequencies(sorted(member_terms | set(terms)))
-        comparison = Comparison(profile, frequencies)
+            comparison.frequencies = self.index.document_frequencies(list(member_terms))
         best_story, best_score = "", 0.0
         # The mean over the story's recent members, not the best one: an article must resemble
         # the story as a whole, so one stray member does not pull the next story in (chaining).

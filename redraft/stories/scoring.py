@@ -10,6 +10,7 @@ set for precision, because merging two stories loses one for the editor.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -108,6 +109,14 @@ class Comparison:
         idf, tf = self._rarities(terms), _TF
         return {term: (tf[count] if count < 512 else 1.0 + math.log(count)) * idf[term]
                 for term, count in terms.items()}
+
+    def key_terms(self, count: int) -> tuple[str, ...]:
+        """The ``count`` names and terms that weigh most (the article's vector, plus each
+        name's rarity), rarest first; ties in name order."""
+        vector = dict(self.vector)
+        for name in self.profile.names:
+            vector[name] = vector.get(name, 0.0) + self.idf[name]
+        return tuple(heapq.nlargest(count, sorted(vector), key=vector.__getitem__))
 
     def score(self, member: Profile) -> float:
         """:func:`pair_score` of the article and ``member``."""
