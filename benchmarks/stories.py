@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/stories.py [DATA] [--split dev|held-out|all] [--sweep]
-                                 [--sizes 10000,30000,100000] [--no-scale]
+                                 [--sizes 10000,30000,100000] [--no-scale] [--index store]
+    python benchmarks/stories.py --explain 2000
 
 ``DATA`` is a JSON Lines file of articles labelled with their story (``{id, title, text, url,
 source, published, cluster}``; default ``../shared/data/stories/allsides_2021_dev.jsonl``).
@@ -28,6 +29,8 @@ one article in ten syndicated (2% edited) to another site three hours later.
 an entry, as the pipeline does), and prints the file's size too.
 It prints CPU seconds, entries per second, peak memory (``ru_maxrss``, less the memory before
 placing) and the cost per entry relative to the smallest size (about 1.0 means linear growth).
+``--explain N`` places N entries through a store and prints the SQL statements one placement
+runs, each read's query plan (every one should be a ``SEARCH`` by an index) and the page cache.
 Exits 0, saying why, when ``DATA`` is absent.
 """
 
