@@ -33,6 +33,7 @@ from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError, InputError
 from redraft.http import Retrier
 from redraft.pipeline import run
+from redraft.pipeline.merging import merge_run, run_started
 from redraft.pipeline.syncing import left_out_early, selected
 from redraft.records import Entry
 from redraft.sources import SourceItem
@@ -106,13 +107,16 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
     try:
         with open_store(settings) as store:
             source = _source(found, retrier, robots, store, params=params, limit=limit)
+            options = run_options(settings, force=params["force"],
+                                  per_entry=params.get("per_entry", False),
+                                  workers=params.get("workers"))
+            started = run_started()
             with progress_bar(limit, f"syncing {source.name}") as progress:
                 items = selected(source.entries(), selection(params))
-                report = run(items, engines=engines, store=store, sinks=sinks,
-                             options=run_options(settings, force=params["force"],
-                                                 per_entry=params.get("per_entry", False),
-                                                 workers=params.get("workers")),
+                report = run(items, engines=engines, store=store, sinks=sinks, options=options,
                              progress=progress)
+            if params.get("merge_story"):
+                merge_run(store, engines, sinks, options, since=started)
             complete = source.checkpoint().complete
             with store.transaction():
                 store.save_site(source.name, synced=complete, state=_state(source, store))
