@@ -398,3 +398,27 @@ def test_the_draft_carries_its_credit(ascii_quotes: bool | None, expect: str, se
         draft = condenser.condense(source, WORDS)
     assert draft.credit == expect
     assert not [p for p in verify(draft).problems if p.kind == "credit"]
+
+
+def test_the_credit_speaks_the_article_s_language(serve: Serve, engine: Engine) -> None:
+    server = serve(default=lead_of(1))
+    condenser, _ = engine(server.url)
+    source = article("mercado")
+    draft = condenser.condense(source, Budget("sentences", 1))
+    assert draft.credit.startswith("Fuente: " + source.entry.title)
+    assert draft.credit == source.entry.credit("es")
+    assert not [p for p in verify(draft).problems if p.kind == "credit"]
+
+
+@pytest.mark.parametrize(("language", "says"), [
+    ("vi", "Condense this Vietnamese news article"),
+    ("zh", "Condense this Chinese news article"),
+    ("und", "Condense this original-language news article"),
+])
+def test_the_prompt_names_any_article_s_language(language: str, says: str, serve: Serve,
+                                                 engine: Engine) -> None:
+    server = serve(default=lead_of(1))
+    condenser, _ = engine(server.url)
+    source = dataclasses.replace(article(), language=language)
+    condenser.condense(source, Budget("sentences", 1))
+    assert says in server.chats[0].user

@@ -11,7 +11,8 @@
    credits and notes out, repeats dropped. An answer cut off at ``max_tokens`` is a draft
    too: its unfinished sentence goes. A draft over budget is shortened by dropping whole
    sentences, least central first (:func:`~redraft.condense.cleanup.fit`), before anyone
-   judges it. The draft carries its credit line (the entry's).
+   judges it. The draft carries its credit line (the entry's, its label in the article's
+   language: ``Fuente:``, ``出典:``).
 4. :meth:`LLMCondenser.revise` asks once more, naming each problem sentence and what the
    source says. Verifying and falling back are the pipeline's business, not the engine's.
 
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from redraft.condense.cleanup import clean, dedupe, drop_unfinished, fit
 from redraft.condense.openai_chat import ChatServer, snippet
-from redraft.condense.prompts import LANGUAGE_NAMES, Prompt, get_prompt
+from redraft.condense.prompts import Prompt, get_prompt, language_name
 from redraft.config import LLMOptions
 from redraft.errors import ConfigError, EngineError
 from redraft.http import Retrier
@@ -231,7 +232,7 @@ class LLMCondenser:
                      attempts=attempts, usage=usage, credit=self._credit(article))
 
     def _credit(self, article: Article) -> str:
-        credit = article.entry.credit()
+        credit = article.entry.credit(article.language)  # its label in the article's language
         return normalise(credit, ascii_quotes=True) if self._ascii_for(article) else credit
 
     def _ascii_for(self, article: Article) -> bool:
@@ -320,7 +321,7 @@ def _item(article: Article) -> str:
 
 
 def _language(article: Article) -> str:
-    return LANGUAGE_NAMES.get(article.language, article.language)
+    return language_name(article.language)
 
 
 def _ascii_article(article: Article) -> bool:
