@@ -292,6 +292,23 @@ def test_revise_of_a_long_article_sends_the_draft_and_the_evidence(serve: Serve,
     assert source.paragraphs[4] not in seen.user  # the article itself did not fit
 
 
+def test_a_revision_loses_the_wrong_sentences_it_repeats(serve: Serve, engine: Engine) -> None:
+    """A model that repeats a sentence it was told is wrong (a small one does) has not fixed
+    it: the sentence goes, nearly-same copies too; a new sentence stays, to be judged."""
+    reworded = INVENTED.replace("the government", "the national government")
+    server = serve(completion(f"{GOOD} {reworded}\nThe article says: \"{GOOD}\""),
+                   completion(INVENTED))
+    condenser, _ = engine(server.url)
+    draft = Draft(article(), (GOOD, INVENTED), "llm:test-model", WORDS)
+    problems = [Problem("unsupported", INVENTED, article().paragraphs[1]),
+                Problem("dangling", GOOD)]  # a form problem depends on the neighbours: kept
+    revised = condenser.revise(draft, problems)
+    assert revised.paragraphs == (GOOD,)
+    with pytest.raises(EngineError, match="kept only sentences the verifier had found wrong") as info:
+        condenser.revise(draft, problems)
+    assert info.value.code == "no-text"
+
+
 def test_revise_failures_are_engine_errors(serve: Serve, engine: Engine) -> None:
     server = serve(malformed())
     condenser, _ = engine(server.url)

@@ -232,3 +232,14 @@ META_LINE = re.compile(
     r"|^(?:i hope|let me know|feel free|would you like|if you (?:need|want|would))\b",
     _I,
 )
+
+# A sentence that talks about the article instead of condensing it: a small model echoes the
+# revision prompt's evidence line ('The article says: "..."') or describes the article ("The
+# article is about..."). A condensation never mentions "the article" (rule 6 of the system
+# prompt), so such a sentence is dropped like a note.
+ABOUT_THE_ARTICLE = re.compile(
+    r"^\W*(?:the (?:article|text|story|news article)|this (?:article|text|story))\s+"
+    r"(?:says|said|states|stated|reports|is about|was about|discusses|describes|explains|"
+    r"mentions|talks about|highlights|focuses on|is condensed|has been condensed)\b",
+    _I,
+)
