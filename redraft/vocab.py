@@ -314,6 +314,13 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
         etc cf p.ex ex av bd vol chap janv févr avr juil sept oct nov déc n° no art env
         """
     ),
+    # Titles, places and units written short in news in these languages ("TP. Hồ Chí Minh",
+    # "Sr. Silva", "Dr. Müller", "z. B.", "Jl. Sudirman").
+    "vi": _listed("tp tx ph th q p ths ts pgs gs bs ks"),
+    "pt": _listed("sr sra srs dr dra prof profa av pág nº n.º etc eng sto sta"),
+    "it": _listed("sig sigg dott dott.ssa prof avv ing on pag ecc"),
+    "de": _listed("dr prof bzw z.b u.a usw nr str ca evtl ggf vgl hr fr"),
+    "id": _listed("dr ir jl prof drs no tn ny"),
 }
 
 # --- discourse: what a sentence needs from its neighbours ------------------------------------
