@@ -7,12 +7,16 @@ share of ``must_contain`` shingles found in the output, precision the share of t
 shingles found in the output that come from ``must_contain`` rather than ``must_not_contain``
 (boilerplate the output should have left out). Scores are micro-averaged over every page.
 
-Usage: ``python benchmarks/extraction.py [DATA_DIR]`` (default ``../shared/data/extraction``);
-exits 0 with a note when the folder is absent.
+Usage: ``python benchmarks/extraction.py [DATA_DIR] [--split]`` (default
+``../shared/data/extraction``); exits 0 with a note when the folder is absent. ``--split`` also
+scores two fixed halves of the pages (by a hash of each file name): tune a rule on one half,
+check it on the other.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import re
 import sys
@@ -48,15 +52,35 @@ class Score:
         precision = self.found / (self.found + self.leaked) if self.found + self.leaked else 0.0
         recall = self.found / self.wanted if self.wanted else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return (f"{name:<12} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+        return (f"{name:<15} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
                 f"({self.seconds:.1f} s)")
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
+def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
+    """The text's word ``size``-grams; a text shorter than that is one shingle of its words."""
     words = _WORD.findall(text.lower())
-    if len(words) < SHINGLE:
+    if len(words) < size:
         return {tuple(words)} if words else set()
-    return {tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+class Output:
+    """An extractor's text as the scoring reads it: its n-grams of each size asked for.
+
+    A snippet shorter than a shingle (a heading of two words) is found when its words occur
+    in a row in the output; as one 4-gram it could never be, whatever the extractor did."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._grams: dict[int, set[tuple[str, ...]]] = {}
+
+    def found(self, snippet: str) -> tuple[int, int]:
+        """(shingles of the snippet found in the output, shingles of the snippet)."""
+        wanted = shingles(snippet)
+        size = min((len(shingle) for shingle in wanted), default=SHINGLE)
+        if size not in self._grams:
+            self._grams[size] = shingles(self.text, size)
+        return len(wanted & self._grams[size]), len(wanted)
 
 
 def redraft_text(html: str, label: str) -> str:
@@ -72,36 +96,55 @@ def trafilatura_text(html: str) -> str:
 
 
 def add(score: Score, text: str, truth: dict[str, list[str]]) -> None:
-    got = shingles(text)
+    got = Output(text)
     for snippet in truth["must_contain"]:
-        wanted = shingles(snippet)
-        score.wanted += len(wanted)
-        score.found += len(wanted & got)
+        found, wanted = got.found(snippet)
+        score.wanted += wanted
+        score.found += found
     for snippet in truth["must_not_contain"]:
-        score.leaked += len(shingles(snippet) & got)
+        score.leaked += got.found(snippet)[0]
 
 
-def main(folder: Path) -> int:
+def half(path: Path) -> str:
+    """A page's half for ``--split``: fixed by its file name, so every run splits alike."""
+    return "A" if hashlib.sha1(path.name.encode()).digest()[0] % 2 == 0 else "B"
+
+
+def main(folder: Path, *, split: bool = False) -> int:
     if not folder.is_dir():
         print(f"no extraction data at {folder}; nothing measured")
         return 0
-    scores = {"redraft": Score(), "trafilatura": Score()}
+    groups = ("all", "half A", "half B") if split else ("all",)
+    scores = {(group, name): Score() for group in groups for name in ("redraft", "trafilatura")}
     pages = sorted(folder.glob("*.html"))
     for path in pages:
         truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         html = decode(path.read_bytes(), label=path.name)
         if not isinstance(html, str):
             continue
-        for name, score in scores.items():
+        for name in ("redraft", "trafilatura"):
             start = time.perf_counter()
             text = redraft_text(html, path.name) if name == "redraft" else trafilatura_text(html)
-            score.seconds += time.perf_counter() - start
-            add(score, text, truth)
+            seconds = time.perf_counter() - start
+            for group in ("all", f"half {half(path)}") if split else ("all",):
+                scores[group, name].seconds += seconds
+                add(scores[group, name], text, truth)
     print(f"{len(pages)} pages from {folder}")
-    for name, score in scores.items():
-        print(score.line(name))
+    for (group, name), score in scores.items():
+        print(score.line(name if group == "all" else f"{name} ({group[-1]})"))
     return 0
 
 
+def cli(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, nargs="?", default=DEFAULT_DIR,
+                        help="pages (*.html) with their snippets (*.json)")
+    parser.add_argument("--split", action="store_true",
+                        help="also score two fixed halves of the pages (tune on one, check on "
+                             "the other)")
+    args = parser.parse_args(argv)
+    return main(args.folder, split=args.split)
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR))
+    sys.exit(cli())

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/languages.py [--posts DIR] [--limit N]
+    python benchmarks/languages.py [DIR | --posts DIR] [--limit N]
 
 ``DIR`` holds REST API post objects and an ``index.jsonl`` naming each file's site (``repo``),
 its language as set by hand (``lang``) and its text length (``text_chars``), as
@@ -62,9 +62,11 @@ def _measure(directory: Path, rows: list[dict[str, object]]) -> dict[str, object
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("directory", type=Path, nargs="?", help="same as --posts")
     parser.add_argument("--posts", type=Path, default=DATA / "wp-posts-2")
     parser.add_argument("--limit", type=int, default=None, help="posts per site")
     args = parser.parse_args(argv)
+    args.posts = args.directory or args.posts
     if not (args.posts / "index.jsonl").is_file():
         print(f"{args.posts}/index.jsonl not found: nothing to measure")
         return 0

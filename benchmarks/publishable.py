@@ -2,18 +2,19 @@
 
 Usage::
 
-    python benchmarks/publishable.py [--posts DIR ...] [--cnndm FILE] [--words N ...] [--limit N]
+    python benchmarks/publishable.py [--posts DIR ...] [--cnndm FILE] [--words N ...]
+        [--sentences N ...] [--limit N]
 
 Each article (WordPress REST posts from each ``--posts`` directory, CNN/DailyMail articles from
 ``--cnndm``) is extracted and condensed by :class:`ExtractiveCondenser` at the default budget
-and at each ``--words N``; every draft is judged by :func:`redraft.verify.verify`, whose form
-checks are the detectors: ``dangling``, ``unbalanced``, ``unattributed``, ``signpost``,
-``junk``, ``repeated``, plus ``length`` (the verifier's budget check), ``over`` (more words
-or sentences than a ``--words``/``--sentences`` count, strictly) and ``credit``. It prints, per data
-set and budget, how many drafts were made, the share with any defect, and the share with each
-kind; the faithfulness kinds (``unsupported``, ``number``, ``name``, ``quote``) are counted
-apart, and so are articles the engine rejected (with the reason). Exits 0, saying why, when a
-path is absent.
+and at each ``--words N`` and ``--sentences N``; every draft is judged by
+:func:`redraft.verify.verify`, whose form checks are the detectors: ``dangling``,
+``unbalanced``, ``unattributed``, ``signpost``, ``junk``, ``repeated``, plus ``length`` (the
+verifier's budget check), ``over`` (more words or sentences than a ``--words``/``--sentences``
+count, strictly) and ``credit``. It prints, per data set and budget, how many drafts were made,
+the share with any defect, and the share with each kind; the faithfulness kinds
+(``unsupported``, ``number``, ``name``, ``quote``) are counted apart, and so are articles the
+engine rejected (with the reason). Exits 0, saying why, when a path is absent.
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         default=[DATA / "wp-posts", DATA / "wp-posts-2"], help="WP REST post folders")
     parser.add_argument("--cnndm", type=Path, default=DATA / "summarization" / "realsumm_cnndm.jsonl")
     parser.add_argument("--words", type=int, nargs="*", default=[100], help="word budgets too")
+    parser.add_argument("--sentences", type=int, nargs="*", default=[],
+                        help="sentence budgets too (none by default)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each set")
     parser.add_argument("--fill-credit", action="store_true",
                         help="give a draft without a credit line its entry's (as the pipeline did)")
@@ -133,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets.append(("cnndm", list(cnndm(args.cnndm, args.limit))))
     else:
         print(f"{args.cnndm}: not found, skipped")
-    budgets = [Budget(), *(Budget("words", n) for n in args.words)]
+    budgets = [Budget(), *(Budget("words", n) for n in args.words),
+               *(Budget("sentences", n) for n in args.sentences)]
     for name, articles in sets:
         for budget in budgets:
             measure(name, articles, budget, fill_credit=args.fill_credit)

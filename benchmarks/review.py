@@ -6,7 +6,9 @@ Usage::
 
 A fresh SQLite file gets ``--drafts`` entries, each with an article of about ``--words`` words
 and a stored draft (a third of them failing with problems, some approved), written through the
-store's own API. The process is pinned to one CPU core; each timed request is a full
+store's own API; every other draft's story was also reported by ``--joined`` other outlets (their
+entries stored and placed in the story, as a sync does), so the queue's "outlets" column counts
+real story rows. The process is pinned to one CPU core; each timed request is a full
 ``GET /`` through the Flask app (open the store, one query, build the queue, render the
 template), the page's bytes included. Prints the cold first request, then the median and the
 slowest of the next ``--repeat``, in milliseconds, and the page size. CPU time is printed beside
@@ -26,6 +28,8 @@ from pathlib import Path
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
 from redraft.store import Store
+from redraft.stories.placement import Placement
+from redraft.stories.profile import Profile
 from redraft.web import ReviewConfig, create_app
 
 SENTENCE = ("The council of {town} said on {day} that the {thing} would cost {n} pounds and "
@@ -48,12 +52,34 @@ def article_for(number: int, words: int) -> Article:
     return Article(entry=entry, blocks=blocks, language="en")
 
 
-def fill(store: Store, drafts: int, words: int) -> None:
+def place(store: Store, entry: Entry, story: str = "") -> str:
+    """Put the entry in a story (a new one when ``story`` is ""), as the story desk does."""
+    profile = Profile(terms={"council": 1}, published=entry.published)
+    return store.add(Placement(entry.key, story, "near-duplicate" if story else "new", None,
+                               0.9 if story else 0.0, (entry.url,), None, (), profile))
+
+
+def join(store: Store, entry: Entry, story: str, joined: int) -> None:
+    """``joined`` entries of other outlets join the entry's story."""
+    for other in range(1, joined + 1):
+        town = TOWNS[(TOWNS.index(entry.title.split()[0]) + other) % len(TOWNS)].lower()
+        copy = Entry(source=f"feed:https://{town}.example/feed", key=f"{entry.key}/copy{other}",
+                     url=f"https://{town}.example/copy-of-{entry.key.rsplit('#', 1)[1]}",
+                     title=entry.title, html="", published=entry.published,
+                     modified=entry.modified)
+        store.save_entry(copy)
+        place(store, copy, story)
+
+
+def fill(store: Store, drafts: int, words: int, joined: int) -> None:
     with store.transaction():
         for number in range(drafts):
             article = article_for(number, words)
             entry = article.entry
             store.save_entry(entry)
+            story = place(store, entry)
+            if number % 2 == 0:
+                join(store, entry, story, joined)
             draft = Draft(article=article, paragraphs=article.paragraphs[:2], engine="extractive",
                           budget=Budget(), credit=entry.credit())
             failing = number % 3 == 0
@@ -70,6 +96,8 @@ def main() -> None:
     parser.add_argument("--drafts", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--words", type=int, default=400)
+    parser.add_argument("--joined", type=int, default=2,
+                        help="other outlets' entries in every other draft's story")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -77,8 +105,9 @@ def main() -> None:
         db = Path(folder) / "bench.db"
         started = time.perf_counter()
         with Store.open(db) as store:
-            fill(store, args.drafts, args.words)
-        print(f"stored {args.drafts} drafts of ~{args.words}-word articles in "
+            fill(store, args.drafts, args.words, args.joined)
+        print(f"stored {args.drafts} drafts of ~{args.words}-word articles (half of their "
+              f"stories joined by {args.joined} more outlets) in "
               f"{time.perf_counter() - started:.1f} s")
         client = create_app(ReviewConfig(db, "bench")).test_client()
         walls, cpus, size = [], [], 0
@@ -88,6 +117,9 @@ def main() -> None:
             walls.append((time.perf_counter() - wall) * 1000)
             cpus.append((time.process_time() - cpu) * 1000)
             assert page.status_code == 200 and page.text.count("data-row") == args.drafts
+            if args.joined:  # every other draft's story is counted with its joined outlets
+                covered = page.text.count(f'data-outlets="{args.joined + 1}"')
+                assert covered == (args.drafts + 1) // 2, covered
             size = len(page.data)
     print(f"GET / ({args.drafts} drafts, one core): first {walls[0]:.0f} ms; "
           f"median {statistics.median(walls[1:]):.0f} ms wall, "

@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/stories.py [DATA] [--split dev|held-out|all] [--sweep]
-                                 [--sizes 10000,30000,100000] [--no-scale]
+                                 [--sizes 10000,30000,100000] [--no-scale] [--index store]
+    python benchmarks/stories.py --explain 2000
 
 ``DATA`` is a JSON Lines file of articles labelled with their story (``{id, title, text, url,
 source, published, cluster}``; default ``../shared/data/stories/allsides_2021_dev.jsonl``).
@@ -28,6 +29,8 @@ one article in ten syndicated (2% edited) to another site three hours later.
 an entry, as the pipeline does), and prints the file's size too.
 It prints CPU seconds, entries per second, peak memory (``ru_maxrss``, less the memory before
 placing) and the cost per entry relative to the smallest size (about 1.0 means linear growth).
+``--explain N`` places N entries through a store and prints the SQL statements one placement
+runs, each read's query plan (every one should be a ``SEARCH`` by an index) and the page cache.
 Exits 0, saying why, when ``DATA`` is absent.
 """
 
@@ -41,7 +44,9 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -66,6 +71,7 @@ SYNDICATED_SHARE = 0.1  # one article in ten is also copied by another site, lig
 SYNDICATED_EDITS = 0.02  # a syndicated copy changes a word in fifty (house style, a caption)
 SYNDICATED_DELAY = timedelta(hours=3)
 Row = dict[str, Any]
+_LITERAL = re.compile(r"X'[0-9A-Fa-f]*'|'(?:[^']|'')*'|(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 
 
 def load(path: Path) -> list[Row]:
@@ -271,6 +277,49 @@ def scaling(path: Path, sizes: Sequence[int], backend: str) -> None:
               f"{result['stories']} stories; {result['layers']}")
 
 
+def explain(path: Path, size: int) -> None:
+    """Place ``size`` entries through a store and print what one placement costs in SQL: the
+    statements run (``executemany`` counts once a row), each read's query plan (a ``SCAN``
+    of a story table, rather than a ``SEARCH`` by an index, would grow with the store) and
+    the page cache."""
+    rows = load(path)
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "s.db") as store:
+        raw = store._db.raw  # the benchmark looks under the store's lid on purpose
+        statements: Counter[str] = Counter()
+        placer = Placer(store)
+        place = _committed(store, placer)
+        articles = list(stream(rows, size))
+        raw.set_trace_callback(lambda sql: statements.update([" ".join(sql.split())]))
+        started = time.process_time()
+        for article in articles:
+            place(article)
+        cpu = time.process_time() - started
+        raw.set_trace_callback(None)
+        shapes: Counter[str] = Counter()
+        samples: dict[str, str] = {}
+        for sql, count in statements.items():
+            shape = _LITERAL.sub("?", sql.split(" VALUES")[0])[:100]
+            shapes[shape] += count
+            samples.setdefault(shape, sql)
+        print(f"SQL per placement ({size} entries, {cpu / size * 1000:.2f} ms CPU each, "
+              f"cache_size {raw.execute('PRAGMA cache_size').fetchone()[0]}, page_size "
+              f"{raw.execute('PRAGMA page_size').fetchone()[0]}, "
+              f"{raw.execute('PRAGMA page_count').fetchone()[0]} pages):")
+        for shape, count in shapes.most_common():
+            print(f"  {count / size:6.2f}  {shape}")
+            if shape.startswith(("SELECT", "UPDATE", "INSERT INTO story_df ")):
+                print(f"          plan: {_plan(raw, samples[shape])}")
+
+
+def _plan(raw: Any, sql: str) -> str:
+    """The query plan's steps, with literal values standing in for parameters."""
+    try:
+        steps = raw.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+    except sqlite3.Error as error:  # a statement traced with its values inlined may not re-parse
+        return f"(not explained: {error})"
+    return "; ".join(str(step[3]) for step in steps)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; print its numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -281,9 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-scale", action="store_true", help="skip the scaling run")
     parser.add_argument("--index", choices=("memory", "store"), default="memory",
                         help="place through the in-memory index or a SQLite store (a temp file)")
+    parser.add_argument("--explain", type=int, metavar="N", default=0,
+                        help="place N entries through a store; print SQL per placement, plans")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         print(f"no data at {args.data}: nothing to measure (give a labelled JSON Lines file)")
+        return 0
+    if args.explain:
+        explain(args.data, args.explain)
         return 0
     rows = load(args.data)
     for split in (("dev", "held-out") if args.split == "both" else (args.split,)):

@@ -195,4 +195,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0210_story_df_pending",
+        """
+        CREATE TABLE story_df_pending (
+            id    INTEGER PRIMARY KEY,
+            terms TEXT NOT NULL
+        );
+        """,
+    ),
+    # --- desk helper's block: what a post held when redraft last wrote it (issue 12, publish) ---
+    (
+        "0220_post_digests",
+        """
+        ALTER TABLE publications ADD COLUMN remote_digest TEXT;
+        """,
+    ),
 )

@@ -27,6 +27,13 @@ UNSPACED_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\uf
 # that are neither spaces nor CJK punctuation (so "。" or "、" alone is no word).
 COUNTED_WORD = rf"[{UNSPACED_CHARS}]|[^\s{UNSPACED_CHARS}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+"
 
+# Scripts that write no spaces between words and whose words are more than one character
+# (Thai, Lao, Khmer, Myanmar): their word and sentence boundaries come from ICU's dictionaries
+# (redraft.text.segment); without ICU they are cut at white space only.
+SEGMENTED_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
+# Where a sentence ends in Khmer (។ ៕) and Myanmar (။): no space need follow.
+SEGMENTED_SENTENCE_ENDS = "\u17d4\u17d5\u104b"
+
 # Languages with curated word lists (stop words, negations, titles, verifier rules).
 LANGUAGES = ("en", "es", "fr")
 
@@ -63,6 +70,26 @@ CREDIT_LABELS = {
     "zh": "来源：", "ko": "출처: ", "ca": "Font: ", "sv": "Källa: ", "da": "Kilde: ",
     "no": "Kilde: ", "cs": "Zdroj: ", "ro": "Sursa: ", "el": "Πηγή: ", "ar": "المصدر: ",
     "hi": "स्रोत: ", "th": "ที่มา: ",
+}
+# The label of a credit line naming several outlets ("Sources: A, B and C"); a language whose
+# word has no plural (Indonesian "Sumber", Japanese "出典") repeats its singular label.
+CREDIT_PLURAL_LABELS = {
+    "en": "Sources: ", "es": "Fuentes: ", "fr": "Sources : ", "pt": "Fontes: ", "it": "Fonti: ",
+    "de": "Quellen: ", "nl": "Bronnen: ", "ru": "Источники: ", "uk": "Джерела: ",
+    "pl": "Źródła: ", "id": "Sumber: ", "ms": "Sumber: ", "vi": "Nguồn: ", "tr": "Kaynaklar: ",
+    "ja": "出典: ", "zh": "来源：", "ko": "출처: ", "ca": "Fonts: ", "sv": "Källor: ",
+    "da": "Kilder: ", "no": "Kilder: ", "cs": "Zdroje: ", "ro": "Surse: ", "el": "Πηγές: ",
+    "ar": "المصادر: ", "hi": "स्रोत: ", "th": "ที่มา: ",
+}
+# How a credit line lists outlets: (between items, before the last), "A, B and C" in English.
+CREDIT_LIST_WORDS = {
+    "en": (", ", " and "), "es": (", ", " y "), "fr": (", ", " et "), "pt": (", ", " e "),
+    "it": (", ", " e "), "de": (", ", " und "), "nl": (", ", " en "), "ru": (", ", " и "),
+    "uk": (", ", " і "), "pl": (", ", " i "), "id": (", ", " dan "), "ms": (", ", " dan "),
+    "vi": (", ", " và "), "tr": (", ", " ve "), "ja": ("、", "、"), "zh": ("、", "和"),
+    "ko": (", ", " 및 "), "ca": (", ", " i "), "sv": (", ", " och "), "da": (", ", " og "),
+    "no": (", ", " og "), "cs": (", ", " a "), "ro": (", ", " și "), "el": (", ", " και "),
+    "ar": ("، ", " و"), "hi": (", ", " और "), "th": (" ", " และ "),
 }
 
 
@@ -166,11 +193,90 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "id": _listed("tidak tak bukan belum tanpa jangan tiada takkan"),
     "ms": _listed("tidak tak bukan belum tanpa jangan tiada"),
     "vi": _listed("không chẳng chưa chả đừng chớ"),
-    "ko": _listed("안 못 않 않는다 않았다 않은 없다 없는 없이 아니 아니다 아닌 말라"),
-    "tr": _listed("değil yok hiç hiçbir asla olmadan"),
-    # Chinese and Japanese are read one character at a time: the characters that negate.
-    "zh": _listed("不 没 無 无 未 非 别 勿 否"),
+    # Korean negates with words of their own (안, 못) and with inflected verbs (않다, 없다,
+    # 아니다): the inflections are matched by NEGATION_WORD_PATTERNS; these are the bare forms.
+    "ko": _listed("안 못 않 않다 없다 없이 아니 아니다 아닌 말라 마라"),
+    # Turkish negates verbs with a suffix (-mA-): NEGATION_WORD_PATTERNS; these are the words.
+    "tr": _listed("değil değildir değildi yok yoktur yoktu hiç hiçbir hiçbiri asla kimse"),
+    "th": _listed("ไม่ มิ ไร้ ปราศจาก อย่า มิได้ ไม่ได้ ไม่มี ไม่เคย"),
+    "lo": _listed("ບໍ່ ບໍ່ໄດ້ ບໍ່ມີ ຢ່າ"),
+    "km": _listed("មិន គ្មាន កុំ ពុំ ឥត"),
+    # Arabic writes "and"/"so" onto the word (ولا, فلم): those forms are listed too. "ما" (also
+    # "what") and "غير" (also "other") are left out: they are mostly something else.
+    "ar": _listed("لا لم لن ليس ليست ليسوا لست ولا ولم ولن فلا فلم فلن وليس بدون دون أبدا ابدا "
+                  "بلا"),
+    "fa": _listed("نه نمی نیست نبود هرگز بدون بی"),
+    "ur": _listed("نہیں نہ مت بغیر کبھی"),
+    # "ना" (also a question tag) is left out.
+    "hi": _listed("नहीं नही न मत बिना कभी"),
+    "mr": _listed("नाही नको न"),
+    "bn": _listed("না নয় নেই নি কখনো"),
+    # Hebrew writes "and"/"that" onto the word (ולא, שלא); "אל" (also "to") is left out.
+    "he": _listed("לא אין אינו אינה אינם אינן ולא שלא ואין שאין בלי ללא מעולם שום"),
+    "el": _listed("δεν μην μη ούτε ποτέ χωρίς τίποτα κανένας καμία κανένα"),
+    "cs": _listed("ne nikdy bez nic nikdo žádný žádná žádné ani"),
+    "sv": _listed("inte ej aldrig utan ingen inget inga ingenting"),
+    "da": _listed("ikke aldrig uden ingen intet ingenting"),
+    "no": _listed("ikke aldri uten ingen ikkje inga ingenting"),
+    "ro": _listed("nu nici niciodată fără nimic nimeni niciun nicio"),
+    "ca": _listed("no ni mai sense res ningú tampoc"),
+    # Chinese and Japanese write no spaces: their negations are found in running text by
+    # NEGATION_SUBSTRINGS (with the words in which the same characters negate nothing).
+    "zh": _listed("不 没 沒 無 无 未 非 别 別 勿 否 莫 甭"),
     "ja": _listed("無 未 不 非 否"),
+}
+
+# Negation words that are more often something else: an aside holding one is kept, but a
+# verifier does not read them as negations ("personne" is a person, "non" starts compounds).
+NOT_ONLY_NEGATIONS: dict[str, frozenset[str]] = {"fr": _listed("personne nul nulle non")}
+
+# Negations found inside running text, for scripts without spaces: (markers, exceptions). A
+# marker is a regular expression; an exception is a word holding a marker's characters that
+# negates nothing ("非常" is "very", "未来" the future, "少ない" "few", "かもしれない"
+# "maybe"). Exceptions are tried first at each position, so they hide the markers inside them.
+NEGATION_SUBSTRINGS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    "zh": (
+        ("没有", "沒有", "不", "没", "沒", "未", "非", "别", "別", "勿", "無", "无", "否", "莫", "甭"),
+        _listed(
+            """
+            非常 非洲 特别 特別 别人 別人 别的 別的 别墅 别名 区别 區別 分别 分別 告别 告別
+            级别 級別 类别 類別 性别 性別 个别 個別 识别 識別 辨别 差别 差別 鉴别 未来 未來
+            不过 不過 不断 不斷 不仅 不僅 不久 不少 不但 不管 不论 不論 不得不 不动产 不動產
+            无论 無論 否则 否則 是否 莫斯科 没收 沒收 除非
+            """
+        ),
+    ),
+    # The verb endings (ない, なかった, なく, なければ, ません, ではない) and the classical ones
+    # (ず, ぬ after a verb's a-row stem: 知らず, 行かぬ), then the negating prefixes.
+    "ja": (
+        (
+            "な(?:い|かった|かっ|く|けれ|きゃ)",
+            "ません",
+            "(?<=[\u4e00-\u9fff][あかさたなばまらわがざだ])[ずぬ]",
+            "せず",
+            "不", "無", "未", "非", "否",
+        ),
+        _listed(
+            """
+            少な 危な 切な 汚な なかなか 間もなく 程なく すみません すいません しれな しれま 未来 非常
+            不動産
+            """
+        ),
+    ),
+}
+
+# Negations that are inflections, matched against a whole lower-case word (never against a
+# capitalised one: a name such as "Yılmaz" ends like a negated verb).
+# - Korean: 않다 and 없다 in every inflection (않았다, 않는, 없습니다, 없었다), 아니다 (but not
+#   아니면, "or else"), 못하다 (못했다, 못한).
+# - Turkish: the verb suffix -mA- before a tense: -mIyor (gelmiyor), -mAdI (gelmedi, yapmadık),
+#   -mAmIş (gelmemiş), -mAz (gelmez), -mAyAcAk (gelmeyecek), -mAyAn (olmayan), -mAdAn
+#   (olmadan), -mAmAlI (gelmemeli). Not handled: the bare -mA (yapma: "don't do" or "doing")
+#   and -mAsIn, which are as often something else, and -sIz ("without", sorunsuz).
+NEGATION_WORD_PATTERNS: dict[str, str] = {
+    "ko": r"않\w*|없\w*|아니(?!면)\w*|아닌\w*|아닙\w*|못(?:하\w*|했\w*|한|할)",
+    "tr": (r"(?!komed)\w+m(?:[ıiuü]yor\w*|[ae](?:d[ıiuü]\w*|m[ıiuü]ş\w*|z\w*|y[ae]c[ae]k\w*"
+           r"|y[ae]n\w*|d[ae]n|m[ae]l[ıi]\w*))"),
 }
 
 # Words ending in a period that come before a name: a sentence never ends on them.
@@ -208,6 +314,13 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
         etc cf p.ex ex av bd vol chap janv févr avr juil sept oct nov déc n° no art env
         """
     ),
+    # Titles, places and units written short in news in these languages ("TP. Hồ Chí Minh",
+    # "Sr. Silva", "Dr. Müller", "z. B.", "Jl. Sudirman").
+    "vi": _listed("tp tx ph th q p ths ts pgs gs bs ks"),
+    "pt": _listed("sr sra srs dr dra prof profa av pág nº n.º etc eng sto sta"),
+    "it": _listed("sig sigg dott dott.ssa prof avv ing on pag ecc"),
+    "de": _listed("dr prof bzw z.b u.a usw nr str ca evtl ggf vgl hr fr"),
+    "id": _listed("dr ir jl prof drs no tn ny"),
 }
 
 # --- discourse: what a sentence needs from its neighbours ------------------------------------

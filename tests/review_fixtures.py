@@ -69,23 +69,44 @@ POSTS: list[dict[str, Any]] = [
 ]
 
 
-def write_posts(folder: Path) -> Path:
+# The library story as two other outlets told it: a syndicated copy with a changed sentence,
+# and a copy whose title and link are hostile (the draft page lists both: escaped, no script).
+STORY_TITLE = '<img src=x onerror="window.pwned = 4">Reading room opens <b>at last</b>'
+STORY_LINK = "javascript:window.pwned=5"
+STORY_POSTS: list[dict[str, Any]] = [
+    {**POSTS[1], "id": 201, "date": "2025-03-03T13:00:00",
+     "link": "https://northernwire.example/news/library",
+     "guid": "https://northernwire.example/?p=201",
+     "paragraphs": [*POSTS[1]["paragraphs"][:2],
+                    "Librarian Marta Quill said the new room would stay open until eight on "
+                    "weekday evenings so that readers who work in the day could use it too.",
+                    POSTS[1]["paragraphs"][3]]},
+    {**POSTS[1], "id": 301, "date": "2025-03-03T15:00:00", "link": STORY_LINK,
+     "guid": "https://civicpost.example/?p=301", "title": STORY_TITLE},
+]
+STORY_OUTLETS = 3  # harbourgazette, northernwire and civicpost
+
+
+def write_posts(folder: Path, posts: list[dict[str, Any]] = POSTS) -> Path:
     """The posts as WordPress REST JSON files; the folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    for post in POSTS:
+    for post in posts:
         body = "".join(f"<p>{paragraph}</p>" for paragraph in post["paragraphs"])
         data = {"id": post["id"], "date": post["date"], "date_gmt": post["date"],
                 "modified": post["date"], "link": post["link"],
-                "guid": {"rendered": f"https://harbourgazette.example/?p={post['id']}"},
+                "guid": {"rendered": post.get("guid",
+                                              f"https://harbourgazette.example/?p={post['id']}")},
                 "title": {"rendered": html.escape(str(post["title"]))}, "content": {"rendered": body},
                 "excerpt": {"rendered": ""}, "categories": [], "tags": []}
         (folder / f"post-{post['id']}.json").write_text(json.dumps(data), encoding="utf-8")
     return folder
 
 
-def drafted_db(folder: Path, *, hostile: bool = True) -> Path:
-    """A database holding a draft of each post (the hostile one's link made ``javascript:``)."""
-    posts = write_posts(folder / "posts")
+def drafted_db(folder: Path, *, hostile: bool = True, story: bool = False) -> Path:
+    """A database holding a draft of each post (the hostile one's link made ``javascript:``);
+    with ``story``, the library story also came from two more outlets (one draft for the
+    three, crediting each)."""
+    posts = write_posts(folder / "posts", POSTS + STORY_POSTS if story else POSTS)
     if hostile:
         path = posts / "post-101.json"
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -55,6 +55,7 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.boilerplate", 0, "extract"),
     ("redraft.verify.rules", 0, "verify"),
     ("redraft.condense.prompts", 0, "condense"),
+    ("redraft.condense.merge_prompt", 0, "condense"),
     # 1: settings and helpers shared by the stages; the WordPress REST facts.
     ("redraft.config", 1, "config"),
     ("redraft.text", 1, "text"),

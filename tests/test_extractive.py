@@ -328,3 +328,39 @@ def test_work_per_article_is_bounded() -> None:
         ranking.pick(sentence)
     assert len(ranking.picked) == extractive.MAX_CANDIDATES
     assert ranking.comparisons <= extractive.MAX_CANDIDATES ** 2
+
+
+# An article whose later sentences say its topic words over and over: centrality ranks them
+# above the plain second and third sentences of the lead.
+LEAD_BLOCKS = [
+    {"kind": "p", "text": "The ferry company said on Monday that the old pier at Carrow would close: "
+                          "“We have no choice left. The timbers are rotten through,” its chair said."},
+    {"kind": "p", "text": "Boats will moor at the floating jetty from next week until further notice."},
+    {"kind": "p", "text": "Weather permitting, the first crossing leaves at seven each morning."},
+    *({"kind": "p", "text": f"Pier inspectors found rotten pier timbers, and the pier closure keeps "
+                           f"pier traffic off the rotten pier for {n} more months of pier repairs."}
+      for n in ("two", "three", "four", "five")),
+]
+
+
+def test_a_refused_lead_gives_way_to_the_nearest_whole_unit() -> None:
+    """One sentence: the lead opens a quotation that runs on, so it cannot be taken alone; the
+    draft is the next statement of the lead, not a sentence from far down the article."""
+    article = make_article(LEAD_BLOCKS, "en")
+    draft = ExtractiveCondenser().condense(article, Budget("sentences", 1))
+    assert draft.paragraphs == (LEAD_BLOCKS[1]["text"],)
+    whole = ExtractiveCondenser().condense(article, Budget("sentences", 3))
+    assert whole.paragraphs[0] == LEAD_BLOCKS[0]["text"]  # two sentences: the quotation whole
+
+
+@pytest.mark.parametrize("budget", [Budget("sentences", 2), Budget("words", 40)],
+                         ids=lambda b: b.describe())
+def test_a_short_budget_is_filled_from_the_lead(budget: Budget) -> None:
+    """Under two sentences' worth, the draft is the lead's whole units in source order, however
+    central a later sentence is; from three sentences on, centrality picks after the lead."""
+    article = make_article(LEAD_BLOCKS[1:], "en")
+    draft = ExtractiveCondenser().condense(article, budget)
+    assert draft.paragraphs == (LEAD_BLOCKS[1]["text"], LEAD_BLOCKS[2]["text"])
+    longer = ExtractiveCondenser().condense(article, Budget("sentences", 3))
+    assert longer.paragraphs[0] == LEAD_BLOCKS[1]["text"]
+    assert any(p.startswith("Pier inspectors") for p in longer.paragraphs)

@@ -292,6 +292,23 @@ def test_revise_of_a_long_article_sends_the_draft_and_the_evidence(serve: Serve,
     assert source.paragraphs[4] not in seen.user  # the article itself did not fit
 
 
+def test_a_revision_loses_the_wrong_sentences_it_repeats(serve: Serve, engine: Engine) -> None:
+    """A model that repeats a sentence it was told is wrong (a small one does) has not fixed
+    it: the sentence goes, nearly-same copies too; a new sentence stays, to be judged."""
+    reworded = INVENTED.replace("the government", "the national government")
+    server = serve(completion(f"{GOOD} {reworded}\nThe article says: \"{GOOD}\""),
+                   completion(INVENTED))
+    condenser, _ = engine(server.url)
+    draft = Draft(article(), (GOOD, INVENTED), "llm:test-model", WORDS)
+    problems = [Problem("unsupported", INVENTED, article().paragraphs[1]),
+                Problem("dangling", GOOD)]  # a form problem depends on the neighbours: kept
+    revised = condenser.revise(draft, problems)
+    assert revised.paragraphs == (GOOD,)
+    with pytest.raises(EngineError, match="kept only sentences the verifier had found wrong") as info:
+        condenser.revise(draft, problems)
+    assert info.value.code == "no-text"
+
+
 def test_revise_failures_are_engine_errors(serve: Serve, engine: Engine) -> None:
     server = serve(malformed())
     condenser, _ = engine(server.url)
@@ -398,3 +415,27 @@ def test_the_draft_carries_its_credit(ascii_quotes: bool | None, expect: str, se
         draft = condenser.condense(source, WORDS)
     assert draft.credit == expect
     assert not [p for p in verify(draft).problems if p.kind == "credit"]
+
+
+def test_the_credit_speaks_the_article_s_language(serve: Serve, engine: Engine) -> None:
+    server = serve(default=lead_of(1))
+    condenser, _ = engine(server.url)
+    source = article("mercado")
+    draft = condenser.condense(source, Budget("sentences", 1))
+    assert draft.credit.startswith("Fuente: " + source.entry.title)
+    assert draft.credit == source.entry.credit("es")
+    assert not [p for p in verify(draft).problems if p.kind == "credit"]
+
+
+@pytest.mark.parametrize(("language", "says"), [
+    ("vi", "Condense this Vietnamese news article"),
+    ("zh", "Condense this Chinese news article"),
+    ("und", "Condense this original-language news article"),
+])
+def test_the_prompt_names_any_article_s_language(language: str, says: str, serve: Serve,
+                                                 engine: Engine) -> None:
+    server = serve(default=lead_of(1))
+    condenser, _ = engine(server.url)
+    source = dataclasses.replace(article(), language=language)
+    condenser.condense(source, Budget("sentences", 1))
+    assert says in server.chats[0].user

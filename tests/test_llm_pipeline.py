@@ -43,7 +43,7 @@ def entry(name: str = "harbour", n: int = 1) -> Entry:
 
 
 def expand(text: str) -> str:
-    """Replace answer names (GOOD, INVENTED) by their text."""
+    """Replace answer names (GOOD, INVENTED, INVENTED_AGAIN) by their text."""
     return "\n".join(ANSWERS.get(line, line) for line in text.split("\n"))
 
 
@@ -136,7 +136,8 @@ def test_a_refused_key_stops_the_run(rigs: list[Rig], tmp_path: Path) -> None:
 def test_a_mixed_run_is_counted_in_the_summary(rigs: list[Rig], tmp_path: Path) -> None:
     good, invented = expand("GOOD"), expand("GOOD\nINVENTED")
     script = [completion(good), completion(invented), completion(good),
-              completion(invented), completion(invented), from_spec({"malformed": True})]
+              completion(invented), completion(expand("GOOD\nINVENTED_AGAIN")),
+              from_spec({"malformed": True})]
     rig = Rig(tmp_path, LLMServer(script))
     rigs.append(rig)
     report, lines = rig.run([entry(n=n) for n in range(1, 5)])

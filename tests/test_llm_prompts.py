@@ -10,7 +10,15 @@ from typing import Any, get_args
 
 import pytest
 
-from redraft.condense.prompts import CONDENSE, PROMPTS, Prompt, get_prompt
+from redraft.condense.prompts import (
+    CONDENSE,
+    LANGUAGE_NAMES,
+    PROMPTS,
+    UNNAMED_LANGUAGE,
+    Prompt,
+    get_prompt,
+    language_name,
+)
 from redraft.errors import ConfigError
 from redraft.records import ProblemKind
 
@@ -77,6 +85,7 @@ def test_prompts_are_named_and_versioned() -> None:
 DIGESTS = {
     "condense@2026-12-1": "f043db6e2d5a8786",
     "condense@2026-12-2": "e482a2f1003df841",  # hints for the form problem kinds
+    "condense@2026-12-3": "f2cfa2423766d4c7",  # a hint for "unchecked" (verifier, issue 11)
 }
 
 
@@ -102,3 +111,12 @@ def test_the_digest_covers_every_text(name: str) -> None:
         assert altered.digest == CONDENSE.digest and altered.label != CONDENSE.label
     else:
         assert altered.digest != CONDENSE.digest
+
+
+def test_every_language_the_identifier_returns_has_a_name() -> None:
+    from redraft.text.lang import known_languages
+
+    assert known_languages() <= set(LANGUAGE_NAMES)
+    assert language_name("vi") == "Vietnamese" and language_name("pt-BR") == "Portuguese"
+    assert language_name("und") == language_name("xx") == UNNAMED_LANGUAGE
+    assert all(name and name[0].isupper() for name in LANGUAGE_NAMES.values())

@@ -4,22 +4,33 @@ command's refusals. The browser flows are in test_review_browser.py."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from redraft.config import HttpOptions
 from redraft.pipeline.desk import find_draft
-from redraft.pipeline.review import QueueFilter, edit, evidence_map, queue
+from redraft.pipeline.review import QueueFilter, edit, evidence_map, queue, story_entries
 from redraft.store import Store
 from redraft.web import ReviewConfig, Target, create_app
 from redraft.web.security import is_loopback, safe_link, safe_next
-from tests.review_fixtures import HOSTILE_LINK, POSTS, drafted_db
+from tests.review_fixtures import (
+    HOSTILE_LINK,
+    POSTS,
+    STORY_LINK,
+    STORY_OUTLETS,
+    STORY_POSTS,
+    STORY_TITLE,
+    drafted_db,
+)
 
 SECRET = "app-pass-word-never-shown"
 
@@ -208,3 +219,56 @@ def test_publishing_to_a_site_that_does_not_answer_shows_the_error_on_the_page(
     assert answer.status_code == 200
     assert 'role="alert"' in answer.text and "127.0.0.1:9" in answer.text
     assert SECRET not in answer.text
+
+
+# --- stories: how many outlets cover a draft's story ---------------------------------------
+
+def fixture_outlets() -> int:
+    """The outlets of the library story as the fixture's posts name them (their GUIDs' hosts)."""
+    posts = [POSTS[1], *STORY_POSTS]
+    return len({urlsplit(str(post.get("guid") or post["link"])).hostname for post in posts})
+
+
+def test_the_queue_counts_the_outlets_of_each_story_filters_and_sorts_by_them(
+    tmp_path: Path,
+) -> None:
+    db = drafted_db(tmp_path, story=True)
+    assert fixture_outlets() == STORY_OUTLETS
+    with Store.open(db) as store:
+        items = queue(store)
+        assert [i.row.title for i in items] == [p["title"] for p in reversed(POSTS)]
+        counts = {i.row.title: i.row.outlets for i in items}
+        assert counts == {POSTS[0]["title"]: 1, POSTS[1]["title"]: STORY_OUTLETS,
+                          POSTS[2]["title"]: 1}
+        covered = queue(store, QueueFilter(outlets=2))
+        assert [i.row.title for i in covered] == [POSTS[1]["title"]]
+        assert queue(store, QueueFilter(outlets=STORY_OUTLETS + 1)) == []
+        ordered = queue(store, QueueFilter(order="outlets"))
+        assert [i.row.title for i in ordered] == [POSTS[1]["title"], POSTS[2]["title"],
+                                                  POSTS[0]["title"]]
+    client = client_for(db)
+    page = client.get("/?outlets=2").text
+    assert page.count("data-row") == 1 and 'data-outlets="3"' in page
+    page = client.get("/?sort=outlets").text
+    assert page.index(html.escape(POSTS[1]["title"])) < page.index(POSTS[2]["title"])
+
+
+def test_the_draft_page_lists_the_story_s_other_entries_escaped_and_links_only_http(
+    tmp_path: Path,
+) -> None:
+    db = drafted_db(tmp_path, story=True)
+    key = first_key(db, "Kellin library")
+    with Store.open(db) as store:
+        others = story_entries(store, key)
+        credit = find_draft(store, key).stored.verdict.draft.credit
+    assert [e.url for e in others] == [STORY_POSTS[0]["link"], STORY_LINK]
+    page = client_for(db).get("/draft", query_string={"key": key}).text
+    story = page[page.index('id="story-h"'):page.index("</section>", page.index('id="story-h"'))]
+    assert f'<a href="{STORY_POSTS[0]["link"]}" rel="noreferrer noopener">' in story
+    assert str(escape(STORY_TITLE)) in story and "<img" not in story
+    assert STORY_LINK in story and 'href="javascript' not in page.lower()
+    assert "3 entries</a> from 3 outlets" in page
+    # the credit names the three outlets, each linked when its link is http(s)
+    assert credit.startswith("Sources: harbourgazette.example")
+    facts = page[page.index('id="credit"'):page.index("</dd>", page.index('id="credit"'))]
+    assert facts.count("<a href=") == 2 and "civicpost.example (javascript:" in facts

@@ -23,12 +23,21 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from redraft.cli.sync import sync
 from redraft.store import Store
 from redraft.web import ReviewConfig, Target, create_app
-from tests.review_fixtures import HOSTILE_LINK, POSTS, drafted_db, serving
+from tests.review_fixtures import (
+    HOSTILE_LINK,
+    POSTS,
+    STORY_LINK,
+    STORY_OUTLETS,
+    STORY_POSTS,
+    STORY_TITLE,
+    drafted_db,
+    serving,
+)
 from tests.wordpress import SiteOptions, WordPressSite, start_wordpress
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,7 +84,7 @@ def browser() -> Iterator[WebDriver]:
 
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    db = drafted_db(tmp_path)
+    db = drafted_db(tmp_path, story=True)  # the library story also came from two more outlets
     with serving(create_app(ReviewConfig(db, "tess"))) as url:
         yield url, db
 
@@ -131,6 +140,47 @@ def test_the_queue_lists_the_stored_drafts_and_j_k_enter_open_one(
     browser.get(url + "/")
     screenshot(browser, "queue-phone.png")
     browser.set_window_size(1280, 900)
+
+
+def test_the_queue_shows_how_many_outlets_cover_each_story_and_filters_and_sorts_by_it(
+    browser: WebDriver, app_url: tuple[str, Path],
+) -> None:
+    url, db = app_url
+    browser.get(url + "/")
+    with Store.open(db) as store:
+        stored = {row.title: row.outlets for row in store.queue_rows()}
+    shown = {row.find_element(By.CSS_SELECTOR, "a[data-row]").text:
+             int(row.find_element(By.CSS_SELECTOR, "td.outlets").text)
+             for row in browser.find_elements(By.CSS_SELECTOR, "table.queue tbody tr")}
+    assert shown == stored == {POSTS[0]["title"]: 1, POSTS[1]["title"]: STORY_OUTLETS,
+                               POSTS[2]["title"]: 1}
+    # sorted by the column: the story most outlets cover comes first (newest first otherwise)
+    browser.find_element(By.LINK_TEXT, "Outlets").click()
+    wait_for_text(browser, "table.queue tbody tr", POSTS[1]["title"])
+    order = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "a[data-row]")]
+    assert order == [POSTS[1]["title"], POSTS[2]["title"], POSTS[0]["title"]]
+    # filtered: only stories at least two outlets cover
+    browser.get(url + "/")
+    Select(browser.find_element(By.ID, "outlets")).select_by_value("2")
+    browser.find_element(By.XPATH, "//button[text()='Filter']").click()
+    wait_for_text(browser, "h1", "(1)")
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "a[data-row]")] == [
+        POSTS[1]["title"]]
+    # the draft page lists the story's other entries: a link where it is http(s), text else
+    browser.find_element(By.CSS_SELECTOR, "a[data-row]").click()
+    wait_for(browser, "#story-h")
+    assert f"from {STORY_OUTLETS} outlets" in browser.find_element(By.ID, "story-size").text
+    story = browser.find_element(By.CSS_SELECTOR, "ul.story")
+    links = [a.get_attribute("href") for a in story.find_elements(By.TAG_NAME, "a")]
+    assert links == [STORY_POSTS[0]["link"]]
+    assert STORY_TITLE in story.text and STORY_LINK in story.text
+    assert story.find_elements(By.CSS_SELECTOR, "img, b") == []
+    assert browser.execute_script("return window.pwned === undefined")
+    credit_links = browser.find_elements(By.CSS_SELECTOR, "#credit a")
+    assert [a.text for a in credit_links] == ["harbourgazette.example", "northernwire.example"]
+    assert "civicpost.example" in browser.find_element(By.ID, "credit").text
+    browser.execute_script("document.getElementById('story-h').scrollIntoView()")
+    screenshot(browser, "draft-story.png")
 
 
 def test_an_invented_number_is_saved_verified_again_shown_failing_and_linked_to_evidence(
@@ -244,6 +294,35 @@ def test_approve_then_publish_creates_the_post_on_wordpress(
         assert "tess approved: checked against the source" in audit
         assert "published to" in audit
         page = browser.page_source
+
+        # the editor shortens the draft in the app and approves it again: the post is updated
+        box = browser.find_element(By.ID, "text")
+        paragraphs = (box.get_attribute("value") or "").split("\n\n")
+        shorter = paragraphs[:-1] if len(paragraphs) > 1 else [
+            paragraphs[0].rsplit(". ", 1)[0] + "."]
+        box.clear()
+        box.send_keys("\n\n".join(shorter))
+        browser.find_element(By.XPATH, "//button[text()='Save and verify again']").click()
+        assert "passed" in wait_for_text(browser, ".messages", "Saved").text
+        browser.find_element(By.XPATH, "//button[text()='Approve']").click()
+        wait_for_text(browser, ".messages", "approved")
+        browser.find_element(By.XPATH, "//button[text()='Publish to WordPress']").click()
+        outcome = wait_for_text(browser, ".outcome", "updated")
+        assert title in outcome.text and outcome.find_element(By.LINK_TEXT, "edit on the site")
+        # someone changes the post on the site: publishing again keeps it, and says why
+        with Store.open(db) as store:
+            row = next(r for r in store.queue_rows() if r.title == title)
+            remote_id = store.post_records(row.key)[0].remote_id
+        answer = httpx.post(site.rest(f"/wp/v2/posts/{remote_id}"),
+                            json={"content": "<p>The site editor's text.</p>"},
+                            auth=(site.admin_user, site.app_password))
+        assert answer.status_code == 200, answer.text
+        browser.find_element(By.XPATH, "//button[text()='Publish to WordPress']").click()
+        outcome = wait_for_text(browser, ".outcome", "kept")
+        assert "edited on the site" in outcome.text
+        link = outcome.find_element(By.LINK_TEXT, "edit on the site").get_attribute("href")
+        assert link and link.startswith(site.base_url) and f"post={remote_id}" in link
+        page += browser.page_source
     assert site.app_password not in page
     with Store.open(db) as store:
         row = next(r for r in store.queue_rows() if r.title == title)
@@ -253,3 +332,4 @@ def test_approve_then_publish_creates_the_post_on_wordpress(
                      auth=(site.admin_user, site.app_password)).json()
     assert post["status"] == "draft"
     assert post["title"]["raw"] == title
+    assert post["content"]["raw"] == "<p>The site editor's text.</p>"  # kept, not overwritten

@@ -179,3 +179,26 @@ def test_rewrite_makes_one_draft_per_story_unless_per_entry(tmp_path: Path, per_
     assert len(drafted) == expected
     listed = CliRunner().invoke(main, ["stories", "--db", str(tmp_path / "s.db"), "--json"])
     assert len(listed.output.splitlines()) == len(set(STORY.values()))
+
+
+def test_frequencies_stay_exact_across_folds_and_other_connections(
+    db: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("redraft.store.stories.FOLD_EVERY", 2)  # fold every other article
+    index = MemoryIndex()
+    in_memory = Placer(index)
+    expected = [in_memory.place(article(item)) for item in ARTICLES]
+    with Store.open(db) as first, Store.open(db) as second:
+        placed = []
+        for n, item in enumerate(ARTICLES):  # the two connections take turns
+            store = first if n % 2 else second
+            with store.transaction():
+                placed.append(Placer(store).place(article(item)))
+        terms = sorted(index.frequencies.counts)
+        assert len(terms) > 50
+        for store in (first, second):
+            counts = store.document_frequencies(terms)
+            assert counts.documents == len(ARTICLES)
+            assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
+    assert [p.layer for p in placed] == [p.layer for p in expected]
+    assert [p.score for p in placed] == pytest.approx([p.score for p in expected])

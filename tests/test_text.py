@@ -237,3 +237,13 @@ def test_language_codes_are_those_the_identifier_knows() -> None:
     from redraft.vocab import LANGUAGE_CODES
 
     assert known_languages() == LANGUAGE_CODES
+
+
+@pytest.mark.parametrize(("language", "sample"), [
+    ("vi", "Ông An, chủ tịch UBND TP. Hồ Chí Minh, cho biết dự án sẽ khởi công. Vốn là 10 tỉ đồng."),
+    ("pt", "Segundo o Sr. Silva, a obra começa amanhã. O custo é alto."),
+    ("de", "Laut Dr. Müller beginnt der Bau morgen. Die Kosten sind hoch."),
+    ("it", "Secondo il prof. Rossi il cantiere apre domani. I costi sono alti."),
+])
+def test_short_forms_of_other_languages_do_not_end_a_sentence(language: str, sample: str) -> None:
+    assert len(text.split_sentences(sample, language)) == 2

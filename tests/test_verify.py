@@ -173,7 +173,7 @@ def _ja_verdict(sentence: str, language: str = "ja") -> Any:
     entry = Entry(source="s", key="k", url="https://news.example/1", title="工場", html="")
     source = "トヨタの社長は火曜日、新しい工場を名古屋に建設すると発表した。投資額は3000億円になる。"
     article = Article(entry=entry, blocks=(Block("p", source),), language=language)
-    return verify(Draft(article=article, paragraphs=(sentence,), engine="x", budget=Budget(),
+    return verify(Draft(article=article, paragraphs=(sentence,), engine="x", budget=Budget(value=1.0),
                         prompt=None, credit=entry.credit(language)))
 
 
@@ -188,7 +188,10 @@ def test_japanese_names_numbers_and_scales_are_checked() -> None:
 def test_a_language_without_negation_words_is_scored_as_less_certain() -> None:
     checked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。")
     unchecked = _ja_verdict("社長は火曜日、工場を名古屋に建設すると発表した。", language="und")
+    assert checked.passed and not unchecked.passed
     assert unchecked.score < checked.score
+    assert [p.kind for p in unchecked.problems] == ["unchecked"]
+    assert "negation (no negation rules for an undetermined language)" in unchecked.problems[0].detail
 
 
 def test_a_japanese_quotation_must_be_verbatim() -> None:
@@ -198,5 +201,8 @@ def test_a_japanese_quotation_must_be_verbatim() -> None:
     article = Article(entry=entry, blocks=(Block("p", "社長は「工場を名古屋に建設する」と述べた。"),),
                       language="ja")
     changed = Draft(article=article, paragraphs=("社長は「工場を東京に建設する」と述べた。",),
-                    engine="x", budget=Budget(), prompt=None, credit=entry.credit("ja"))
-    assert [p.kind for p in verify(changed).problems] == ["quote"]
+                    engine="x", budget=Budget(value=1.0), prompt=None, credit=entry.credit("ja"))
+    problems = verify(changed).problems
+    assert [p.kind for p in problems] == ["quote", "unchecked"]
+    # 東京 is a name the source lacks, but Japanese kanji have no capitals to tell it by.
+    assert "names (東, 京" in problems[1].detail

@@ -39,8 +39,8 @@ def test_opml_round_trips_with_nested_categories(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     assert "5 sources imported" in cli("sources", "import", str(OPML), "--db", db)
     exported = cli("sources", "export", "--db", db)
-    original = read_opml(OPML.read_bytes(), label="in")
-    again = read_opml(exported.encode(), label="out")
+    original = read_opml(OPML.read_bytes(), label="in").subscriptions
+    again = read_opml(exported.encode(), label="out").subscriptions
     assert sorted(original, key=lambda s: s.url) == sorted(again, key=lambda s: s.url)
     assert {s.category for s in again} == {"News/Local", "News", "Blogs", ""}
     listed = cli("sources", "list", "--db", db)

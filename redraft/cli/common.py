@@ -105,6 +105,9 @@ def engine_options(func: F) -> F:
     """The engine and its settings (LLM server, failure policy, concurrency)."""
     func = click.option("--per-entry", is_flag=True,
                         help="One draft per post, not one per story.")(func)
+    func = click.option("--merge-story", is_flag=True,
+                        help="One draft per story from all its sources, each sentence "
+                             "verified against its own source, every outlet credited.")(func)
     func = click.option("--force", is_flag=True,
                         help="Redo items even when nothing changed since the last run.")(func)
     func = click.option("--concurrency", type=click.IntRange(min=1),

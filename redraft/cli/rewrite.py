@@ -32,6 +32,7 @@ from redraft.cli.common import (
 from redraft.cli.sources import credited, parse_date
 from redraft.errors import InputError
 from redraft.pipeline import run
+from redraft.pipeline.merging import merge_run, run_started
 from redraft.sources.files import INPUT_FORMATS, FileSource
 
 
@@ -76,11 +77,13 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 entries = credited(source.entries(), title=title, url=source_url,
                                    published=published)
+                options = run_options(settings, force=params["force"],
+                                      per_entry=params["per_entry"], workers=params["workers"])
+                started = run_started()
                 report = run(entries, engines=engines, store=store, sinks=[sink],
-                             options=run_options(settings, force=params["force"],
-                                                         per_entry=params["per_entry"],
-                                                         workers=params["workers"]),
-                             progress=progress)
+                             options=options, progress=progress)
+                if params["merge_story"]:
+                    merge_run(store, engines, [sink], options, since=started)
         finally:
             sink.close()
     out: Path | None = params["out"]

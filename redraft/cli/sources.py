@@ -28,14 +28,17 @@ from redraft.cli.common import (
     run_options,
     stderr,
 )
-from redraft.cli.watch import STOP, filtered, until_stopped
+from redraft.cli.watch import STOP, selection
 from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError, InputError
 from redraft.http import Retrier
 from redraft.pipeline import run
+from redraft.pipeline.merging import merge_run, run_started
+from redraft.pipeline.syncing import left_out_early, selected
 from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.discover import Found, identify
+from redraft.sources.opml import OPTIONS as OPML_OPTIONS
 from redraft.sources.opml import Subscription, read_opml, write_opml
 from redraft.sources.robots import Robots
 from redraft.sources.site import SiteOptions, SiteSource
@@ -104,13 +107,16 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
     try:
         with open_store(settings) as store:
             source = _source(found, retrier, robots, store, params=params, limit=limit)
+            options = run_options(settings, force=params["force"],
+                                  per_entry=params.get("per_entry", False),
+                                  workers=params.get("workers"))
+            started = run_started()
             with progress_bar(limit, f"syncing {source.name}") as progress:
-                items = filtered(until_stopped(source.entries()),
-                                 include=params.get("include") or "",
-                                 exclude=params.get("exclude") or "")
-                report = run(items, engines=engines, store=store, sinks=sinks,
-                             options=run_options(settings, force=params["force"]),
+                items = selected(source.entries(), selection(params))
+                report = run(items, engines=engines, store=store, sinks=sinks, options=options,
                              progress=progress)
+            if params.get("merge_story"):
+                merge_run(store, engines, sinks, options, since=started)
             complete = source.checkpoint().complete
             with store.transaction():
                 store.save_site(source.name, synced=complete, state=_state(source, store))
@@ -123,8 +129,10 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
     counts = source.counts
     stderr.print(f"text from the feed {counts['feed']}, from fetched pages {counts['page']}, "
                  f"pages already stored {counts['skipped']}, disallowed by robots.txt "
-                 f"{counts['disallowed']}" + ("; the feed has not changed" if source.unchanged
-                                               else ""), soft_wrap=True)
+                 f"{counts['disallowed']}"
+                 + (f", left out by the source's words before fetching {counts['left_out']}"
+                    if counts["left_out"] else "")
+                 + ("; the feed has not changed" if source.unchanged else ""), soft_wrap=True)
     sys.exit(EXIT_OK if report.ok and complete else EXIT_INCOMPLETE)
 
 
@@ -132,10 +140,12 @@ def _source(found: Found, retrier: Retrier, robots: Robots, store: Store, *,
             params: dict[str, Any], limit: int | None) -> SiteSource:
     known = store.site(web_site_key(found.given))
     validators = (known.state.get("validators") or {}) if known else {}
+    chosen = selection(params)
     return SiteSource(retrier, found, robots=robots, options=SiteOptions(
         validators=validators, known=lambda key: store.entry(key) is not None,
         force=params["force"], delay=params.get("delay") or 0.0, limit=limit,
-        sleep=STOP.wait, stop=STOP.is_set))
+        sleep=STOP.wait, stop=STOP.is_set,
+        left_out=lambda known: left_out_early(chosen, known)))
 
 
 def _state(source: SiteSource, store: Store) -> dict[str, Any]:
@@ -223,21 +233,43 @@ def sources_remove(url: str, **params: Any) -> None:
 @click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @common_options
 def sources_import(opml_file: Path, **params: Any) -> None:
-    """Add every feed of an OPML file (folders become categories)."""
+    """Add every feed of an OPML file (folders become categories).
+
+    A feed already on the list takes the file's name and category and keeps its other
+    options unless the file gives them (as `sources export` writes them)."""
     try:
-        subscriptions = read_opml(opml_file.read_bytes(), label=str(opml_file))
+        found = read_opml(opml_file.read_bytes(), label=str(opml_file))
     except InputError as exc:
         fail(str(exc))
     with _watch_list(params["db"], params["config_path"]) as store, store.transaction():
-        for sub in subscriptions:
-            WatchList(store).add(Watched(sub.url, name=sub.title, category=sub.category))
-    click.echo(f"{len(subscriptions)} sources imported from {opml_file}")
+        watch_list = WatchList(store)
+        listed = {source.url: source for source in watch_list.sources()}
+        for sub in found.subscriptions:
+            watch_list.add(_watched(sub, listed.get(sub.url)))
+    click.echo(f"{len(found.subscriptions)} sources imported from {opml_file}")
+    if found.duplicates:
+        stderr.print(f"listed twice, kept in their first folder: {', '.join(found.duplicates)}",
+                     soft_wrap=True, markup=False)
+    if found.skipped:
+        stderr.print(f"sites without a feed address (xmlUrl), left out: "
+                     f"{', '.join(found.skipped)}; `redraft sources add URL` finds a site's "
+                     "feed", soft_wrap=True, markup=False)
+
+
+def _watched(sub: Subscription, old: Watched | None) -> Watched:
+    options = {name: sub.options.get(name) or (getattr(old, name) if old else "")
+               for name in ("language", *OPML_OPTIONS)}
+    return Watched(sub.url, name=sub.title or (old.name if old else ""), category=sub.category,
+                   **options)
 
 
 @sources_group.command("export")
 @common_options
 def sources_export(**params: Any) -> None:
-    """Print the watch list as OPML 2.0 (categories as nested folders)."""
+    """Print the watch list as OPML 2.0 (categories as nested folders; redraft's options as
+    attributes of its own, which other readers ignore)."""
     with _watch_list(params["db"], params["config_path"]) as store:
         listed = WatchList(store).sources()
-    click.echo(write_opml(Subscription(s.url, s.name, s.category) for s in listed), nl=False)
+    click.echo(write_opml(Subscription(s.url, s.name, s.category, {
+        name: getattr(s, name) for name in ("language", *OPML_OPTIONS) if getattr(s, name)})
+        for s in listed), nl=False)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from redraft.cli.common import common_options, fail, load_settings, open_store, setup_logging
 from redraft.records import Entry
-from redraft.store import StoryRow
+from redraft.store.stories import StoryRow
 
 _AGO = re.compile(r"^(\d+)\s*([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}

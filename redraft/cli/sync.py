@@ -31,10 +31,11 @@ from redraft.cli.common import (
     workers_option,
 )
 from redraft.cli.sources import find_source, sync_web
-from redraft.cli.watch import parse_every, repeat
+from redraft.cli.watch import parse_every, repeat, selection
 from redraft.config import Settings
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
+from redraft.pipeline.merging import merge_run, run_started
 from redraft.sources import Checkpoint
 from redraft.sources.robots import Robots
 from redraft.sources.site import DEFAULT_DELAY
@@ -103,12 +104,15 @@ def sync(site_url: str | None, since: datetime | None, limit: int | None, delay:
                         high_water=known.high_water if known and not params["force"] else None,
                         since=since, limit=limit, api_root=known.api_root if known else None,
                         known=store.count_entries(site_key(site_url))))
+                options = run_options(settings, force=params["force"],
+                                      per_entry=params["per_entry"], workers=params["workers"])
+                started = run_started()
                 with progress_bar(limit, f"syncing {source.site}") as progress:
                     report = sync_site(source, engines=engines, store=store, sinks=sinks,
-                                       options=run_options(settings, force=params["force"],
-                                                         per_entry=params["per_entry"],
-                                                         workers=params["workers"]),
-                                       progress=progress)
+                                       options=options, progress=progress,
+                                       selection=selection(params))
+                if params["merge_story"]:
+                    merge_run(store, engines, sinks, options, since=started)
         finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
                 sink.close()

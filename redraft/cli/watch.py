@@ -6,17 +6,14 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator
 from types import FrameType
 from typing import Any, NoReturn
 
 import click
 
 from redraft.cli.common import EXIT_OK, fail, load_settings, open_store, stderr
-from redraft.records import Entry
-from redraft.sources import SourceItem
+from redraft.pipeline.syncing import Selection
 from redraft.store.watchlist import Watched, WatchList
-from redraft.wp.posts import plain_text
 
 STOP = threading.Event()  # set by SIGINT/SIGTERM: finish the item in hand, then stop
 _INTERVAL = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$")
@@ -39,40 +36,11 @@ def parse_every(_ctx: click.Context, _param: click.Parameter, value: str | None)
     return seconds
 
 
-def until_stopped(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
-    """The items, until SIGINT/SIGTERM asks to stop (the item in hand is finished)."""
-    for item in items:
-        yield item
-        if STOP.is_set():
-            return
-
-
-def filtered(items: Iterable[SourceItem], *, include: str, exclude: str) -> Iterator[SourceItem]:
-    """Entries that mention one of ``include`` (when given) and none of ``exclude``
-    (comma-separated words or phrases, any case, whole words) in their title, categories and
-    summary (a fetched page's related links and menus are not its subject); errors pass."""
-    wanted = _words(include)
-    unwanted = _words(exclude)
-    for item in items:
-        if isinstance(item, Entry) and (wanted or unwanted):
-            text = _subject(item)
-            if wanted and not wanted.search(text):
-                continue
-            if unwanted and unwanted.search(text):
-                continue
-        yield item
-
-
-def _words(value: str) -> re.Pattern[str] | None:
-    words = [re.escape(w.strip()) for w in value.split(",") if w.strip()]
-    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE) if words else None
-
-
-def _subject(entry: Entry) -> str:
-    meta = entry.meta
-    body = meta.get("excerpt") or ("" if meta.get("text_from") == "page" else plain_text(entry.html))
-    categories = " ".join(str(c) for c in meta.get("categories") or ())
-    return f"{entry.title}\n{categories}\n{body}"
+def selection(params: dict[str, Any]) -> Selection:
+    """What a sync takes of its source: the watch list's include/exclude words and category
+    for this source (none for a URL given alone), until SIGINT/SIGTERM asks to stop."""
+    return Selection(include=params.get("include") or "", exclude=params.get("exclude") or "",
+                     category=params.get("category") or "", stop=STOP.is_set)
 
 
 def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -121,7 +89,8 @@ def _targets(params: dict[str, Any], url: str | None) -> list[tuple[str, dict[st
 
 
 def _options(source: Watched) -> dict[str, Any]:
-    changes: dict[str, Any] = {"include": source.include, "exclude": source.exclude}
+    changes: dict[str, Any] = {"include": source.include, "exclude": source.exclude,
+                               "category": source.category}
     if source.budget:
         kind, value = source.budget.split("=", 1)
         changes.update({"ratio": None, "words": None, "sentences": None,

@@ -1,8 +1,11 @@
 """Clean-up of an LLM's answer: from what a model writes to the paragraphs of a draft.
 
 - :func:`clean` removes what is not the draft (thinking, markup, preambles, labels, credit and
-  note lines, a repeated title, closing offers), joins hard-wrapped lines, normalises white
-  space and quotes, and drops repeated paragraphs and sentences (:func:`dedupe`).
+  note lines, a repeated title, closing offers, sentences about "the article"), joins
+  hard-wrapped lines, normalises white space and quotes, and drops repeated paragraphs and
+  sentences (:func:`dedupe`).
+- :func:`drop_flagged` drops from a revision the sentences the verifier had flagged that it
+  repeats unchanged.
 - :func:`drop_unfinished` drops the sentence an answer cut off at ``max_tokens`` stopped in.
 - :func:`fit` shortens a draft over its budget by dropping whole sentences, least central
   first, keeping the lead, a sentence together with the one it points back to, a quotation
@@ -21,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from redraft.condense.prompts import LEADING_LABEL, META_LINE, PREAMBLE, THINKING
+from redraft.condense.prompts import ABOUT_THE_ARTICLE, LEADING_LABEL, META_LINE, PREAMBLE, THINKING
 from redraft.text import (
     NearDuplicates,
     back_references,
@@ -89,7 +92,9 @@ def clean(text: str, *, title: str = "", language: str = "en",
         else:
             paragraphs.append(line)
         wrapped = not _SENTENCE_END.search(line)
-    return dedupe([p for p in paragraphs if _LETTER.search(p)], language)
+    kept = [" ".join(s for s in split_sentences(p, language) if not ABOUT_THE_ARTICLE.match(s))
+            for p in paragraphs]
+    return dedupe([p for p in kept if _LETTER.search(p)], language)
 
 
 def _strip_line(raw: str) -> str:
@@ -117,6 +122,24 @@ def dedupe(paragraphs: Sequence[str], language: str = "en") -> tuple[str, ...]:
                      if words(sentence) and seen_sentences.repeats(sentence) is None]
         if sentences:
             result.append(" ".join(sentences))
+    return tuple(result)
+
+
+def drop_flagged(paragraphs: Sequence[str], flagged: Sequence[str],
+                 language: str = "en") -> tuple[str, ...]:
+    """``paragraphs`` without every sentence that repeats one of ``flagged``, even nearly.
+
+    A revision was asked to correct or leave out each flagged sentence; one it keeps as it was
+    is still wrong, so it goes (the rest of the revision is judged as any draft).
+    """
+    known = NearDuplicates()
+    for sentence in flagged:
+        known.add(sentence)
+    result = []
+    for paragraph in paragraphs:
+        kept = [s for s in split_sentences(paragraph, language) if known.find(s) is None]
+        if kept:
+            result.append(" ".join(kept))
     return tuple(result)
 
 

@@ -11,9 +11,12 @@
    credits and notes out, repeats dropped. An answer cut off at ``max_tokens`` is a draft
    too: its unfinished sentence goes. A draft over budget is shortened by dropping whole
    sentences, least central first (:func:`~redraft.condense.cleanup.fit`), before anyone
-   judges it. The draft carries its credit line (the entry's).
+   judges it. The draft carries its credit line (the entry's, its label in the article's
+   language: ``Fuente:``, ``出典:``).
 4. :meth:`LLMCondenser.revise` asks once more, naming each problem sentence and what the
-   source says. Verifying and falling back are the pipeline's business, not the engine's.
+   source says; a sentence found wrong that the revision repeats unchanged is dropped
+   (:func:`~redraft.condense.cleanup.drop_flagged`). Verifying and falling back are the
+   pipeline's business, not the engine's.
 
 Every failure for an item is an :class:`~redraft.errors.EngineError` naming the item, with a
 ``code`` (those of :mod:`redraft.condense.openai_chat`, and :data:`TOO_LONG`,
@@ -28,9 +31,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redraft.condense.cleanup import clean, dedupe, drop_unfinished, fit
+from redraft.condense.cleanup import clean, dedupe, drop_flagged, drop_unfinished, fit
 from redraft.condense.openai_chat import ChatServer, snippet
-from redraft.condense.prompts import LANGUAGE_NAMES, Prompt, get_prompt
+from redraft.condense.prompts import Prompt, get_prompt, language_name
 from redraft.config import LLMOptions
 from redraft.errors import ConfigError, EngineError
 from redraft.http import Retrier
@@ -64,6 +67,9 @@ ANSWER_MARGIN = 1.5
 ANSWER_OVERHEAD = 32
 # A sentence budget in words, for max_tokens: a long news sentence.
 WORDS_PER_SENTENCE = 30
+# Problem kinds that say a sentence itself is wrong: a revision that keeps one unchanged has
+# not corrected it, so it is dropped (form kinds such as "dangling" depend on the neighbours).
+WRONG_SENTENCE = frozenset({"unsupported", "number", "name", "quote", "unattributed", "junk"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +222,14 @@ class LLMCondenser:
             messages = self._messages(self.prompt.revise_alone.format(
                 draft="\n".join(draft.paragraphs), **fields))
         paragraphs, usage = self._ask(messages, article, target, item)
-        return self._draft(article, paragraphs, target, draft.budget, usage,
+        flagged = [p.sentence for p in problems if p.kind in WRONG_SENTENCE and p.sentence]
+        kept = drop_flagged(paragraphs, flagged, article.language)
+        if not kept:
+            raise EngineError(f"{item}: the revision kept only sentences the verifier had found "
+                              f"wrong ({snippet(' '.join(paragraphs))!r})", code=NO_TEXT)
+        if kept != paragraphs:
+            log.debug("%s: the revision repeated sentences found wrong; they were dropped", item)
+        return self._draft(article, kept, target, draft.budget, usage,
                            attempts=draft.attempts + 1)
 
     def _draft(self, article: Article, paragraphs: Sequence[str], target: _Target,
@@ -231,7 +244,7 @@ class LLMCondenser:
                      attempts=attempts, usage=usage, credit=self._credit(article))
 
     def _credit(self, article: Article) -> str:
-        credit = article.entry.credit()
+        credit = article.entry.credit(article.language)  # its label in the article's language
         return normalise(credit, ascii_quotes=True) if self._ascii_for(article) else credit
 
     def _ascii_for(self, article: Article) -> bool:
@@ -320,7 +333,7 @@ def _item(article: Article) -> str:
 
 
 def _language(article: Article) -> str:
-    return LANGUAGE_NAMES.get(article.language, article.language)
+    return language_name(article.language)
 
 
 def _ascii_article(article: Article) -> bool:

@@ -92,7 +92,7 @@ markdown, no introduction such as "Here is", no closing remark, no source or cre
 
 CONDENSE = Prompt(
     name="condense",
-    version="2026-12-2",
+    version="2026-12-3",
     system=_SYSTEM,
     condense=(
         "Condense this {language} news article to {budget}.\n\n"
@@ -141,6 +141,8 @@ CONDENSE = Prompt(
                     "what it refers to, or rephrase it to stand alone.",
         "signpost": "this announces something that never follows; end on a complete point.",
         "junk": "this is not article text (a link, a credit, a reference line); leave it out.",
+        "unchecked": "this rewording cannot be checked in the article's language; use the "
+                     "article's own words for it, or leave it out.",
     }),
     stop=("\nSource:", "\nNote:", "\nWord count", "\n(Word count"),
 )
@@ -161,12 +163,43 @@ def get_prompt(name: str) -> Prompt:
         raise ConfigError(f"unknown LLM prompt {name!r}; the prompts are: {known}") from None
 
 
-# Language names for the prompts, by ISO 639-1 code (an unknown code is given as it is).
+# Language names for the prompts, by ISO 639-1 code: every language the identifier
+# (py3langid) can return, so the instruction names the article's language whatever it is.
 LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType({
-    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-    "pt": "Portuguese", "nl": "Dutch", "ca": "Catalan", "sv": "Swedish", "da": "Danish",
-    "no": "Norwegian", "fi": "Finnish", "pl": "Polish", "ru": "Russian",
+    "af": "Afrikaans", "am": "Amharic", "an": "Aragonese", "ar": "Arabic", "as": "Assamese",
+    "az": "Azerbaijani", "ba": "Bashkir", "be": "Belarusian", "bg": "Bulgarian", "bn": "Bengali",
+    "br": "Breton", "bs": "Bosnian", "ca": "Catalan", "cs": "Czech", "cy": "Welsh",
+    "da": "Danish", "de": "German", "dz": "Dzongkha", "el": "Greek", "en": "English",
+    "eo": "Esperanto", "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian",
+    "fi": "Finnish", "fo": "Faroese", "fr": "French", "fy": "Frisian", "ga": "Irish",
+    "gd": "Scottish Gaelic", "gl": "Galician", "gu": "Gujarati", "ha": "Hausa", "he": "Hebrew",
+    "hi": "Hindi", "hr": "Croatian", "ht": "Haitian Creole", "hu": "Hungarian", "hy": "Armenian",
+    "id": "Indonesian", "ig": "Igbo", "is": "Icelandic", "it": "Italian", "ja": "Japanese",
+    "jv": "Javanese", "ka": "Georgian", "kk": "Kazakh", "km": "Khmer", "kn": "Kannada",
+    "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lb": "Luxembourgish",
+    "lg": "Ganda", "ln": "Lingala", "lo": "Lao", "lt": "Lithuanian", "lv": "Latvian",
+    "mg": "Malagasy", "mk": "Macedonian", "ml": "Malayalam", "mn": "Mongolian", "mr": "Marathi",
+    "ms": "Malay", "mt": "Maltese", "my": "Burmese", "nb": "Norwegian", "ne": "Nepali",
+    "nl": "Dutch", "nn": "Norwegian Nynorsk", "no": "Norwegian", "oc": "Occitan", "om": "Oromo",
+    "or": "Odia", "pa": "Punjabi", "pl": "Polish", "ps": "Pashto", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "rw": "Kinyarwanda", "sa": "Sanskrit",
+    "se": "Northern Sami", "si": "Sinhala", "sk": "Slovak", "sl": "Slovenian", "sn": "Shona",
+    "so": "Somali", "sq": "Albanian", "sr": "Serbian", "st": "Sesotho", "sv": "Swedish",
+    "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tg": "Tajik", "th": "Thai",
+    "tk": "Turkmen", "tl": "Tagalog", "tr": "Turkish", "tt": "Tatar", "ug": "Uyghur",
+    "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "vo": "Volapük",
+    "wa": "Walloon", "xh": "Xhosa", "yo": "Yoruba", "zh": "Chinese", "zu": "Zulu",
 })
+# What the prompts call a language without a name here (``und``: the identifier was unsure, or
+# a code given with --language that it does not list): the rules still say to write in the
+# article's language, and "this original-language news article" reads right in every template.
+UNNAMED_LANGUAGE = "original-language"
+
+
+def language_name(code: str) -> str:
+    """The English name of the language ``code`` names, as the prompts put it."""
+    return LANGUAGE_NAMES.get(code.split("-", maxsplit=1)[0].lower(), UNNAMED_LANGUAGE)
+
 
 # --- cleaning the output ---------------------------------------------------------------------
 # What models add around the text they were asked for, in the languages redraft supports.
@@ -199,5 +232,16 @@ META_LINE = re.compile(
     r"note|nota|n\.b\.)\s*:"
     r"|^\(?\d+ (?:words|palabras|mots)\)?\.?$"
     r"|^(?:i hope|let me know|feel free|would you like|if you (?:need|want|would))\b",
+    _I,
+)
+
+# A sentence that talks about the article instead of condensing it: a small model echoes the
+# revision prompt's evidence line ('The article says: "..."') or describes the article ("The
+# article is about..."). A condensation never mentions "the article" (rule 6 of the system
+# prompt), so such a sentence is dropped like a note.
+ABOUT_THE_ARTICLE = re.compile(
+    r"^\W*(?:the (?:article|text|story|news article)|this (?:article|text|story))\s+"
+    r"(?:says|said|states|stated|reports|is about|was about|discusses|describes|explains|"
+    r"mentions|talks about|highlights|focuses on|is condensed|has been condensed)\b",
     _I,
 )

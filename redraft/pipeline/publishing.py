@@ -9,11 +9,17 @@ no post of ours on the target ────────────────�
 our post, gone / trashed ─────────────────────────────────────▶ kept
 our post, live (or scheduled, private) and we did not set that ▶ kept: live
 our post, edited on the site since we wrote it ────────────────▶ kept: edited on the site
-                                                                 (updated with overwrite_edited)
+  (its modified time moved, or, for a save in the same second,  (updated with overwrite_edited)
+   what it holds is not what the site answered our write with)
 our post, as we left it, and what we would send is the same ───▶ unchanged
 our post, as we left it ───────────────────────────────────────▶ update (with the run's status;
                                                                  a post redraft made live stays live)
 ```
+
+"Our post" is the entry's own, or else its story's: a post made for another entry of the same
+story that has no current draft any more (the story's first entry was withdrawn and this entry
+now stands for the story). That post is updated, under the same rules, and its record moves to
+this entry: a story never gets a second post.
 
 "Ours" means made by this database for this entry on this target: the store records every post
 it makes, and the marker in a post (a digest of the entry's key and the database's identity)
@@ -200,26 +206,48 @@ def _one(store: Store, publisher: Publisher, stored: StoredDraft,
         return outcome("fail", str(exc))
 
 
+@dataclass(frozen=True, slots=True)
+class _Existing:
+    """The post a draft goes to: its record, the post as the target has it now, whether a
+    killed run made it (found by its marker), and the entry it was made for when it is the
+    story's post made for another entry (``""`` when it is this entry's own)."""
+
+    record: PostRecord
+    remote: RemotePost | None
+    recovered: bool = False
+    carried_from: str = ""
+
+
+def _existing(store: Store, publisher: Publisher, stored: StoredDraft) -> _Existing | None:
+    """The post this draft updates, or None when it needs a new one: its own post, else one a
+    killed run made for it, else its story's post made for an entry that has no draft any more
+    (the story's first entry was withdrawn, and this entry now stands for the story)."""
+    key = stored.verdict.draft.article.entry.key
+    record = store.post_record(key, publisher.name)
+    if record is not None and record.remote_id is not None:
+        return _Existing(record, publisher.read(record.remote_id))
+    orphan = publisher.find(key)
+    if orphan is not None:
+        record = PostRecord(key, publisher.name, stored.id, orphan, None, "", None, None)
+        return _Existing(record, publisher.read(orphan), recovered=True)
+    carried = store.story_post(key, publisher.name)
+    if carried is not None and carried.remote_id is not None:
+        return _Existing(carried, publisher.read(carried.remote_id), carried_from=carried.key)
+    return None
+
+
 def _decide_and_send(store: Store, publisher: Publisher, stored: StoredDraft,
                      options: PublishOptions, outcome: Callable[..., PostOutcome]) -> PostOutcome:
     verdict = stored.verdict
-    key = verdict.draft.article.entry.key
-    record = store.post_record(key, publisher.name)
     payload = publisher.payload(verdict)
-    if record is None or record.remote_id is None:
-        orphan = publisher.find(key)
-        if orphan is None:
-            if options.dry_run:
-                return outcome("create", "new", notes=payload.notes)
-            written = publisher.create(verdict)
-            _record(store, publisher, stored, written)
-            return outcome("create", "new", written.post.edit_link, written.notes)
-        record = PostRecord(key, publisher.name, stored.id, orphan, None, "", None, None)
-        remote = publisher.read(orphan)
-        recovered = True
-    else:
-        remote = publisher.read(record.remote_id)
-        recovered = False
+    found = _existing(store, publisher, stored)
+    if found is None:
+        if options.dry_run:
+            return outcome("create", "new", notes=payload.notes)
+        written = publisher.create(verdict)
+        _record(store, publisher, stored, written)
+        return outcome("create", "new", written.post.edit_link, written.notes)
+    record, remote, recovered = found.record, found.remote, found.recovered
     edit_link = publisher.edit_link(record.remote_id or "")
     kept = _keep_reason(record, remote, options, recovered=recovered)
     if kept:
@@ -228,6 +256,8 @@ def _decide_and_send(store: Store, publisher: Publisher, stored: StoredDraft,
     if record.sent_hash == payload.digest and not recovered:
         return outcome("unchanged", "already holds this draft", remote.edit_link)
     reason = _update_reason(record, remote, recovered=recovered)
+    if found.carried_from:
+        reason = f"the story's post, made for {found.carried_from}: {reason}"
     live = remote.status not in EDITABLE  # made live by redraft itself: never taken down
     if live:
         reason += f" (stays {remote.status})"
@@ -235,7 +265,7 @@ def _decide_and_send(store: Store, publisher: Publisher, stored: StoredDraft,
         return outcome("update", reason, remote.edit_link, payload.notes)
     written = publisher.update(remote.remote_id, verdict, set_image=not remote.featured_media,
                                keep_status=live)
-    _record(store, publisher, stored, written)
+    _record(store, publisher, stored, written, carried_from=found.carried_from)
     return outcome("update", reason, written.post.edit_link, written.notes)
 
 
@@ -252,9 +282,15 @@ def _keep_reason(record: PostRecord, remote: RemotePost | None, options: Publish
         return ""
     if record.modified is None:
         return "published by an older redraft: cannot tell whether it was edited"
-    if remote.modified != record.modified:
+    if remote.modified != record.modified or _edited_in_the_same_second(record, remote):
         return "edited on the site"
     return ""
+
+
+def _edited_in_the_same_second(record: PostRecord, remote: RemotePost) -> bool:
+    """WordPress keeps ``modified`` to the second: an editor's save in the second of redraft's
+    own write leaves it as it was, but changes what the post holds."""
+    return bool(record.remote_digest and remote.digest and remote.digest != record.remote_digest)
 
 
 def _update_reason(record: PostRecord, remote: RemotePost, *, recovered: bool) -> str:
@@ -262,14 +298,19 @@ def _update_reason(record: PostRecord, remote: RemotePost, *, recovered: bool) -
         return "found the post a stopped run made"
     if record.modified is None:
         return "overwriting: published by an older redraft, edits unknown"
-    if remote.modified != record.modified:
+    if remote.modified != record.modified or _edited_in_the_same_second(record, remote):
         return f"overwriting edits made on the site (modified {remote.modified} UTC)"
     return "draft changed"
 
 
-def _record(store: Store, publisher: Publisher, stored: StoredDraft, written: Written) -> None:
+def _record(store: Store, publisher: Publisher, stored: StoredDraft, written: Written, *,
+            carried_from: str = "") -> None:
+    """Record the post as the target answered; a story's post carried on by another entry's
+    draft moves to that entry (one post, one record)."""
     post = written.post
     with store.transaction():
+        if carried_from:
+            store.forget_post_record(carried_from, publisher.name)
         store.save_post_record(PostRecord(
             stored.verdict.draft.article.entry.key, publisher.name, stored.id, post.remote_id,
-            post.link, post.status, post.modified, written.digest))
+            post.link, post.status, post.modified, written.digest, post.digest or None))

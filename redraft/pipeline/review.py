@@ -13,7 +13,7 @@ from typing import Literal
 
 from redraft.errors import InputError
 from redraft.pipeline.desk import DeskItem, DeskState, desk_item, find_draft
-from redraft.records import Attempt, Problem, Verdict
+from redraft.records import Attempt, Entry, Problem, Verdict
 from redraft.store import QueueRow, Store
 from redraft.text import content_terms, normalise, split_sentences
 from redraft.verify import draft_from_text, verify
@@ -27,6 +27,8 @@ MAX_LINKED = 3
 MAX_EDIT_CHARS = 100_000
 
 Verdicts = Literal["passed", "failed"]
+QueueOrder = Literal["newest", "outlets"]
+QUEUE_ORDERS: tuple[QueueOrder, ...] = ("newest", "outlets")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -40,12 +42,16 @@ class QueueItem:
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
-    """What the queue shows: free text (title, source, key), a verdict, a state, a source."""
+    """What the queue shows: free text (title, source, key), a verdict, a state, a source, a
+    least number of outlets covering the story, and the order (newest first, or the stories
+    most outlets cover first, newest first among equals)."""
 
     search: str = ""
     verdict: Verdicts | None = None
     state: DeskState | None = None
     source: str | None = None
+    outlets: int | None = None
+    order: QueueOrder = "newest"
 
 
 def queue(store: Store, filters: QueueFilter | None = None) -> list[QueueItem]:
@@ -55,14 +61,23 @@ def queue(store: Store, filters: QueueFilter | None = None) -> list[QueueItem]:
 
 
 def matching(items: Sequence[QueueItem], filters: QueueFilter) -> list[QueueItem]:
-    """The items that pass ``filters``, in order."""
+    """The items that pass ``filters``, in their order."""
     needle = filters.search.strip().casefold()
-    return [item for item in items
-            if (filters.state is None or item.state == filters.state)
-            and (filters.verdict is None or item.row.passed == (filters.verdict == "passed"))
-            and (filters.source is None or item.row.source == filters.source)
-            and (not needle or needle in f"{item.row.title}\n{item.row.source}\n{item.row.key}"
-                 .casefold())]
+    chosen = [item for item in items
+              if (filters.state is None or item.state == filters.state)
+              and (filters.verdict is None or item.row.passed == (filters.verdict == "passed"))
+              and (filters.source is None or item.row.source == filters.source)
+              and (filters.outlets is None or item.row.outlets >= filters.outlets)
+              and (not needle or needle in f"{item.row.title}\n{item.row.source}\n{item.row.key}"
+                   .casefold())]
+    if filters.order == "outlets":
+        chosen.sort(key=lambda item: -item.row.outlets)  # stable: newest first among equals
+    return chosen
+
+
+def story_entries(store: Store, key: str) -> list[Entry]:
+    """The other entries of the story ``key``'s draft stands for (none without a story)."""
+    return store.story_entries(key)
 
 
 def _state(row: QueueRow) -> DeskState:

@@ -29,6 +29,7 @@ from redraft.records import Article, Entry, Verdict
 from redraft.store import Store
 from redraft.stories import Placement, Placer, band_keys, post_identities, profile_of, signature
 from redraft.stories.credit import story_credit
+from redraft.stories.placement import _opening
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def story_facts(article: Article) -> Placement:
     """The pure part of placing an article: a placement in no story yet (``layer="new"``),
     with the identities, signature, bands and profile the index compares."""
     entry = article.entry
-    sig = signature(" ".join(article.paragraphs))
+    sig = signature(_opening(article.paragraphs))  # as Placer.place computes it
     return Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
                      identities=post_identities(entry), signature=sig,
                      bands=band_keys(sig) if sig is not None else (),
@@ -182,7 +183,8 @@ class StoryDesk:
         if first is None:
             return None
         members = [e for e in story.entries if e.key not in self.unrecorded]
-        credit = story_credit(first, [e for e in members if e.key != drafted])
+        credit = story_credit(first, [e for e in members if e.key != drafted],
+                              stored.verdict.draft.article.language)
         if credit == stored.verdict.draft.credit or len(members) < 2:
             return None
         self.store.set_draft_credit(drafted, credit)

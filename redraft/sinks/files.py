@@ -1,7 +1,9 @@
 """Drafts as files or on standard output: plain text, Markdown with front matter, or JSON Lines.
 
-- ``txt``: one paragraph a line, a blank line, then ``Source: <title> <url> (<date>)``.
-- ``md``: YAML front matter, the paragraphs, the credit as a link.
+- ``txt``: one paragraph a line, a blank line, then the draft's credit line (``Source: <title>
+  <url> (<date>)``, ``Sources: A (<url>), B (<url>) and C (<url>)`` for a story, its label in
+  the article's language).
+- ``md``: YAML front matter, the paragraphs, the credit line with each outlet a link.
 - ``json``: one object per draft per line, and one ``{key, source, rejected}`` (or ``failed``)
   line for every item that gave no draft, so that every input is accounted for.
 
@@ -23,15 +25,18 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from redraft.errors import PublishError, RedraftError, Rejected
-from redraft.records import Publication, Verdict
+from redraft.records import Draft, Publication, Verdict
+from redraft.sinks.credit import credit_pieces
 from redraft.sinks.markup import (
     front_matter,
     link_refusal,
+    md_inline,
     md_link,
     md_text,
     printable,
     safe_link,
 )
+from redraft.text import word_count
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +69,7 @@ def draft_record(verdict: Verdict) -> dict[str, Any]:
         **({"link_refused": link_refusal(entry.url)} if entry.url and not safe_link(entry.url)
            else {}),
         "source_words": article.words,
-        "draft_words": draft.words,
+        "draft_words": sum(word_count(paragraph) for paragraph in draft.paragraphs),
         "tokens": {
             "prompt": draft.usage.prompt_tokens,
             "completion": draft.usage.completion_tokens,
@@ -119,15 +124,21 @@ def render_md(verdict: Verdict) -> str:
     if refusal:
         front["link_refused"] = refusal
     body = [front_matter(front), *(md_text(p) + "\n" for p in draft.paragraphs)]
-    if entry.url:
-        date = f" ({published})" if published else ""
-        body.append(f"*Source: {md_link(entry.title or entry.url, entry.url)}{date}*")
-    elif draft.credit:
-        body.append(f"*{md_text(draft.credit)}*")
+    credit = md_credit(draft)
+    if credit:
+        body.append(f"*{credit}*")
     if not verdict.passed:
         body += ["", "> **Verification failed:**"]
         body += [f"> - {md_text(p.kind)}: {md_text(p.sentence)}" for p in verdict.problems]
     return "\n".join(body) + "\n"
+
+
+def md_credit(draft: Draft) -> str:
+    """The draft's credit line as one line of Markdown: each outlet a link when its URL is
+    http(s), the rest escaped ("" when there is no credit). It goes inside emphasis
+    (``*...*``), so nothing in it starts a Markdown line."""
+    return "".join(md_link(piece.text, piece.link) if piece.link else md_inline(piece.text)
+                   for piece in credit_pieces(draft)).strip()
 
 
 def file_stem(verdict: Verdict) -> str:

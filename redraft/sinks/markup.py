@@ -81,6 +81,11 @@ def md_text(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
 
 
+def md_inline(text: str) -> str:
+    """A run of text inside a Markdown line, escaped (its spaces kept; see :func:`md_text`)."""
+    return _MD_INLINE.sub(r"\\\1", _CONTROL.sub("", _WHITESPACE.sub(" ", text)))
+
+
 def md_url(url: str) -> str:
     """A safe link (see :func:`safe_link`) as a Markdown link destination."""
     return quote(url, safe=_MD_URL_SAFE).replace("&", "\\&")

@@ -30,7 +30,14 @@ from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import RETRY_STATUSES, Retrier
 from redraft.records import Verdict
 from redraft.sinks.markup import printable
-from redraft.sinks.wp_content import MARKER, MARKER_PREFIX, Payload, build_payload, marker
+from redraft.sinks.wp_content import (
+    MARKER,
+    MARKER_PREFIX,
+    Payload,
+    build_payload,
+    marker,
+    post_digest,
+)
 from redraft.sinks.wp_media import fetch_image
 from redraft.wp.api import AUTH_STATUSES, PER_PAGE, discover, foreign_origin, route_url, site_key
 
@@ -66,6 +73,8 @@ class RemotePost:
         edit_link: where an editor opens it in wp-admin.
         title: its title as stored (raw).
         featured_media: the ID of its featured image (0 for none).
+        digest: a digest of what an editor can change (raw title, content and excerpt, terms,
+            image); "" when the answer holds no raw fields (not read with ``context=edit``).
     """
 
     remote_id: str
@@ -75,6 +84,7 @@ class RemotePost:
     edit_link: str
     title: str = ""
     featured_media: int = 0
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +278,7 @@ class WordPressPublisher:
             remote_id=remote_id, status=str(post.get("status") or ""),
             modified=str(post.get("modified_gmt") or ""), link=str(post.get("link") or ""),
             edit_link=self.edit_link(remote_id), title=str(raw_title),
-            featured_media=media if isinstance(media, int) else 0,
+            featured_media=media if isinstance(media, int) else 0, digest=post_digest(post),
         )
 
     def edit_link(self, remote_id: str) -> str:
@@ -441,4 +451,4 @@ class _TermExists(PublishError):
 
 
 __all__ = ["POST_STATUSES", "Credentials", "PostStatus", "RemotePost", "WordPressPublisher",
-           "Written", "marker"]
+           "Written", "marker", "post_digest"]

@@ -1,10 +1,11 @@
 """What redraft sends to WordPress for one draft, built without touching the network.
 
-The body is the draft's paragraphs as paragraph blocks, the credit (a link only when the
-source's URL is http(s)) and an invisible marker; every piece of text is escaped and its square
-brackets written as entities, so no tag and no shortcode from a source runs on the target.
-Term names are reduced to their visible text, and empty ones are dropped. The digest of it all
-tells a later run whether anything would change.
+The body is the draft's paragraphs as paragraph blocks, the draft's credit line (each outlet in
+it a link, only when its URL is http(s)) and an invisible marker; every piece of text is
+escaped and its square brackets written as entities, so no tag and no shortcode from a source
+runs on the target. Term names are reduced to their visible text, and empty ones are dropped.
+The digest of it all tells a later run whether anything would change; the digest of a post
+as WordPress answers it (:func:`post_digest`) tells whether someone changed it since.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from redraft.records import Draft, Entry
+from redraft.sinks.credit import credit_pieces
 from redraft.sinks.markup import (
     link_refusal,
     neutralise_shortcodes,
@@ -48,14 +50,10 @@ def wp_title(title: str) -> str:
 
 
 def credit_html(draft: Draft) -> str:
-    """The credit paragraph's HTML: a link to the source when its URL is http(s), else text."""
-    entry = draft.article.entry
-    link = safe_link(entry.url)
-    if link is not None:
-        date = f" ({entry.published.date().isoformat()})" if entry.published else ""
-        return (f'Source: <a href="{html.escape(link)}">'
-                f"{wp_text(entry.title or link)}</a>{date}")
-    return wp_text(draft.credit or entry.credit())
+    """The credit paragraph's HTML: the draft's credit line, every outlet in it a link when its
+    URL is http(s) (see :func:`redraft.sinks.credit.credit_pieces`), all of it escaped."""
+    return "".join(f'<a href="{html.escape(piece.link)}">{wp_text(piece.text)}</a>'
+                   if piece.link else wp_text(piece.text) for piece in credit_pieces(draft))
 
 
 def post_html(draft: Draft, key: str, *, identity: str = "") -> str:
@@ -144,3 +142,15 @@ def _featured_image(entry: Entry, notes: list[str]) -> str:
         notes.append(f"featured image skipped: {link_refusal(url)}")
         return ""
     return url
+
+
+def post_digest(post: Mapping[str, Any]) -> str:
+    """A digest of a post's editable fields as WordPress answered them with ``context=edit``
+    (the answer to a create or update has them too); "" when it holds no raw content."""
+    raw = {name: value.get("raw") for name in ("title", "content", "excerpt")
+           if isinstance(value := post.get(name), Mapping)}
+    if not isinstance(raw.get("content"), str):
+        return ""
+    fields = [raw, post.get("categories"), post.get("tags"), post.get("featured_media")]
+    data = json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]

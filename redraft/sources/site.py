@@ -64,6 +64,9 @@ class SiteOptions:
         limit: entries to yield at most.
         sleep: how to wait (an event's ``wait`` makes the wait end when asked to stop).
         stop: asked before each page: True ends the sync there, incomplete.
+        left_out: asked with a feed item's own fields (title, categories, excerpt) before its
+            page is fetched: True when they already decide that the sync leaves it out (the
+            watch list's include/exclude words), so the page is not fetched at all.
     """
 
     validators: Validators = field(default_factory=dict)
@@ -73,6 +76,7 @@ class SiteOptions:
     limit: int | None = None
     sleep: Callable[[float], object] = time.sleep
     stop: Callable[[], bool] = lambda: False
+    left_out: Callable[[Mapping[str, Any]], bool] = lambda _known: False
 
 
 class SiteSource:
@@ -87,7 +91,7 @@ class SiteSource:
         self.name = web_site_key(found.given)
         self.validators: Validators = dict(self.options.validators)
         self.unchanged = False
-        self.counts = {"feed": 0, "page": 0, "skipped": 0, "disallowed": 0}
+        self.counts = {"feed": 0, "page": 0, "skipped": 0, "disallowed": 0, "left_out": 0}
         self._complete = False
         self._last: dict[str, float] = {}
         self._yielded = 0
@@ -145,6 +149,9 @@ class SiteSource:
                         meta={**_meta(known), "text_from": "feed"})
             return
         known["excerpt"] = plain_text(body) if body else ""
+        if self.options.left_out(known):
+            self.counts["left_out"] += 1
+            return
         yield from self._page(link, known)
 
     # --- sitemaps ------------------------------------------------------------------------------

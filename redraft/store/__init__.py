@@ -14,8 +14,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -41,42 +39,7 @@ from redraft.store.rows import (
 )
 from redraft.store.rows import iso as _iso
 from redraft.store.rows import now as _now
-
-# --- stories helper's block: the StoryIndex of redraft.stories (tables of 0200_stories) ---
-from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
-from redraft.stories.placement import MAX_CANDIDATES as STORY_CANDIDATES
-from redraft.stories.placement import Known, Placement, StoryView
-from redraft.stories.profile import DocumentFrequencies, Profile
-
-
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    """A story as stored: its entries in publication order, and the entry drafted for it.
-
-    Attributes:
-        id: the story's id.
-        first_seen: the earliest publication time of its entries (UTC, ISO), if known.
-        last_seen: the latest.
-        draft_key: the key of the entry whose draft stands for the story (None before one).
-        entries: its stored entries, oldest first.
-        layers: how each entry joined (``new``, ``near-duplicate``, ``same-story``).
-    """
-
-    id: str
-    first_seen: str | None
-    last_seen: str | None
-    draft_key: str | None
-    entries: tuple[Entry, ...]
-    layers: tuple[str, ...]
-
-
-def _utc(value: datetime | None) -> str | None:
-    """A time as UTC ISO text, so that stored times compare as text (naive ones taken as UTC)."""
-    if value is None:
-        return None
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat()
-# --- end of stories' module-level part ---
+from redraft.store.stories import StoryQueries
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # What is kept of a rejected item's body and raw form: enough to see what it was, not so much
@@ -84,7 +47,7 @@ _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead o
 KEEP_REJECTED_CHARS = 64 * 1024
 
 
-class Store(Publications, ReviewQueries):
+class Store(Publications, ReviewQueries, StoryQueries):
     """The SQLite state of redraft. Open with :meth:`open`; use as a context manager."""
 
     def __init__(self, connection: sqlite3.Connection, path: str = ":memory:") -> None:
@@ -375,135 +338,6 @@ class Store(Publications, ReviewQueries):
             self._db.execute(
                 "UPDATE sites SET state = ? WHERE site = ?", (json.dumps(state), site)
             )
-
-    # --- stories helper's block: post identities, MinHash bands, story membership -----------
-    # The StoryIndex protocol of redraft.stories.placement, and what `redraft stories` lists.
-
-    def entry_named(self, identities: Sequence[str]) -> Known | None:
-        """The entry recorded under any of these post identities."""
-        marks = ",".join("?" * len(identities))
-        row = self._db.execute(
-            f"SELECT n.key, m.story FROM story_names n JOIN story_members m ON m.key = n.key "
-            f"WHERE n.identity IN ({marks}) LIMIT 1", tuple(identities)).fetchone()
-        return Known(row[0], str(row[1])) if row else None
-
-    def entries_in_bands(self, bands: Sequence[int],
-                         since: datetime | None) -> list[tuple[Known, bytes]]:
-        """Entries sharing an LSH band key, published (undated: stored) since ``since``."""
-        marks = ",".join("?" * len(bands))
-        rows = self._db.execute(
-            f"SELECT DISTINCT m.key, m.story, m.signature FROM story_bands b "
-            f"JOIN story_members m ON m.key = b.key WHERE b.band IN ({marks}) "
-            f"AND b.published >= ?", (*bands, _utc(since) or ""))
-        return [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
-
-    def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
-        """Stories filed under any of the terms and seen since ``since``, most shared first."""
-        marks = ",".join("?" * len(terms))
-        rows = self._db.execute(  # (term, last_seen) is indexed: closed stories are not read
-            f"SELECT t.story, max(t.last_seen), count(*) AS shared FROM story_terms t "
-            f"WHERE t.term IN ({marks}) AND t.last_seen >= ? GROUP BY t.story "
-            f"ORDER BY shared DESC, t.story LIMIT ?",
-            (*terms, _utc(since) or "", STORY_CANDIDATES)).fetchall()
-        views = []
-        for row in rows:
-            members = self._db.execute(
-                "SELECT profile FROM story_members WHERE story = ? AND layer != 'same-post' "
-                "ORDER BY published DESC, rowid DESC LIMIT ?", (row[0], STORY_MEMBERS))
-            profiles = tuple(Profile.from_json(json.loads(m[0])) for m in members)
-            last = datetime.fromisoformat(row[1]) if row[1] else None
-            views.append(StoryView(str(row[0]), profiles[::-1], last))
-        return views
-
-    def document_frequencies(self, terms: Sequence[str]) -> DocumentFrequencies:
-        """The article count and the document frequencies of these terms."""
-        marks = ",".join("?" * (len(terms) + 1))
-        counts = dict(self._db.execute(
-            f"SELECT term, df FROM story_df WHERE term IN ({marks})", ("", *terms)).fetchall())
-        return DocumentFrequencies(counts.pop("", 0), counts)
-
-    def add(self, placement: Placement) -> str:
-        """Record a placement (call inside :meth:`transaction`); return its story's id."""
-        profile = placement.profile
-        when = _utc(profile.published) or _now()  # an undated entry counts from when it came
-        story = int(placement.story) if placement.story else self._new_story(placement.key, when)
-        owner = (placement.of or placement.key) if placement.layer == "same-post" else placement.key
-        self._many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
-                   [(identity, owner) for identity in placement.identities])
-        if placement.layer == "same-post":
-            return str(story)
-        self._db.execute(
-            "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
-            "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (placement.key, story, placement.layer, placement.of, placement.score, when,
-             json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
-        self._many("INSERT INTO story_bands VALUES (?, ?, ?)",
-                   [(band, placement.key, when) for band in placement.bands])
-        self._many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
-                   [(term, story, when) for term in placement.key_terms])
-        self._many("INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
-                   [("",), *((term,) for term in sorted({*profile.terms, *profile.names}))])
-        self._db.execute(
-            "UPDATE stories SET last_seen = max(coalesce(last_seen, ?), ?), "
-            "first_seen = min(coalesce(first_seen, ?), ?) WHERE id = ?",
-            (when, when, when, when, story))
-        self._db.execute(
-            "UPDATE story_terms SET last_seen = (SELECT last_seen FROM stories WHERE id = ?) "
-            "WHERE story = ?", (story, story))
-        return str(story)
-
-    def _many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        for row in rows:
-            self._db.execute(sql, row)
-
-    def _new_story(self, key: str, when: str) -> int:
-        cursor = self._db.execute(
-            "INSERT INTO stories (first_key, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)",
-            (key, when, when, _now()))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    def story_draft(self, story: str) -> str | None:
-        """The key of the entry drafted for the story (None before one is)."""
-        row = self._db.execute("SELECT draft_key FROM stories WHERE id = ?", (int(story),)).fetchone()
-        return row[0] if row else None
-
-    def set_draft_credit(self, key: str, credit: str) -> None:
-        """Replace the credit line of an entry's current draft (a story gained an outlet)."""
-        self._db.execute("UPDATE drafts SET credit = ? WHERE key = ? AND current = 1", (credit, key))
-
-    def story_of(self, key: str) -> StoryRow | None:
-        """The story an entry belongs to, with its members, or None when it has none."""
-        row = self._db.execute("SELECT story FROM story_members WHERE key = ?", (key,)).fetchone()
-        return self._story_rows([row[0]])[0] if row else None
-
-    def set_story_draft(self, story: str, key: str | None) -> None:
-        """Name the entry whose draft is the story's draft."""
-        self._db.execute("UPDATE stories SET draft_key = ? WHERE id = ?", (key, int(story)))
-
-    def stories(self, *, since: datetime | None = None, source: str | None = None) -> list[StoryRow]:
-        """Stories last seen since ``since`` (all when None), that have an entry from
-        ``source`` when given, newest first, each with its stored entries in order."""
-        sql = "SELECT DISTINCT s.id FROM stories s JOIN story_members m ON m.story = s.id " \
-              "JOIN entries e ON e.key = m.key WHERE (? IS NULL OR s.last_seen >= ?) " \
-              "AND (? IS NULL OR e.source = ?) ORDER BY s.last_seen DESC, s.id DESC"
-        stamp = _utc(since)
-        ids = [row[0] for row in self._db.execute(sql, (stamp, stamp, source, source))]
-        return self._story_rows(ids)
-
-    def _story_rows(self, ids: Sequence[int]) -> list[StoryRow]:
-        result = []
-        for story_id in ids:
-            story = self._db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
-            members = self._db.execute(
-                "SELECT e.*, m.layer FROM story_members m JOIN entries e ON e.key = m.key "
-                "WHERE m.story = ? ORDER BY m.published, m.rowid", (story_id,)).fetchall()
-            result.append(StoryRow(
-                id=str(story_id), first_seen=story["first_seen"], last_seen=story["last_seen"],
-                draft_key=story["draft_key"],
-                entries=tuple(entry_from(row) for row in members),
-                layers=tuple(row["layer"] for row in members)))
-        return result
 
     # --- status ------------------------------------------------------------------------------
 

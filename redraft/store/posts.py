@@ -3,6 +3,8 @@ what redraft last sent and saw there, the database's identity, and editors' revi
 
 from __future__ import annotations
 
+from sqlite3 import Row
+
 from redraft.errors import StoreError
 from redraft.store.connection import Connection
 from redraft.store.rows import PostRecord, PublicationRow, Review
@@ -59,17 +61,14 @@ class Publications:
         ).fetchone()
         if row is None:
             return None
-        return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                          row["link"], row["status"], row["modified"], row["sent_hash"])
+        return _post_record(row)
 
     def post_records(self, key: str) -> list[PostRecord]:
         """Every post made for ``key``, on any target."""
         rows = self._db.execute(
             "SELECT * FROM publications WHERE key = ? ORDER BY target", (key,)
         ).fetchall()
-        return [PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                           row["link"], row["status"], row["modified"], row["sent_hash"])
-                for row in rows]
+        return [_post_record(row) for row in rows]
 
     def save_post_record(self, record: PostRecord) -> None:
         """Record (or update) the post made for an entry on a target, as the target answered."""
@@ -77,16 +76,32 @@ class Publications:
         self._db.execute(
             """
             INSERT INTO publications (key, target, draft_id, remote_id, link, status, created_at,
-                                      updated_at, modified, sent_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      updated_at, modified, sent_hash, remote_digest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
                 remote_id = excluded.remote_id, link = excluded.link, status = excluded.status,
                 updated_at = excluded.updated_at, modified = excluded.modified,
-                sent_hash = excluded.sent_hash
+                sent_hash = excluded.sent_hash, remote_digest = excluded.remote_digest
             """,
             (record.key, record.target, record.draft_id, record.remote_id, record.link,
-             record.status, now, now, record.modified, record.sent_hash),
+             record.status, now, now, record.modified, record.sent_hash, record.remote_digest),
         )
+
+    def story_post(self, key: str, target: str) -> PostRecord | None:
+        """The post on ``target`` of ``key``'s story made for another entry that has no current
+        draft any more (the latest such), or None: the post ``key``'s draft carries on."""
+        row = self._db.execute(
+            "SELECT p.* FROM story_members own "
+            "JOIN story_members m ON m.story = own.story AND m.key != own.key "
+            "JOIN publications p ON p.key = m.key AND p.target = ? AND p.remote_id IS NOT NULL "
+            "WHERE own.key = ? AND NOT EXISTS "
+            "(SELECT 1 FROM drafts d WHERE d.key = m.key AND d.current = 1) "
+            "ORDER BY p.updated_at DESC LIMIT 1", (target, key)).fetchone()
+        return _post_record(row) if row is not None else None
+
+    def forget_post_record(self, key: str, target: str) -> None:
+        """Drop the record of ``key``'s post on ``target`` (another entry's record holds it)."""
+        self._db.execute("DELETE FROM publications WHERE key = ? AND target = ?", (key, target))
 
     def save_review(self, key: str, *, decision: str, who: str, note: str = "") -> int:
         """Record an editor's decision on an entry's current draft; the draft's id.
@@ -115,3 +130,8 @@ class Publications:
             return None
         return Review(row["key"], row["draft_id"], row["decision"], row["who"], row["note"],
                       row["decided_at"])
+
+
+def _post_record(row: Row) -> PostRecord:
+    return PostRecord(row["key"], row["target"], row["draft_id"], row["remote_id"], row["link"],
+                      row["status"], row["modified"], row["sent_hash"], row["remote_digest"])

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
+from redraft.text import word_count
 
 
 class Row(Protocol):
@@ -77,6 +78,9 @@ class PostRecord:
         modified: the target's ``modified`` time when redraft last wrote it (None for posts
             published before redraft recorded it: it cannot tell whether they were edited).
         sent_hash: the digest of what was sent (None, likewise).
+        remote_digest: the digest of the post as the target answered redraft's write (its raw
+            title, content, excerpt, terms and image): an edit made in the same second as that
+            write leaves ``modified`` as it was, but not this (None before it was recorded).
     """
 
     key: str
@@ -87,6 +91,7 @@ class PostRecord:
     status: str
     modified: str | None = None
     sent_hash: str | None = None
+    remote_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +155,7 @@ def stored_draft_from(row: Row) -> StoredDraft:
     data = json.loads(row["article"])
     article = Article(
         entry=entry,
-        blocks=tuple(Block(kind, text) for kind, text in data["blocks"]),
+        blocks=tuple(Block(kind, text, word_count(text)) for kind, text in data["blocks"]),
         captions=tuple(data["captions"]),
         language=data["language"],
     )

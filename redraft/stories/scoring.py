@@ -10,6 +10,7 @@ set for precision, because merging two stories loses one for the editor.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -74,3 +75,67 @@ def pair_score(first: Profile, second: Profile, frequencies: DocumentFrequencies
     score += NAME_WEIGHT * name_overlap(first.names, second.names, frequencies)
     score += NUMBER_WEIGHT * min(NUMBER_CAP, len(first.numbers & second.numbers))
     return score * decay
+
+
+_TF = [0.0, *(1.0 + math.log(count) for count in range(1, 512))]  # sub-linear TF, looked up
+
+
+class Comparison:
+    """One article compared with many stories' members: the same scores as
+    :func:`pair_score`, with each term's rarity computed once and the article's vector and
+    norm kept (a placement compares a few dozen members that share most of their terms)."""
+
+    def __init__(self, profile: Profile, frequencies: DocumentFrequencies) -> None:
+        self.profile = profile
+        self.frequencies = frequencies
+        self.idf: dict[str, float] = {}
+        self.vector = self._weighted(profile.terms)
+        self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
+        self.names = frozenset(profile.names)
+        self._rarities(self.names)
+        self.names_weight = sum(self.idf[name] for name in self.names)
+
+    def _rarities(self, terms: Iterable[str]) -> dict[str, float]:
+        """The IDF table, completed with these terms (in one pass, not one call a term)."""
+        idf = self.idf
+        missing = set(terms).difference(idf)
+        if missing:
+            counts, top = self.frequencies.counts, 1 + self.frequencies.documents
+            log = math.log
+            idf.update((term, log(top / (1 + counts.get(term, 0))) + 1.0) for term in missing)
+        return idf
+
+    def _weighted(self, terms: Mapping[str, int]) -> dict[str, float]:
+        idf, tf = self._rarities(terms), _TF
+        return {term: (tf[count] if count < 512 else 1.0 + math.log(count)) * idf[term]
+                for term, count in terms.items()}
+
+    def key_terms(self, count: int) -> tuple[str, ...]:
+        """The ``count`` names and terms that weigh most (the article's vector, plus each
+        name's rarity), rarest first; ties in name order."""
+        vector = dict(self.vector)
+        for name in self.profile.names:
+            vector[name] = vector.get(name, 0.0) + self.idf[name]
+        return tuple(heapq.nlargest(count, sorted(vector), key=vector.__getitem__))
+
+    def score(self, member: Profile) -> float:
+        """:func:`pair_score` of the article and ``member``."""
+        decay = time_factor(self.profile.published, member.published)
+        if decay == 0.0:
+            return 0.0
+        score = 0.0
+        vector = self.vector
+        if vector and member.terms:
+            other = self._weighted(member.terms)
+            dot = sum(value * other[term] for term, value in vector.items() if term in other)
+            if dot:
+                norm = math.sqrt(sum(v * v for v in other.values()))
+                score = TERM_WEIGHT * dot / (self.norm * norm)
+        if self.names and member.names:
+            idf = self._rarities(member.names)
+            shared = sum(idf[name] for name in self.names & member.names)
+            if shared:
+                smaller = min(self.names_weight, sum(idf[name] for name in member.names))
+                score += NAME_WEIGHT * shared / smaller
+        score += NUMBER_WEIGHT * min(NUMBER_CAP, len(self.profile.numbers & member.numbers))
+        return score * decay

@@ -26,20 +26,24 @@ SEED = 20240611  # fixed for ever: stored signatures are only comparable under t
 WORD_SHINGLE = 3  # three-word shingles: one edited word changes three shingles, not the page
 CHAR_SHINGLE = 4  # scripts without spaces (Chinese, Japanese, Thai): four characters a shingle
 SPACELESS_CHARS_PER_SPACE = 15  # English averages ~6 characters a space; 15+ means no spaces
+SHINGLE_WORDS = 400  # a copy shows in its first 400 words; longer posts cost no more to sign
+MAX_CHARS_PER_WORD = 12  # English averages ~6 with its space: 400 words are well inside 4,800
+SPACELESS_CHARS_PER_WORD = 2  # ~2 characters a word in Chinese or Japanese: the same extent
 MIN_SHINGLES = 12  # fewer shingles than this and Jaccard is noise: the story layer decides
-SCHEME = f"rensa-minhash/{PERMUTATIONS}/{BANDS}/{SEED}/{WORD_SHINGLE}/{CHAR_SHINGLE}"
+SCHEME = (f"rensa-minhash/{PERMUTATIONS}/{BANDS}/{SEED}/{WORD_SHINGLE}/{CHAR_SHINGLE}/"
+          f"{SHINGLE_WORDS}")
 
 
 def shingles_of(text: str) -> list[str]:
-    """The distinct shingles of a text: lower-case word n-grams, or character n-grams for
-    text written without spaces between words."""
+    """The distinct shingles of a text's first :data:`SHINGLE_WORDS` words (read from its first
+    ``SHINGLE_WORDS * MAX_CHARS_PER_WORD`` characters): lower-case word n-grams, or character
+    n-grams for text written without spaces between words."""
     if len(text) > SPACELESS_CHARS_PER_SPACE * (text.count(" ") + 1):
-        letters = "".join(text.lower().split())
+        letters = "".join(text.lower().split())[: SHINGLE_WORDS * SPACELESS_CHARS_PER_WORD]
         tokens = [letters[i : i + CHAR_SHINGLE] for i in range(len(letters) - CHAR_SHINGLE + 1)]
         return list(dict.fromkeys(tokens))
-    lowered = [word.lower() for word in words(text)]
-    grams = (" ".join(lowered[i : i + WORD_SHINGLE])
-             for i in range(len(lowered) - WORD_SHINGLE + 1))
+    lowered = words(text[: SHINGLE_WORDS * MAX_CHARS_PER_WORD].lower())[:SHINGLE_WORDS]
+    grams = map(" ".join, zip(*(lowered[i:] for i in range(WORD_SHINGLE)), strict=False))
     return list(dict.fromkeys(grams))
 
 

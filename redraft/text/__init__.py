@@ -14,15 +14,15 @@ from functools import lru_cache
 import snowballstemmer
 
 from redraft.text.lang import UNDETERMINED, detect_language
+from redraft.text.negation import has_negation_rules, negated_tokens
+from redraft.text.segment import has_segmented_script, split_segmented
+from redraft.text.tokens import word_count, word_spans_of, words
 from redraft.vocab import (
     ABBREVIATIONS,
     BACK_REFERENCES,
-    COUNTED_WORD,
-    NEGATIONS,
     STEMMERS,
     STOPWORDS,
     TITLES,
-    UNSPACED_CHARS,
 )
 
 _NONE: frozenset[str] = frozenset()  # an unknown language gets no language's word list
@@ -72,11 +72,14 @@ _OPENERS = "\"'“‘«„‹([{¿¡「『"
 # A candidate boundary: terminal punctuation, any closing quotes or brackets (a French closing
 # guillemet may follow a space), then white space.
 _BOUNDARY = re.compile(
-    rf"([.!?…।॥؟۔]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
+    rf"([.!?…।॥؟۔։።፧]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
 )
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
 _MAX_INITIAL_CHARS = 4  # "j." or "u.s." are initials; longer dotted tokens are not
+# In a language without titles of its own (Thai, German, an undetermined one), an ASCII title
+# is the English one quoted in it ("Mr. Smith" in a Thai article): no sentence ends on it.
+_ASCII_TITLES = TITLES["en"]
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -107,8 +110,15 @@ _CJK_END = re.compile(r"[。！？｡]+[」』）〕】”’\"')]*")
 
 @lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
 def _split_sentences(text: str, language: str) -> tuple[str, ...]:
-    if text.isascii() or not _CJK_END.search(text):
+    if text.isascii():
         return _split_spaced(text, language)
+    sentences = _split_cjk(text, language) if _CJK_END.search(text) else _split_spaced(text, language)
+    if has_segmented_script(text):  # Thai, Lao, Khmer, Myanmar: ICU's boundaries as well
+        return tuple(part for sentence in sentences for part in split_segmented(sentence, language))
+    return sentences
+
+
+def _split_cjk(text: str, language: str) -> tuple[str, ...]:
     sentences: list[str] = []
     start = 0
     for match in _CJK_END.finditer(text):
@@ -148,7 +158,8 @@ def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bo
     end = match.start(1)
     token = text[max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1 : end]
     token = token.lower().lstrip(_OPENERS)
-    if token in TITLES.get(language, _NONE):
+    if token in TITLES.get(language, _NONE) or (language not in TITLES and token in _ASCII_TITLES
+                                                 and token.isascii()):
         return False
     is_initial = len(token) <= _MAX_INITIAL_CHARS and bool(_INITIAL.match(token + "."))
     if token in ABBREVIATIONS.get(language, _NONE) or is_initial:
@@ -210,11 +221,10 @@ def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en")
     if dateline:
         text = _DATELINE_TAG.sub("", text, count=1)
         text = _DATELINE_PLACE.sub("", text, count=1)
-    negations = NEGATIONS.get(language, _NONE)
     if "(" in text:
-        text = _BRACKET.sub(lambda match: _drop_bracket(match, negations), text)
+        text = _BRACKET.sub(lambda match: _drop_bracket(match, language), text)
     if "–" in text or "—" in text or " -" in text:
-        text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, negations), text)
+        text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, language), text)
     if text == sentence or len(text.split()) < _MIN_KEPT_WORDS:
         return sentence
     return text.strip()
@@ -231,57 +241,32 @@ def _inside_quotes(text: str, position: int) -> bool:
     )
 
 
-def _negates(aside: str, negations: frozenset[str]) -> bool:
-    return not negations.isdisjoint(_WORD.findall(aside.lower()))
+def _negates(aside: str, language: str) -> bool:
+    """Whether the aside negates, by the language's rules; in a language without any, whether
+    it may (an aside is then never deleted: nothing says it is safe to)."""
+    if not has_negation_rules(language):
+        return True
+    return bool(negated_tokens(aside, word_spans_of(aside, language), language))
 
 
-def _drop_dash_aside(match: re.Match[str], negations: frozenset[str]) -> str:
-    keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), negations)
+def _drop_dash_aside(match: re.Match[str], language: str) -> str:
+    keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), language)
     return match.group(0) if keep else ""
 
 
-def _drop_bracket(match: re.Match[str], negations: frozenset[str]) -> str:
+def _drop_bracket(match: re.Match[str], language: str) -> str:
     aside = match.group(2)
     if (
         _ACRONYM.match(aside)
         or _inside_quotes(match.string, match.start())
-        or _negates(aside, negations)
+        or _negates(aside, language)
     ):
         return match.group(0)
     # Keep the comma before "(aside)" only when no comma follows it: "a, (b), c" -> "a, c".
     return "" if match.group(3) == "," else match.group(1)
 
 
-# --- tokens ----------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
-# Chinese and Japanese write no spaces between words: each ideograph or kana is one "word"
-# (a character), the unit ROUGE uses for them too. Korean writes spaces and is counted by them.
-_CJK_CHARS = UNSPACED_CHARS
-_CJK = re.compile(f"[{_CJK_CHARS}]")
-_CJK_WORD = re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
-_CJK_COUNTED = re.compile(COUNTED_WORD)
-
-
-def words(text: str) -> list[str]:
-    """The words and numbers of a text, as written (``3.5``, ``1,000`` and ``l'`` pieces split).
-
-    Chinese and Japanese characters come out one by one: those scripts do not mark words.
-    """
-    if text.isascii() or not _CJK.search(text):
-        return _WORD.findall(text)
-    return _CJK_WORD.findall(text)
-
-
-def word_count(text: str) -> int:
-    """How many words a text has: the count budgets and the ``too-short`` rule use.
-
-    White-space separated words, except that each Chinese or Japanese character counts as one
-    word (those scripts put no spaces between words; a character is their usual length unit).
-    """
-    if text.isascii() or not _CJK.search(text):
-        return len(text.split())
-    return len(_CJK_COUNTED.findall(text))
+# --- tokens: redraft.text.tokens (words, word_spans_of, word_count) -----------------------
 
 
 @lru_cache(maxsize=64)
@@ -408,8 +393,10 @@ __all__ = [
     "content_terms",
     "detect_language",
     "duplicate_key",
+    "has_negation_rules",
     "junk",
     "near_duplicate",
+    "negated_tokens",
     "normalise",
     "paragraphs_of",
     "points_back",
@@ -424,5 +411,6 @@ __all__ = [
     "tidy_spacing",
     "unattributed_quote",
     "word_count",
+    "word_spans_of",
     "words",
 ]

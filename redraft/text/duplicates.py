@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import repeat
+
+from redraft.text.segment import MARKS, word_spans
+from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 # --- near duplicates ---------------------------------------------------------------------------
 
@@ -26,16 +30,26 @@ class _Blanks(dict[int, str]):
     (looked up once per character, then kept)."""
 
     def __missing__(self, code: int) -> str:
-        value = chr(code) if chr(code).isalnum() else " "
+        value = chr(code) if chr(code).isalnum() or chr(code) in _MARKS else " "
         self[code] = value
         return value
 
 
+_MARKS = frozenset(chr(code) for start, end in zip(MARKS[::3], MARKS[2::3], strict=True)
+                   for code in range(ord(start), ord(end) + 1))  # vowel signs stay in their word
 _BLANKS = _Blanks()
+# Scripts without spaces between words: their words are ICU's dictionary words (Chinese,
+# Japanese, Thai ...). Without ICU, the runs between spaces: a sentence repeats only exactly
+# (characters as words would allow one changed character in eight: 周二 for 周三).
+_UNSPACED = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
 
 
 def duplicate_key(text: str) -> tuple[str, ...]:
     """The words a repeat is judged on: case-folded, punctuation and spacing dropped."""
+    if not text.isascii() and _UNSPACED.search(text):
+        spans = word_spans(text)
+        if spans is not None:
+            return tuple(text[a:b].casefold() for a, b in spans)
     return tuple(text.casefold().translate(_BLANKS).split())
 
 

@@ -36,11 +36,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
-from redraft.text import detect_language, normalise, paragraphs_of
+from redraft.text import detect_language, normalise, paragraphs_of, word_count
 from redraft.verify.draft import _credit, _length, _sentences
 from redraft.verify.form import form_problems
 from redraft.verify.judge import _judge
-from redraft.verify.rules import CREDIT_LINE, NEGATIONS
+from redraft.verify.rules import CREDIT_LINE
 from redraft.verify.source import _Source
 from redraft.verify.words import (
     ALIGN_MIN_GAIN,
@@ -53,7 +53,7 @@ from redraft.verify.words import (
     PENALTY,
     PREFIX_MIN,
     REPEATED_PARAGRAPH_SHARE,
-    UNCHECKED_LANGUAGE_SCORE,
+    UNCHECKED_PENALTY,
     UNSUPPORTED_RUN,
 )
 
@@ -73,8 +73,6 @@ def _judged(draft: Draft, *, threshold: float, form: bool) -> Verdict:
         problems.extend([*_credit(draft), *_length(draft, sentences),
                          *form_problems(draft.paragraphs, draft.article.paragraphs, source.language)])
     score = sum(scores) / len(scores) if scores else 0.0
-    if source.language not in NEGATIONS:
-        score *= UNCHECKED_LANGUAGE_SCORE
     return Verdict(draft=draft, score=round(score, 4), passed=bool(scores) and not problems,
                    problems=tuple(problems))
 
@@ -127,7 +125,8 @@ def verify_pairs(pairs: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]
     for pair in pairs:
         source, summary = str(pair["source"]), str(pair["summary"])
         entry = Entry(source="pairs", key=str(pair.get("id", "")), url="", title="", html="")
-        blocks = tuple(Block("p", paragraph) for paragraph in paragraphs_of(source))
+        blocks = tuple(Block("p", paragraph, word_count(paragraph))
+                       for paragraph in paragraphs_of(source))
         article = Article(entry=entry, blocks=blocks, language=detect_language(source))
         draft = Draft(article=article, paragraphs=tuple(paragraphs_of(summary)), engine="external",
                       budget=NO_BUDGET)
@@ -139,6 +138,7 @@ def verify_pairs(pairs: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]
 
 __all__ = [
     "ALIGN_MIN_GAIN", "GLOBAL_CREDIT", "MAX_ALIGNED", "MIN_COVERAGE", "NOVELTY_WEIGHT", "NO_BUDGET",
-    "PASS_THRESHOLD", "PENALTY", "PREFIX_MIN", "REPEATED_PARAGRAPH_SHARE", "UNSUPPORTED_RUN",
+    "PASS_THRESHOLD", "PENALTY", "PREFIX_MIN", "REPEATED_PARAGRAPH_SHARE", "UNCHECKED_PENALTY",
+    "UNSUPPORTED_RUN",
     "draft_from_text", "verify", "verify_pairs",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import pairwise
@@ -10,14 +11,19 @@ from itertools import pairwise
 from redraft.records import Problem, ProblemKind
 from redraft.text import (
     content_stem,
+    has_negation_rules,
+    negated_tokens,
     normalise,
     stopwords,
 )
 from redraft.verify.numbers import _numbers
 from redraft.verify.rules import (
     NAME_JOINERS,
-    NEGATIONS,
+    NEGATION_REACH_BEFORE,
+    NEGATION_REACH_DEFAULT,
     NOT_NAMES,
+    NUMBER_WORDS,
+    NUMERAL_CHARACTERS,
 )
 from redraft.verify.source import _Source
 from redraft.verify.words import (
@@ -33,6 +39,7 @@ from redraft.verify.words import (
     NOVELTY_WEIGHT,
     PENALTY,
     PREFIX_MIN,
+    UNCHECKED_PENALTY,
     UNSUPPORTED_RUN,
     _framing,
     _key,
@@ -49,6 +56,7 @@ from redraft.verify.words import (
 _CJK_QUOTES = str.maketrans({"「": '"', "」": '"', "『": '"', "』": '"'})
 # Katakana runs of two or more characters (with the long-vowel mark): names and loanwords.
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 
 
 @dataclass(slots=True)
@@ -89,9 +97,11 @@ class _Check:
         coverage = sum(support) / len(support) if support else 1.0
         problems = [*self._unsupported(support, coverage), *self._names(), *self._facts(),
                     *self._quotes(), *self._negation()]
+        unchecked = self._unchecked(support)
         copied = self._copied()
         score = coverage * (1.0 - self._skipped() * copied) * (1.0 - NOVELTY_WEIGHT * (1.0 - copied))
-        return _Judgement(score * PENALTY ** len(problems), problems, self.evidence)
+        score *= PENALTY ** len(problems) * (UNCHECKED_PENALTY if unchecked else 1.0)
+        return _Judgement(score, [*problems, *unchecked], self.evidence)
 
     def problem(self, kind: ProblemKind, detail: str) -> Problem:
         return Problem(kind, self.original, self.evidence, detail)
@@ -233,26 +243,68 @@ class _Check:
 
     def _negation(self) -> list[Problem]:
         """A negation the passage lacks, or one of the passage's that the sentence drops."""
-        negations = _rules(NEGATIONS, self.language)
-        mine = [t.text for t in self.tokens if t.lower in negations]
+        spans = [(t.start, t.end) for t in self.tokens]
+        lowers = [t.lower for t in self.tokens]
+        mine = [self.tokens[i].text
+                for i in negated_tokens(self.text, spans, self.language, strict=True, lowers=lowers)]
         if not self.passage:
             return []
-        sentences = [self.source.sentences[n] for n in self.passage]
-        if mine and not any(t.lower in negations for s in sentences for t in s.tokens):
+        if mine and not any(self.source.negated(n) for n in self.passage):
             return [self.problem("unsupported", f"the source has no negation here ({mine[0]})")]
         terms = {term for _, term in self.items}
-        best = max(sentences, key=lambda s: len(terms.intersection(s.stems)))
-        for i, token in enumerate(best.tokens):
-            near = terms.intersection(best.stems[max(0, i - 2) : i + 4])
-            if not mine and token.lower in negations and len(near) >= 2:
-                return [self.problem("unsupported", f"the source says the opposite ({token.text})")]
+        number = max(self.passage, key=lambda n: len(terms.intersection(self.source.sentences[n].stems)))
+        best = self.source.sentences[number]
+        reach = NEGATION_REACH_BEFORE.get(self.language, NEGATION_REACH_DEFAULT)
+        for i in self.source.negated(number):
+            near = terms.intersection(best.stems[max(0, i - reach) : i + 4])
+            if not mine and len(near) >= 2:
+                return [self.problem("unsupported", f"the source says the opposite ({best.tokens[i].text})")]
         return []
+
+    def _unchecked(self, support: list[float]) -> list[Problem]:
+        """What this reworded sentence could not be checked for, as one ``unchecked`` problem.
+
+        - negation: the language has no negation rules;
+        - names: a word the passage does not support is in a script without capitals (Chinese,
+          Arabic, Thai, Korean ...), where a name cannot be told by its capital (Japanese
+          katakana runs excepted: they are checked);
+        - numbers: a word the passage does not support may be a number written in words, and
+          the language has no number words (in Chinese and Japanese: a numeral character).
+        A sentence whose words are all in its passage carries only the passage's names and
+        number words, so only negation can go unchecked there.
+        """
+        language = "an undetermined language" if self.language == "und" else f"'{self.language}'"
+        reasons = []
+        if not has_negation_rules(self.language):
+            reasons.append(f"negation (no negation rules for {language})")
+        missing = [self.tokens[i].text for (i, _), value in zip(self.items, support, strict=True)
+                   if value < 1.0]
+        uncased = [w for w in missing if unicodedata.category(w[0]) == "Lo"
+                   and not (self.language == "ja" and _KATAKANA.fullmatch(w))]
+        if uncased:
+            reasons.append(f"names ({_listing(uncased)}: not in the source, in a script without capitals)")
+        numerals = NUMERAL_CHARACTERS.get(self.language)
+        if numerals is not None:
+            missing = [w for w in missing if w in numerals]
+        if missing and not _rules(NUMBER_WORDS, self.language):
+            reasons.append(f"numbers in words ({_listing(missing)}: not in the source, and no number "
+                           f"words for {language})")
+        return [self.problem("unchecked", "not checked for " + "; ".join(reasons))] if reasons else []
+
+
+def _listing(words: list[str]) -> str:
+    shown = list(dict.fromkeys(words))
+    return ", ".join(shown[:UNCHECKED_SHOWN]) + (", ..." if len(shown) > UNCHECKED_SHOWN else "")
+
+
+# An editor reads the first few words a check could not vouch for; the rest are alike.
+UNCHECKED_SHOWN = 3
 
 
 def _judge(text: str, source: _Source) -> _Judgement:
     if source.has_verbatim(text):
         return _Judgement(1.0)
     key = _key(text)
-    if key in source.key or source.has_shortened(key):
+    if (key in source.key or source.has_shortened(key)) and not source.drops_negation(key, text):
         return _Judgement(1.0)
     return _Check(text, source).run()

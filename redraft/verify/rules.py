@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from redraft.vocab import CREDIT_LABELS
-from redraft.vocab import NEGATIONS as SHARED_NEGATIONS
+from redraft.vocab import CREDIT_LABELS, CREDIT_PLURAL_LABELS
 
 
 def _listed(text: str) -> frozenset[str]:
@@ -171,14 +170,10 @@ SYNONYMS: dict[str, tuple[frozenset[str], ...]] = {
     ),
 }
 
-# Negations: a draft sentence that gains or loses one says the opposite of its source. The
-# shared list (redraft.vocab, also used to keep negating asides), less the words that are
-# more often something else: "personne" (a person), "nul", "non" (in compounds).
-NOT_ONLY_NEGATIONS: dict[str, frozenset[str]] = {"fr": frozenset({"personne", "nul", "nulle", "non"})}
-NEGATIONS: dict[str, frozenset[str]] = {
-    language: words - NOT_ONLY_NEGATIONS.get(language, frozenset())
-    for language, words in SHARED_NEGATIONS.items()
-}
+# Negations: a draft sentence that gains or loses one says the opposite of its source. They
+# are redraft.vocab's (NEGATIONS, NEGATION_WORD_PATTERNS, NEGATION_SUBSTRINGS), read by
+# redraft.text.negated_tokens with strict=True: less the words that are more often something
+# else (vocab.NOT_ONLY_NEGATIONS: French "personne", a person).
 
 # Number words and their values ("one" and "a" are left out: they are mostly not numbers).
 NUMBER_WORDS: dict[str, dict[str, float]] = {
@@ -209,6 +204,49 @@ NUMBER_WORDS: dict[str, dict[str, float]] = {
     },
 }
 
+# The characters Chinese and Japanese write numbers in words with (三十, 二百): a character
+# outside them is no spelled-out number, so only these leave numbers unchecked in a sentence.
+# They are not read as numbers (三 is also in 三星, 十 in 十分 "fully").
+NUMERAL_CHARACTERS: dict[str, frozenset[str]] = {
+    "zh": frozenset("〇零一二三四五六七八九十百千万萬亿億两兩"),
+    "ja": frozenset("〇零一二三四五六七八九十百千万萬億"),
+}
+
+# More languages' number words (inflected forms included where the language declines them).
+# Left out as mostly something else: Italian "sei" (also "you are").
+NUMBER_WORDS |= {
+    "de": {
+        "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+        "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30,
+        "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+        "neunzig": 90, "hundert": 100, "dutzend": 12, "hälfte": 0.5, "doppelt": 2,
+    },
+    "it": {
+        "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sette": 7, "otto": 8, "nove": 9,
+        "dieci": 10, "undici": 11, "dodici": 12, "venti": 20, "trenta": 30, "quaranta": 40,
+        "cinquanta": 50, "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90,
+        "cento": 100, "dozzina": 12, "metà": 0.5, "doppio": 2,
+    },
+    "pt": {
+        "dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7,
+        "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12, "vinte": 20, "trinta": 30,
+        "quarenta": 40, "cinquenta": 50, "sessenta": 60, "setenta": 70, "oitenta": 80,
+        "noventa": 90, "cem": 100, "cento": 100, "dúzia": 12, "metade": 0.5, "dobro": 2,
+    },
+    "ru": {
+        "два": 2, "две": 2, "двух": 2, "три": 3, "трёх": 3, "трех": 3, "четыре": 4,
+        "четырёх": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7,
+        "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9, "десять": 10,
+        "десяти": 10, "одиннадцать": 11, "двенадцать": 12, "двадцать": 20, "тридцать": 30,
+        "сорок": 40, "пятьдесят": 50, "сто": 100, "половина": 0.5, "дважды": 2,
+    },
+    "id": {
+        "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+        "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
+        "separuh": 0.5,
+    },
+}
+
 # Words that multiply the number before them ("106 billion", "$300million", "3 mil").
 SCALES: dict[str, dict[str, float]] = {
     "en": {
@@ -230,6 +268,26 @@ SCALES: dict[str, dict[str, float]] = {
 SCALES["ja"] = {"万": 1e4, "萬": 1e4, "億": 1e8, "兆": 1e12, "千": 1e3}
 SCALES["zh"] = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12, "千": 1e3}
 SCALES["en"] |= {"lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+SCALES |= {
+    "de": {"hundert": 100, "tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6,
+           "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9, "billion": 1e12, "billionen": 1e12},
+    "it": {"mila": 1e3, "mille": 1e3, "milione": 1e6, "milioni": 1e6, "mln": 1e6,
+           "miliardo": 1e9, "miliardi": 1e9, "mld": 1e9, "mrd": 1e9},
+    "pt": {"mil": 1e3, "milhão": 1e6, "milhões": 1e6, "mi": 1e6, "bilhão": 1e9, "bilhões": 1e9,
+           "bi": 1e9, "milhar": 1e3, "milhares": 1e3},
+    "ru": {"тыс": 1e3, "тысяча": 1e3, "тысячи": 1e3, "тысяч": 1e3, "млн": 1e6, "миллион": 1e6,
+           "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9,
+           "миллиардов": 1e9, "трлн": 1e12},
+    "id": {"ribu": 1e3, "rb": 1e3, "juta": 1e6, "jt": 1e6, "miliar": 1e9, "triliun": 1e12},
+}
+
+# How many words before a negation may be the ones it negates. Most languages negate before
+# the verb ("did not sign"): the verb and its object follow. Verb-final ones negate after the
+# verb and its object (Korean 서명하지 않았다, Hindi हस्ताक्षर नहीं किए, Japanese 署名しなかった,
+# counted in characters), so the words negated come before it.
+NEGATION_REACH_BEFORE: dict[str, int] = {"ko": 4, "hi": 4, "mr": 4, "bn": 4, "ur": 4, "fa": 4,
+                                         "tr": 4, "ja": 6}
+NEGATION_REACH_DEFAULT = 2
 
 # Words before a number that make it approximate: "about 100" matches 97, "100" does not.
 APPROXIMATORS: dict[str, frozenset[str]] = {
@@ -296,7 +354,9 @@ DEMONYM_ENDINGS: dict[str, tuple[str, ...]] = {
 }
 
 # A final line naming the draft's source: "Source: ...", "Fuente: ...", "Source : ...".
-_CREDIT_WORDS = sorted({label.strip().rstrip(":：").strip() for label in CREDIT_LABELS.values()})
+_CREDIT_WORDS = sorted({label.strip().rstrip(":：").strip()
+                        for labels in (CREDIT_LABELS, CREDIT_PLURAL_LABELS)
+                        for label in labels.values()})
 CREDIT_LINE = re.compile(
     r"^\s*(?:sources?|fuentes?|via|vía|origen|d'après|quelle|fonte|"
     + "|".join(map(re.escape, _CREDIT_WORDS)) + r")\s*[:：]\s*\S",

@@ -11,9 +11,11 @@ from itertools import pairwise
 
 from redraft.text import (
     content_stem,
+    negated_tokens,
     normalise,
     split_sentences,
     strip_asides,
+    word_spans_of,
 )
 from redraft.verify.numbers import _Number, _numbers
 from redraft.verify.words import _SPLIT_THOUSANDS, _key, _near, _root, _Token, _tokens
@@ -29,12 +31,17 @@ class _Sentence:
     stems: list[str]  # content stem per token, "" for a stop word
 
 
+def _negation_count(text: str, language: str) -> int:
+    return len(negated_tokens(text, word_spans_of(text, language), language, strict=True))
+
+
 class _Source:
     """The source article, indexed lazily: a draft of its own sentences needs only the key."""
 
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.raw, self.language = paragraphs, language
         self._shortened: dict[int, str] = {}
+        self._negated: dict[int, list[int]] = {}
 
     @cached_property
     def text(self) -> str:
@@ -91,6 +98,19 @@ class _Source:
                     return True
         return False
 
+    def drops_negation(self, key: str, text: str) -> bool:
+        """Whether the draft sentence ``text`` (its ``key`` a run of the source's words) is cut
+        from a source sentence that negates more than it does: "one was hurt" out of "No one
+        was hurt", or Turkish "geçerli" out of "geçerli değil", where the negation ends the
+        sentence."""
+        for number, paragraph_key in enumerate(self.keys):
+            if key not in paragraph_key:
+                continue
+            for sentence in split_sentences(self.paragraphs[number], self.language):
+                if key in _key(sentence):
+                    return _negation_count(sentence, self.language) > _negation_count(text, self.language)
+        return False
+
     @cached_property
     def index(self) -> dict[str, list[int]]:
         index: dict[str, list[int]] = {}
@@ -125,6 +145,16 @@ class _Source:
                 values.update(n.value for n in _numbers(_tokens(match.group().replace(" ", "")),
                                                         self.language)[0])
         return sorted(values)
+
+    def negated(self, number: int) -> list[int]:
+        """The indices of the tokens of source sentence ``number`` that negate."""
+        if number not in self._negated:
+            sentence = self.sentences[number]
+            spans = [(t.start, t.end) for t in sentence.tokens]
+            lowers = [t.lower for t in sentence.tokens]
+            self._negated[number] = negated_tokens(sentence.text, spans, self.language, strict=True,
+                                                   lowers=lowers)
+        return self._negated[number]
 
     def idf(self, term: str) -> float:
         return math.log(1 + len(self.sentences) / len(self.index[term])) if term in self.index else 0.0

@@ -11,6 +11,7 @@ from typing import Any
 
 from redraft.records import Budget
 from redraft.text import stem as stem_word
+from redraft.text import word_spans_of, words
 from redraft.verify.rules import (
     DEMONYM_ENDINGS,
     FRAMING,
@@ -42,9 +43,10 @@ UNSUPPORTED_RUN = 3
 MIN_COVERAGE = 0.5
 # A paragraph this much of whose sentences repeat earlier ones is a repeated paragraph.
 REPEATED_PARAGRAPH_SHARE = 0.8
-# The most a draft can score in a language without negation words (or an undetermined one):
-# its negations cannot be checked, so it is reported as less certain than a checked draft.
-UNCHECKED_LANGUAGE_SCORE = 0.8
+# What a reworded sentence keeps of its score when a check could not be made (the language has
+# no negation rules, names or number words could hide in words the source lacks): it is less
+# certain than a checked sentence, yet a faithful one stays above PASS_THRESHOLD x PENALTY.
+UNCHECKED_PENALTY = 0.8
 # The budget of a draft read without one: its length is not checked.
 NO_BUDGET = Budget.asked("ratio", 1.0)
 
@@ -79,8 +81,11 @@ _CJK_WORD = re.compile(
 
 
 def _tokens(text: str) -> list[_Token]:
-    pattern = _WORD if text.isascii() or not _CJK.search(text) else _CJK_WORD
-    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in pattern.finditer(text)]
+    if text.isascii():
+        return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    if _CJK.search(text):
+        return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _CJK_WORD.finditer(text)]
+    return [_Token(text[a:b], text[a:b].lower(), a, b) for a, b in word_spans_of(text)]
 
 
 @lru_cache(maxsize=4096)
@@ -90,8 +95,11 @@ def _key(text: str) -> str:
     Cached: a draft sentence's key is asked for by the repetition check, the support check and
     the count of refrains, and a source paragraph's by every draft of the same article."""
     lower = text.lower()
-    pattern = _WORD if lower.isascii() or not _CJK.search(lower) else _CJK_WORD
-    return " " + " ".join(pattern.findall(lower)) + " "
+    if lower.isascii():
+        return " " + " ".join(_WORD.findall(lower)) + " "
+    if _CJK.search(lower):
+        return " " + " ".join(_CJK_WORD.findall(lower)) + " "
+    return " " + " ".join(words(lower)) + " "
 
 
 def _rules(table: Mapping[str, Any], language: str) -> Any:

@@ -17,14 +17,27 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from redraft.errors import RedraftError
 from redraft.pipeline.desk import DESK_STATES, DeskState, decide, find_draft
-from redraft.pipeline.review import QueueFilter, Verdicts, edit, evidence_map, matching, queue
+from redraft.pipeline.review import (
+    QUEUE_ORDERS,
+    QueueFilter,
+    QueueOrder,
+    Verdicts,
+    edit,
+    evidence_map,
+    matching,
+    queue,
+    story_entries,
+)
+from redraft.sinks.credit import credit_pieces
 from redraft.store import Store
+from redraft.stories.credit import outlet
 from redraft.web import security
 from redraft.web.publishing import Published, Target, publish_approved
 
 PACKAGE = Path(__file__).resolve().parent
 OUTCOME_LABELS = {"create": "created", "update": "updated", "unchanged": "unchanged",
                   "keep": "kept", "hold": "held back", "fail": "failed"}
+OUTLET_CHOICES = ("2", "3", "5")  # the queue's "covered by at least N outlets" filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,8 @@ def create_app(config: ReviewConfig) -> Flask:
                       SESSION_COOKIE_HTTPONLY=True, MAX_CONTENT_LENGTH=1_000_000)
     security.install(app, token=config.token)
     app.jinja_env.globals["labels"] = OUTCOME_LABELS
+    app.jinja_env.filters["credit_pieces"] = credit_pieces
+    app.jinja_env.filters["outlet"] = outlet
     app.extensions["redraft"] = config
     _routes(app)
     return app
@@ -86,13 +101,16 @@ def index() -> str:
         verdict=cast("Verdicts | None", _choice(args.get("verdict"), ("passed", "failed"))),
         state=cast("DeskState | None", _choice(args.get("state"), DESK_STATES)),
         source=args.get("source") or None,
+        outlets=int(args["outlets"]) if args.get("outlets") in OUTLET_CHOICES else None,
+        order=cast("QueueOrder", _choice(args.get("sort"), QUEUE_ORDERS) or "newest"),
     )
     with _store() as store:
         everything = queue(store)
     sources = sorted({item.row.source for item in everything})
     items = matching(everything, filters)
     return render_template("queue.html", items=items, filters=filters, states=DESK_STATES,
-                           sources=sources, publishing=_config().target is not None,
+                           sources=sources, outlet_choices=OUTLET_CHOICES,
+                           publishing=_config().target is not None,
                            outcome=session.pop("outcome", None))
 
 
@@ -104,8 +122,10 @@ def draft() -> str:
         except RedraftError as exc:
             abort(404, description=str(exc))
         audit = store.audit(key)
+        story = story_entries(store, key)
     verdict = item.stored.verdict
-    return render_template("draft.html", item=item, verdict=verdict,
+    outlets = len({outlet(e) for e in (verdict.draft.article.entry, *story)})
+    return render_template("draft.html", item=item, verdict=verdict, story=story, outlets=outlets,
                            evidence=evidence_map(verdict), audit=audit, who=_config().who,
                            publishing=_config().target is not None,
                            outcome=session.pop("outcome", None))

@@ -1,0 +1,278 @@
+"""The story statements of :class:`~redraft.store.Store`: the
+:class:`~redraft.stories.placement.StoryIndex` of :mod:`redraft.stories` (post identities,
+MinHash bands, key-term postings, document frequencies; tables of ``0200_stories``) and the
+stories ``redraft stories`` lists."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from redraft.records import Entry
+from redraft.store.connection import Connection, store_error
+from redraft.store.rows import entry_from
+from redraft.store.rows import now as _now
+from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
+from redraft.stories.placement import MAX_CANDIDATES as STORY_CANDIDATES
+from redraft.stories.placement import Known, Placement, StoryView
+from redraft.stories.profile import DocumentFrequencies, Profile
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story as stored: its entries in publication order, and the entry drafted for it.
+
+    Attributes:
+        id: the story's id.
+        first_seen: the earliest publication time of its entries (UTC, ISO), if known.
+        last_seen: the latest.
+        draft_key: the key of the entry whose draft stands for the story (None before one).
+        entries: its stored entries, oldest first.
+        layers: how each entry joined (``new``, ``near-duplicate``, ``same-story``).
+    """
+
+    id: str
+    first_seen: str | None
+    last_seen: str | None
+    draft_key: str | None
+    entries: tuple[Entry, ...]
+    layers: tuple[str, ...]
+
+
+def _utc(value: datetime | None) -> str | None:
+    """A time as UTC ISO text, so that stored times compare as text (naive ones taken as UTC)."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+CACHE_TERMS = 500_000  # ~60 MiB of frequencies at most: a year of news vocabulary fits
+FOLD_EVERY = 256  # articles' term counts kept as appended rows, then summed in: one write of
+#                  the frequency pages per 256 articles instead of ~50 scattered pages each
+CACHE_PROFILES = 50_000  # parsed member profiles (~2 KiB each): the live stories of a week
+
+
+@dataclass(slots=True)
+class _StoryCache:
+    """Frequencies and parsed profiles already read: a placement reads a thousand frequencies
+    and two dozen profiles, mostly the same as the last placement's.
+
+    ``df`` holds the frequencies read so far: ``story_df`` (the folded counts) plus the
+    ``story_df_pending`` rows up to ``pending_upto``, whose own counts ``pending`` keeps for
+    the terms read later.
+    """
+
+    version: int
+    df: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, int] = field(default_factory=dict)
+    pending_upto: int = 0
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, key: str, text: str) -> Profile:
+        """The member's profile, parsed once."""
+        found = self.profiles.get(key)
+        if found is None:
+            found = self.profiles[key] = Profile.from_json(json.loads(text))
+        return found
+
+    def count_pending(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Add pending rows' terms (rows after ``pending_upto``, in id order)."""
+        pending, df = self.pending, self.df
+        for row_id, text in rows:
+            for term in json.loads(text):
+                pending[term] = pending.get(term, 0) + 1
+                if term in df:
+                    df[term] += 1
+            self.pending_upto = row_id
+
+    def oversized(self) -> bool:
+        """Whether it outgrew its bound (then it starts again, empty)."""
+        return len(self.df) > CACHE_TERMS or len(self.profiles) > CACHE_PROFILES
+
+
+class StoryQueries:
+    """The story statements of :class:`~redraft.store.Store`."""
+
+    _db: Connection
+    _story_cache_state: _StoryCache | None
+
+
+    def entry_named(self, identities: Sequence[str]) -> Known | None:
+        """The entry recorded under any of these post identities."""
+        marks = ",".join("?" * len(identities))
+        row = self._db.execute(
+            f"SELECT n.key, m.story FROM story_names n JOIN story_members m ON m.key = n.key "
+            f"WHERE n.identity IN ({marks}) LIMIT 1", tuple(identities)).fetchone()
+        return Known(row[0], str(row[1])) if row else None
+
+    def entries_in_bands(self, bands: Sequence[int],
+                         since: datetime | None) -> list[tuple[Known, bytes]]:
+        """Entries sharing an LSH band key, published (undated: stored) since ``since``."""
+        marks = ",".join("?" * len(bands))
+        rows = self._db.execute(
+            f"SELECT DISTINCT m.key, m.story, m.signature FROM story_bands b "
+            f"JOIN story_members m ON m.key = b.key WHERE b.band IN ({marks}) "
+            f"AND b.published >= ?", (*bands, _utc(since) or ""))
+        return [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
+
+    def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
+        """Stories filed under any of the terms and seen since ``since``, most shared first."""
+        rows = self._db.execute(  # (term, last_seen) is indexed: closed stories are not read
+            "SELECT t.story, max(t.last_seen), count(*) AS shared FROM story_terms t "
+            "WHERE t.term IN (SELECT value FROM json_each(?)) AND t.last_seen >= ? "
+            "GROUP BY t.story ORDER BY shared DESC, t.story LIMIT ?",
+            (json.dumps(list(terms)), _utc(since) or "", STORY_CANDIDATES)).fetchall()
+        if not rows:
+            return []
+        members: dict[int, list[Profile]] = {row[0]: [] for row in rows}
+        cache = self._story_cache()
+        for story, key, text in self._db.execute(  # each story's latest members, one statement
+                "SELECT story, key, profile FROM (SELECT story, key, profile, row_number() OVER "
+                "(PARTITION BY story ORDER BY published DESC, rowid DESC) AS n FROM story_members "
+                "WHERE story IN (SELECT value FROM json_each(?)) AND layer != 'same-post') "
+                "WHERE n <= ?", (json.dumps(list(members)), STORY_MEMBERS)):
+            members[story].append(cache.profile(key, text))
+        return [StoryView(str(row[0]), tuple(members[row[0]][::-1]),
+                          datetime.fromisoformat(row[1]) if row[1] else None) for row in rows]
+
+    def document_frequencies(self, terms: Sequence[str]) -> DocumentFrequencies:
+        """The article count and the document frequencies of these terms (``story_df`` plus
+        the rows not folded into it yet; read through this connection's cache)."""
+        cache = self._story_cache()
+        cache.count_pending(self._db.execute(
+            "SELECT id, terms FROM story_df_pending WHERE id > ? ORDER BY id",
+            (cache.pending_upto,)).fetchall())
+        df = cache.df
+        missing = [term for term in ("", *terms) if term not in df]
+        if missing:
+            pending = cache.pending
+            df.update((term, pending.get(term, 0)) for term in missing)
+            for term, count in self._db.execute(
+                    "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
+                    (json.dumps(missing),)).fetchall():
+                df[term] += count
+        return DocumentFrequencies(df[""], df)  # all it holds: a superset, as MemoryIndex's
+
+    def add(self, placement: Placement) -> str:
+        """Record a placement (call inside :meth:`transaction`); return its story's id."""
+        profile = placement.profile
+        when = _utc(profile.published) or _now()  # an undated entry counts from when it came
+        story = int(placement.story) if placement.story else self._new_story(placement.key, when)
+        owner = (placement.of or placement.key) if placement.layer == "same-post" else placement.key
+        self._many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
+                   [(identity, owner) for identity in placement.identities])
+        if placement.layer == "same-post":
+            return str(story)
+        counted = sorted({*profile.terms, *profile.names})
+        self._story_cache().profiles.pop(placement.key, None)
+        self._db.execute(
+            "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
+            "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (placement.key, story, placement.layer, placement.of, placement.score, when,
+             json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
+        self._many("INSERT INTO story_bands VALUES (?, ?, ?)",
+                   [(band, placement.key, when) for band in placement.bands])
+        last = self._db.execute("SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
+        seen = max(when, last[0] or when) if last is not None else when
+        self._many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
+                   [(term, story, seen) for term in placement.key_terms])
+        self._count_terms(["", *counted])
+        self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
+                         "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
+        if last is not None and seen != last[0]:  # the story moved on: so do its terms
+            self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
+        return str(story)
+
+    def _count_terms(self, terms: Sequence[str]) -> None:
+        """Count an article's terms: one appended row (one page written, not one page a
+        term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
+        cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
+                                  (json.dumps(list(terms), ensure_ascii=False),))
+        if (cursor.lastrowid or 0) < FOLD_EVERY:
+            return
+        self._db.execute(
+            "INSERT INTO story_df SELECT j.value, count(*) FROM story_df_pending p, "
+            "json_each(p.terms) j WHERE true GROUP BY j.value "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df")
+        self._db.execute("DELETE FROM story_df_pending")
+        self._story_cache_state = None  # the folded counts moved: read them again
+
+    def _many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """One statement for many rows (``executemany``), errors translated as ``execute``'s."""
+        if not rows:
+            return
+        try:
+            self._db.raw.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self._db.path) from exc
+
+    def _story_cache(self) -> _StoryCache:
+        """This connection's cache of frequencies and profiles, emptied when the file changed
+        under it (``PRAGMA data_version`` moves when another connection commits)."""
+        cache: _StoryCache | None = getattr(self, "_story_cache_state", None)
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if cache is None or cache.version != version or cache.oversized():
+            cache = _StoryCache(version)
+            self._story_cache_state = cache
+        return cache
+
+    def _new_story(self, key: str, when: str) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO stories (first_key, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)",
+            (key, when, when, _now()))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def story_draft(self, story: str) -> str | None:
+        """The key of the entry drafted for the story (None before one is)."""
+        row = self._db.execute("SELECT draft_key FROM stories WHERE id = ?", (int(story),)).fetchone()
+        return row[0] if row else None
+
+    def set_draft_credit(self, key: str, credit: str) -> None:
+        """Replace the credit line of an entry's current draft (a story gained an outlet)."""
+        self._db.execute("UPDATE drafts SET credit = ? WHERE key = ? AND current = 1", (credit, key))
+
+    def story_of(self, key: str) -> StoryRow | None:
+        """The story an entry belongs to, with its members, or None when it has none."""
+        row = self._db.execute("SELECT story FROM story_members WHERE key = ?", (key,)).fetchone()
+        return self._story_rows([row[0]])[0] if row else None
+
+    def set_story_draft(self, story: str, key: str | None) -> None:
+        """Name the entry whose draft is the story's draft."""
+        self._db.execute("UPDATE stories SET draft_key = ? WHERE id = ?", (key, int(story)))
+
+    def stories(self, *, since: datetime | None = None, source: str | None = None) -> list[StoryRow]:
+        """Stories last seen since ``since`` (all when None), that have an entry from
+        ``source`` when given, newest first, each with its stored entries in order."""
+        sql = "SELECT DISTINCT s.id FROM stories s JOIN story_members m ON m.story = s.id " \
+              "JOIN entries e ON e.key = m.key WHERE (? IS NULL OR s.last_seen >= ?) " \
+              "AND (? IS NULL OR e.source = ?) ORDER BY s.last_seen DESC, s.id DESC"
+        stamp = _utc(since)
+        ids = [row[0] for row in self._db.execute(sql, (stamp, stamp, source, source))]
+        return self._story_rows(ids)
+
+    def stories_changed(self, since: str) -> list[StoryRow]:
+        """Stories of two or more entries that gained one at or after ``since`` (UTC ISO)."""
+        rows = self._db.execute(
+            "SELECT story FROM story_members GROUP BY story HAVING count(*) > 1 "
+            "AND max(added_at) >= ? ORDER BY story", (since,)).fetchall()
+        return self._story_rows([row[0] for row in rows])
+
+    def _story_rows(self, ids: Sequence[int]) -> list[StoryRow]:
+        result = []
+        for story_id in ids:
+            story = self._db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+            members = self._db.execute(
+                "SELECT e.*, m.layer FROM story_members m JOIN entries e ON e.key = m.key "
+                "WHERE m.story = ? ORDER BY m.published, m.rowid", (story_id,)).fetchall()
+            result.append(StoryRow(
+                id=str(story_id), first_seen=story["first_seen"], last_seen=story["last_seen"],
+                draft_key=story["draft_key"],
+                entries=tuple(entry_from(row) for row in members),
+                layers=tuple(row["layer"] for row in members)))
+        return result
+

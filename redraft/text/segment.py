@@ -1,0 +1,134 @@
+"""Word and sentence boundaries for scripts without spaces between words, from ICU.
+
+Thai, Lao, Khmer and Myanmar write no spaces between words, and Thai and Lao have no sentence
+punctuation either: a space ends a sentence or a clause. Their words come from ICU's dictionary
+break iterators (the ``icu4py`` wheel bundles ICU: ``pip install 'redraft[icu]'``); ICU is
+imported on the first text in one of these scripts, never for Latin, Cyrillic or CJK text.
+
+Without ICU these scripts are read as before: words are what white space separates and a
+paragraph is one sentence. A warning naming the extra is logged once per process.
+
+Latin text never goes through ICU: its sentence breaker ends sentences after "Mr." and "U.S.",
+which redraft's own abbreviation rules (:func:`redraft.text.split_sentences`) do not.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from redraft.vocab import SEGMENTED_CHARS, SEGMENTED_SENTENCE_ENDS
+
+logger = logging.getLogger(__name__)
+
+# A Thai or Lao sentence is ended by a space, but so are many phrases (a title before a name,
+# a date, a figure): a piece shorter than this many words is joined to the next one. Thai news
+# sentences run 10-30 words; a name or a date is one to three.
+MIN_SENTENCE_WORDS = 4
+
+_SEGMENTED = re.compile(f"[{SEGMENTED_CHARS}]")
+# A space between two letters of Thai or Lao: where a sentence or a clause may end.
+_SPACE_BETWEEN = re.compile("(?<=[\u0e00-\u0eff])[ \u00a0]+(?=[\u0e00-\u0eff])")
+_WORDLIKE = re.compile(r"[^\W_]")
+# Khmer's and Myanmar's full stops (with the spaces after them) end a sentence.
+_FULL_STOP = re.compile(f"(?<=[{SEGMENTED_SENTENCE_ENDS}])\\s*")
+
+
+def _mark_ranges() -> str:
+    """The combining marks of the scripts of the Basic Multilingual Plane, as a character class
+    body: the vowel signs of Devanagari and Thai, Arabic and Hebrew points. Python's ``\\w``
+    leaves them out, which would cut "नहीं" into pieces."""
+    ranges: list[str] = []
+    start = previous = -2
+    for code in [*range(0x0300, 0x1CFF), *range(0x1DC0, 0x1E00), *range(0x20D0, 0x2100),
+                 *range(0xFE20, 0xFE30)]:
+        if unicodedata.category(chr(code))[0] != "M":
+            continue
+        if code != previous + 1:
+            if start >= 0:
+                ranges.append(f"{chr(start)}-{chr(previous)}")
+            start = code
+        previous = code
+    ranges.append(f"{chr(start)}-{chr(previous)}")
+    return "".join(ranges)
+
+
+# The combining marks a word may hold after its first letter (computed once, about 1 ms).
+MARKS = _mark_ranges()
+
+
+def has_segmented_script(text: str) -> bool:
+    """Whether the text has Thai, Lao, Khmer or Myanmar letters (ASCII text answers at once)."""
+    return not text.isascii() and _SEGMENTED.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _breakers() -> Any:
+    """icu4py's break iterators, or None when the ``icu`` extra is not installed."""
+    try:
+        from icu4py import breakers  # noqa: PLC0415  (loaded for the first text that needs it)
+    except ImportError:
+        logger.warning("Thai, Lao, Khmer or Myanmar text without ICU: words are cut at spaces only "
+                       "and a paragraph is one sentence (install redraft[icu] for word breaks)")
+        return None
+    return breakers
+
+
+def icu_available() -> bool:
+    """Whether ICU's break iterators can be loaded."""
+    return _breakers() is not None
+
+
+def _locale(language: str) -> str:
+    return language if len(language) == 2 else ""
+
+
+@lru_cache(maxsize=1024)
+def word_spans(text: str, language: str = "") -> tuple[tuple[int, int], ...] | None:
+    """``(start, end)`` of each word or number of the text (ICU's word boundaries, pieces
+    without a letter or digit left out), or None without ICU. Offsets index the Python string."""
+    breakers = _breakers()
+    if breakers is None:
+        return None
+    spans = []
+    at = 0
+    for piece in breakers.WordBreaker(text, _locale(language)):
+        if _WORDLIKE.search(piece):
+            spans.append((at, at + len(piece)))
+        at += len(piece)
+    return tuple(spans)
+
+
+def split_segmented(text: str, language: str = "") -> list[str]:
+    """The sentences of a paragraph in a script without spaces between words.
+
+    Khmer ។ and Myanmar ။ end sentences; in Thai and Lao, so do the spaces between two
+    letters, once the piece before has :data:`MIN_SENTENCE_WORDS` words (ICU's words); a short
+    last piece joins the one before. Without ICU, Thai and Lao paragraphs are not cut at spaces.
+    ICU's own sentence breaker is not used: it ends a sentence after "Mr." in a Thai text too.
+    """
+    sentences: list[str] = []
+    for piece in _FULL_STOP.split(text):
+        sentences.extend(_split_at_spaces(piece, language) if icu_available() else [piece.strip()])
+    return [s for s in sentences if s]
+
+
+def _split_at_spaces(text: str, language: str) -> list[str]:
+    cuts: list[tuple[int, int]] = []  # (end of a sentence, start of the next)
+    start = 0
+    for match in _SPACE_BETWEEN.finditer(text):
+        if _word_total(text[start : match.start()], language) >= MIN_SENTENCE_WORDS:
+            cuts.append((match.start(), match.end()))
+            start = match.end()
+    if cuts and _word_total(text[start:], language) < MIN_SENTENCE_WORDS:
+        cuts.pop()  # a short last piece joins the sentence before it
+    bounds = [0, *(n for cut in cuts for n in cut), len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds[::2], bounds[1::2], strict=True)]
+
+
+def _word_total(text: str, language: str) -> int:
+    spans = word_spans(text, language)
+    return len(spans) if spans is not None else len(text.split())

@@ -1,0 +1,64 @@
+"""Words as redraft counts and compares them, in every script.
+
+ASCII text is split by a regular expression; Chinese and Japanese characters are one word each
+(their usual length unit, and ROUGE's); Thai, Lao, Khmer and Myanmar words are ICU's
+(:mod:`redraft.text.segment`); elsewhere a word keeps its combining marks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redraft.text.segment import MARKS, has_segmented_script, word_spans
+from redraft.vocab import COUNTED_WORD, UNSPACED_CHARS
+
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
+# Outside ASCII a word may hold combining marks after its first letter (Devanagari and Thai
+# vowel signs, Arabic and Hebrew points), which Python's \w leaves out.
+_MARKED_WORD = re.compile(rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*(?:[.,][0-9]+)*")
+# Chinese and Japanese write no spaces between words: each ideograph or kana is one "word"
+# (a character), the unit ROUGE uses for them too. Korean writes spaces and is counted by them.
+_CJK_CHARS = UNSPACED_CHARS
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_WORD = re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
+_CJK_COUNTED = re.compile(COUNTED_WORD)
+
+
+def words(text: str) -> list[str]:
+    """The words and numbers of a text, as written (``3.5``, ``1,000`` and ``l'`` pieces split).
+
+    Chinese and Japanese characters come out one by one: those scripts do not mark words.
+    """
+    if text.isascii():
+        return _WORD.findall(text)
+    if _CJK.search(text):
+        return _CJK_WORD.findall(text)
+    if has_segmented_script(text) and (spans := word_spans(text)) is not None:
+        return [text[a:b] for a, b in spans]
+    return _MARKED_WORD.findall(text)
+
+
+def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
+    """``(start, end)`` of each word of the text, as :func:`words` finds them."""
+    if not text.isascii() and has_segmented_script(text) and not _CJK.search(text):
+        spans = word_spans(text, language)
+        if spans is not None:
+            return list(spans)
+    pattern = _WORD if text.isascii() else _CJK_WORD if _CJK.search(text) else _MARKED_WORD
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def word_count(text: str) -> int:
+    """How many words a text has: the count budgets and the ``too-short`` rule use.
+
+    White-space separated words, except that each Chinese or Japanese character counts as one
+    word (those scripts put no spaces between words; a character is their usual length unit)
+    and that Thai, Lao, Khmer and Myanmar words are ICU's (white-space separated without ICU).
+    """
+    if text.isascii():
+        return len(text.split())
+    if _CJK.search(text):
+        return len(_CJK_COUNTED.findall(text))
+    if has_segmented_script(text) and (spans := word_spans(text)) is not None:
+        return len(spans)
+    return len(text.split())

@@ -1,0 +1,84 @@
+"""Words and sentences in scripts without spaces between words (Thai, Khmer, Myanmar) and in
+scripts with combining marks (Devanagari); Latin text keeps redraft's own rules.
+
+The Thai, Khmer, Myanmar and Hindi sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+
+from redraft.text import segment, split_sentences, word_count, words
+
+pytest.importorskip("icu4py")  # the "icu" extra, part of the dev install
+
+# "Today the weather is very good", "I went to the market with my mother", "We bought many kinds
+# of fruit", "The government did not announce new measures", "Mr Somchai" (a title and a name).
+THAI = ["วันนี้อากาศดีมาก", "ฉันไปตลาดกับแม่", "เราซื้อผลไม้หลายอย่าง",
+        "รัฐบาลไม่ได้ประกาศมาตรการใหม่ นาย สมชาย"]
+
+
+def test_thai_words_are_dictionary_words_not_spaces() -> None:
+    text = THAI[3]
+    assert words(text)[:4] == ["รัฐบาล", "ไม่", "ได้", "ประกาศ"]
+    assert word_count(text) == len(words(text)) > len(text.split())
+
+
+def test_thai_sentences_end_at_spaces_after_a_sentence_worth_of_words() -> None:
+    assert split_sentences(" ".join(THAI), "th") == THAI  # "นาย สมชาย" stays with its sentence
+
+
+def test_khmer_and_myanmar_sentences_end_at_their_full_stops() -> None:
+    # "I go to the market. He does not go." in Khmer, then in Myanmar.
+    assert split_sentences("ខ្ញុំទៅផ្សារ។ គាត់មិនទៅទេ។", "km") == ["ខ្ញុំទៅផ្សារ។", "គាត់មិនទៅទេ។"]
+    assert split_sentences("ကျွန်တော် စျေးသွားတယ်။ သူမသွားဘူး။", "my") == [
+        "ကျွန်တော် စျေးသွားတယ်။", "သူမသွားဘူး။"]
+
+
+def test_latin_text_keeps_the_abbreviation_rules() -> None:
+    text = "Mr. Smith flew to the U.S. on Monday. He came back."
+    assert split_sentences(text, "en") == ["Mr. Smith flew to the U.S. on Monday.", "He came back."]
+
+
+def test_latin_words_inside_thai_text_keep_the_abbreviation_rules() -> None:
+    # "The government did not announce new measures, as Mr. Smith expected."
+    text = "รัฐบาลไม่ได้ประกาศมาตรการใหม่ตามที่ Mr. Smith คาดไว้"
+    assert split_sentences(text, "th") == [text]
+
+
+def test_words_keep_their_combining_marks() -> None:
+    # "The minister did not sign": the vowel signs are part of each word.
+    assert words("मंत्री ने हस्ताक्षर नहीं किए") == ["मंत्री", "ने", "हस्ताक्षर", "नहीं", "किए"]
+
+
+def test_without_icu_thai_falls_back_to_spaces_and_says_so(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setitem(sys.modules, "icu4py", None)  # the extra is not installed
+    segment._breakers.cache_clear()
+    segment.word_spans.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="redraft.text.segment"):
+            text = " ".join(THAI)
+            assert word_count(text) == len(text.split())
+            assert segment.split_segmented(text, "th") == [text]
+        assert "install redraft[icu]" in caplog.text
+    finally:
+        monkeypatch.undo()
+        segment._breakers.cache_clear()
+        segment.word_spans.cache_clear()
+    assert word_count(THAI[3]) > len(THAI[3].split())  # ICU is back
+
+
+def test_repeats_in_scripts_without_spaces_are_judged_on_dictionary_words() -> None:
+    from redraft.text import near_duplicate
+
+    # "The minister signed the new trade agreement in Beijing on Tuesday", then with one word
+    # changed and with a particle dropped: one changed word in nine is a repeat.
+    long = "部长周二在北京签署了新的贸易协议。"
+    assert near_duplicate(long, "部长周二在北京签署新的贸易协议。")
+    # Five words ("signed on Tuesday" / "on Wednesday"): a short sentence repeats only exactly.
+    assert not near_duplicate("部长周二签署了协议。", "部长周三签署了协议。")
+    assert near_duplicate("รัฐบาลไม่ได้ประกาศมาตรการใหม่", "รัฐบาลไม่ได้ประกาศมาตรการใหม่ ")
