@@ -349,6 +349,8 @@ class _RunState:
             if decision.joined is not None:
                 return verdict, decision.joined
         self._save(outcome)
+        if desk is not None and decision is None and outcome.verdict is None:
+            desk.released(entry)
         if desk is None or decision is None:
             return outcome.verdict, None
         return desk.settled(entry, outcome.verdict, decision), None

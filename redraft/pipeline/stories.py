@@ -159,6 +159,16 @@ class StoryDesk:
         self.store.save_rejection(joined, content_hash=entry.content_hash)
         return decision, self._credit(story, decision.drafted)
 
+    def released(self, entry: Entry) -> None:
+        """An entry not placed this time (it could not be extracted, say a withdrawn post):
+        when it drafted its story before, the story is free for its next entry (call inside
+        the transaction that records it)."""
+        if self.per_entry:
+            return
+        story = self.store.story_of(entry.key)
+        if story is not None and story.draft_key == entry.key:
+            self.store.set_story_draft(story.id, None)
+
     def settled(self, entry: Entry, verdict: Verdict | None,
                 decision: Decision) -> Verdict | None:
         """After a drafted entry's outcome is stored (same transaction): free the story for its
