@@ -132,9 +132,6 @@ def test_every_stops_a_wordpress_sync_cleanly_on_sigterm(wordpress_site: WordPre
     assert {key: now[key] for key in drafted} == drafted
 
 
-@pytest.mark.xfail(strict=True, reason="redraft/pipeline/workers.py: pool workers take the "
-                   "terminal's SIGINT as KeyboardInterrupt and die (traceback, exit 130); "
-                   "ignoring SIGINT in the pool's initializer fixes it: then remove this mark")
 def test_ctrl_c_stops_a_sync_with_workers_cleanly(wordpress_site: WordPressSite,
                                                   tmp_path: Path) -> None:
     """Ctrl-C in a terminal sends SIGINT to the whole process group, worker processes too."""

@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -234,7 +235,11 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _watch_parent(parent: int) -> None:
     """In a worker: exit when the run's process is gone (killed, even by SIGKILL), rather than
-    wait forever for work that will not come."""
+    wait forever for work that will not come.
+
+    A worker ignores SIGINT: Ctrl-C in a terminal reaches the whole process group, and the run's
+    own process decides how to stop (finish the item in hand, commit, shut the pool down)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     def watch() -> None:
         while True:
             time.sleep(PARENT_CHECK_SECONDS)
