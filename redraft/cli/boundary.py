@@ -24,7 +24,7 @@ from redraft.errors import ConfigError, InputError, RedraftError
 from redraft.pipeline import ITEM_NOTE
 
 EXIT_OK = 0
-EXIT_INCOMPLETE = 1  # some items were rejected, failed, or failed verification
+EXIT_INCOMPLETE = 1  # some items were rejected (robots.txt refusals aside), failed or failed verification
 EXIT_USAGE = 2  # bad options or unreadable input; click uses 2 for usage errors too
 EXIT_INTERRUPTED = 130  # interrupted (Ctrl-C): what was done so far is kept
 

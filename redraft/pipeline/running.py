@@ -52,6 +52,11 @@ Progress = Callable[[ItemOutcome, str], None]
 _WINDOW_PER_WORKER = 2
 
 
+# Rejections that are no failure of the run: a page robots.txt disallows was left alone because
+# the site asked so (counted and shown, but a feed that links one must not fail every cron run).
+NOT_FAILURES = frozenset({"disallowed"})
+
+
 @dataclass
 class Report:
     """What a run did, item by item counted."""
@@ -76,8 +81,10 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True when every item went through: nothing rejected, failed or unfaithful."""
-        return not (self.rejected or self.failed or self.failed_verification)
+        """True when every item went through: nothing rejected (but for :data:`NOT_FAILURES`),
+        failed or unfaithful."""
+        rejected = any(n for reason, n in self.rejected.items() if reason not in NOT_FAILURES)
+        return not (rejected or self.failed or self.failed_verification)
 
 
 def run(
