@@ -27,22 +27,17 @@ from dataclasses import dataclass
 from redraft.errors import Duplicate
 from redraft.records import Article, Entry, Verdict
 from redraft.store import Store
-from redraft.stories import Placement, Placer, band_keys, post_identities, profile_of, signature
+from redraft.stories import Placement, Placer
 from redraft.stories.credit import story_credit
-from redraft.stories.placement import _opening
+from redraft.stories.placement import facts as placement_facts
 
 log = logging.getLogger(__name__)
 
 
 def story_facts(article: Article) -> Placement:
-    """The pure part of placing an article: a placement in no story yet (``layer="new"``),
-    with the identities, signature, bands and profile the index compares."""
-    entry = article.entry
-    sig = signature(_opening(article.paragraphs))  # as Placer.place computes it
-    return Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
-                     identities=post_identities(entry), signature=sig,
-                     bands=band_keys(sig) if sig is not None else (),
-                     profile=profile_of(article))
+    """The pure part of placing an article (:func:`redraft.stories.placement.facts`), done where
+    the article was extracted: a worker process, or this one."""
+    return placement_facts(article)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +82,7 @@ class StoryDesk:
 
     def decide(self, entry: Entry, facts: Placement) -> Decision:
         """Place the entry against the store (reads only: :meth:`enter` records it)."""
-        placement = self.placer._decide(facts)  # the stories helper's look-ups, by layer
+        placement = self.placer.decide(facts)  # the stories helper's look-ups, by layer
         return self.resolve(entry, Decision(placement))
 
     def add(self, decision: Decision) -> Decision:
@@ -126,7 +121,7 @@ class StoryDesk:
         """Add the entry's placement ahead of its turn; whether it will probably draft its
         story, counting the entries in flight that may draft it (:attr:`drafting`). Only a
         guess, to spare drafting what will join a story: :meth:`resolve` decides in its turn."""
-        added = self.add(Decision(self.placer._decide(facts)))
+        added = self.add(Decision(self.placer.decide(facts)))
         decision = self.resolve(entry, added)
         if decision.joined is not None:
             return False, added

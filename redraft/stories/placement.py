@@ -112,6 +112,17 @@ def key_terms(profile: Profile, frequencies: DocumentFrequencies) -> tuple[str, 
     return tuple(heapq.nlargest(KEY_TERMS, sorted(vector), key=vector.__getitem__))
 
 
+def facts(article: Article) -> Placement:
+    """The pure part of placing an article (it reads no index, so a worker process can do it): a
+    placement in no story yet (``layer="new"``) with the identities, signature, bands and
+    profile that :meth:`Placer.decide` compares."""
+    entry = article.entry
+    sig = signature(_opening(article.paragraphs))
+    return Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
+                     identities=post_identities(entry), signature=sig,
+                     bands=band_keys(sig) if sig is not None else (), profile=profile_of(article))
+
+
 class Placer:
     """Places articles into stories, one at a time, against the index it is given."""
 
@@ -123,18 +134,14 @@ class Placer:
 
     def place(self, article: Article) -> Placement:
         """Decide the article's story, record it in the index and return the placement."""
-        entry = article.entry
-        identities = post_identities(entry)
-        sig = signature(_opening(article.paragraphs))
-        bands = band_keys(sig) if sig is not None else ()
-        profile = profile_of(article)
-        base = Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
-                         identities=identities, signature=sig, bands=bands, profile=profile)
-        placement = self._decide(base)
+        placement = self.decide(facts(article))
         story = self.index.add(placement)
         return placement if story == placement.story else _with(placement, story=story)
 
-    def _decide(self, base: Placement) -> Placement:
+    def decide(self, base: Placement) -> Placement:
+        """Where the article of ``base`` (from :func:`facts`) belongs, by the cheapest layer that
+        finds it: the same post, a near-duplicate, then the same story; else a new story. Reads
+        the index, records nothing."""
         known = self.index.entry_named(base.identities)
         if known is not None:
             return _with(base, story=known.story, layer="same-post", of=known.key, score=1.0)
