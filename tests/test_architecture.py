@@ -67,6 +67,7 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.sources", 2, "sources"),
     ("redraft.sources.*", 2, "sources"),
     ("redraft.extract", 2, "extract"),
+    ("redraft.standfirst", 2, "extract"),
     ("redraft.condense", 2, "condense"),
     ("redraft.condense.*", 2, "condense"),
     ("redraft.verify", 2, "verify"),
