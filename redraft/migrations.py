@@ -104,7 +104,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
-    # --- publish helper's block: safe updates and the desk (issue 8) ---------------------------
+    # --- safe updates and the desk (issue 8) ---------------------------------------------------
     (
         "0100_publish_state",
         """
@@ -141,7 +141,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
-    # --- stories helper's block: stories, their members, signatures and bands (issue 12) ---
+    # --- stories, their members, signatures and bands (issue 12) -------------------------------
     (
         "0200_stories",
         """
@@ -204,7 +204,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
-    # --- desk helper's block: what a post held when redraft last wrote it (issue 12, publish) ---
+    # --- what a post held when redraft last wrote it (issue 12, publish) ------------------------
     (
         "0220_post_digests",
         """

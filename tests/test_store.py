@@ -15,7 +15,7 @@ import pytest
 from redraft.errors import StoreError, TooShort
 from redraft.migrations import MIGRATIONS
 from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
-from redraft.store import KEEP_REJECTED_CHARS, EntryState, Store
+from redraft.store import KEEP_REJECTED_CHARS, EntryState, PostRecord, Store
 
 
 def entry(key: str = "https://s.example#1", html: str = "<p>Body one.</p>", **kw: object) -> Entry:
@@ -148,9 +148,9 @@ def test_sites_and_publications(store: Store) -> None:
     with store.transaction():
         store.save_entry(item)
         draft_id = store.save_draft(verdict(item), recipe="r")
-        store.save_publication(item.key, "wordpress:https://t", draft_id=draft_id,
-                               remote_id="55", link="https://t/?p=55", status="published")
-    publication = store.publication(item.key, "wordpress:https://t")
+        store.save_post_record(PostRecord(item.key, "wordpress:https://t", draft_id, "55",
+                                          "https://t/?p=55", "published"))
+    publication = store.post_record(item.key, "wordpress:https://t")
     assert publication is not None and publication.remote_id == "55"
 
 
@@ -190,9 +190,9 @@ STORE_CALLS: dict[str, Callable[[Store], object]] = {
     "rejections": lambda s: s.rejections(),
     "site": lambda s: s.site("x"),
     "save_site": lambda s: s.save_site("x", api_root="y"),
-    "publication": lambda s: s.publication("k", "t"),
-    "save_publication": lambda s: s.save_publication("k", "t", draft_id=1, remote_id="1",
-                                                     link=None, status="published"),
+    "post_record": lambda s: s.post_record("k", "t"),
+    "save_post_record": lambda s: s.save_post_record(PostRecord("k", "t", 1, "1", None,
+                                                                "published")),
     "status": lambda s: s.status(),
 }
 

@@ -82,7 +82,7 @@ class StoryDesk:
 
     def decide(self, entry: Entry, facts: Placement) -> Decision:
         """Place the entry against the store (reads only: :meth:`enter` records it)."""
-        placement = self.placer.decide(facts)  # the stories helper's look-ups, by layer
+        placement = self.placer.decide(facts)  # the index's look-ups, layer by layer
         return self.resolve(entry, Decision(placement))
 
     def add(self, decision: Decision) -> Decision:

@@ -27,7 +27,6 @@ from redraft.store.review import AuditEvent, QueueRow, ReviewQueries
 from redraft.store.rows import (
     EntryState,
     PostRecord,
-    PublicationRow,
     Review,
     SiteState,
     StoredDraft,
@@ -378,5 +377,5 @@ class Store(Publications, ReviewQueries, StoryQueries):
         return [sources[name] for name in sorted(sources)]
 
 
-__all__ = ["KEEP_REJECTED_CHARS", "AuditEvent", "EntryState", "PostRecord", "PublicationRow",
+__all__ = ["KEEP_REJECTED_CHARS", "AuditEvent", "EntryState", "PostRecord",
            "QueueRow", "Review", "SiteState", "Store", "StoredDraft", "store_error"]

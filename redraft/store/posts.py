@@ -7,7 +7,7 @@ from sqlite3 import Row
 
 from redraft.errors import StoreError
 from redraft.store.connection import Connection
-from redraft.store.rows import PostRecord, PublicationRow, Review
+from redraft.store.rows import PostRecord, Review
 from redraft.store.rows import now as _now
 
 
@@ -16,37 +16,7 @@ class Publications:
 
     _db: Connection
 
-    # --- publications ------------------------------------------------------------------------
-
-    def publication(self, key: str, target: str) -> PublicationRow | None:
-        """Where an entry's draft was published on ``target``, or None."""
-        row = self._db.execute(
-            "SELECT * FROM publications WHERE key = ? AND target = ?", (key, target)
-        ).fetchone()
-        if row is None:
-            return None
-        return PublicationRow(row["key"], row["target"], row["draft_id"], row["remote_id"],
-                              row["link"], row["status"])
-
-    def save_publication(
-        self, key: str, target: str, *, draft_id: int, remote_id: str | None,
-        link: str | None, status: str,
-    ) -> None:
-        """Record (or update) where an entry's draft was published."""
-        stamp = _now()
-        self._db.execute(
-            """
-            INSERT INTO publications (key, target, draft_id, remote_id, link, status,
-                                      created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (key, target) DO UPDATE SET draft_id = excluded.draft_id,
-                remote_id = excluded.remote_id, link = excluded.link,
-                status = excluded.status, updated_at = excluded.updated_at
-            """,
-            (key, target, draft_id, remote_id, link, status, stamp, stamp),
-        )
-
-    # --- publish helper's block: posts on a target, the database's identity, reviews ---------
+    # --- posts on a target, the database's identity, reviews ---------------------------------
 
     def identity(self) -> str:
         """This database's random identity: part of the marker of every post it publishes, so

@@ -50,19 +50,7 @@ class SiteState:
     state: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class PublicationRow:
-    """Where an entry's draft was published on a target."""
-
-    key: str
-    target: str
-    draft_id: int
-    remote_id: str | None
-    link: str | None
-    status: str
-
-
-# --- publish helper's block: records of posts on a target and of reviews ---------------------
+# --- records of posts on a target and of reviews ----------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class PostRecord:
