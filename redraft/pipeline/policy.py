@@ -36,9 +36,9 @@ from redraft.errors import (
     Rejected,
 )
 from redraft.extract import extract
-from redraft.pipeline.stories import story_facts
 from redraft.records import Article, Attempt, Budget, Draft, Entry, Usage, Verdict
 from redraft.stories import Placement
+from redraft.stories.placement import facts as story_facts
 from redraft.verify import verify
 
 if TYPE_CHECKING:
@@ -156,8 +156,9 @@ class Job:
     """Everything one item's work depends on besides the item itself.
 
     Attributes:
-        stories: also compute each article's story facts (:func:`story_facts`: the pure part
-            of placing it in a story), for the run's one writer to place it.
+        stories: also compute each article's story facts
+            (:func:`~redraft.stories.placement.facts`: the pure part of placing it in a story),
+            for the run's one writer to place it.
     """
 
     engines: Engines

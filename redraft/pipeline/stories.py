@@ -1,7 +1,8 @@
 """One draft per story: which entries are condensed, which join a story already drafted.
 
-Placing an entry has a pure part and a part that reads the store. :func:`story_facts` (post
-identities, MinHash signature and bands, profile) is computed with the extraction, in a worker
+Placing an entry has a pure part and a part that reads the store.
+:func:`redraft.stories.placement.facts` (post identities, MinHash signature and bands, profile)
+is computed with the extraction, in a worker
 process when there are workers; the run's one writer then places the entry
 (:meth:`StoryDesk.decide`, look-ups only) and records it (:meth:`StoryDesk.enter`), one entry at
 a time and in input order, so the decisions do not depend on the number of workers:
@@ -25,19 +26,12 @@ import logging
 from dataclasses import dataclass
 
 from redraft.errors import Duplicate
-from redraft.records import Article, Entry, Verdict
+from redraft.records import Entry, Verdict
 from redraft.store import Store
 from redraft.stories import Placement, Placer
 from redraft.stories.credit import story_credit
-from redraft.stories.placement import facts as placement_facts
 
 log = logging.getLogger(__name__)
-
-
-def story_facts(article: Article) -> Placement:
-    """The pure part of placing an article (:func:`redraft.stories.placement.facts`), done where
-    the article was extracted: a worker process, or this one."""
-    return placement_facts(article)
 
 
 @dataclass(frozen=True, slots=True)

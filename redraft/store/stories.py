@@ -6,14 +6,12 @@ stories ``redraft stories`` lists."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from redraft.records import Entry
-from redraft.store.connection import Connection, store_error
+from redraft.store.connection import Connection
 from redraft.store.rows import entry_from
 from redraft.store.rows import now as _now
 from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
@@ -163,7 +161,7 @@ class StoryQueries:
         when = _utc(profile.published) or _now()  # an undated entry counts from when it came
         story = int(placement.story) if placement.story else self._new_story(placement.key, when)
         owner = (placement.of or placement.key) if placement.layer == "same-post" else placement.key
-        self._many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
+        self._db.many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
                    [(identity, owner) for identity in placement.identities])
         if placement.layer == "same-post":
             return str(story)
@@ -174,11 +172,11 @@ class StoryQueries:
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (placement.key, story, placement.layer, placement.of, placement.score, when,
              json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
-        self._many("INSERT INTO story_bands VALUES (?, ?, ?)",
+        self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
                    [(band, placement.key, when) for band in placement.bands])
         last = self._db.execute("SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
         seen = max(when, last[0] or when) if last is not None else when
-        self._many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
+        self._db.many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
                    [(term, story, seen) for term in placement.key_terms])
         self._count_terms(["", *counted])
         self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
@@ -200,15 +198,6 @@ class StoryQueries:
             "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df")
         self._db.execute("DELETE FROM story_df_pending")
         self._story_cache_state = None  # the folded counts moved: read them again
-
-    def _many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """One statement for many rows (``executemany``), errors translated as ``execute``'s."""
-        if not rows:
-            return
-        try:
-            self._db.raw.executemany(sql, rows)
-        except sqlite3.Error as exc:
-            raise store_error(exc, self._db.path) from exc
 
     def _story_cache(self) -> _StoryCache:
         """This connection's cache of frequencies and profiles, emptied when the file changed
