@@ -118,3 +118,18 @@ def test_a_wordpress_feed_is_its_site(news: WebSite) -> None:
         retrier = Retrier(client)
         found = identify(retrier, f"{news.base}/blog/feed/", Robots(retrier))
     assert (found.kind, found.url) == ("wordpress", f"{news.base}/blog")
+
+
+def test_a_sitemap_mixing_dates_and_zoned_times_is_read_whole(news: WebSite) -> None:
+    # Date-only <lastmod> values are common; mixed with zoned times they once failed to sort.
+    urls = "".join(
+        f"<url><loc>{news.base}/news/{a['slug']}.html</loc><lastmod>"
+        f"{'2026-11-2' + str(n % 9) if n % 2 else '2026-11-2' + str(n % 9) + 'T10:00:00+02:00'}"
+        "</lastmod></url>" for n, a in enumerate(ARTICLES))
+    news.files["/sitemap.xml"] = ("application/xml", (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + urls + "</urlset>").encode())
+    with httpx.Client() as client:
+        items = list(_source(news, "/sitemap.xml", client).entries())
+    assert len(items) == len(ARTICLES)
+    assert all(isinstance(item, Entry) for item in items)

@@ -22,6 +22,7 @@ from lxml import etree
 from redraft.errors import FetchError, Malformed, Rejected
 from redraft.http import Retrier
 from redraft.records import Entry
+from redraft.sources import high_water
 from redraft.sources.charsets import decode
 from redraft.sources.files import first_text
 from redraft.text import normalise
@@ -112,13 +113,10 @@ def fetch_page(retrier: Retrier, url: str, *, source: str, key: str | None = Non
 
 
 def parse_time(value: str) -> datetime | None:
-    """An ISO 8601 date or time, or None when there is none or it does not parse."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    """An ISO 8601 date or time in UTC (a date or time without a zone is taken as UTC, so that
+    a sitemap mixing ``2024-05-01`` and ``2024-05-01T10:00:00+02:00`` sorts), or None when there
+    is none or it does not parse."""
+    return high_water.parse_time(value.strip() if value else None)
 
 
 
