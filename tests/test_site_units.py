@@ -133,3 +133,17 @@ def test_a_sitemap_mixing_dates_and_zoned_times_is_read_whole(news: WebSite) -> 
         items = list(_source(news, "/sitemap.xml", client).entries())
     assert len(items) == len(ARTICLES)
     assert all(isinstance(item, Entry) for item in items)
+
+
+def test_a_json_feed_plain_text_item_keeps_its_angle_brackets_as_text() -> None:
+    from redraft.sources.jsonfeed import read_json_feed
+    from redraft.wp.posts import plain_text
+
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [{
+        "id": "1", "url": "https://x.example/1", "title": "Fares",
+        "content_text": "Fares rise if a < b & c.\n\nA second <b>paragraph</b>."}]}).encode()
+    [item] = read_json_feed(body, url="https://x.example/feed.json")
+    [content] = item["content"]
+    assert content["type"] == "text/html"
+    assert content["value"].count("<p>") == 2
+    assert plain_text(content["value"]) == "Fares rise if a < b & c.A second <b>paragraph</b>."

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
 from redraft.errors import FetchError
+from redraft.text import paragraphs_of
 
 _VERSION = "https://jsonfeed.org/version/"
 
@@ -37,7 +39,7 @@ def _item(item: dict[str, Any]) -> dict[str, Any]:
         "title": str(item.get("title") or ""),
         "summary": str(item.get("summary") or ""),
         "content": [{"type": "text/html", "value": str(html)}] if html else
-        [{"type": "text/plain", "value": f"<p>{text}</p>"}] if text else [],
+        [{"type": "text/html", "value": _paragraphs(str(text))}] if text else [],
     }
     for name, field in (("published_parsed", "date_published"),
                         ("updated_parsed", "date_modified")):
@@ -65,3 +67,8 @@ def _when(value: Any) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text as HTML paragraphs: its ``<`` and ``&`` are text, not markup."""
+    return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in paragraphs_of(text))
