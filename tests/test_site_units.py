@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from redraft.errors import Malformed
 from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources.discover import identify
@@ -147,3 +148,15 @@ def test_a_json_feed_plain_text_item_keeps_its_angle_brackets_as_text() -> None:
     assert content["type"] == "text/html"
     assert content["value"].count("<p>") == 2
     assert plain_text(content["value"]) == "Fares rise if a < b & c.A second <b>paragraph</b>."
+
+
+def test_a_page_that_cannot_be_decoded_is_filed_under_its_own_key(news: WebSite) -> None:
+    from redraft.sources.web import fetch_page, page_key
+
+    news.files["/news/binary.html"] = ("text/html", b"<p>ab\x00\x00cd</p>" * 10)
+    url = f"{news.base}/news/binary.html"
+    with httpx.Client() as client:
+        result = fetch_page(Retrier(client), url, source="site:news")
+    assert isinstance(result, Malformed)
+    assert (result.key, result.source) == (page_key(url), "site:news")
+    assert "NUL bytes" in str(result) and "re-save" not in str(result)

@@ -107,8 +107,10 @@ def fetch_page(retrier: Retrier, url: str, *, source: str, key: str | None = Non
         return Malformed(f"{url} is {kind}, not a web page", key=key or page_key(url),
                          source=source)
     text = decode(response.content, label=url)
-    if isinstance(text, Rejected):
-        return text
+    if isinstance(text, Rejected):  # decode names a file; this is a page of the site's source
+        why = str(text.args[0]).removesuffix("; re-save it as UTF-8")
+        return Malformed(f"{url}: {why}; the page cannot be read as text (ask the site to "
+                         "declare its charset)", key=key or page_key(url), source=source)
     return page_entry(text, url=str(response.url), source=source, key=key, known=known)
 
 
