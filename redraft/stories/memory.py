@@ -34,7 +34,6 @@ class MemoryIndex:
         self.signatures: dict[str, bytes] = {}
         self.postings: dict[str, dict[str, None]] = {}
         self.stories: dict[str, _Story] = {}
-        self.story_of: dict[str, str] = {}
         self.frequencies = DocumentFrequencies()
         self.newest: datetime | None = None
         self.added = 0
@@ -97,7 +96,6 @@ class MemoryIndex:
         known = Known(placement.key, story_id)
         for identity in placement.identities:
             self.names.setdefault(identity, known)
-        self.story_of[placement.key] = story_id
         if placement.signature is not None:
             self.signatures[placement.key] = placement.signature
             for band in placement.bands:

@@ -8,7 +8,6 @@ time window, the document frequencies, and ``add`` to record a placement.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ from typing import Literal, Protocol
 
 from redraft.records import Article
 from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
-from redraft.stories.scoring import WINDOW_HOURS, Comparison, weighted
+from redraft.stories.scoring import WINDOW_HOURS, Comparison
 from redraft.stories.signatures import (
     MAX_CHARS_PER_WORD,
     SHINGLE_WORDS,
@@ -104,14 +103,6 @@ class StoryIndex(Protocol):
         """Record the placement; return its story id (a new id for ``story == ""``)."""
 
 
-def key_terms(profile: Profile, frequencies: DocumentFrequencies) -> tuple[str, ...]:
-    """The names and terms that weigh most, rarest first: what a story is looked up by."""
-    vector = weighted(profile.terms, frequencies)
-    for name in profile.names:
-        vector[name] = vector.get(name, 0.0) + frequencies.idf(name)
-    return tuple(heapq.nlargest(KEY_TERMS, sorted(vector), key=vector.__getitem__))
-
-
 def facts(article: Article) -> Placement:
     """The pure part of placing an article (it reads no index, so a worker process can do it): a
     placement in no story yet (``layer="new"``) with the identities, signature, bands and
@@ -159,7 +150,7 @@ class Placer:
         profile = base.profile
         frequencies = self.index.document_frequencies(sorted({*profile.terms, *profile.names}))
         comparison = Comparison(profile, frequencies)
-        terms = comparison.key_terms(KEY_TERMS)  # as key_terms(), from the rarities it holds
+        terms = comparison.key_terms(KEY_TERMS)
         since = (profile.published - timedelta(hours=WINDOW_HOURS)
                  if profile.published is not None else None)
         stories = self.index.stories_with_terms(terms, since)[:MAX_CANDIDATES]

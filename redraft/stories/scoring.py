@@ -26,33 +26,6 @@ HALF_LIFE_HOURS = 24.0  # then the evidence counts half as much each day: later 
 WINDOW_HOURS = 24.0 * 7  # a story untouched for a week is closed: later news is a new story
 
 
-def weighted(terms: Mapping[str, int], frequencies: DocumentFrequencies) -> dict[str, float]:
-    """Term counts times their rarity (TF-IDF, sub-linear TF)."""
-    return {term: (1.0 + math.log(count)) * frequencies.idf(term) for term, count in terms.items()}
-
-
-def cosine(first: Mapping[str, float], second: Mapping[str, float]) -> float:
-    """The cosine of two sparse vectors (0 when either is empty)."""
-    if len(first) > len(second):
-        first, second = second, first
-    dot = sum(value * second.get(term, 0.0) for term, value in first.items())
-    if dot == 0.0:
-        return 0.0
-    norms = math.sqrt(sum(v * v for v in first.values()) * sum(v * v for v in second.values()))
-    return dot / norms
-
-
-def name_overlap(first: Iterable[str], second: Iterable[str],
-                 frequencies: DocumentFrequencies) -> float:
-    """The rarity-weighted share of the smaller name set that the other one also has."""
-    a, b = set(first), set(second)
-    if not a or not b:
-        return 0.0
-    shared = sum(frequencies.idf(name) for name in a & b)
-    smaller = min(sum(frequencies.idf(name) for name in a), sum(frequencies.idf(name) for name in b))
-    return shared / smaller
-
-
 def time_factor(first: datetime | None, second: datetime | None) -> float:
     """1 within :data:`GRACE_HOURS`, halving every :data:`HALF_LIFE_HOURS` after, 0 outside
     :data:`WINDOW_HOURS`; 1 when either time is unknown (nothing says they are apart)."""
@@ -64,26 +37,13 @@ def time_factor(first: datetime | None, second: datetime | None) -> float:
     return float(0.5 ** (max(0.0, hours - GRACE_HOURS) / HALF_LIFE_HOURS))
 
 
-def pair_score(first: Profile, second: Profile, frequencies: DocumentFrequencies,
-               first_vector: Mapping[str, float] | None = None) -> float:
-    """How strongly two articles look like one story, time included (0 = unrelated)."""
-    decay = time_factor(first.published, second.published)
-    if decay == 0.0:
-        return 0.0
-    vector = first_vector if first_vector is not None else weighted(first.terms, frequencies)
-    score = TERM_WEIGHT * cosine(vector, weighted(second.terms, frequencies))
-    score += NAME_WEIGHT * name_overlap(first.names, second.names, frequencies)
-    score += NUMBER_WEIGHT * min(NUMBER_CAP, len(first.numbers & second.numbers))
-    return score * decay
-
-
 _TF = [0.0, *(1.0 + math.log(count) for count in range(1, 512))]  # sub-linear TF, looked up
 
 
 class Comparison:
-    """One article compared with many stories' members: the same scores as
-    :func:`pair_score`, with each term's rarity computed once and the article's vector and
-    norm kept (a placement compares a few dozen members that share most of their terms)."""
+    """One article compared with many stories' members, each term's rarity computed once and the
+    article's vector and norm kept (a placement compares a few dozen members that share most of
+    their terms)."""
 
     def __init__(self, profile: Profile, frequencies: DocumentFrequencies) -> None:
         self.profile = profile
@@ -119,7 +79,9 @@ class Comparison:
         return tuple(heapq.nlargest(count, sorted(vector), key=vector.__getitem__))
 
     def score(self, member: Profile) -> float:
-        """:func:`pair_score` of the article and ``member``."""
+        """How strongly the article and ``member`` look like one story, time included (0 =
+        unrelated): rarity-weighted term cosine (sub-linear TF), rarity-weighted share of shared
+        names, shared numbers, times the time decay."""
         decay = time_factor(self.profile.published, member.published)
         if decay == 0.0:
             return 0.0
