@@ -33,7 +33,14 @@ from dataclasses import dataclass
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.errors import NoText, Rejected
 from redraft.records import Article, Budget
-from redraft.text import content_stemmer, near_duplicate, points_back, split_sentences, words
+from redraft.text import (
+    content_stemmer,
+    near_duplicate,
+    points_back,
+    split_sentences,
+    word_count,
+    words,
+)
 
 # Each source's own extractive draft at this many sentences gives its candidates: more than any
 # merged draft takes from one outlet, few enough that comparing across outlets stays cheap.
@@ -173,7 +180,7 @@ class MergeSelector:
         for unit in units:
             text = " ".join(unit.sentences)
             unit.stems = self._stems(text, language)
-            unit.words = len(text.split())
+            unit.words = word_count(text)
         return units
 
     @staticmethod

@@ -9,6 +9,7 @@ from redraft.records import Draft, Problem
 from redraft.text import (
     NearDuplicates,
     split_sentences,
+    word_count,
 )
 from redraft.verify.source import _Source
 from redraft.verify.words import NO_BUDGET, REPEATED_PARAGRAPH_SHARE, _key
@@ -77,7 +78,7 @@ def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
         over = have > target
     else:
         have, target, unit = draft.words, budget.target_words(draft.article.words) or 0, "words"
-        slack = max(len(s.split()) for s in sentences)
+        slack = max(word_count(s) for s in sentences)  # one sentence, counted as the draft is
         over = have > target + slack
     detail = f"too long: {have} {unit} for a budget of {budget.describe()} ({target} {unit})"
     return [Problem("length", "", "", detail)] if over else []
