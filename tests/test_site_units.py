@@ -105,8 +105,8 @@ def test_page_keeps_the_feed_items_fields_and_says_how(news: WebSite) -> None:
     assert len(entries) == len(ARTICLES)
     first = entries[0]
     assert first.meta["text_from"] == "page"
-    assert first.meta["categories"] == [ARTICLES[0]["section"]]
-    assert first.meta["image"].endswith(f"/img/{ARTICLES[0]['slug']}.jpg")
+    assert first.meta["category_names"] == [ARTICLES[0]["section"]]
+    assert first.meta["featured_image"].endswith(f"/img/{ARTICLES[0]['slug']}.jpg")
     assert first.published is not None and first.published.date().isoformat() == "2026-11-20"
     assert first.meta["excerpt"].startswith(ARTICLES[0]["paragraphs"][0][:40])
 

@@ -106,7 +106,7 @@ def _subject(entry: Entry) -> str:
     meta = entry.meta
     body = meta.get("excerpt") or ("" if meta.get("text_from") == "page"
                                    else plain_text(entry.html))
-    terms = [str(term) for name in ("categories", "category_names", "tag_names")
+    terms = [str(term) for name in ("category_names", "tag_names")
              for term in meta.get(name) or () if isinstance(term, str)]
     return f"{entry.title}\n{' '.join(terms)}\n{body}"
 

@@ -32,7 +32,7 @@ from redraft.sources.discover import Found
 from redraft.sources.jsonfeed import read_json_feed
 from redraft.sources.robots import Disallowed, Robots
 from redraft.sources.sitemaps import parse_sitemap
-from redraft.sources.web import fetch_page
+from redraft.sources.web import META_NAMES, fetch_page
 from redraft.text import normalise
 from redraft.wp.api import article_key, web_site_key
 from redraft.wp.posts import plain_text
@@ -270,4 +270,5 @@ def _known_fields(item: Mapping[str, Any], feed: str) -> dict[str, Any]:
 
 
 def _meta(known: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in known.items() if k in ("author", "categories", "image", "feed")}
+    return {META_NAMES.get(k, k): v for k, v in known.items()
+            if k in ("author", "categories", "image", "feed")}

@@ -45,6 +45,11 @@ _CATEGORIES = "//meta[@property='article:section']/@content | //meta[@property='
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+# What a feed item or a page says of itself, under the meta names every source uses (those of
+# WordPress posts, which the sinks read: the author's name, the featured image, category names).
+META_NAMES = {"author": "author_name", "image": "featured_image", "categories": "category_names"}
+
+
 def page_key(url: str) -> str:
     """The idempotency key of a page known only by its URL."""
     return "page:" + hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:24]
@@ -74,10 +79,10 @@ def page_entry(text: str, *, url: str, source: str, key: str | None = None,
     for name, xpaths in (("author", _AUTHOR), ("image", _IMAGE)):
         value = known.get(name) or first_text(root, xpaths)
         if value:
-            meta[name] = value
+            meta[META_NAMES[name]] = value
     categories = known.get("categories") or _all(root, _CATEGORIES)
     if categories:
-        meta["categories"] = list(categories)
+        meta[META_NAMES["categories"]] = list(categories)
     for name in ("excerpt", "text_from"):
         if known.get(name):
             meta[name] = known[name]
