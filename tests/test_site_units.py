@@ -160,3 +160,22 @@ def test_a_page_that_cannot_be_decoded_is_filed_under_its_own_key(news: WebSite)
     assert isinstance(result, Malformed)
     assert (result.key, result.source) == (page_key(url), "site:news")
     assert "NUL bytes" in str(result) and "re-save" not in str(result)
+
+
+def test_a_feed_items_text_title_and_text_content_are_decoded_once(news: WebSite) -> None:
+    # type="text": "&amp;amp;" is the title "AT&amp;T" (feedparser has decoded it once), and the
+    # content's "<" and "&" are text, not markup.
+    article = ARTICLES[2]
+    link = f"{news.base}/news/{article['slug']}.html"
+    words = " ".join(article["paragraphs"] * 4)
+    news.files["/atom.xml"] = ("application/atom+xml", (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>E</title>'
+        f'<entry><title type="text">AT&amp;amp;T &lt;3 fares</title><link href="{link}"/>'
+        f'<id>{link}</id><updated>2026-11-22T09:30:00Z</updated><content type="text">'
+        f"Fares rise if a &lt; b &amp; c.\n\n{words}</content></entry></feed>").encode())
+    with httpx.Client() as client:
+        [item] = list(_source(news, "/atom.xml", client).entries())
+    assert isinstance(item, Entry), item
+    assert item.title == "AT&amp;T <3 fares"
+    assert item.meta["text_from"] == "feed"
+    assert item.html.startswith("<p>Fares rise if a &lt; b &amp; c.</p><p>")

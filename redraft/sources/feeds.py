@@ -26,6 +26,7 @@ from redraft.errors import FetchError, Malformed, Protected, Rejected
 from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources import SourceItem
+from redraft.sources.jsonfeed import text_paragraphs
 from redraft.text import normalise
 from redraft.wp.posts import plain_text
 
@@ -142,7 +143,7 @@ class FeedSource:
     def entry(self, item: Mapping[str, Any]) -> Entry | Rejected:
         """An entry from one feedparser item (or why it cannot be one)."""
         key = self.key(item)
-        html = _body(item)
+        html = item_body(item)
         if _PASSWORD_FORM in html:
             return Protected("password-protected post: the feed shows only its password form",
                              key=key, source=self.name)
@@ -151,8 +152,7 @@ class FeedSource:
                              key=key or f"{self.name}#?", source=self.name)
         meta: dict[str, Any] = {"via": self.options.via, "feed": self.url,
                                 "guid": str(item.get("id") or "")}
-        terms = [normalise(str(tag.get("term") or "")) for tag in item.get("tags") or []]
-        if terms := [term for term in terms if term]:
+        if terms := item_terms(item):
             meta["tag_names"] = terms
         if item.get("author"):
             meta["author_name"] = normalise(str(item["author"]))
@@ -160,40 +160,55 @@ class FeedSource:
             meta["excerpt"] = plain_text(str(item["summary"]))
         return Entry(
             source=self.name, key=key, url=str(item.get("link") or ""),
-            title=_title(item), html=html,
-            published=_when(item.get("published_parsed")),
-            modified=_when(_own(item, "updated_parsed")),
+            title=item_title(item), html=html,
+            published=item_time(item.get("published_parsed")),
+            modified=item_time(own_field(item, "updated_parsed")),
             meta=meta, raw=_raw(item, html),
         )
 
 
-def _body(item: Mapping[str, Any]) -> str:
-    for part in item.get("content") or []:
-        if "html" in str(part.get("type", "")) and part.get("value"):
+def item_body(item: Mapping[str, Any]) -> str:
+    """A feedparser item's body as HTML: its HTML content, else its plain-text content (escaped
+    into paragraphs: a ``<`` in it is text), else its summary."""
+    parts = [part for part in item.get("content") or [] if part.get("value")]
+    for part in parts:
+        if "html" in str(part.get("type", "")):
             return str(part["value"])
+    for part in parts:
+        if str(part.get("type", "")) == "text/plain":
+            return text_paragraphs(str(part["value"]))
     return str(item.get("summary") or "")
 
 
-def _title(item: Mapping[str, Any]) -> str:
+def item_title(item: Mapping[str, Any]) -> str:
+    """A feedparser item's title as text, its entities decoded once."""
     detail = item.get("title_detail") or {}
     title = str(item.get("title") or "")
     # feedparser has decoded a text/plain title already; decoding it again would be once too many.
     return plain_text(title) if "html" in str(detail.get("type", "")) else normalise(title)
 
 
-def _own(item: Mapping[str, Any], name: str) -> Any:
+def item_terms(item: Mapping[str, Any]) -> list[str]:
+    """A feedparser item's categories and tags, as their names."""
+    terms = [normalise(str(tag.get("term") or "")) for tag in item.get("tags") or []]
+    return [term for term in terms if term]
+
+
+def own_field(item: Mapping[str, Any], name: str) -> Any:
     """A field the item really has: feedparser maps a missing ``updated`` to ``published``
     (with a deprecation warning), which would pass a publication date off as a modification."""
     return dict.get(item, name) if isinstance(item, dict) else item.get(name)
 
 
-def _when(parsed: time.struct_time | None) -> datetime | None:
+def item_time(parsed: time.struct_time | None) -> datetime | None:
+    """A feedparser ``*_parsed`` time (UTC) as an aware datetime."""
     return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
 
 
 def _raw(item: Mapping[str, Any], html: str) -> str:
-    kept = {name: _own(item, name) for name in ("id", "link", "title", "published", "updated",
-                                                "author", "summary") if _own(item, name)}
+    kept = {name: own_field(item, name) for name in ("id", "link", "title", "published",
+                                                     "updated", "author", "summary")
+            if own_field(item, name)}
     kept["tags"] = [tag.get("term") for tag in item.get("tags") or []]
     kept["content"] = html
     return json.dumps(kept, ensure_ascii=False)

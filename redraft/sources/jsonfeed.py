@@ -39,7 +39,7 @@ def _item(item: dict[str, Any]) -> dict[str, Any]:
         "title": str(item.get("title") or ""),
         "summary": str(item.get("summary") or ""),
         "content": [{"type": "text/html", "value": str(html)}] if html else
-        [{"type": "text/html", "value": _paragraphs(str(text))}] if text else [],
+        [{"type": "text/html", "value": text_paragraphs(str(text))}] if text else [],
     }
     for name, field in (("published_parsed", "date_published"),
                         ("updated_parsed", "date_modified")):
@@ -69,6 +69,6 @@ def _when(value: Any) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _paragraphs(text: str) -> str:
+def text_paragraphs(text: str) -> str:
     """Plain text as HTML paragraphs: its ``<`` and ``&`` are text, not markup."""
     return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in paragraphs_of(text))

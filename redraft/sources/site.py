@@ -12,7 +12,6 @@ site's Crawl-delay).
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
 import time
@@ -29,6 +28,7 @@ from redraft.http import Retrier
 from redraft.records import Entry
 from redraft.sources import Checkpoint, SourceItem
 from redraft.sources.discover import Found
+from redraft.sources.feeds import item_body, item_terms, item_time, item_title, own_field
 from redraft.sources.jsonfeed import read_json_feed
 from redraft.sources.robots import Disallowed, Robots
 from redraft.sources.sitemaps import parse_sitemap
@@ -140,7 +140,7 @@ class SiteSource:
             return
         key = article_key(link)
         known = _known_fields(item, feed)
-        body = _body(item)
+        body = item_body(item)
         if body and not _excerpt(body):
             self.counts["feed"] += 1
             self._yielded += 1
@@ -236,30 +236,18 @@ class SiteSource:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _body(item: Mapping[str, Any]) -> str:
-    for part in item.get("content") or []:
-        if part.get("value"):
-            return str(part["value"])
-    return str(item.get("summary") or "")
-
-
 def _excerpt(html: str) -> bool:
     text = plain_text(html)
     return len(text.split()) < FULL_TEXT_MIN_WORDS or bool(_TRUNCATED.search(text))
 
 
 def _known_fields(item: Mapping[str, Any], feed: str) -> dict[str, Any]:
-    known: dict[str, Any] = {"title": plain_text(str(item.get("title") or "")), "feed": feed}
-    for name, field_name in (("published", "published_parsed"), ("modified", "updated_parsed")):
-        # dict.get: feedparser passes a missing "updated" off as "published" (with a warning).
-        value = dict.get(item, field_name) if isinstance(item, dict) else item.get(field_name)
-        if value:
-            known[name] = datetime.fromtimestamp(calendar.timegm(value), UTC)
+    known: dict[str, Any] = {"title": item_title(item), "feed": feed,
+                             "published": item_time(item.get("published_parsed")),
+                             "modified": item_time(own_field(item, "updated_parsed")),
+                             "categories": item_terms(item)}
     if item.get("author"):
         known["author"] = normalise(str(item["author"]))
-    terms = [normalise(str(tag.get("term") or "")) for tag in item.get("tags") or []]
-    if terms := [term for term in terms if term]:
-        known["categories"] = terms
     image = item.get("image") or {}
     images = [m.get("url") for m in item.get("media_content") or [] if m.get("url")]
     if isinstance(image, Mapping) and image.get("href"):
