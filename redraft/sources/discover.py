@@ -84,19 +84,21 @@ def identify(retrier: Retrier, url: str, robots: Robots) -> Found:
         return Found("feed", landed, given, "a feed")
     if is_sitemap(body):
         return Found("sitemap", landed, given, "a sitemap")
+    links = _head_links(body, landed)
     header = response.links.get(API_REL, {}).get("url")
-    api = [urljoin(landed, header)] if header else _links(body, landed, f'@rel="{API_REL}"')
+    api = [urljoin(landed, header)] if header else [
+        href for rel, _type, href in links if rel == API_REL]
     if api:
         return Found("wordpress", site_url(api[0]), given, "a WordPress site (its REST API)")
     if not _is_home(landed):
         return Found("page", landed, given, "an article page")
-    return _from_home(retrier, landed, given, body, robots)
+    return _from_home(retrier, landed, given, links, robots)
 
 
-def _from_home(retrier: Retrier, landed: str, given: str, body: bytes, robots: Robots) -> Found:
-    types = " or ".join(f'@type="{t}"' for t in _FEED_TYPES)
-    for feed in _links(body, landed, f'@rel="alternate" and ({types})'):
-        if "comments" not in feed:
+def _from_home(retrier: Retrier, landed: str, given: str, links: list[tuple[str, str, str]],
+               robots: Robots) -> Found:
+    for rel, kind, feed in links:
+        if rel == "alternate" and kind in _FEED_TYPES and "comments" not in feed:
             return Found("feed", feed, given, "the feed the home page names")
     base = f"{urlsplit(landed).scheme}://{urlsplit(landed).netloc}"
     for path in WELL_KNOWN_FEEDS:
@@ -126,7 +128,9 @@ def _is_home(url: str) -> bool:
     return parts.path.strip("/") in ("", "index.html", "index.php", "home")
 
 
-def _links(body: bytes, base: str, condition: str) -> list[str]:
+def _head_links(body: bytes, base: str) -> list[tuple[str, str, str]]:
+    """The ``<link>`` elements of an HTML page as (rel, type, absolute href), in page order;
+    none for JSON or what cannot be parsed."""
     if body.lstrip()[:1] in (b"{", b"["):
         try:
             json.loads(body)
@@ -137,5 +141,6 @@ def _links(body: bytes, base: str, condition: str) -> list[str]:
         root = lxml.html.document_fromstring(body[:_HTML_SNIFF])
     except (etree.ParserError, ValueError):
         return []
-    hrefs = root.xpath(f"//link[{condition}]/@href")
-    return [urljoin(base, str(href)) for href in hrefs] if isinstance(hrefs, list) else []
+    return [(str(link.get("rel") or ""), str(link.get("type") or ""),
+             urljoin(base, str(link.get("href"))))
+            for link in root.iter("link") if link.get("href") is not None]
