@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from redraft.cli.publish import PASSWORD_VARIABLE, USER_VARIABLE, publish
+from redraft.cli.publish import publish
+from redraft.sinks.wordpress import PASSWORD_VARIABLE, USER_VARIABLE
 from redraft.store import Store
 from tests.hostile import HostileSite
 

@@ -28,10 +28,14 @@ from redraft.pipeline import PostOutcome, PublishOptions, PublishReport
 from redraft.pipeline import publish as publish_drafts
 from redraft.pipeline.publishing import select
 from redraft.sinks.markup import printable
-from redraft.sinks.wordpress import POST_STATUSES, Credentials, WordPressPublisher
+from redraft.sinks.wordpress import (
+    PASSWORD_VARIABLE,
+    POST_STATUSES,
+    USER_VARIABLE,
+    Credentials,
+    WordPressPublisher,
+)
 
-USER_VARIABLE = "REDRAFT_WP_USER"
-PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
 WIDTH = 80  # the summary reads on a plain terminal
 LABELS = {"create": "created", "update": "updated", "unchanged": "unchanged", "keep": "kept",
           "hold": "held back", "fail": "failed"}
@@ -80,8 +84,8 @@ def publish(target: str, status: str, **params: Any) -> None:
     if not Path(settings.db).is_file():
         fail(f"no database at {settings.db}: run `redraft sync` or `redraft rewrite` first, "
              "or pass --db")
-    user, password = os.environ.get(USER_VARIABLE, ""), os.environ.get(PASSWORD_VARIABLE, "")
-    if not user or not password:
+    credentials = Credentials.from_environment(os.environ)
+    if credentials is None:
         fail(f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password) to publish")
     options = PublishOptions(include_failed=params["include_failed"],
                              overwrite_edited=params["overwrite_edited"],
@@ -93,7 +97,7 @@ def publish(target: str, status: str, **params: Any) -> None:
     try:
         with open_store(settings) as store, progress_bar(None, f"publishing to {target}") as bar:
             publisher = WordPressPublisher.connect(
-                retrier, target, credentials=Credentials(user, password),
+                retrier, target, credentials=credentials,
                 status=status,  # type: ignore[arg-type]
                 identity=store.identity(), allow=params["allow"])
             drafts = select(store.drafts(passed_only=False, source=params["source"]),

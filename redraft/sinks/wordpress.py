@@ -51,6 +51,10 @@ _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard a
 _GONE = frozenset({404, 410})
 UNREACHABLE = "unreachable"  # PublishError.code when WordPress gave no answer of its own
 FOREIGN_ORIGIN = "foreign-origin"  # PublishAuthError.code: credentials would leave the named origin
+# Where the credentials come from: the environment, never an option (a command line is visible
+# to every user of the machine).
+USER_VARIABLE = "REDRAFT_WP_USER"
+PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,13 @@ class Credentials:
 
     user: str
     password: str = field(repr=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Credentials | None:
+        """The credentials in ``USER_VARIABLE`` and ``PASSWORD_VARIABLE``; None unless both
+        are set."""
+        user, password = environ.get(USER_VARIABLE, ""), environ.get(PASSWORD_VARIABLE, "")
+        return cls(user, password) if user and password else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,7 +435,7 @@ class WordPressPublisher:
         if status in AUTH_STATUSES:
             raise PublishAuthError(
                 f"WordPress refused the credentials ({status} {code}) at {where}: "
-                "check REDRAFT_WP_USER and REDRAFT_WP_APP_PASSWORD (an application password from "
+                f"check {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password from "
                 "Users → Profile; HTTPS is required unless the site is local), and that the "
                 "server passes the Authorization header on", status=status, code=code)
         detail = printable(str(error.get("message") or ""))[:300] if error else \

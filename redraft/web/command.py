@@ -20,12 +20,11 @@ from werkzeug.serving import make_server
 
 from redraft.config import load_config
 from redraft.errors import ConfigError
+from redraft.sinks.wordpress import PASSWORD_VARIABLE, USER_VARIABLE, Credentials
 from redraft.web.app import ReviewConfig, create_app
 from redraft.web.publishing import Target
 from redraft.web.security import is_loopback
 
-USER_VARIABLE = "REDRAFT_WP_USER"
-PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
 TOKEN_VARIABLE = "REDRAFT_REVIEW_TOKEN"
 EXIT_USAGE = 2  # as the CLI: bad usage or configuration
 
@@ -64,11 +63,11 @@ def main(*, host: str, port: int, target: str | None, who: str | None, db: Path 
                    "can edit and publish; the traffic is not encrypted", err=True)
     publish_to = None
     if target is not None:
-        user, password = os.environ.get(USER_VARIABLE, ""), os.environ.get(PASSWORD_VARIABLE, "")
-        if not user or not password:
+        credentials = Credentials.from_environment(os.environ)
+        if credentials is None:
             fail(f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password) "
                  "to publish with --to")
-        publish_to = Target(target, user, password, http=settings.http)
+        publish_to = Target(target, credentials.user, credentials.password, http=settings.http)
     editor = who or os.environ.get("REDRAFT_EDITOR") or getpass.getuser()
     serve(create_app(ReviewConfig(Path(path), editor, token=token, target=publish_to)),
           host, port)
