@@ -16,6 +16,7 @@ from redraft.cli.common import (
     budget_options,
     build_engines,
     common_options,
+    drafting,
     engine_options,
     fail,
     file_sink,
@@ -25,14 +26,12 @@ from redraft.cli.common import (
     output_options,
     print_summary,
     progress_bar,
-    run_options,
     setup_logging,
     workers_option,
 )
 from redraft.cli.sources import credited, parse_date
 from redraft.errors import InputError
 from redraft.pipeline import run
-from redraft.pipeline.merging import merge_run, run_started
 from redraft.sources.files import INPUT_FORMATS, FileSource
 
 
@@ -77,13 +76,10 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 entries = credited(source.entries(), title=title, url=source_url,
                                    published=published)
-                options = run_options(settings, force=params["force"],
-                                      per_entry=params["per_entry"], workers=params["workers"])
-                started = run_started()
-                report = run(entries, engines=engines, store=store, sinks=[sink],
-                             options=options, progress=progress)
-                if params["merge_story"]:
-                    merge_run(store, engines, [sink], options, since=started)
+                report = drafting(settings, params, store=store, engines=engines, sinks=[sink],
+                                  work=lambda options: run(
+                                      entries, engines=engines, store=store, sinks=[sink],
+                                      options=options, progress=progress))
         finally:
             sink.close()
     out: Path | None = params["out"]

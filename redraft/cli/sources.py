@@ -19,13 +19,13 @@ from redraft.cli.common import (
     EXIT_OK,
     build_engines,
     common_options,
+    drafting,
     fail,
     file_sink,
     load_settings,
     open_store,
     print_summary,
     progress_bar,
-    run_options,
     stderr,
 )
 from redraft.cli.watch import STOP, selection
@@ -33,7 +33,6 @@ from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError, InputError
 from redraft.http import Retrier
 from redraft.pipeline import run
-from redraft.pipeline.merging import merge_run, run_started
 from redraft.pipeline.syncing import left_out_early, selected
 from redraft.records import Entry
 from redraft.sources import SourceItem
@@ -107,16 +106,12 @@ def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
     try:
         with open_store(settings) as store:
             source = _source(found, retrier, robots, store, params=params, limit=limit)
-            options = run_options(settings, force=params["force"],
-                                  per_entry=params.get("per_entry", False),
-                                  workers=params.get("workers"))
-            started = run_started()
             with progress_bar(limit, f"syncing {source.name}") as progress:
                 items = selected(source.entries(), selection(params))
-                report = run(items, engines=engines, store=store, sinks=sinks, options=options,
-                             progress=progress)
-            if params.get("merge_story"):
-                merge_run(store, engines, sinks, options, since=started)
+                report = drafting(settings, params, store=store, engines=engines, sinks=sinks,
+                                  work=lambda options: run(
+                                      items, engines=engines, store=store, sinks=sinks,
+                                      options=options, progress=progress))
             complete = source.checkpoint().complete
             with store.transaction():
                 store.save_site(source.name, synced=complete, state=_state(source, store))

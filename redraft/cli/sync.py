@@ -16,6 +16,7 @@ from redraft.cli.common import (
     budget_options,
     build_engines,
     common_options,
+    drafting,
     engine_options,
     file_sink,
     http_client,
@@ -25,7 +26,6 @@ from redraft.cli.common import (
     output_options,
     print_summary,
     progress_bar,
-    run_options,
     setup_logging,
     stderr,
     workers_option,
@@ -35,7 +35,6 @@ from redraft.cli.watch import parse_every, repeat, selection
 from redraft.config import Settings
 from redraft.http import Retrier
 from redraft.pipeline import sync as sync_site
-from redraft.pipeline.merging import merge_run, run_started
 from redraft.sources import Checkpoint
 from redraft.sources.robots import Robots
 from redraft.sources.site import DEFAULT_DELAY
@@ -104,15 +103,12 @@ def sync(site_url: str | None, since: datetime | None, limit: int | None, delay:
                         high_water=known.high_water if known and not params["force"] else None,
                         since=since, limit=limit, api_root=known.api_root if known else None,
                         known=store.count_entries(site_key(site_url))))
-                options = run_options(settings, force=params["force"],
-                                      per_entry=params["per_entry"], workers=params["workers"])
-                started = run_started()
                 with progress_bar(limit, f"syncing {source.site}") as progress:
-                    report = sync_site(source, engines=engines, store=store, sinks=sinks,
-                                       options=options, progress=progress,
-                                       selection=selection(params))
-                if params["merge_story"]:
-                    merge_run(store, engines, sinks, options, since=started)
+                    report = drafting(settings, params, store=store, engines=engines,
+                                      sinks=sinks, work=lambda options: sync_site(
+                                          source, engines=engines, store=store, sinks=sinks,
+                                          options=options, progress=progress,
+                                          selection=selection(params)))
         finally:  # errors that stop the sync end in the CLI's boundary
             for sink in sinks:
                 sink.close()
