@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
@@ -133,6 +134,18 @@ def workers_option(func: F) -> F:
         "--workers", type=click.IntRange(min=1),
         help="Processes drafting at once with the extractive engine (default: every core; "
              "one writer keeps the database, drafts are the same for any number).")(func)
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    """A date option (``--since``, ``--published``): ISO 8601; without a zone it is UTC."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date such as 2025-05-01 or "
+                                 "2025-05-01T12:00:00+02:00") from exc
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
 # --- settings and objects --------------------------------------------------------------------
@@ -334,6 +347,7 @@ __all__ = [
     "markup_safe",
     "open_store",
     "output_options",
+    "parse_date",
     "print_summary",
     "printable",
     "progress_bar",

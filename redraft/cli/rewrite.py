@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,14 +26,16 @@ from redraft.cli.common import (
     load_settings,
     open_store,
     output_options,
+    parse_date,
     print_summary,
     progress_bar,
     setup_logging,
     workers_option,
 )
-from redraft.cli.sources import credited, parse_date
 from redraft.errors import InputError
 from redraft.pipeline import run
+from redraft.records import Entry
+from redraft.sources import SourceItem
 from redraft.sources.files import INPUT_FORMATS, FileSource
 
 
@@ -85,3 +89,14 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
     out: Path | None = params["out"]
     print_summary(report, title=f"redraft rewrite → {out or 'stdout'} (state: {settings.db})")
     sys.exit(EXIT_OK if report.ok else EXIT_INCOMPLETE)
+
+
+def credited(items: Iterable[SourceItem], *, title: str | None, url: str | None,
+             published: datetime | None) -> Iterator[SourceItem]:
+    """Entries with the title, address and date given on the command line (they win over the
+    file's own), so a plain-text article can carry its credit."""
+    changes: dict[str, Any] = {name: value for name, value in
+                               (("title", title), ("url", url), ("published", published))
+                               if value is not None}
+    for item in items:
+        yield replace(item, **changes) if changes and isinstance(item, Entry) else item

@@ -1,163 +1,21 @@
-"""``redraft sync`` of anything that is not a WordPress site's API: a feed, a sitemap, a home
-page's feed or sitemap, or one article page (see :mod:`redraft.sources.site`)."""
+"""``redraft sources``: the watch list that ``redraft sync`` reads when given no URL."""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, replace
-from datetime import UTC, datetime
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from redraft.cli.common import (
-    EXIT_INCOMPLETE,
-    EXIT_OK,
-    build_engines,
-    common_options,
-    drafting,
-    fail,
-    file_sink,
-    load_settings,
-    open_store,
-    print_summary,
-    progress_bar,
-    stderr,
-)
-from redraft.cli.watch import STOP, selection
-from redraft.config import Settings
-from redraft.errors import EngineAuthError, FetchError, InputError
-from redraft.http import Retrier
-from redraft.pipeline import run
-from redraft.pipeline.syncing import left_out_early, selected
-from redraft.records import Entry
-from redraft.sources import SourceItem
-from redraft.sources.discover import Found, identify
+from redraft.cli.common import common_options, fail, load_settings, open_store, stderr
+from redraft.errors import InputError
 from redraft.sources.opml import OPTIONS as OPML_OPTIONS
 from redraft.sources.opml import Subscription, read_opml, write_opml
-from redraft.sources.robots import Robots
-from redraft.sources.site import SiteOptions, SiteSource
 from redraft.store import Store
 from redraft.store.watchlist import Watched, WatchList
-from redraft.wp.api import site_key, site_url, web_site_key
-
-
-def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
-    """A ``--published`` date: ISO 8601; without a zone it is UTC."""
-    if value is None:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date such as 2025-05-01") from exc
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
-
-
-def credited(items: Iterable[SourceItem], *, title: str | None, url: str | None,
-             published: datetime | None) -> Iterator[SourceItem]:
-    """Entries with the title, address and date given on the command line (they win over the
-    file's own), so a plain-text article can carry its credit."""
-    changes: dict[str, Any] = {name: value for name, value in
-                               (("title", title), ("url", url), ("published", published))
-                               if value is not None}
-    for item in items:
-        yield replace(item, **changes) if changes and isinstance(item, Entry) else item
-
-
-def find_source(retrier: Retrier, url: str, robots: Robots, settings: Settings, *,
-                force: bool = False) -> Found:
-    """What ``url`` is (a WordPress site, a feed, a sitemap, a page), said on standard error.
-
-    What an address turned out to be is kept with its site, so a later sync of the same
-    address asks nothing before its conditional request (``force`` finds out again)."""
-    found = None if force else _remembered(settings, url)
-    try:
-        found = found or identify(retrier, url, robots)
-    except FetchError as exc:
-        fail(str(exc), code=EXIT_INCOMPLETE)
-    stderr.print(f"{url}: {found.how} → {found.url}", soft_wrap=True)
-    return found
-
-
-def _remembered(settings: Settings, url: str) -> Found | None:
-    if not Path(settings.db).exists():
-        return None
-    with open_store(settings) as store:
-        wordpress = store.site(site_key(url))
-        known = store.site(web_site_key(url))
-    if wordpress is not None and wordpress.api_root:
-        return Found("wordpress", site_url(url), url, "a WordPress site (remembered)")
-    seen = (known.state.get("addresses") or {}).get(url) if known else None
-    if not isinstance(seen, dict) or seen.get("kind") not in ("feed", "sitemap", "page"):
-        return None
-    return Found(seen["kind"], str(seen["url"]), url, f"{seen.get('how', 'known')} (remembered)")
-
-
-def sync_web(found: Found, retrier: Retrier, robots: Robots, settings: Settings,
-             params: dict[str, Any], *, limit: int | None) -> NoReturn:
-    """Sync a feed, sitemap or page, print the summary and exit."""
-    out: Path | None = params["out"]
-    sinks = [file_sink(params["fmt"], out)] if out else []
-    engines = build_engines(settings, retrier.client)
-    try:
-        with open_store(settings) as store:
-            source = _source(found, retrier, robots, store, params=params, limit=limit)
-            with progress_bar(limit, f"syncing {source.name}") as progress:
-                items = selected(source.entries(), selection(params))
-                report = drafting(settings, params, store=store, engines=engines, sinks=sinks,
-                                  work=lambda options: run(
-                                      items, engines=engines, store=store, sinks=sinks,
-                                      options=options, progress=progress))
-            complete = source.checkpoint().complete
-            with store.transaction():
-                store.save_site(source.name, synced=complete, state=_state(source, store))
-    except EngineAuthError as exc:
-        fail(str(exc), code=EXIT_INCOMPLETE)
-    finally:
-        for sink in sinks:
-            sink.close()
-    print_summary(report, title=f"redraft sync {source.name} → {out or settings.db}")
-    counts = source.counts
-    stderr.print(f"text from the feed {counts['feed']}, from fetched pages {counts['page']}, "
-                 f"pages already stored {counts['skipped']}, disallowed by robots.txt "
-                 f"{counts['disallowed']}"
-                 + (f", left out by the source's words before fetching {counts['left_out']}"
-                    if counts["left_out"] else "")
-                 + ("; the feed has not changed" if source.unchanged else ""), soft_wrap=True)
-    sys.exit(EXIT_OK if report.ok and complete else EXIT_INCOMPLETE)
-
-
-def _source(found: Found, retrier: Retrier, robots: Robots, store: Store, *,
-            params: dict[str, Any], limit: int | None) -> SiteSource:
-    known = store.site(web_site_key(found.given))
-    validators = (known.state.get("validators") or {}) if known else {}
-    chosen = selection(params)
-    return SiteSource(retrier, found, robots=robots, options=SiteOptions(
-        validators=validators, known=lambda key: store.entry(key) is not None,
-        force=params["force"], delay=params.get("delay") or 0.0, limit=limit,
-        sleep=STOP.wait, stop=STOP.is_set,
-        left_out=lambda known: left_out_early(chosen, known)))
-
-
-def _state(source: SiteSource, store: Store) -> dict[str, Any]:
-    """The site's state to keep: new validators only when every item was handled (an
-    interrupted sync keeps the old ones, so its unread items are read next time)."""
-    known = store.site(source.name)
-    old = (known.state.get("validators") or {}) if known else {}
-    complete = source.checkpoint().complete
-    found = source.found
-    addresses = dict((known.state.get("addresses") or {}) if known else {})
-    addresses[found.given] = {"kind": found.kind, "url": found.url,
-                              "how": found.how.removesuffix(" (remembered)")}
-    return {"kind": found.kind, "url": found.url, "addresses": addresses,
-            "validators": source.validators if complete else old, "counts": source.counts}
-
-
-# --- the watch list: redraft sources ... -----------------------------------------------------
 
 _BUDGET = re.compile(r"^(words|sentences|ratio)=(\d+(?:\.\d+)?)$")
 
