@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,11 +16,12 @@ from redraft.cli.common import EXIT_INCOMPLETE, EXIT_OK, fail, http_client, setu
 from redraft.config import load_config
 from redraft.errors import ConfigError, InputError, RedraftError
 from redraft.extract import extract as extract_article
-from redraft.http import Retrier
 from redraft.records import Article
 from redraft.sources import SourceItem
 from redraft.sources.files import FileSource
-from redraft.sources.web import fetch_page
+
+if TYPE_CHECKING:
+    from redraft.http import Retrier
 
 _URL_SCHEMES = ("http://", "https://")
 
@@ -45,8 +47,14 @@ def extract_command(inputs: tuple[str, ...], fmt: str, config_path: Path | None,
     except ConfigError as exc:
         fail(str(exc))
     failures = 0
-    with http_client(settings.http) as client:
-        retrier = Retrier(client, settings.http)
+    # A client (and httpx) only when a URL is given: files are read offline.
+    remote = any(raw.lower().startswith(_URL_SCHEMES) for raw in inputs)
+    with http_client(settings.http) if remote else contextlib.nullcontext() as client:
+        retrier = None
+        if client is not None:
+            from redraft.http import Retrier  # noqa: PLC0415
+
+            retrier = Retrier(client, settings.http)
         for item in _items(inputs, retrier):
             if isinstance(item, RedraftError):
                 failures += 1
@@ -62,9 +70,12 @@ def extract_command(inputs: tuple[str, ...], fmt: str, config_path: Path | None,
     sys.exit(EXIT_INCOMPLETE if failures else EXIT_OK)
 
 
-def _items(inputs: tuple[str, ...], retrier: Retrier) -> Iterator[SourceItem | InputError]:
+def _items(inputs: tuple[str, ...], retrier: Retrier | None) -> Iterator[SourceItem | InputError]:
     for raw in inputs:
         if raw.lower().startswith(_URL_SCHEMES):
+            from redraft.sources.web import fetch_page  # noqa: PLC0415
+
+            assert retrier is not None  # a URL among the inputs made one
             yield fetch_page(retrier, raw, source=raw)
             continue
         try:

@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,18 +23,11 @@ from redraft.cli.common import (
     stderr,
 )
 from redraft.errors import FetchError, PublishAuthError, PublishError
-from redraft.http import Retrier
-from redraft.pipeline import PostOutcome, PublishOptions, PublishReport
-from redraft.pipeline import publish as publish_drafts
-from redraft.pipeline.publishing import select
+from redraft.sinks import POST_STATUSES
 from redraft.sinks.markup import printable
-from redraft.sinks.wordpress import (
-    PASSWORD_VARIABLE,
-    POST_STATUSES,
-    USER_VARIABLE,
-    Credentials,
-    WordPressPublisher,
-)
+
+if TYPE_CHECKING:
+    from redraft.pipeline import PostOutcome, PublishReport
 
 WIDTH = 80  # the summary reads on a plain terminal
 LABELS = {"create": "created", "update": "updated", "unchanged": "unchanged", "keep": "kept",
@@ -79,6 +72,18 @@ def publish(target: str, status: str, **params: Any) -> None:
     it is a draft or pending and nobody edited it on the site; an edited post, a live one, or
     one trashed or deleted is kept as it is, and the summary says so with its edit link.
     """
+    # Imported here: publishing (httpx, the WordPress sink) is this command's alone.
+    from redraft.http import Retrier  # noqa: PLC0415
+    from redraft.pipeline import PublishOptions  # noqa: PLC0415
+    from redraft.pipeline import publish as publish_drafts  # noqa: PLC0415
+    from redraft.pipeline.publishing import select  # noqa: PLC0415
+    from redraft.sinks.wordpress import (  # noqa: PLC0415
+        PASSWORD_VARIABLE,
+        USER_VARIABLE,
+        Credentials,
+        WordPressPublisher,
+    )
+
     setup_logging(params["verbose"])
     settings = load_settings(params)
     if not Path(settings.db).is_file():

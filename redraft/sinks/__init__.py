@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from redraft.errors import RedraftError
 from redraft.records import Publication, Verdict
@@ -10,6 +10,11 @@ from redraft.records import Publication, Verdict
 if TYPE_CHECKING:
     from redraft.sinks.wordpress import RemotePost, Written
     from redraft.sinks.wp_content import Payload
+
+# The statuses a published post may be given (here, not in sinks.wordpress, so that the CLI's
+# options name them without importing the HTTP stack).
+PostStatus = Literal["draft", "pending", "publish"]
+POST_STATUSES: tuple[PostStatus, ...] = ("draft", "pending", "publish")
 
 
 class Sink(Protocol):

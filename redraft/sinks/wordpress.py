@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,6 +29,7 @@ import httpx
 from redraft.errors import FetchError, PublishAuthError, PublishError
 from redraft.http import RETRY_STATUSES, Retrier
 from redraft.records import Verdict
+from redraft.sinks import POST_STATUSES, PostStatus
 from redraft.sinks.markup import printable
 from redraft.sinks.wp_content import (
     MARKER,
@@ -43,8 +44,6 @@ from redraft.wp.api import AUTH_STATUSES, PER_PAGE, discover, foreign_origin, ro
 
 log = logging.getLogger(__name__)
 
-PostStatus = Literal["draft", "pending", "publish"]
-POST_STATUSES: tuple[PostStatus, ...] = ("draft", "pending", "publish")
 # Every status a post of ours may have by now (an editor may have published or scheduled it).
 _ANY_STATUS = "draft,pending,publish,future,private"
 _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard against loops

@@ -17,6 +17,10 @@ from redraft.records import Entry
 
 SourceItem = Entry | Rejected | FetchError
 
+# Seconds between two pages of one host when the site asks for nothing longer (here, not in
+# sources.site, so that `redraft sync --help` shows it without importing the feed readers).
+DEFAULT_DELAY = 1.0
+
 
 class Source(Protocol):
     """Anything that yields entries (or the per-item errors met on the way)."""

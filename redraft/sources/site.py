@@ -26,7 +26,7 @@ import httpx
 from redraft.errors import FetchError
 from redraft.http import Retrier
 from redraft.records import Entry
-from redraft.sources import Checkpoint, SourceItem
+from redraft.sources import DEFAULT_DELAY, Checkpoint, SourceItem
 from redraft.sources.discover import Found
 from redraft.sources.feeds import item_body, item_terms, item_time, item_title, own_field
 from redraft.sources.jsonfeed import read_json_feed
@@ -46,8 +46,6 @@ _TRUNCATED = re.compile(r"(?:\[(?:…|\.\.\.)\]|…|\.\.\.|read more|continue re
                         r"leer más|lire la suite)\W*$", re.IGNORECASE)
 # Sitemaps of a sitemap index read at most in one sync.
 MAX_CHILD_SITEMAPS = 50
-# Seconds between two pages of one host when the site asks for nothing longer.
-DEFAULT_DELAY = 1.0
 
 Validators = dict[str, dict[str, str]]
 

@@ -1,0 +1,63 @@
+"""Start-up: a command imports what it needs, not what other commands need (#13).
+
+Each probe runs in a fresh interpreter (this process has imported everything already) and prints
+the modules it ended with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EXAMPLES
+
+# What `redraft rewrite` of local files never needs: the feed reader, the page extractor of the
+# comparison benchmark, the browser, the review app, Ray, and redraft's network sources and sinks.
+# (httpx joins the list once the shared layer below the CLI, redraft.wp.api, imports it lazily.)
+HEAVY = ("feedparser", "trafilatura", "selenium", "flask", "werkzeug", "ray", "pyarrow",
+         "redraft.web", "redraft.sources.site", "redraft.sources.feeds",
+         "redraft.sources.discover", "redraft.sources.web", "redraft.sinks.wordpress",
+         "redraft.cli.syncing")
+
+
+def loaded_after(code: str, cwd: Path) -> set[str]:
+    """The heavy modules in ``sys.modules`` after ``code`` ran in a new interpreter."""
+    probe = (f"import sys, json\n{code}\n"
+             f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=cwd, check=False)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_probe_sees_what_a_network_command_imports(tmp_path: Path) -> None:
+    assert {"feedparser", "redraft.sources.site"} <= loaded_after(
+        "import redraft.cli.syncing", tmp_path)
+
+
+def test_importing_the_rewrite_command_imports_nothing_heavy(tmp_path: Path) -> None:
+    assert loaded_after("from redraft.cli import main\nmain.get_command(None, 'rewrite')",
+                        tmp_path) == set()
+
+
+def test_a_rewrite_of_local_files_imports_nothing_heavy(tmp_path: Path) -> None:
+    run = ("from redraft.cli import main\n"
+           "try:\n"
+           f"    main(['rewrite', {str(EXAMPLES)!r}, '--db', 'r.db', '--out', 'out',"
+           " '--workers', '1'])\n"
+           "except SystemExit as exc:\n"
+           "    assert exc.code == 0, exc.code")
+    assert loaded_after(run, tmp_path) == set()
+    assert len(list((tmp_path / "out").iterdir())) == len(list(EXAMPLES.glob("*.json")))
+
+
+def test_extract_of_a_local_file_builds_no_http_client(tmp_path: Path) -> None:
+    post = sorted(EXAMPLES.glob("*.json"))[0]
+    run = ("from redraft.cli import main\n"
+           "try:\n"
+           f"    main(['extract', {str(post)!r}])\n"
+           "except SystemExit as exc:\n"
+           "    assert exc.code == 0, exc.code")
+    assert loaded_after(run, tmp_path) == set()
