@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from redraft.cli import main
+from tests.servers import running
 
 HOSTILE_TITLE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> Ferry'
 HOSTILE_LINK = "javascript:window.pwned=3"
@@ -122,12 +122,5 @@ def drafted_db(folder: Path, *, hostile: bool = True, story: bool = False) -> Pa
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 (a free port) in a thread; its base URL. Stopped on exit."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with running(make_server("127.0.0.1", 0, app, threaded=True)) as base:
+        yield base

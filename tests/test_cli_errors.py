@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from click.testing import Result
 
 from redraft.pipeline import ITEM_NOTE
+from tests.servers import serving
 
 from .test_cli import PARAGRAPHS, invoke, post
 
@@ -249,15 +249,8 @@ class TinySite(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def tiny_site() -> Iterator[str]:
     TinySite.posts = [post(n, modified_gmt=f"2025-04-0{n}T08:00:00") for n in range(1, 6)]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TinySite)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(TinySite) as base:
+        yield base
 
 
 def test_a_limited_sync_is_not_an_incomplete_one(tiny_site: str, tmp_path: Path) -> None:

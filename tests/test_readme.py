@@ -27,10 +27,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -40,6 +39,7 @@ from redraft.cli import main
 from redraft.config import Settings, load_config
 from redraft.verify.rules import CREDIT_LINE
 from tests.llm_server import LLMServer, lead_of
+from tests.servers import serving
 from tests.wordpress import WordPressSite
 
 from .conftest import EXAMPLES, ROOT
@@ -153,15 +153,8 @@ def posts_server() -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(Handler) as base:
+        yield base
 
 
 def test_the_readme_has_commands_and_each_has_a_check() -> None:

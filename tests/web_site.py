@@ -8,12 +8,13 @@ Every request is logged (method, path, whether it was conditional, the status) f
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.servers import serving
 
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
@@ -73,13 +74,6 @@ def _handler(site: WebSite) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve(site: WebSite, host: str = "127.0.0.1") -> Iterator[WebSite]:
     """Serve ``site`` on a free port until the block ends."""
-    server = ThreadingHTTPServer((host, 0), _handler(site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    site.base = f"http://{host}:{server.server_address[1]}"
-    try:
+    with serving(_handler(site), host) as base:
+        site.base = base
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
