@@ -221,13 +221,7 @@ class WordPressPublisher:
             PublishAuthError: the credentials stopped working.
             PublishError: this draft could not be posted.
         """
-        payload = self.payload(verdict)
-        notes = list(payload.notes)
-        body = self._body(payload, notes)
-        if payload.featured_image:
-            media = self._upload_image(payload.featured_image, notes)
-            if media:
-                body["featured_media"] = media
+        payload, notes, body = self._prepare(verdict, image=True)
         key = verdict.draft.article.entry.key
         try:
             post = self._call("POST", self._url("/wp/v2/posts"), body=body)
@@ -243,6 +237,19 @@ class WordPressPublisher:
             self._index[marker(key, self.identity)] = written.post.remote_id
         return written
 
+    def _prepare(self, verdict: Verdict, *,
+                 image: bool) -> tuple[Payload, list[str], dict[str, Any]]:
+        """``verdict``'s payload, its notes and the request body; with ``image``, the featured
+        image (when there is one) is uploaded and set."""
+        payload = self.payload(verdict)
+        notes = list(payload.notes)
+        body = self._body(payload, notes)
+        if image and payload.featured_image:
+            media = self._upload_image(payload.featured_image, notes)
+            if media:
+                body["featured_media"] = media
+        return payload, notes, body
+
     def update(self, remote_id: str, verdict: Verdict, *, set_image: bool = False,
                keep_status: bool = False) -> Written:
         """Replace the post's title, body, excerpt, terms and status with ``verdict``'s.
@@ -257,15 +264,9 @@ class WordPressPublisher:
             PublishAuthError: the credentials stopped working.
             PublishError: this draft could not be posted.
         """
-        payload = self.payload(verdict)
-        notes = list(payload.notes)
-        body = self._body(payload, notes)
+        payload, notes, body = self._prepare(verdict, image=set_image)
         if keep_status:
             body.pop("status")
-        if set_image and payload.featured_image:
-            media = self._upload_image(payload.featured_image, notes)
-            if media:
-                body["featured_media"] = media
         post = self._call("POST", self._url(f"/wp/v2/posts/{remote_id}"), body=body)
         return Written(self._remote(post), payload.digest, tuple(notes))
 
