@@ -19,22 +19,23 @@ EXAMPLES = ROOT / "examples" / "posts"
 SHARED = Path(os.environ.get("REDRAFT_SHARED", ROOT.parent / "shared"))
 
 
+def _shared(folder: str, what: str) -> Path:
+    path = SHARED / folder
+    if not path.is_dir():
+        pytest.skip(f"{what} not found at {path}")
+    return path
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The evaluation data folder, or skip the test when it is absent."""
-    data = SHARED / "data"
-    if not data.is_dir():
-        pytest.skip(f"evaluation data not found at {data}")
-    return data
+    return _shared("data", "evaluation data")
 
 
 @pytest.fixture
 def shared_seeds() -> Path:
     """The seed documents folder, or skip the test when it is absent."""
-    seeds = SHARED / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"seed documents not found at {seeds}")
-    return seeds
+    return _shared("seeds", "seed documents")
 
 
 # --- WordPress -----------------------------------------------------------------------------

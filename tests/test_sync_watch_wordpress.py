@@ -90,28 +90,44 @@ def stored(db: Path) -> int:
         return 0
 
 
+def sync_until_stopped(site: WordPressSite, db: Path, *, workers: int, after: int, signum: int,
+                       group: bool = False) -> tuple[int, str]:
+    """Run ``redraft sync URL --every 1h`` in a process of its own and send it ``signum`` once
+    ``after`` entries are stored (to its whole process group with ``group``, as a terminal's
+    Ctrl-C does); its exit code and output."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "redraft", "sync", site.base_url, "--every", "1h",
+         "--workers", str(workers), "--db", str(db)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=group)
+
+    def send(signal_number: int) -> None:
+        if group:
+            os.killpg(process.pid, signal_number)
+        else:
+            process.send_signal(signal_number)
+
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while stored(db) < after:
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline, f"the sync stored fewer than {after} entries"
+            time.sleep(0.02)
+        send(signum)
+        output, _ = process.communicate(timeout=DEADLINE)
+    finally:
+        if process.poll() is None:
+            send(signal.SIGKILL)
+            process.wait()
+    return process.returncode, output
+
+
 def test_every_stops_a_wordpress_sync_cleanly_on_sigterm(wordpress_site: WordPressSite,
                                                          tmp_path: Path) -> None:
     site = wordpress_site
     db = tmp_path / "s.db"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redraft", "sync", site.base_url, "--every", "1h",
-         "--workers", "1", "--db", str(db)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + DEADLINE
-        while stored(db) < 3:
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "the sync stored nothing"
-            time.sleep(0.02)
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=DEADLINE)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, output
+    code, output = sync_until_stopped(site, db, workers=1, after=3, signum=signal.SIGTERM)
+    assert code == 0, output
     assert "SIGTERM" in output and "incomplete sync" in output, output
     kept = query(db, "SELECT e.key, count(d.id) FROM entries e LEFT JOIN drafts d "
                      "ON d.key = e.key AND d.current = 1 GROUP BY e.key")
@@ -137,24 +153,10 @@ def test_ctrl_c_stops_a_sync_with_workers_cleanly(wordpress_site: WordPressSite,
     """Ctrl-C in a terminal sends SIGINT to the whole process group, worker processes too."""
     site = wordpress_site
     db = tmp_path / "s.db"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "redraft", "sync", site.base_url, "--every", "1h",
-         "--workers", "2", "--db", str(db)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
-    try:
-        deadline = time.monotonic() + DEADLINE
-        while stored(db) < POOLED:  # the first items are drafted in the process itself
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "the sync stored too little"
-            time.sleep(0.02)
-        os.killpg(process.pid, signal.SIGINT)
-        output, _ = process.communicate(timeout=DEADLINE)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert process.returncode == 0, output
+    # The first items are drafted in the process itself: stop it once the pool is busy.
+    code, output = sync_until_stopped(site, db, workers=2, after=POOLED, signum=signal.SIGINT,
+                                      group=True)
+    assert code == 0, output
     assert "Traceback" not in output, output
     kept = query(db, "SELECT e.key, count(d.id) FROM entries e LEFT JOIN drafts d "
                      "ON d.key = e.key AND d.current = 1 GROUP BY e.key")
