@@ -14,9 +14,11 @@ from pathlib import Path
 from tests.conftest import EXAMPLES
 
 # What `redraft rewrite` of local files never needs: the feed reader, the page extractor of the
-# comparison benchmark, the browser, the review app, Ray, and redraft's network sources and sinks.
+# comparison benchmark, the browser, the review app, Ray, and redraft's network sources and sinks;
+# nor, for UTF-8 JSON posts written as text, the charset guesser and the YAML parser.
 # (httpx joins the list once the shared layer below the CLI, redraft.wp.api, imports it lazily.)
 HEAVY = ("feedparser", "trafilatura", "selenium", "flask", "werkzeug", "ray", "pyarrow",
+         "charset_normalizer", "yaml",
          "redraft.web", "redraft.sources.site", "redraft.sources.feeds",
          "redraft.sources.discover", "redraft.sources.web", "redraft.sinks.wordpress",
          "redraft.cli.syncing")

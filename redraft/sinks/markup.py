@@ -15,8 +15,6 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import yaml
-
 LINK_SCHEMES = frozenset({"http", "https"})
 # Control characters, whitespace and the line breaks YAML and browsers honour inside a URL.
 _UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff]")
@@ -103,6 +101,9 @@ def md_link(text: str, url: str) -> str:
 def front_matter(fields: dict[str, Any]) -> str:
     """YAML front matter (between ``---`` lines) from plain values, through a safe emitter;
     strings are put on one line first, so no value can close the block."""
+    # Imported here: only the Markdown output needs the YAML emitter.
+    import yaml  # noqa: PLC0415
+
     clean = {key: printable(value) if isinstance(value, str) else value
              for key, value in fields.items()}
     body = yaml.safe_dump(clean, allow_unicode=True, sort_keys=False,

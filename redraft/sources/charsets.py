@@ -14,8 +14,6 @@ import codecs
 import logging
 import re
 
-from charset_normalizer import from_bytes
-
 from redraft.errors import Malformed, Rejected
 
 log = logging.getLogger(__name__)
@@ -141,6 +139,9 @@ def _as_western(data: bytes) -> str | None:
 def _guess(data: bytes, *, label: str) -> str | Rejected:
     """charset-normalizer's best web encoding, unless a rival reads the bytes differently."""
     sample = data[:_GUESS_BYTES]
+    # Imported here: most input is UTF-8 or says its charset, and never needs the guesser.
+    from charset_normalizer import from_bytes  # noqa: PLC0415
+
     matches = [m for m in from_bytes(sample) if m.encoding in _WEB_ENCODINGS]
     if not matches:
         return _doubtful(label, "not valid UTF-8, and no encoding a web page would use fits it")

@@ -7,8 +7,6 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-import yaml
-
 _BLOCK = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _URL_KEYS = ("url", "link", "source", "canonical_url", "permalink")
 _DATE_KEYS = ("published", "date", "pubDate", "published_at")
@@ -21,6 +19,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = _BLOCK.match(text)
     if not match:
         return {}, text
+    # Imported here: only a file with front matter needs the YAML parser.
+    import yaml  # noqa: PLC0415
+
     try:
         data = yaml.safe_load(match[1])
     except yaml.YAMLError:
