@@ -94,6 +94,17 @@ def test_atom_titles_are_decoded_once_and_updated_is_the_modified_time() -> None
     assert entry.key == "urn:lab:1" and entry.url == "https://lab.example/1"
 
 
+def test_a_plain_text_atom_content_is_the_body_with_its_brackets_as_text() -> None:
+    text_entry = ATOM.replace('<content type="html">&lt;p&gt;The sensors were moved to the '
+                              "pier.&lt;/p&gt;</content>",
+                              '<summary>Sensors moved.</summary><content type="text">Tide &lt; 2 m '
+                              "&amp; falling.\n\nThe sensors were moved.</content>")
+    feed, _ = source(lambda page: xml(text_entry))
+    (entry,) = entries(list(feed.entries()))
+    assert entry.html == "<p>Tide &lt; 2 m &amp; falling.</p><p>The sensors were moved.</p>"
+    assert entry.meta["excerpt"] == "Sensors moved."
+
+
 @pytest.mark.parametrize(("body", "rejection"), [
     ('<form class="post-password-form" method="post"><p>This content is protected.</p></form>',
      Protected),
