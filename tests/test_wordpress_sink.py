@@ -20,6 +20,7 @@ from redraft.http import Retrier
 from redraft.records import Article, Block, Draft, Entry, Verdict
 from redraft.sinks.wordpress import Credentials, PostStatus, WordPressPublisher, marker
 from redraft.sinks.wp_content import post_html
+from redraft.sinks.wp_rest import WordPressRest
 from redraft.wp.api import route_url, site_key
 
 ROOT = "https://blog.example/index.php?rest_route=/"
@@ -156,9 +157,11 @@ def test_the_body_of_an_entry_without_url_carries_its_credit_text() -> None:
 def test_the_publisher_builds_the_same_route_urls_as_the_source() -> None:
     root = "https://s.example/index.php?rest_route=/&lang=fr"
     with httpx.Client() as client:
-        publisher = WordPressPublisher(Retrier(client, HttpOptions()), root, site="s.example",
+        retrier = Retrier(client, HttpOptions())
+        publisher = WordPressPublisher(retrier, root, site="s.example",
                                        credentials=Credentials("u", "p"))
-        url = publisher._url("/wp/v2/posts", {"page": 2})
+        url = WordPressRest(retrier, root, credentials=Credentials("u", "p")).url(
+            "/wp/v2/posts", {"page": 2})
     assert url == route_url(root, "/wp/v2/posts", {"page": 2})
     assert "lang=fr" in url and publisher.name == site_key("https://s.example/")
 

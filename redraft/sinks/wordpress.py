@@ -15,19 +15,16 @@ WordPress's answer, not a passing fault: it is not retried.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
-from redraft.errors import FetchError, PublishAuthError, PublishError
-from redraft.http import RETRY_STATUSES, Retrier
+from redraft.errors import PublishAuthError, PublishError
+from redraft.http import Retrier
 from redraft.records import Verdict
 from redraft.sinks import POST_STATUSES, PostStatus
 from redraft.sinks.markup import printable
@@ -40,7 +37,15 @@ from redraft.sinks.wp_content import (
     post_digest,
 )
 from redraft.sinks.wp_media import fetch_image
-from redraft.wp.api import AUTH_STATUSES, PER_PAGE, discover, foreign_origin, route_url, site_key
+from redraft.sinks.wp_rest import (
+    PASSWORD_VARIABLE,
+    UNREACHABLE,
+    USER_VARIABLE,
+    Credentials,
+    TermExists,
+    WordPressRest,
+)
+from redraft.wp.api import PER_PAGE, discover, foreign_origin, site_key
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +53,7 @@ log = logging.getLogger(__name__)
 _ANY_STATUS = "draft,pending,publish,future,private"
 _MAX_INDEX_PAGES = 1000  # 100,000 posts of ours: far beyond any site, a guard against loops
 _GONE = frozenset({404, 410})
-UNREACHABLE = "unreachable"  # PublishError.code when WordPress gave no answer of its own
 FOREIGN_ORIGIN = "foreign-origin"  # PublishAuthError.code: credentials would leave the named origin
-# Where the credentials come from: the environment, never an option (a command line is visible
-# to every user of the machine).
-USER_VARIABLE = "REDRAFT_WP_USER"
-PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """A WordPress user and one of their application passwords (never printed)."""
-
-    user: str
-    password: str = field(repr=False)
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Credentials | None:
-        """The credentials in ``USER_VARIABLE`` and ``PASSWORD_VARIABLE``; None unless both
-        are set."""
-        user, password = environ.get(USER_VARIABLE, ""), environ.get(PASSWORD_VARIABLE, "")
-        return cls(user, password) if user and password else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +124,12 @@ class WordPressPublisher:
                 f"{site} names its REST API on another origin, {foreign} ({api_root}); "
                 f"credentials go only to the site you named, so nothing was sent. If {foreign} "
                 f"is the same site, pass --allow-origin {foreign}", code=FOREIGN_ORIGIN)
-        self._allow = tuple(allow)
         self.retrier = retrier
         self.api_root = api_root
+        self._rest = WordPressRest(retrier, api_root, credentials=credentials, allow=allow)
         self.name = site_key(site)
         self.status = status
         self.identity = identity
-        self._auth = httpx.BasicAuth(credentials.user, credentials.password)
-        self._user = credentials.user
         self._terms: dict[tuple[str, str], int] = {}
         self._index: dict[str, str] | None = None
 
@@ -179,15 +162,15 @@ class WordPressPublisher:
             PublishAuthError: the site refused the credentials, or the user may not post.
             PublishError: the site cannot be reached or is not a WordPress REST API.
         """
-        url = self._url("/wp/v2/users/me", {"context": "edit"})
-        me = self._call("GET", url)
+        url = self._rest.url("/wp/v2/users/me", {"context": "edit"})
+        me = self._rest.call("GET", url)
         rights = me.get("capabilities") or {}
         needed = "publish_posts" if self.status == "publish" else "edit_posts"
         if isinstance(rights, Mapping) and rights and not rights.get(needed):
-            raise PublishAuthError(f"WordPress user {self._user!r} at {self.api_root} lacks the "
-                                   f"{needed} capability; use an editor or author account",
+            raise PublishAuthError(f"WordPress user {self._rest.user!r} at {self.api_root} lacks "
+                                   f"the {needed} capability; use an editor or author account",
                                    code="missing-capability")
-        log.info("publishing to %s as %s", self.name, me.get("name") or self._user)
+        log.info("publishing to %s as %s", self.name, me.get("name") or self._rest.user)
 
     def payload(self, verdict: Verdict) -> Payload:
         """What would be sent for ``verdict`` (no request made): its digest tells whether an
@@ -200,9 +183,9 @@ class WordPressPublisher:
         Raises:
             PublishError: the target could not be asked.
         """
-        url = self._url(f"/wp/v2/posts/{remote_id}", {"context": "edit"})
+        url = self._rest.url(f"/wp/v2/posts/{remote_id}", {"context": "edit"})
         try:
-            return self._remote(self._call("GET", url))
+            return self._remote(self._rest.call("GET", url))
         except PublishAuthError:
             raise
         except PublishError as exc:
@@ -224,14 +207,14 @@ class WordPressPublisher:
         payload, notes, body = self._prepare(verdict, image=True)
         key = verdict.draft.article.entry.key
         try:
-            post = self._call("POST", self._url("/wp/v2/posts"), body=body)
+            post = self._rest.call("POST", self._rest.url("/wp/v2/posts"), body=body)
         except PublishAuthError:
             raise
         except PublishError:
             found = self._find(marker(key, self.identity))  # created, then the answer was lost?
             if found is None:
                 raise
-            post = self._call("POST", self._url(f"/wp/v2/posts/{found}"), body=body)
+            post = self._rest.call("POST", self._rest.url(f"/wp/v2/posts/{found}"), body=body)
         written = Written(self._remote(post), payload.digest, tuple(notes))
         if self._index is not None:
             self._index[marker(key, self.identity)] = written.post.remote_id
@@ -267,7 +250,7 @@ class WordPressPublisher:
         payload, notes, body = self._prepare(verdict, image=set_image)
         if keep_status:
             body.pop("status")
-        post = self._call("POST", self._url(f"/wp/v2/posts/{remote_id}"), body=body)
+        post = self._rest.call("POST", self._rest.url(f"/wp/v2/posts/{remote_id}"), body=body)
         return Written(self._remote(post), payload.digest, tuple(notes))
 
     # --- helpers -----------------------------------------------------------------------------
@@ -319,11 +302,11 @@ class WordPressPublisher:
         return str(found[0]["id"]) if found else None
 
     def _search(self, terms: str, page: int) -> list[Mapping[str, Any]]:
-        url = self._url("/wp/v2/posts", {"search": terms, "status": _ANY_STATUS, "page": page,
-                                         "per_page": PER_PAGE, "context": "edit", "orderby": "id",
-                                         "order": "asc", "_fields": "id,content"})
+        url = self._rest.url("/wp/v2/posts", {
+            "search": terms, "status": _ANY_STATUS, "page": page, "per_page": PER_PAGE,
+            "context": "edit", "orderby": "id", "order": "asc", "_fields": "id,content"})
         try:
-            posts = self._call("GET", url, expect=list)
+            posts = self._rest.call("GET", url, expect=list)
         except PublishError as exc:
             if exc.code == "rest_post_invalid_page_number":
                 return []
@@ -353,16 +336,18 @@ class WordPressPublisher:
 
     def _term_id(self, taxonomy: str, name: str) -> int:
         """An existing term of that name (any parent), else a new one."""
-        url = self._url(f"/wp/v2/{taxonomy}", {"search": html.unescape(name), "per_page": 100,
-                                                "_fields": "id,name"})
+        url = self._rest.url(f"/wp/v2/{taxonomy}", {"search": html.unescape(name), "per_page": 100,
+                                                     "_fields": "id,name"})
         wanted = html.unescape(name).casefold()
-        for term in self._call("GET", url, expect=list):
+        for term in self._rest.call("GET", url, expect=list):
             if isinstance(term, Mapping) and \
                     html.unescape(str(term.get("name", ""))).casefold() == wanted:
                 return int(term["id"])
         try:
-            return int(self._call("POST", self._url(f"/wp/v2/{taxonomy}"), body={"name": name})["id"])
-        except _TermExists as exists:
+            made = self._rest.call("POST", self._rest.url(f"/wp/v2/{taxonomy}"),
+                                   body={"name": name})
+            return int(made["id"])
+        except TermExists as exists:
             return exists.term_id
 
     def _upload_image(self, url: str, notes: list[str]) -> int:
@@ -372,8 +357,8 @@ class WordPressPublisher:
             image = fetch_image(self.retrier, url)
             headers = {"Content-Type": image.kind,
                        "Content-Disposition": f'attachment; filename="{image.name}"'}
-            media = self._call("POST", self._url("/wp/v2/media"), content=image.content,
-                               headers=headers)
+            media = self._rest.call("POST", self._rest.url("/wp/v2/media"), content=image.content,
+                                    headers=headers)
         except PublishAuthError:
             raise
         except PublishError as exc:
@@ -381,85 +366,5 @@ class WordPressPublisher:
             return 0
         return int(media.get("id") or 0)
 
-    def _url(self, route: str, params: Mapping[str, Any] | None = None) -> str:
-        return route_url(self.api_root, route, params)
-
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One request, retried like any other, except that a 5xx answered with a WordPress
-        error code is returned at once: it is WordPress's answer and would be the same again.
-
-        The first attempt is made here (the retrier does not show the body of a 5xx it gives up
-        on); what is worth retrying then goes to the retrier with one retry fewer.
-        """
-        retrier = self.retrier
-        assert retrier.limiter is not None
-        failure: Exception | None = None
-        response: httpx.Response | None
-        try:
-            response = retrier.attempt(method, url, auth=self._auth, trust=self._allow, **kwargs)
-        except FetchError as exc:
-            response, failure = None, exc
-        if response is not None and (response.status_code not in RETRY_STATUSES
-                                     or _wordpress_code(response) or not retrier.options.retries):
-            return response
-        if not retrier.options.retries:
-            raise PublishError(f"WordPress at {self.api_root} could not be reached: "
-                               f"{type(failure).__name__}: {failure}", code=UNREACHABLE)
-        retrier.sleep(retrier.options.backoff)
-        rest = dataclasses.replace(retrier, options=dataclasses.replace(
-            retrier.options, retries=retrier.options.retries - 1))
-        try:
-            return rest.request(method, url, auth=self._auth, trust=self._allow, **kwargs)
-        except FetchError as exc:
-            raise PublishError(f"WordPress at {self.api_root} could not be reached: {exc}",
-                               status=exc.status, code=UNREACHABLE) from exc
-
-    def _call(self, method: str, url: str, *, body: Any = None, expect: type = dict,
-              **kwargs: Any) -> Any:
-        """One authenticated request; the JSON answer, or a clear error."""
-        if body is not None:
-            kwargs["json"] = body
-        response = self._send(method, url, **kwargs)
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if response.is_success and isinstance(data, expect):
-            return data
-        status = response.status_code
-        error = data if isinstance(data, Mapping) else {}
-        code = str(error.get("code") or "")
-        where = f"{method} {url.split('?', 1)[0]}"
-        if status == 400 and code == "term_exists":
-            raise _TermExists(int((error.get("data") or {}).get("term_id") or 0))
-        if status in AUTH_STATUSES:
-            raise PublishAuthError(
-                f"WordPress refused the credentials ({status} {code}) at {where}: "
-                f"check {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password from "
-                "Users → Profile; HTTPS is required unless the site is local), and that the "
-                "server passes the Authorization header on", status=status, code=code)
-        detail = printable(str(error.get("message") or ""))[:300] if error else \
-            f"not a WordPress REST answer ({response.headers.get('content-type', 'no type')})"
-        raise PublishError(f"WordPress answered {status} {code} at {where}: {detail}",
-                           status=status, code=code)
-
-
-def _wordpress_code(response: httpx.Response) -> str:
-    """The ``code`` of a WordPress error answer ("" when the body is not one)."""
-    try:
-        data = response.json()
-    except ValueError:
-        return ""
-    return str(data.get("code") or "") if isinstance(data, Mapping) else ""
-
-
-class _TermExists(PublishError):
-    """400 term_exists: the term is there already (its id travels along)."""
-
-    def __init__(self, term_id: int) -> None:
-        super().__init__(f"term exists (id {term_id})", status=400, code="term_exists")
-        self.term_id = term_id
-
-
-__all__ = ["POST_STATUSES", "Credentials", "PostStatus", "RemotePost", "WordPressPublisher",
-           "Written", "marker", "post_digest"]
+__all__ = ["PASSWORD_VARIABLE", "POST_STATUSES", "UNREACHABLE", "USER_VARIABLE", "Credentials",
+           "PostStatus", "RemotePost", "WordPressPublisher", "Written", "marker", "post_digest"]
