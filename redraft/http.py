@@ -1,7 +1,8 @@
 """Polite, patient HTTP on top of an injected ``httpx.Client``: retries, back-off, caps.
 
-Shared by every stage that talks to a server (WordPress sites, feeds, LLM servers). It never
-builds a client: the CLI does, and tests pass one with a ``MockTransport``.
+Shared by every stage that talks to a server (WordPress sites, feeds, LLM servers). Stages never
+build a client: the CLI and the review app build one with :func:`client`, and tests pass one with
+a ``MockTransport``.
 
 - Retries connection errors, timeouts, 429 and 5xx, up to ``HttpOptions.retries`` times, with
   exponential back-off and full jitter, honouring ``Retry-After`` (seconds or an HTTP date)
@@ -41,6 +42,16 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 def user_agent(options: HttpOptions) -> str:
     """The User-Agent to send: the configured one, or redraft's own with its version."""
     return options.user_agent or USER_AGENT.format(version=__version__)
+
+
+def client(options: HttpOptions) -> httpx.Client:
+    """The one HTTP client of a command or an app: timeouts and an honest User-Agent."""
+    return httpx.Client(
+        timeout=httpx.Timeout(options.timeout, pool=None),
+        headers={"User-Agent": user_agent(options)},
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=max(10, options.concurrency * 2)),
+    )
 
 
 class HostLimiter:

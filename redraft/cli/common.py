@@ -194,16 +194,9 @@ def open_store(settings: Settings) -> Store:
 def http_client(options: HttpOptions) -> httpx.Client:
     """The one HTTP client of a command: timeouts and an honest User-Agent."""
     # Imported here: a local run never needs httpx, which costs 0.16 s of start-up.
-    import httpx  # noqa: PLC0415
+    from redraft.http import client  # noqa: PLC0415
 
-    from redraft.http import user_agent  # noqa: PLC0415
-
-    return httpx.Client(
-        timeout=httpx.Timeout(options.timeout, pool=None),
-        headers={"User-Agent": user_agent(options)},
-        follow_redirects=True,
-        limits=httpx.Limits(max_connections=max(10, options.concurrency * 2)),
-    )
+    return client(options)
 
 
 def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import httpx
-
 from redraft.config import HttpOptions
 from redraft.errors import FetchError, PublishError
-from redraft.http import Retrier, user_agent
+from redraft.http import Retrier
+from redraft.http import client as http_client
 from redraft.pipeline import PostOutcome, PublishOptions, publish
 from redraft.sinks.wordpress import Credentials, WordPressPublisher
 from redraft.store import Store, StoredDraft
@@ -37,8 +36,7 @@ class Published:
 
 def publish_approved(store: Store, target: Target, drafts: Sequence[StoredDraft]) -> Published:
     """Send the approved ones of ``drafts`` to ``target`` (never over an editor's work)."""
-    client = httpx.Client(timeout=httpx.Timeout(target.http.timeout, pool=None),
-                          headers={"User-Agent": user_agent(target.http)}, follow_redirects=True)
+    client = http_client(target.http)
     try:
         retrier = Retrier(client, target.http)
         publisher = WordPressPublisher.connect(
