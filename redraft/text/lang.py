@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import lzma
+import math
 import os
 import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 from array import array
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,9 @@ _FAST_MIN_WORDS = 20  # fewer words give too noisy a share
 
 # The arrays of py3langid's model file (an LZMA-compressed .npz).
 _MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+# Beside them in the cache: the depth of the model's automaton (see _Scorer), found once.
+_DEPTH_FILE = "depth"
+_BFS_CHUNK = 4096  # states expanded at a time while finding the depth (bounds its memory)
 
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
@@ -46,11 +52,17 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-@lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """The py3langid model, loaded once: from a decompressed copy of the wheel's model in the
-    user's cache directory (made on first use; a few hundredths of a second to read, memory
-    mapped), else from the wheel itself (about half a second of CPU: it is LZMA-compressed)."""
+    """The py3langid identifier (:func:`_loaded`)."""
+    return _loaded()[0]
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> tuple[Any, _Scorer | None]:
+    """The py3langid model, loaded once, with the scorer over it: from a decompressed copy of
+    the wheel's model in the user's cache directory (made on first use; a few hundredths of a
+    second to read, memory mapped), else from the wheel itself (about half a second of CPU: it
+    is LZMA-compressed; then py3langid scores each text itself)."""
     from py3langid.langid import (  # type: ignore[import-untyped]  # noqa: PLC0415  (heavy)
         MODEL_DIR,
         MODEL_FILE,
@@ -59,9 +71,10 @@ def _identifier() -> Any:
 
     parts = _cached_model(MODEL_DIR / MODEL_FILE)
     if parts is None:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ptc, pc, classes, nextmove, row, output = parts
-    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True), None
+    ptc, pc, classes, nextmove, row, output, scorer = parts
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output.tolist(), norm_probs=True,
+                              tk_row=row), scorer
 
 
 def _cached_model(model: Path) -> tuple[Any, ...] | None:
@@ -76,9 +89,12 @@ def _cached_model(model: Path) -> tuple[Any, ...] | None:
             _write_cache(model, folder)
         mapped = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
                   for name in ("ptc", "pc", "classes", "out_feat")}
-        return (mapped["ptc"], mapped["pc"], mapped["classes"].tolist(),
-                _stdlib_array(folder / "nextmove.npy"), _stdlib_array(folder / "nextmove_row.npy"),
-                mapped["out_feat"].tolist())
+        nextmove = _stdlib_array(folder / "nextmove.npy")
+        row = _stdlib_array(folder / "nextmove_row.npy")
+        classes = mapped["classes"].tolist()
+        scorer = _Scorer(ptc=mapped["ptc"], pc=mapped["pc"], classes=classes, nextmove=nextmove,
+                         row=row, output=mapped["out_feat"], depth=_depth(folder, nextmove, row))
+        return (mapped["ptc"], mapped["pc"], classes, nextmove, row, mapped["out_feat"], scorer)
     except (OSError, ValueError, KeyError) as exc:
         log.debug("language model cache not used (%s); reading the wheel's model", exc)
         return None
@@ -129,6 +145,117 @@ def _stdlib_array(path: Path) -> array[int]:
     return out
 
 
+def _depth(folder: Path, nextmove: array[int], row: array[int]) -> int:
+    """The depth of the model's automaton, from the cache (found and written there first)."""
+    path = folder / _DEPTH_FILE
+    try:
+        return int(path.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        pass
+    depth = _automaton_depth(nextmove, row)
+    scratch = folder / f".{_DEPTH_FILE}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        scratch.write_text(f"{depth}\n", encoding="ascii")
+        os.replace(scratch, path)
+    except OSError as exc:
+        log.debug("language model depth not cached (%s)", exc)
+    return depth
+
+
+def _automaton_depth(nextmove: array[int], row: array[int]) -> int:
+    """The most steps from the start state to any state (a breadth-first search, about 0.2 s):
+    the most bytes one state of the automaton stands for."""
+    import numpy as np  # noqa: PLC0415
+
+    moves = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
+    rows = np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.intp) << 8
+    seen = np.zeros(len(rows), dtype=bool)
+    seen[0] = True
+    frontier = np.zeros(1, dtype=np.intp)
+    byte = np.arange(256, dtype=np.intp)
+    depth = 0
+    while True:
+        reached = np.zeros(len(rows), dtype=bool)
+        for start in range(0, len(frontier), _BFS_CHUNK):
+            part = rows[frontier[start : start + _BFS_CHUNK]]
+            reached[moves[(part[:, None] + byte).ravel()]] = True
+        frontier = np.flatnonzero(reached & ~seen)
+        if not len(frontier):
+            return depth
+        seen[frontier] = True
+        depth += 1
+
+
+class _Scorer:
+    """py3langid's scores (``rank`` with normalised probabilities), the same numbers, computed
+    with numpy instead of a Python loop over the text's bytes.
+
+    py3langid's automaton is Aho-Corasick's over the model's byte n-grams: its state after a
+    byte is the longest suffix of the text read so far that starts a feature, which is never
+    longer than the automaton's depth. So the state after each byte is the state the start
+    state reaches on the ``depth`` bytes ending there, and every byte's state is found in
+    ``depth`` array steps over the whole text.
+    """
+
+    def __init__(self, *, ptc: Any, pc: Any, classes: list[str], nextmove: array[int],
+                 row: array[int], output: Any, depth: int) -> None:
+        import numpy as np  # noqa: PLC0415
+
+        self.np = np
+        self.table = np.asarray(ptc)  # a plain view: indexing a memmap costs more
+        self.prior = np.asarray(pc)
+        self.classes = classes
+        self.moves = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
+        self.rows = np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.intp) << 8
+        self.output = np.asarray(output)
+        self.depth = depth
+        first: dict[str, int] = {}
+        self.aliases = [(first[c], i) for i, c in enumerate(classes) if first.setdefault(c, i) != i]
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """Every language with its probability, most likely first (py3langid's ``rank``)."""
+        merged: dict[str, float] = {}
+        for language, score in zip(self.classes, self.scores(text).tolist(), strict=True):
+            merged.setdefault(language, score)
+        return sorted(merged.items(), key=lambda item: item[1], reverse=True)
+
+    def scores(self, text: str) -> Any:
+        """Normalised naive Bayes probabilities per class, as py3langid computes them."""
+        np = self.np
+        if text.isupper():
+            text = text.lower()
+        data = unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
+        visits = self._visits(data)
+        if visits is None:
+            scores = np.full(len(self.classes), 0.0, dtype=np.float32)
+        else:
+            features, counts = visits
+            scores = np.log1p(counts.astype(np.float32)) @ self.table[features] + self.prior
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+        for first, again in self.aliases:
+            scores[first] += scores[again]
+            scores[again] = 0.0
+        return scores
+
+    def _visits(self, data: bytes) -> tuple[Any, Any] | None:
+        """The features the text's bytes reach and how often, in order of first visit."""
+        np = self.np
+        size = len(data)
+        text = np.frombuffer(data, dtype=np.uint8)
+        states = np.zeros(size, dtype=np.intp)
+        for back in range(min(self.depth, size) - 1, -1, -1):
+            states[back:] = self.moves[self.rows[states[back:]] + text[: size - back]]
+        found = self.output[states]
+        found = found[found >= 0]
+        if not len(found):
+            return None
+        features, first, counts = np.unique(found, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        return features[order], counts[order]
+
+
 @lru_cache(maxsize=1)
 def known_languages() -> frozenset[str]:
     """The two-letter ISO 639-1 codes the identifier knows (``--language`` accepts these)."""
@@ -142,10 +269,14 @@ def identify(text: str) -> tuple[str, float]:
     to its own: technical Chinese prose is often split between ``zh`` and ``wuu``.
     """
     sample = text[:SAMPLE_CHARS]
-    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
+    if sum(1 for _ in islice(_LETTER.finditer(sample), _MIN_LETTERS)) < _MIN_LETTERS:
         return UNDETERMINED, 0.0
-    with _LOCK:  # one caller at a time: the model's numpy buffers are shared
-        ranked = _identifier().rank(sample)
+    identifier, scorer = _loaded()
+    if scorer is not None:  # reads the model only: any thread may use it
+        ranked = scorer.rank(sample)
+    else:
+        with _LOCK:  # one caller at a time: py3langid's numpy buffers are shared
+            ranked = identifier.rank(sample)
     totals: dict[str, float] = {}
     for code, probability in ranked:
         language = VARIETIES.get(code, code)
