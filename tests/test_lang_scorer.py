@@ -38,7 +38,7 @@ def _random_texts(count: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def loaded() -> tuple[object, lang._Scorer]:
-    identifier, scorer = lang._loaded()
+    identifier, scorer = lang._identifier(), lang._scorer()
     if scorer is None:
         pytest.fail("the language model cache was not usable, so the scorer was not built")
     return identifier, scorer
@@ -53,9 +53,8 @@ def test_scorer_ranks_as_py3langid_does(loaded: tuple[object, lang._Scorer], sam
 def test_the_automaton_depth_is_found_once_and_cached(loaded: tuple[object, lang._Scorer],
                                                       tmp_path: Path) -> None:
     _, scorer = loaded
-    nextmove, row = lang._identifier().tk_nextmove, lang._identifier().tk_row
-    found = lang._depth(tmp_path, nextmove, row)
-    assert found == scorer.depth == lang._automaton_depth(nextmove, row)
+    found = lang._depth(tmp_path, scorer.moves, scorer.rows)
+    assert found == scorer.depth == lang._automaton_depth(scorer.moves, scorer.rows)
     assert (tmp_path / "depth").read_text(encoding="ascii").strip() == str(found)
     (tmp_path / "depth").write_text("1\n", encoding="ascii")
-    assert lang._depth(tmp_path, nextmove, row) == 1  # read back, not searched again
+    assert lang._depth(tmp_path, scorer.moves, scorer.rows) == 1  # read back, not searched again

@@ -54,52 +54,62 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _identifier() -> Any:
-    """The py3langid identifier (:func:`_loaded`)."""
-    return _loaded()[0]
+@lru_cache(maxsize=1)
+def _scorer() -> _Scorer | None:
+    """The scorer over the model's decompressed copy in the user's cache directory (made on
+    first use; memory mapped, a few hundredths of a second to open), or None when the cache
+    cannot be used (then py3langid scores each text itself)."""
+    folder = _model_folder()
+    if folder is None:
+        return None
+    try:
+        return _Scorer(folder)
+    except (OSError, ValueError, KeyError) as exc:
+        log.debug("language model cache not used (%s); py3langid scores the texts", exc)
+        return None
 
 
 @lru_cache(maxsize=1)
-def _loaded() -> tuple[Any, _Scorer | None]:
-    """The py3langid model, loaded once, with the scorer over it: from a decompressed copy of
-    the wheel's model in the user's cache directory (made on first use; a few hundredths of a
-    second to read, memory mapped), else from the wheel itself (about half a second of CPU: it
-    is LZMA-compressed; then py3langid scores each text itself)."""
+def _identifier() -> Any:
+    """py3langid's own identifier, loaded once: from the cache's copy of the model, else from
+    the wheel (about half a second of CPU: it is LZMA-compressed). Only needed when the
+    scorer is not."""
+    import numpy as np  # noqa: PLC0415  (py3langid's own dependency; heavy)
     from py3langid.langid import (  # type: ignore[import-untyped]  # noqa: PLC0415  (heavy)
-        MODEL_DIR,
         MODEL_FILE,
         LanguageIdentifier,
     )
 
-    parts = _cached_model(MODEL_DIR / MODEL_FILE)
-    if parts is None:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True), None
-    ptc, pc, classes, nextmove, row, output, scorer = parts
-    return LanguageIdentifier(ptc, pc, classes, nextmove, output.tolist(), norm_probs=True,
-                              tk_row=row), scorer
+    folder = _model_folder()
+    if folder is not None:
+        try:
+            mapped = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                      for name in ("ptc", "pc", "classes", "out_feat")}
+            return LanguageIdentifier(
+                mapped["ptc"], mapped["pc"], mapped["classes"].tolist(),
+                _stdlib_array(folder / "nextmove.npy"), mapped["out_feat"].tolist(),
+                norm_probs=True, tk_row=_stdlib_array(folder / "nextmove_row.npy"))
+        except (OSError, ValueError, KeyError) as exc:
+            log.debug("language model cache not used (%s); reading the wheel's model", exc)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _cached_model(model: Path) -> tuple[Any, ...] | None:
-    """The model's parts from the cache (written there first when missing), or None when the
-    cache cannot be used (then the wheel's model is read as it is)."""
-    import numpy as np  # noqa: PLC0415  (py3langid's own dependency; heavy)
+@lru_cache(maxsize=1)
+def _model_folder() -> Path | None:
+    """The cache folder holding the wheel's model decompressed (written there first when
+    missing), or None when it cannot be written."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE  # noqa: PLC0415
 
+    model = MODEL_DIR / MODEL_FILE
     try:
         stamp = model.stat()
         folder = _cache_root() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}"
         if not (folder / "done").exists():
             _write_cache(model, folder)
-        mapped = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                  for name in ("ptc", "pc", "classes", "out_feat")}
-        nextmove = _stdlib_array(folder / "nextmove.npy")
-        row = _stdlib_array(folder / "nextmove_row.npy")
-        classes = mapped["classes"].tolist()
-        scorer = _Scorer(ptc=mapped["ptc"], pc=mapped["pc"], classes=classes, nextmove=nextmove,
-                         row=row, output=mapped["out_feat"], depth=_depth(folder, nextmove, row))
-        return (mapped["ptc"], mapped["pc"], classes, nextmove, row, mapped["out_feat"], scorer)
     except (OSError, ValueError, KeyError) as exc:
-        log.debug("language model cache not used (%s); reading the wheel's model", exc)
+        log.debug("language model cache not usable (%s)", exc)
         return None
+    return folder
 
 
 def _cache_root() -> Path:
@@ -147,14 +157,14 @@ def _stdlib_array(path: Path) -> array[int]:
     return out
 
 
-def _depth(folder: Path, nextmove: array[int], row: array[int]) -> int:
+def _depth(folder: Path, moves: Any, rows: Any) -> int:
     """The depth of the model's automaton, from the cache (found and written there first)."""
     path = folder / _DEPTH_FILE
     try:
         return int(path.read_text(encoding="ascii"))
     except (OSError, ValueError):
         pass
-    depth = _automaton_depth(nextmove, row)
+    depth = _automaton_depth(moves, rows)
     scratch = folder / f".{_DEPTH_FILE}.{os.getpid()}.{threading.get_ident()}"
     try:
         scratch.write_text(f"{depth}\n", encoding="ascii")
@@ -164,13 +174,12 @@ def _depth(folder: Path, nextmove: array[int], row: array[int]) -> int:
     return depth
 
 
-def _automaton_depth(nextmove: array[int], row: array[int]) -> int:
+def _automaton_depth(moves: Any, rows: Any) -> int:
     """The most steps from the start state to any state (a breadth-first search, about 0.2 s):
-    the most bytes one state of the automaton stands for."""
+    the most bytes one state of the automaton stands for. ``moves`` is the transition table,
+    ``rows`` each state's offset in it."""
     import numpy as np  # noqa: PLC0415
 
-    moves = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
-    rows = np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.intp) << 8
     seen = np.zeros(len(rows), dtype=bool)
     seen[0] = True
     frontier = np.zeros(1, dtype=np.intp)
@@ -199,20 +208,26 @@ class _Scorer:
     ``depth`` array steps over the whole text.
     """
 
-    def __init__(self, *, ptc: Any, pc: Any, classes: list[str], nextmove: array[int],
-                 row: array[int], output: Any, depth: int) -> None:
+    def __init__(self, folder: Path) -> None:
         import numpy as np  # noqa: PLC0415
 
+        def mapped(name: str) -> Any:  # a plain view of the mapped file: indexing is cheaper
+            return np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+
         self.np = np
-        self.table = np.asarray(ptc)  # a plain view: indexing a memmap costs more
-        self.prior = np.asarray(pc)
-        self.classes = classes
-        self.moves = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
-        self.rows = np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.intp) << 8
-        self.output = np.asarray(output)
-        self.depth = depth
+        self.table, self.prior, self.moves, self.output = (
+            mapped("ptc"), mapped("pc"), mapped("nextmove"), mapped("out_feat"))
+        self.classes: list[str] = mapped("classes").tolist()
+        self.rows = mapped("nextmove_row").astype(np.intp) << 8
+        self.depth = _depth(folder, self.moves, self.rows)
         first: dict[str, int] = {}
-        self.aliases = [(first[c], i) for i, c in enumerate(classes) if first.setdefault(c, i) != i]
+        self.aliases = [(first[c], i) for i, c in enumerate(self.classes)
+                        if first.setdefault(c, i) != i]
+
+    @property
+    def labels(self) -> list[str]:
+        """The distinct language codes (py3langid's ``labels``)."""
+        return list(dict.fromkeys(self.classes))
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         """Every language with its probability, most likely first (py3langid's ``rank``)."""
@@ -261,7 +276,9 @@ class _Scorer:
 @lru_cache(maxsize=1)
 def known_languages() -> frozenset[str]:
     """The two-letter ISO 639-1 codes the identifier knows (``--language`` accepts these)."""
-    return frozenset(code for code in _identifier().labels if len(code) == 2 and code != "zxx")
+    scorer = _scorer()
+    labels = scorer.labels if scorer is not None else _identifier().labels
+    return frozenset(code for code in labels if len(code) == 2 and code != "zxx")
 
 
 def identify(text: str) -> tuple[str, float]:
@@ -273,12 +290,12 @@ def identify(text: str) -> tuple[str, float]:
     sample = text[:SAMPLE_CHARS]
     if sum(1 for _ in islice(_LETTER.finditer(sample), _MIN_LETTERS)) < _MIN_LETTERS:
         return UNDETERMINED, 0.0
-    identifier, scorer = _loaded()
+    scorer = _scorer()
     if scorer is not None:  # reads the model only: any thread may use it
         ranked = scorer.rank(sample)
     else:
         with _LOCK:  # one caller at a time: py3langid's numpy buffers are shared
-            ranked = identifier.rank(sample)
+            ranked = _identifier().rank(sample)
     totals: dict[str, float] = {}
     for code, probability in ranked:
         language = VARIETIES.get(code, code)
