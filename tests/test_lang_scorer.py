@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,28 @@ def test_the_automaton_depth_is_found_once_and_cached(loaded: tuple[object, lang
     assert (tmp_path / "depth").read_text(encoding="ascii").strip() == str(found)
     (tmp_path / "depth").write_text("1\n", encoding="ascii")
     assert lang._depth(tmp_path, scorer.moves, scorer.rows) == 1  # read back, not searched again
+
+
+_SPANISH = ("El ayuntamiento aprobó el nuevo presupuesto el martes tras un largo debate sobre las "
+            "escuelas de la ciudad y los barrios del norte.")
+_PROBE = ("import sys; from redraft.text import lang; "
+          "print(lang.detect_language(sys.argv[1]), lang._scorer() is not None)")
+
+
+def _probe(cache: Path) -> list[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run([sys.executable, "-c", _PROBE, _SPANISH], env=env, capture_output=True,
+                          text=True, check=True)
+    return done.stdout.split()
+
+
+def test_a_fresh_cache_is_written_and_the_scorer_reads_it(tmp_path: Path) -> None:
+    assert _probe(tmp_path) == ["es", "True"]
+    (folder,) = (tmp_path / "redraft").glob("langid-*")
+    assert int((folder / "depth").read_text(encoding="ascii")) > 0
+
+
+def test_without_a_usable_cache_py3langid_scores_the_text(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go\n", encoding="utf-8")
+    assert _probe(blocker) == ["es", "False"]
