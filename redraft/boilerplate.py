@@ -327,9 +327,12 @@ def word_rule(names: str) -> str | None:
     return next(plugin for plugin, pattern in WORD_RULES if pattern.search(names))
 
 
+_MOST_RULE_WORDS = max(rule.max_words for rule in TEXT_RULES)
+
+
 def text_rule(text: str) -> str | None:
     """The plugin whose text pattern the whole block ``text`` matches, if any."""
-    count = len(text.split())
+    count = len(text.split(None, _MOST_RULE_WORDS))  # counting stops past every rule's bound
     for rule in TEXT_RULES:
         if count <= rule.max_words and rule.pattern.fullmatch(text):
             return rule.plugin

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -247,3 +248,16 @@ def test_language_codes_are_those_the_identifier_knows() -> None:
 ])
 def test_short_forms_of_other_languages_do_not_end_a_sentence(language: str, sample: str) -> None:
     assert len(text.split_sentences(sample, language)) == 2
+
+
+@pytest.mark.parametrize("sample", [
+    "Hello, world. It's 3.5 km (about 2 miles) away!",
+    "¿Dónde está? —preguntó el Sr. Pérez; «nadie» sabe…",
+    "नहीं, यह सही है। राम ने कहा।",  # vowel signs stay inside their words
+    "a , b ; c ... d_e __ f-g 1,000 x",
+    "x. y! z? . , ! word. word,word",
+])
+def test_duplicate_key_is_every_letter_or_digit_run(sample: str) -> None:
+    blanks = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " "
+                     for ch in sample.casefold())
+    assert text.duplicate_key(sample) == tuple(blanks.split())

@@ -50,7 +50,22 @@ def duplicate_key(text: str) -> tuple[str, ...]:
         spans = word_spans(text)
         if spans is not None:
             return tuple(text[a:b].casefold() for a, b in spans)
-    return tuple(text.casefold().translate(_BLANKS).split())
+    return tuple(_blank_split(text.casefold()))
+
+
+def _blank_split(text: str) -> list[str]:
+    """``text.translate(_BLANKS).split()``, token by token: most tokens are one word (maybe with
+    a comma or full stop), and testing that is much cheaper than translating every character."""
+    out: list[str] = []
+    append = out.append
+    for token in text.split():
+        if token.isalnum():
+            append(token)
+        elif token[:-1].isalnum() and _BLANKS[ord(token[-1])] == " ":
+            append(token[:-1])
+        else:
+            out.extend(token.translate(_BLANKS).split())
+    return out
 
 
 def near_duplicate(first: str, second: str) -> bool:

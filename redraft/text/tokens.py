@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from redraft.text.segment import MARKS, has_segmented_script, word_spans
-from redraft.vocab import COUNTED_WORD, UNSPACED_CHARS
+from redraft.vocab import COUNTED_WORD, SEGMENTED_CHARS, UNSPACED_CHARS
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 # Outside ASCII a word may hold combining marks after its first letter (Devanagari and Thai
@@ -22,6 +22,8 @@ _CJK_CHARS = UNSPACED_CHARS
 _CJK = re.compile(f"[{_CJK_CHARS}]")
 _CJK_WORD = re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
 _CJK_COUNTED = re.compile(COUNTED_WORD)
+# Either kind of script written without spaces: text with neither (most text) is read in one scan.
+_UNSPACED_OR_SEGMENTED = re.compile(f"[{_CJK_CHARS}{SEGMENTED_CHARS}]")
 
 
 def words(text: str) -> list[str]:
@@ -31,6 +33,8 @@ def words(text: str) -> list[str]:
     """
     if text.isascii():
         return _WORD.findall(text)
+    if not _UNSPACED_OR_SEGMENTED.search(text):
+        return _MARKED_WORD.findall(text)
     if _CJK.search(text):
         return _CJK_WORD.findall(text)
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
@@ -55,7 +59,7 @@ def word_count(text: str) -> int:
     word (those scripts put no spaces between words; a character is their usual length unit)
     and that Thai, Lao, Khmer and Myanmar words are ICU's (white-space separated without ICU).
     """
-    if text.isascii():
+    if text.isascii() or not _UNSPACED_OR_SEGMENTED.search(text):
         return len(text.split())
     if _CJK.search(text):
         return len(_CJK_COUNTED.findall(text))
