@@ -86,3 +86,15 @@ def test_without_a_usable_cache_py3langid_scores_the_text(tmp_path: Path) -> Non
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go\n", encoding="utf-8")
     assert _probe(blocker) == ["es", "False"]
+
+
+def test_a_new_cache_replaces_copies_left_by_other_releases(tmp_path: Path) -> None:
+    stale = tmp_path / "redraft" / "langid-0.0.1-123"
+    stale.mkdir(parents=True)
+    (stale / "done").write_text("ok\n", encoding="utf-8")
+    assert _probe(tmp_path) == ["es", "True"]
+    assert [folder.name for folder in (tmp_path / "redraft").glob("langid-*")] != [stale.name]
+    assert not stale.exists()
+    (kept,) = (tmp_path / "redraft").glob("langid-*")
+    assert _probe(tmp_path) == ["es", "True"]  # a second run reuses the copy
+    assert (kept / "done").exists()

@@ -98,18 +98,30 @@ def _identifier() -> Any:
 def _model_folder() -> Path | None:
     """The cache folder holding the wheel's model decompressed (written there first when
     missing), or None when it cannot be written."""
+    import py3langid  # type: ignore[import-untyped]  # noqa: PLC0415
     from py3langid.langid import MODEL_DIR, MODEL_FILE  # noqa: PLC0415
 
     model = MODEL_DIR / MODEL_FILE
     try:
-        stamp = model.stat()
-        folder = _cache_root() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}"
+        # Named after the release and the model's size, not the file's time: reinstalling the
+        # same wheel (every new virtual environment) reuses the copy instead of adding 66 MB.
+        version = getattr(py3langid, "__version__", "0")
+        folder = _cache_root() / f"langid-{version}-{model.stat().st_size}"
         if not (folder / "done").exists():
             _write_cache(model, folder)
+            _forget_others(folder)
     except (OSError, ValueError, KeyError) as exc:
         log.debug("language model cache not usable (%s)", exc)
         return None
     return folder
+
+
+def _forget_others(folder: Path) -> None:
+    """Remove the copies other releases of the model left beside ``folder`` (best effort: one
+    another process still reads stays readable to it until it closes)."""
+    for other in folder.parent.glob("langid-*"):
+        if other != folder and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _cache_root() -> Path:
