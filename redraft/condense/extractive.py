@@ -2,7 +2,7 @@
 
 The draft is made of the source's own sentences, whole or shortened by a safe deletion
 (:func:`redraft.text.strip_asides`: a bracketed aside, an aside between dashes, the lead's
-dateline), never reworded:
+dateline), never reworded; the one mark it adds closes a quotation it stops quoting (below):
 
 1. **Sentences.** Every paragraph, list item and block quote is split into sentences in the
    article's language. Headings are never picked (unless the article is nothing but headings),
@@ -19,13 +19,21 @@ dateline), never reworded:
    over several sentences is one unit; a quoted claim without a speaker needs the sentence
    beside it that names one (else it is never picked); a list item needs the items and the
    lead-in before it; a sentence announcing what follows (a colon, "the following", "below")
-   needs the one after. A unit longer than :data:`MAX_UNIT_SENTENCES` is never picked.
-3. **Lead.** The unit of the first statement of the body opens the draft when it fits; when
-   the constraints refuse it (a quotation running on past the budget), the nearest whole unit
-   after it that fits, among the first :data:`LEAD_REACH` statements. A budget that holds
-   fewer than :data:`LEAD_SENTENCES` sentences (a sentence count, or a word count over the
-   article's mean statement length) is filled from the lead alone: the first units, in
-   source order, that fit. The shorter a summary of news, the more it is its lead.
+   needs the one after. A unit longer than :data:`MAX_UNIT_SENTENCES` is never picked. A
+   quotation the source never closes (left open at its paragraph's end, not reopened) ends
+   with its paragraph: the draft closes it there when its speaker introduces it
+   (:func:`redraft.text.discourse.closing_mark`); otherwise a unit reaching it is unusable.
+3. **Lead.** The unit of the first statement of the body opens the draft when it fits. When
+   its quotation runs on past the budget, the draft quotes the quotation's first whole
+   sentences that fit and closes it after them, as an editor quoting part of a statement
+   does, if its speaker introduces it ("X said: “…") and the sentence where it closes names
+   no speaker (the cut would drop them); the rest of that quotation is then never picked.
+   Else the nearest whole unit after it that fits, among the first :data:`LEAD_REACH`
+   statements. A budget that holds fewer than :data:`LEAD_SENTENCES` sentences (a sentence
+   count, or a word count over the article's mean statement length) is filled from the lead
+   alone: the first units, in source order, that fit (one quotation among them cut so). The
+   shorter a summary of news, the more it is its lead; closing the lead's quotation keeps
+   the lead's own words where refusing it would lose them.
 4. **Centrality.** A sentence scores the mean, over its content stems, of how many *later*
    sentences use the stem: news states its topics first and elaborates after, so a sentence
    that introduces what follows is central (the forward direction of PACSUM's directed
@@ -69,6 +77,7 @@ from redraft.text import (
     word_count,
     words,
 )
+from redraft.text.discourse import closing_mark
 
 # Lead bias: news says what matters first. Best and flat from 0.15 to 0.4 on random halves of
 # the CNN/DM development set (ROUGE at 3 sentences), so a middle value.
@@ -121,6 +130,8 @@ class _Sentence:
     open_after: bool = False  # leaves a quotation open
     resolved: bool = False  # needs_prev, needs_next and usable are worked out
     gap: bool = False  # a heading or junk stood between it and the sentence before
+    close: str = ""  # the mark closing, after it, a quotation its source never closes
+    ahead: bool = False  # needs the sentence after for more than an open quotation
 
 
 class ExtractiveCondenser:
@@ -152,7 +163,7 @@ class ExtractiveCondenser:
         sentences = _sentences(article, asides=budget.kind != "sentences")
         if not sentences:
             raise NoText("the article has no sentences to condense", key=entry.key, source=entry.source)
-        _link(sentences)
+        _link(sentences, article.language)
         _score(sentences)
         candidates = _candidates(sentences, budget, article.words)
         picked = _pick(sentences, candidates, budget, article.words, article.language)
@@ -219,15 +230,31 @@ def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
     return result
 
 
-def _link(sentences: list[_Sentence]) -> None:
-    """Follow quotation marks through the article: which sentences continue or leave open one."""
+def _link(sentences: list[_Sentence], language: str) -> None:
+    """Follow quotation marks through the article: which sentences continue or leave open one,
+    and where a quotation its source never closes (left open at a paragraph's end and not
+    reopened) is closed by the draft: after that paragraph, when its speaker introduces it."""
     inside = False
+    opener: _Sentence | None = None  # the sentence opening the quotation open now
     for i, sentence in enumerate(sentences):
         text = sentence.text
         if i and sentences[i - 1].block != sentence.block and text[:1] not in _REOPEN:
-            inside = False  # a quotation left open at a paragraph's end and not reopened: a slip
-        sentence.continues, inside = quote_flow(text, inside)
-        sentence.open_after = inside
+            if inside:  # a quotation left open at a paragraph's end and not reopened
+                _unclosed(sentences[i - 1], opener, language)
+            inside = False
+        sentence.continues, leaves_open = quote_flow(text, inside)
+        if leaves_open and not (inside and sentence.continues and opener is not None):
+            opener = sentence
+        inside = sentence.open_after = leaves_open
+    if inside and sentences:
+        _unclosed(sentences[-1], opener, language)
+
+
+def _unclosed(last: _Sentence, opener: _Sentence | None, language: str) -> None:
+    """``last`` ends a paragraph inside a quotation its source never closes: the draft closes it
+    there when the quotation's speaker introduces it (else a unit reaching it is unusable)."""
+    if opener is not None and opener.block == last.block:
+        last.close = closing_mark(opener.text, language)
 
 
 def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> None:
@@ -241,15 +268,17 @@ def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> 
     after = sentences[i + 1] if i + 1 < len(sentences) else None
     needs_prev = continues or bool(points_back(text, language))
     needs_prev = needs_prev or (sentence.kind == "li" and before is not None)
-    needs_next = sentence.open_after or signpost(text, language)
+    ahead = signpost(text, language)
     if not continues and unattributed_quote(text, language):
         if before is not None and attributes(before.text, language):
             needs_prev = True
         elif after is not None and attributes(after.text, language, colon=False):
-            needs_next = True
+            ahead = True
         else:
             sentence.usable = False  # a claim nobody makes
-    broken = sentence.open_after and (
+    quoting = sentence.open_after and not sentence.close  # its quotation goes on after it
+    needs_next = quoting or ahead
+    broken = quoting and (
         after is None or (after.block != sentence.block and after.text[:1] not in _REOPEN))
     broken = broken or (continues and before is None)  # closes a quotation never opened
     # The article's first sentence points forward or to the page ("This is the moment...").
@@ -258,11 +287,13 @@ def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> 
     cut_after = after is None or after.gap
     if broken or (needs_prev and cut_before) or (needs_next and cut_after):
         sentence.usable = False
-    sentence.needs_prev, sentence.needs_next = needs_prev, needs_next
+    sentence.needs_prev, sentence.needs_next, sentence.ahead = needs_prev, needs_next, ahead
 
 
-def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str) -> list[_Sentence] | None:
-    """The sentence with all it depends on, in order; None when that is unusable or too long."""
+def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str,
+          cut: int = -1) -> list[_Sentence] | None:
+    """The sentence with all it depends on, in order; None when that is unusable or too long.
+    With ``cut``, the quotation open after that sentence is closed there (see :func:`_partial`)."""
     members = {sentence.index}
     todo = [sentence]
     while todo:
@@ -270,14 +301,43 @@ def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str) -> lis
         _resolve(sentences, current, language)
         if not current.usable:
             return None
-        for needed, index in ((current.needs_prev, current.index - 1),
-                              (current.needs_next, current.index + 1)):
+        after = current.ahead if current.index == cut else current.needs_next
+        for needed, index in ((current.needs_prev, current.index - 1), (after, current.index + 1)):
             if needed and index not in members:
                 members.add(index)
                 todo.append(sentences[index])
         if len(members) > MAX_UNIT_SENTENCES:
             return None
     return [sentences[i] for i in sorted(members)]
+
+
+def _partial(sentences: list[_Sentence], lead: _Sentence, draft: _Draft,
+             language: str) -> tuple[list[_Sentence], int, str] | None:
+    """The lead's unit with its quotation cut short, when the budget cannot hold it whole: its
+    longest run of whole sentences that fits, closed after the last (``(unit, last index,
+    closing mark)``); None when the quotation's speaker does not introduce it (then the part
+    kept would not name who speaks), when the sentence closing it names a speaker (the cut
+    would drop them), or when no cut fits."""
+    _resolve(sentences, lead, language)
+    if not lead.open_after or lead.close or not lead.usable:
+        return None
+    opener = lead
+    while opener.continues and opener.index and sentences[opener.index - 1].open_after:
+        opener = sentences[opener.index - 1]
+    end = lead.index  # where the quotation closes: a speaker named there is not to be dropped
+    while end + 1 < len(sentences) and sentences[end].open_after and not sentences[end].close:
+        end += 1
+    mark = "" if attributes(sentences[end].text, language, colon=False) else closing_mark(
+        opener.text, language)
+    best = None
+    for cut in range(lead.index, min(len(sentences) - 1, lead.index + MAX_UNIT_SENTENCES) if mark else 0):
+        if not sentences[cut].open_after or sentences[cut].close or cut + 1 in draft.chosen:
+            break
+        unit = _unit(sentences, lead, language, cut)
+        if unit is None or not draft.fits(unit):
+            break
+        best = (unit, cut, mark)
+    return best
 
 
 def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[_Sentence]:
@@ -374,6 +434,8 @@ class _Draft:
         self.used = 0  # words, or sentences for a sentence budget
         self.chosen: dict[int, _Sentence] = {}
         self.seen = NearDuplicates()  # the draft's sentences: none may repeat another
+        self.closes: dict[int, str] = {}  # a quotation the draft cuts short, closed after it
+        self.cut_off = -1  # the sentence after such a cut: no unit may hold it
 
     def new(self, unit: list[_Sentence]) -> list[_Sentence]:
         return [s for s in unit if s.index not in self.chosen]
@@ -381,13 +443,18 @@ class _Draft:
     def fits(self, unit: list[_Sentence]) -> bool:
         """Whether the unit fits the budget and repeats no sentence of the draft, even nearly."""
         new = self.new(unit)
-        if self.used + self._size(new) > self.most:
+        if self.used + self._size(new) > self.most or any(s.index == self.cut_off for s in new):
             return False
         trial = NearDuplicates()
         for sentence in new:
             if self.seen.find_key(sentence.key) is not None or trial.repeats_key(sentence.key) is not None:
                 return False
         return True
+
+    def take_cut(self, unit: list[_Sentence], cut: int, mark: str, ranking: _Ranking) -> None:
+        """Take a unit whose quotation is cut short after sentence ``cut`` and closed there."""
+        self.take(unit, ranking)
+        self.closes[cut], self.cut_off = mark, cut + 1
 
     def has_room(self, sentence: _Sentence) -> bool:
         """Whether the sentence alone fits (its unit may not)."""
@@ -416,7 +483,7 @@ class _Draft:
 
 
 def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budget,
-          source_words: int, language: str) -> list[_Sentence]:
+          source_words: int, language: str) -> list[tuple[_Sentence, str]]:
     """The sentences of the draft, in source order: the lead's unit (or the nearest whole unit
     after it that fits), then the best that fit; a budget of fewer than
     :data:`LEAD_SENTENCES` sentences is filled from the lead in source order."""
@@ -427,11 +494,18 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
     lead = _unit(sentences, candidates[0], language)
     short = draft.holds(sentences) < LEAD_SENTENCES
     for candidate in candidates if short else candidates[:LEAD_REACH]:
+        if candidate.index in draft.chosen:
+            continue
         unit = lead if candidate is candidates[0] else _unit(sentences, candidate, language)
-        if candidate.index not in draft.chosen and unit is not None and draft.fits(unit):
+        if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)
-            if not short or draft.full():
-                break
+        elif (short or candidate is candidates[0]) and draft.cut_off < 0 and (
+                cut := _partial(sentences, candidate, draft, language)):
+            draft.take_cut(*cut, ranking)
+        else:
+            continue
+        if not short or draft.full():
+            break
     while not short and not draft.full():
         sentence = ranking.next()
         if sentence is None:
@@ -443,18 +517,21 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
             draft.take(unit, ranking)
     if not draft.chosen and lead is not None and budget.kind == "ratio":
         draft.take(lead, ranking)  # a draft has at least one unit; a ratio is no count
-    return sorted(draft.chosen.values(), key=lambda s: s.index)
+    picked = sorted(draft.chosen.values(), key=lambda s: s.index)
+    return [(s, s.close or draft.closes.get(s.index, "")) for s in picked]
 
 
-def _paragraphs(picked: list[_Sentence]) -> tuple[str, ...]:
-    """Join picked sentences of the same source block into one paragraph, in source order."""
+def _paragraphs(picked: list[tuple[_Sentence, str]]) -> tuple[str, ...]:
+    """Join picked sentences of the same source block into one paragraph, in source order, each
+    followed by the mark closing a quotation the draft closes after it (if any)."""
     paragraphs: list[str] = []
     block = -1
-    for sentence in picked:
+    for sentence, close in picked:
+        text = sentence.text.rstrip() + close if close else sentence.text
         if sentence.block == block:
-            paragraphs[-1] += " " + sentence.text
+            paragraphs[-1] += " " + text
         else:
-            paragraphs.append(sentence.text)
+            paragraphs.append(text)
             block = sentence.block
     return tuple(paragraphs)
 
