@@ -6,7 +6,8 @@ dateline), never reworded; the one mark it adds closes a quotation it stops quot
 
 1. **Sentences.** Every paragraph, list item and block quote is split into sentences in the
    article's language. Headings are never picked (unless the article is nothing but headings),
-   nor are fragments of fewer than :data:`MIN_SENTENCE_WORDS` words (datelines, bylines,
+   nor are fragments of fewer than :data:`~redraft.condense.units.MIN_SENTENCE_WORDS` words
+   (datelines, bylines,
    "Scroll down"), unpunctuated lines of fewer than twice that (labels, credits), junk (a bare
    URL, a footnote marker, a reference, an image credit), nor a sentence that repeats an
    earlier one; and no picked sentence repeats another even nearly
@@ -19,7 +20,8 @@ dateline), never reworded; the one mark it adds closes a quotation it stops quot
    over several sentences is one unit; a quoted claim without a speaker needs the sentence
    beside it that names one (else it is never picked); a list item needs the items and the
    lead-in before it; a sentence announcing what follows (a colon, "the following", "below")
-   needs the one after. A unit longer than :data:`MAX_UNIT_SENTENCES` is never picked. A
+   needs the one after. A unit longer than
+   :data:`~redraft.condense.units.MAX_UNIT_SENTENCES` is never picked. A
    quotation the source never closes (left open at its paragraph's end, not reopened) ends
    with its paragraph: the draft closes it there when its speaker introduces it
    (:func:`redraft.text.discourse.closing_mark`); otherwise a unit reaching it is unusable.
@@ -54,30 +56,24 @@ dateline), never reworded; the one mark it adds closes a quotation it stops quot
 from __future__ import annotations
 
 import heapq
-import re
-from collections import Counter
-from dataclasses import dataclass
 from itertools import repeat
+from operator import add
 
+from redraft.condense.units import (
+    MIN_SENTENCE_WORDS,
+)
+from redraft.condense.units import Sentence as _Sentence
+from redraft.condense.units import labels as _labels
+from redraft.condense.units import link as _link
+from redraft.condense.units import partial as _partial
+from redraft.condense.units import read as _sentences
+from redraft.condense.units import unit as _unit
 from redraft.errors import NoText, Rejected
 from redraft.records import Article, Budget, Draft
 from redraft.text import (
     NearDuplicates,
-    attributes,
-    content_stemmer,
-    junk,
     normalise,
-    points_back,
-    quote_flow,
-    signpost,
-    split_sentences,
-    strip_asides,
-    strip_dateline,
-    unattributed_quote,
-    word_count,
-    words,
 )
-from redraft.text.discourse import closing_mark
 
 # Lead bias: news says what matters first. Best and flat from 0.15 to 0.4 on random halves of
 # the CNN/DM development set (ROUGE at 3 sentences), so a middle value.
@@ -85,16 +81,9 @@ POSITION_DECAY = 0.3
 # Share of a score lost by a sentence whose stems all appear in one picked sentence: enough to
 # pass over a restatement of the lead, not so much that a sentence on the same topic is lost.
 REDUNDANCY_PENALTY = 0.5
-# A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
-MIN_SENTENCE_WORDS = 5
 # Candidates kept, best first: a draft of any readable length uses a few dozen sentences, and
 # comparing each candidate with each pick stays bounded (at most this many squared).
 MAX_CANDIDATES = 400
-# Sentences read per article: the longest real articles have a few hundred, and the lead bias
-# leaves later ones almost no score; past this, a "post" is a dump, and the work stays bounded.
-MAX_SENTENCES = 3000
-# A unit of more sentences than this (a long quotation, a long list) is too long to condense.
-MAX_UNIT_SENTENCES = 6
 # When the constraints refuse the lead's unit (a quotation running on, a budget it overflows),
 # the draft opens with the first whole unit among this many statements that fits.
 LEAD_REACH = 3
@@ -103,35 +92,6 @@ LEAD_REACH = 3
 # and Vietnamese (-0.6 R-2), lead-first did not (it differs from LEAD only where the constraints
 # refuse a sentence); at 3, centrality beats LEAD-3 on CNN/DM by 1.6 R-1.
 LEAD_SENTENCES = 3
-
-_STOP = frozenset({""})  # what content_stem gives for a stop word
-_REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
-# Closing punctuation (Chinese and Japanese full-width marks too), then quotes or brackets.
-_ENDED = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
-
-
-@dataclass(slots=True)
-class _Sentence:
-    index: int  # position among the article's sentences
-    block: int  # the source block it came from
-    kind: str  # the source block's kind: "p", "li", "quote", "h"
-    text: str
-    words: int
-    statement: bool  # enough words to say something: may be ranked
-    usable: bool  # not a label, junk or a repeat: may be part of a unit
-    label: bool  # a short line without closing punctuation: a label, a byline
-    quoted: bool  # from a block quote: someone else's words
-    terms: frozenset[str]
-    key: tuple[str, ...]  # its words, case-folded: what a near repeat is judged on
-    score: float = 0.0
-    needs_prev: bool = False  # cannot be read without the sentence before
-    needs_next: bool = False  # cannot be read without the sentence after
-    continues: bool = False  # continues a quotation opened before it
-    open_after: bool = False  # leaves a quotation open
-    resolved: bool = False  # needs_prev, needs_next and usable are worked out
-    gap: bool = False  # a heading or junk stood between it and the sentence before
-    close: str = ""  # the mark closing, after it, a quotation its source never closes
-    ahead: bool = False  # needs the sentence after for more than an open quotation
 
 
 class ExtractiveCondenser:
@@ -165,8 +125,9 @@ class ExtractiveCondenser:
             raise NoText("the article has no sentences to condense", key=entry.key, source=entry.source)
         _link(sentences, article.language)
         _score(sentences)
-        candidates = _candidates(sentences, budget, article.words)
-        picked = _pick(sentences, candidates, budget, article.words, article.language)
+        source_words = article.words  # counted anew on each read
+        candidates = _candidates(sentences, budget, source_words)
+        picked = _pick(sentences, candidates, budget, source_words, article.language)
         if not picked:
             raise Rejected(
                 f"no sentence of the article, with those it depends on, fits within "
@@ -181,163 +142,6 @@ class ExtractiveCondenser:
             prompt=None,
             credit=normalise(credit, ascii_quotes=True) if self.ascii_quotes else credit,
         )
-
-
-def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
-    """The body's sentences, the lead without its dateline, and without their asides when
-    ``asides`` (a word budget, where they buy room); the headings' when there is no body."""
-    language = article.language
-    body = [(i, b.kind, b.text) for i, b in enumerate(article.blocks) if b.kind != "h"]
-    if not any(text.strip() for _, _, text in body):
-        body = [(i, "p", b.text) for i, b in enumerate(article.blocks)]
-    result: list[_Sentence] = []
-    term = content_stemmer(language)
-    seen: set[tuple[str, ...]] = set()  # a sentence the source says twice is said once
-    before_lead = True  # a dateline can only open the lead
-    gap = False  # a heading or junk stood between this block and the sentence before
-    previous = -1
-    for block, kind, text in body:
-        if junk(text):
-            gap = True
-            continue
-        gap = gap or block != previous + 1
-        previous = block
-        if len(result) >= MAX_SENTENCES:
-            break
-        for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
-            if asides:
-                sentence = strip_asides(raw, dateline=before_lead, language=language)
-            else:
-                sentence = strip_dateline(raw) if before_lead else raw
-            tokens = words(sentence.casefold())  # one cache entry per word, whatever its case
-            letters = sum(map(str.isalpha, tokens))
-            # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
-            label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            key = tuple(tokens)  # its words: compared only with this article's own keys
-            usable = not label and letters > 0 and key not in seen
-            seen.add(key)
-            statement = usable and letters >= MIN_SENTENCE_WORDS
-            before_lead = before_lead and not (statement and kind != "quote")
-            result.append(
-                _Sentence(
-                    index=len(result), block=block, kind=kind, text=sentence,
-                    words=word_count(sentence), statement=statement, usable=usable, label=label,
-                    quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
-                    key=key,
-                )
-            )
-            gap = False
-    return result
-
-
-def _link(sentences: list[_Sentence], language: str) -> None:
-    """Follow quotation marks through the article: which sentences continue or leave open one,
-    and where a quotation its source never closes (left open at a paragraph's end and not
-    reopened) is closed by the draft: after that paragraph, when its speaker introduces it."""
-    inside = False
-    opener: _Sentence | None = None  # the sentence opening the quotation open now
-    for i, sentence in enumerate(sentences):
-        text = sentence.text
-        if i and sentences[i - 1].block != sentence.block and text[:1] not in _REOPEN:
-            if inside:  # a quotation left open at a paragraph's end and not reopened
-                _unclosed(sentences[i - 1], opener, language)
-            inside = False
-        sentence.continues, leaves_open = quote_flow(text, inside)
-        if leaves_open and not (inside and sentence.continues and opener is not None):
-            opener = sentence
-        inside = sentence.open_after = leaves_open
-    if inside and sentences:
-        _unclosed(sentences[-1], opener, language)
-
-
-def _unclosed(last: _Sentence, opener: _Sentence | None, language: str) -> None:
-    """``last`` ends a paragraph inside a quotation its source never closes: the draft closes it
-    there when the quotation's speaker introduces it (else a unit reaching it is unusable)."""
-    if opener is not None and opener.block == last.block:
-        last.close = closing_mark(opener.text, language)
-
-
-def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> None:
-    """Mark what a sentence needs from its neighbours (see the module's "Units"); done once,
-    for the sentences a unit reaches, since most are never offered."""
-    if sentence.resolved:
-        return
-    sentence.resolved = True
-    i, text, continues = sentence.index, sentence.text, sentence.continues
-    before = sentences[i - 1] if i else None
-    after = sentences[i + 1] if i + 1 < len(sentences) else None
-    needs_prev = continues or bool(points_back(text, language))
-    needs_prev = needs_prev or (sentence.kind == "li" and before is not None)
-    ahead = signpost(text, language)
-    if not continues and unattributed_quote(text, language):
-        if before is not None and attributes(before.text, language):
-            needs_prev = True
-        elif after is not None and attributes(after.text, language, colon=False):
-            ahead = True
-        else:
-            sentence.usable = False  # a claim nobody makes
-    quoting = sentence.open_after and not sentence.close  # its quotation goes on after it
-    needs_next = quoting or ahead
-    broken = quoting and (
-        after is None or (after.block != sentence.block and after.text[:1] not in _REOPEN))
-    broken = broken or (continues and before is None)  # closes a quotation never opened
-    # The article's first sentence points forward or to the page ("This is the moment...").
-    cut_before = sentence.gap  # what it points back to is no text (a heading, junk)
-    needs_prev = needs_prev and (before is not None or cut_before)
-    cut_after = after is None or after.gap
-    if broken or (needs_prev and cut_before) or (needs_next and cut_after):
-        sentence.usable = False
-    sentence.needs_prev, sentence.needs_next, sentence.ahead = needs_prev, needs_next, ahead
-
-
-def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str,
-          cut: int = -1) -> list[_Sentence] | None:
-    """The sentence with all it depends on, in order; None when that is unusable or too long.
-    With ``cut``, the quotation open after that sentence is closed there (see :func:`_partial`)."""
-    members = {sentence.index}
-    todo = [sentence]
-    while todo:
-        current = todo.pop()
-        _resolve(sentences, current, language)
-        if not current.usable:
-            return None
-        after = current.ahead if current.index == cut else current.needs_next
-        for needed, index in ((current.needs_prev, current.index - 1), (after, current.index + 1)):
-            if needed and index not in members:
-                members.add(index)
-                todo.append(sentences[index])
-        if len(members) > MAX_UNIT_SENTENCES:
-            return None
-    return [sentences[i] for i in sorted(members)]
-
-
-def _partial(sentences: list[_Sentence], lead: _Sentence, draft: _Draft,
-             language: str) -> tuple[list[_Sentence], int, str] | None:
-    """The lead's unit with its quotation cut short, when the budget cannot hold it whole: its
-    longest run of whole sentences that fits, closed after the last (``(unit, last index,
-    closing mark)``); None when the quotation's speaker does not introduce it (then the part
-    kept would not name who speaks), when the sentence closing it names a speaker (the cut
-    would drop them), or when no cut fits."""
-    _resolve(sentences, lead, language)
-    if not lead.open_after or lead.close or not lead.usable:
-        return None
-    opener = lead
-    while opener.continues and opener.index and sentences[opener.index - 1].open_after:
-        opener = sentences[opener.index - 1]
-    end = lead.index  # where the quotation closes: a speaker named there is not to be dropped
-    while end + 1 < len(sentences) and sentences[end].open_after and not sentences[end].close:
-        end += 1
-    mark = "" if attributes(sentences[end].text, language, colon=False) else closing_mark(
-        opener.text, language)
-    best = None
-    for cut in range(lead.index, min(len(sentences) - 1, lead.index + MAX_UNIT_SENTENCES) if mark else 0):
-        if not sentences[cut].open_after or sentences[cut].close or cut + 1 in draft.chosen:
-            break
-        unit = _unit(sentences, lead, language, cut)
-        if unit is None or not draft.fits(unit):
-            break
-        best = (unit, cut, mark)
-    return best
 
 
 def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[_Sentence]:
@@ -362,24 +166,15 @@ def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[
     return chosen
 
 
-def _labels(sentences: list[_Sentence]) -> list[_Sentence]:
-    """The last resort of an article with nothing else: its labels and unpunctuated lines (a
-    script the splitter does not punctuate), each a unit of its own."""
-    labels = [s for s in sentences if s.label]
-    for sentence in labels:
-        sentence.usable, sentence.resolved = True, True
-    return labels
-
-
 def _score(sentences: list[_Sentence]) -> None:
     """Forward centrality with a lead bias, in one backward pass over the sentences."""
-    later: Counter[str] = Counter()
+    later: dict[str, int] = {}  # how many sentences after this one use each stem
     for sentence in reversed(sentences):
         terms = sentence.terms
         if terms:
-            forward = sum(map(later.get, terms, repeat(0))) / len(terms)
-            sentence.score = forward / (1.0 + POSITION_DECAY * sentence.index)
-            later.update(terms)
+            counts = list(map(later.get, terms, repeat(0)))
+            sentence.score = sum(counts) / len(terms) / (1.0 + POSITION_DECAY * sentence.index)
+            later.update(zip(terms, map(add, counts, repeat(1)), strict=False))
 
 
 class _Ranking:
@@ -398,12 +193,17 @@ class _Ranking:
         heapq.heapify(self._heap)
         self._by_index = {s.index: s for s in candidates}
 
-    def next(self) -> _Sentence | None:
-        """The best candidate not yet offered, or None when none is left."""
+    def next(self, draft: _Draft | None = None) -> _Sentence | None:
+        """The best candidate not yet offered that may still fit ``draft``, or None when none
+        is left. One that is in the draft already or cannot fit alone never will: it is
+        dropped before its redundancy is brought up to date (the order of the rest is the
+        same)."""
         picked = self.picked
         while self._heap:
             _, index, seen, overlap = heapq.heappop(self._heap)
             sentence = self._by_index[index]
+            if draft is not None and (index in draft.chosen or not draft.has_room(sentence)):
+                continue
             if seen == len(picked):
                 return sentence
             self.comparisons += len(picked) - seen
@@ -436,6 +236,7 @@ class _Draft:
         self.seen = NearDuplicates()  # the draft's sentences: none may repeat another
         self.closes: dict[int, str] = {}  # a quotation the draft cuts short, closed after it
         self.cut_off = -1  # the sentence after such a cut: no unit may hold it
+        self.smallest = 0  # the size of the smallest candidate, once known
 
     def new(self, unit: list[_Sentence]) -> list[_Sentence]:
         return [s for s in unit if s.index not in self.chosen]
@@ -445,6 +246,8 @@ class _Draft:
         new = self.new(unit)
         if self.used + self._size(new) > self.most or any(s.index == self.cut_off for s in new):
             return False
+        if len(new) == 1:  # the common case: no other new sentence to repeat
+            return self.seen.find_key(new[0].key) is None
         trial = NearDuplicates()
         for sentence in new:
             if self.seen.find_key(sentence.key) is not None or trial.repeats_key(sentence.key) is not None:
@@ -458,7 +261,7 @@ class _Draft:
 
     def has_room(self, sentence: _Sentence) -> bool:
         """Whether the sentence alone fits (its unit may not)."""
-        return self.used + self._size([sentence]) <= self.most
+        return self.used + (1 if self.target is None else sentence.words) <= self.most
 
     def take(self, unit: list[_Sentence], ranking: _Ranking) -> None:
         for sentence in self.new(unit):
@@ -475,11 +278,17 @@ class _Draft:
         return self.most * len(sizes) / max(1, sum(sizes))
 
     def full(self) -> bool:
+        """Whether the draft takes nothing more: too little room for a statement, or for the
+        smallest candidate (then nothing can fit)."""
         room = self.most - self.used
-        return room < (1 if self.target is None else MIN_SENTENCE_WORDS)
+        return room < max(self.smallest, 1 if self.target is None else MIN_SENTENCE_WORDS)
 
     def _size(self, unit: list[_Sentence]) -> int:
         return len(unit) if self.target is None else sum(s.words for s in unit)
+
+    def size(self, sentence: _Sentence) -> int:
+        """One sentence's size: 1 under a sentence budget, else its words."""
+        return 1 if self.target is None else sentence.words
 
 
 def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budget,
@@ -491,6 +300,7 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
     if not candidates:
         return []
     ranking = _Ranking(candidates)
+    draft.smallest = min(draft.size(c) for c in candidates)
     lead = _unit(sentences, candidates[0], language)
     short = draft.holds(sentences) < LEAD_SENTENCES
     for candidate in candidates if short else candidates[:LEAD_REACH]:
@@ -500,18 +310,16 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
         if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)
         elif (short or candidate is candidates[0]) and draft.cut_off < 0 and (
-                cut := _partial(sentences, candidate, draft, language)):
+                cut := _partial(sentences, candidate, draft.fits, draft.chosen, language)):
             draft.take_cut(*cut, ranking)
         else:
             continue
         if not short or draft.full():
             break
     while not short and not draft.full():
-        sentence = ranking.next()
+        sentence = ranking.next(draft)
         if sentence is None:
             break
-        if sentence.index in draft.chosen or not draft.has_room(sentence):
-            continue  # it came in with a unit, or it cannot fit, let alone its unit
         unit = _unit(sentences, sentence, language)
         if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)

@@ -95,10 +95,18 @@ def quote_flow(sentence: str, inside: bool = False) -> tuple[bool, bool]:
     return continues, depth > 0
 
 
+def quote_marks(text: str) -> bool:
+    """Whether a text holds any double quotation mark :func:`quote_flow` follows (if none, no
+    sentence of it continues or leaves open a quotation)."""
+    return _MARK.search(text) is not None
+
+
 def _flow(sentence: str, inside: bool) -> tuple[bool, int, int]:
     """:func:`quote_flow`'s walk: whether the sentence continues a quotation, the depth it
     leaves, and where (in ``sentence``) the outermost quotation it leaves open opens (-1: none
     opens in it)."""
+    if not inside and _MARK.search(sentence) is None:
+        return False, 0, -1  # most sentences quote nobody
     depth, closes_unopened, opened = (1 if inside else 0), False, -1
     skip = len(sentence) - len(sentence.lstrip())
     text = sentence[skip:]
