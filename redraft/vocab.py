@@ -416,6 +416,10 @@ ATTRIBUTION: dict[str, frozenset[str]] = {
     ),
 }
 
+# Languages whose quotations open low and close high („…“); elsewhere „ closes with ” (Polish,
+# Romanian, Hungarian, Dutch). What a draft that closes a quotation itself writes.
+LOW_QUOTE_CLOSES_HIGH = _listed("de cs sk sl is lt lv et bg ka")
+
 # Endings that announce something after them: a sentence ending so needs what follows.
 SIGNPOST_ENDINGS: dict[str, frozenset[str]] = {
     "en": frozenset({"the following", "below", "as follows", "here's how", "here is how",

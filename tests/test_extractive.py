@@ -312,14 +312,14 @@ def test_the_credit_is_ascii_when_asked() -> None:
 
 
 def test_work_per_article_is_bounded() -> None:
-    from redraft.condense import extractive
+    from redraft.condense import extractive, units
 
     blocks = tuple(Block("p", f"Item {i} and item {i * 7} were counted at depot {i * 13} today.")
-                   for i in range(2 * extractive.MAX_SENTENCES))
+                   for i in range(2 * units.MAX_SENTENCES))
     article = Article(entry=Entry(source="t", key="k", url="", title="", html=""), blocks=blocks,
                       language="en")
-    sentences = extractive._sentences(article)
-    assert len(sentences) == extractive.MAX_SENTENCES
+    sentences = units.read(article)
+    assert len(sentences) == units.MAX_SENTENCES
     extractive._score(sentences)
     candidates = extractive._candidates(sentences, Budget("words", 10**6), article.words)
     assert len(candidates) == extractive.MAX_CANDIDATES

@@ -2,11 +2,12 @@
 
 The draft is made of the source's own sentences, whole or shortened by a safe deletion
 (:func:`redraft.text.strip_asides`: a bracketed aside, an aside between dashes, the lead's
-dateline), never reworded:
+dateline), never reworded; the one mark it adds closes a quotation it stops quoting (below):
 
 1. **Sentences.** Every paragraph, list item and block quote is split into sentences in the
    article's language. Headings are never picked (unless the article is nothing but headings),
-   nor are fragments of fewer than :data:`MIN_SENTENCE_WORDS` words (datelines, bylines,
+   nor are fragments of fewer than :data:`~redraft.condense.units.MIN_SENTENCE_WORDS` words
+   (datelines, bylines,
    "Scroll down"), unpunctuated lines of fewer than twice that (labels, credits), junk (a bare
    URL, a footnote marker, a reference, an image credit), nor a sentence that repeats an
    earlier one; and no picked sentence repeats another even nearly
@@ -19,13 +20,22 @@ dateline), never reworded:
    over several sentences is one unit; a quoted claim without a speaker needs the sentence
    beside it that names one (else it is never picked); a list item needs the items and the
    lead-in before it; a sentence announcing what follows (a colon, "the following", "below")
-   needs the one after. A unit longer than :data:`MAX_UNIT_SENTENCES` is never picked.
-3. **Lead.** The unit of the first statement of the body opens the draft when it fits; when
-   the constraints refuse it (a quotation running on past the budget), the nearest whole unit
-   after it that fits, among the first :data:`LEAD_REACH` statements. A budget that holds
-   fewer than :data:`LEAD_SENTENCES` sentences (a sentence count, or a word count over the
-   article's mean statement length) is filled from the lead alone: the first units, in
-   source order, that fit. The shorter a summary of news, the more it is its lead.
+   needs the one after. A unit longer than
+   :data:`~redraft.condense.units.MAX_UNIT_SENTENCES` is never picked. A
+   quotation the source never closes (left open at its paragraph's end, not reopened) ends
+   with its paragraph: the draft closes it there when its speaker introduces it
+   (:func:`redraft.text.discourse.closing_mark`); otherwise a unit reaching it is unusable.
+3. **Lead.** The unit of the first statement of the body opens the draft when it fits. When
+   its quotation runs on past the budget, the draft quotes the quotation's first whole
+   sentences that fit and closes it after them, as an editor quoting part of a statement
+   does, if its speaker introduces it ("X said: “…") and the sentence where it closes names
+   no speaker (the cut would drop them); the rest of that quotation is then never picked.
+   Else the nearest whole unit after it that fits, among the first :data:`LEAD_REACH`
+   statements. A budget that holds fewer than :data:`LEAD_SENTENCES` sentences (a sentence
+   count, or a word count over the article's mean statement length) is filled from the lead
+   alone: the first units, in source order, that fit (one quotation among them cut so). The
+   shorter a summary of news, the more it is its lead; closing the lead's quotation keeps
+   the lead's own words where refusing it would lose them.
 4. **Centrality.** A sentence scores the mean, over its content stems, of how many *later*
    sentences use the stem: news states its topics first and elaborates after, so a sentence
    that introduces what follows is central (the forward direction of PACSUM's directed
@@ -46,28 +56,23 @@ dateline), never reworded:
 from __future__ import annotations
 
 import heapq
-import re
-from collections import Counter
-from dataclasses import dataclass
 from itertools import repeat
+from operator import add
 
+from redraft.condense.units import (
+    MIN_SENTENCE_WORDS,
+)
+from redraft.condense.units import Sentence as _Sentence
+from redraft.condense.units import labels as _labels
+from redraft.condense.units import link as _link
+from redraft.condense.units import partial as _partial
+from redraft.condense.units import read as _sentences
+from redraft.condense.units import unit as _unit
 from redraft.errors import NoText, Rejected
 from redraft.records import Article, Budget, Draft
 from redraft.text import (
     NearDuplicates,
-    attributes,
-    content_stemmer,
-    junk,
     normalise,
-    points_back,
-    quote_flow,
-    signpost,
-    split_sentences,
-    strip_asides,
-    strip_dateline,
-    unattributed_quote,
-    word_count,
-    words,
 )
 
 # Lead bias: news says what matters first. Best and flat from 0.15 to 0.4 on random halves of
@@ -76,16 +81,9 @@ POSITION_DECAY = 0.3
 # Share of a score lost by a sentence whose stems all appear in one picked sentence: enough to
 # pass over a restatement of the lead, not so much that a sentence on the same topic is lost.
 REDUNDANCY_PENALTY = 0.5
-# A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
-MIN_SENTENCE_WORDS = 5
 # Candidates kept, best first: a draft of any readable length uses a few dozen sentences, and
 # comparing each candidate with each pick stays bounded (at most this many squared).
 MAX_CANDIDATES = 400
-# Sentences read per article: the longest real articles have a few hundred, and the lead bias
-# leaves later ones almost no score; past this, a "post" is a dump, and the work stays bounded.
-MAX_SENTENCES = 3000
-# A unit of more sentences than this (a long quotation, a long list) is too long to condense.
-MAX_UNIT_SENTENCES = 6
 # When the constraints refuse the lead's unit (a quotation running on, a budget it overflows),
 # the draft opens with the first whole unit among this many statements that fits.
 LEAD_REACH = 3
@@ -94,33 +92,6 @@ LEAD_REACH = 3
 # and Vietnamese (-0.6 R-2), lead-first did not (it differs from LEAD only where the constraints
 # refuse a sentence); at 3, centrality beats LEAD-3 on CNN/DM by 1.6 R-1.
 LEAD_SENTENCES = 3
-
-_STOP = frozenset({""})  # what content_stem gives for a stop word
-_REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
-# Closing punctuation (Chinese and Japanese full-width marks too), then quotes or brackets.
-_ENDED = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
-
-
-@dataclass(slots=True)
-class _Sentence:
-    index: int  # position among the article's sentences
-    block: int  # the source block it came from
-    kind: str  # the source block's kind: "p", "li", "quote", "h"
-    text: str
-    words: int
-    statement: bool  # enough words to say something: may be ranked
-    usable: bool  # not a label, junk or a repeat: may be part of a unit
-    label: bool  # a short line without closing punctuation: a label, a byline
-    quoted: bool  # from a block quote: someone else's words
-    terms: frozenset[str]
-    key: tuple[str, ...]  # its words, case-folded: what a near repeat is judged on
-    score: float = 0.0
-    needs_prev: bool = False  # cannot be read without the sentence before
-    needs_next: bool = False  # cannot be read without the sentence after
-    continues: bool = False  # continues a quotation opened before it
-    open_after: bool = False  # leaves a quotation open
-    resolved: bool = False  # needs_prev, needs_next and usable are worked out
-    gap: bool = False  # a heading or junk stood between it and the sentence before
 
 
 class ExtractiveCondenser:
@@ -152,10 +123,11 @@ class ExtractiveCondenser:
         sentences = _sentences(article, asides=budget.kind != "sentences")
         if not sentences:
             raise NoText("the article has no sentences to condense", key=entry.key, source=entry.source)
-        _link(sentences)
+        _link(sentences, article.language)
         _score(sentences)
-        candidates = _candidates(sentences, budget, article.words)
-        picked = _pick(sentences, candidates, budget, article.words, article.language)
+        source_words = article.words  # counted anew on each read
+        candidates = _candidates(sentences, budget, source_words)
+        picked = _pick(sentences, candidates, budget, source_words, article.language)
         if not picked:
             raise Rejected(
                 f"no sentence of the article, with those it depends on, fits within "
@@ -170,114 +142,6 @@ class ExtractiveCondenser:
             prompt=None,
             credit=normalise(credit, ascii_quotes=True) if self.ascii_quotes else credit,
         )
-
-
-def _sentences(article: Article, *, asides: bool = True) -> list[_Sentence]:
-    """The body's sentences, the lead without its dateline, and without their asides when
-    ``asides`` (a word budget, where they buy room); the headings' when there is no body."""
-    language = article.language
-    body = [(i, b.kind, b.text) for i, b in enumerate(article.blocks) if b.kind != "h"]
-    if not any(text.strip() for _, _, text in body):
-        body = [(i, "p", b.text) for i, b in enumerate(article.blocks)]
-    result: list[_Sentence] = []
-    term = content_stemmer(language)
-    seen: set[tuple[str, ...]] = set()  # a sentence the source says twice is said once
-    before_lead = True  # a dateline can only open the lead
-    gap = False  # a heading or junk stood between this block and the sentence before
-    previous = -1
-    for block, kind, text in body:
-        if junk(text):
-            gap = True
-            continue
-        gap = gap or block != previous + 1
-        previous = block
-        if len(result) >= MAX_SENTENCES:
-            break
-        for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
-            if asides:
-                sentence = strip_asides(raw, dateline=before_lead, language=language)
-            else:
-                sentence = strip_dateline(raw) if before_lead else raw
-            tokens = words(sentence.casefold())  # one cache entry per word, whatever its case
-            letters = sum(map(str.isalpha, tokens))
-            # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
-            label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            key = tuple(tokens)  # its words: compared only with this article's own keys
-            usable = not label and letters > 0 and key not in seen
-            seen.add(key)
-            statement = usable and letters >= MIN_SENTENCE_WORDS
-            before_lead = before_lead and not (statement and kind != "quote")
-            result.append(
-                _Sentence(
-                    index=len(result), block=block, kind=kind, text=sentence,
-                    words=word_count(sentence), statement=statement, usable=usable, label=label,
-                    quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
-                    key=key,
-                )
-            )
-            gap = False
-    return result
-
-
-def _link(sentences: list[_Sentence]) -> None:
-    """Follow quotation marks through the article: which sentences continue or leave open one."""
-    inside = False
-    for i, sentence in enumerate(sentences):
-        text = sentence.text
-        if i and sentences[i - 1].block != sentence.block and text[:1] not in _REOPEN:
-            inside = False  # a quotation left open at a paragraph's end and not reopened: a slip
-        sentence.continues, inside = quote_flow(text, inside)
-        sentence.open_after = inside
-
-
-def _resolve(sentences: list[_Sentence], sentence: _Sentence, language: str) -> None:
-    """Mark what a sentence needs from its neighbours (see the module's "Units"); done once,
-    for the sentences a unit reaches, since most are never offered."""
-    if sentence.resolved:
-        return
-    sentence.resolved = True
-    i, text, continues = sentence.index, sentence.text, sentence.continues
-    before = sentences[i - 1] if i else None
-    after = sentences[i + 1] if i + 1 < len(sentences) else None
-    needs_prev = continues or bool(points_back(text, language))
-    needs_prev = needs_prev or (sentence.kind == "li" and before is not None)
-    needs_next = sentence.open_after or signpost(text, language)
-    if not continues and unattributed_quote(text, language):
-        if before is not None and attributes(before.text, language):
-            needs_prev = True
-        elif after is not None and attributes(after.text, language, colon=False):
-            needs_next = True
-        else:
-            sentence.usable = False  # a claim nobody makes
-    broken = sentence.open_after and (
-        after is None or (after.block != sentence.block and after.text[:1] not in _REOPEN))
-    broken = broken or (continues and before is None)  # closes a quotation never opened
-    # The article's first sentence points forward or to the page ("This is the moment...").
-    cut_before = sentence.gap  # what it points back to is no text (a heading, junk)
-    needs_prev = needs_prev and (before is not None or cut_before)
-    cut_after = after is None or after.gap
-    if broken or (needs_prev and cut_before) or (needs_next and cut_after):
-        sentence.usable = False
-    sentence.needs_prev, sentence.needs_next = needs_prev, needs_next
-
-
-def _unit(sentences: list[_Sentence], sentence: _Sentence, language: str) -> list[_Sentence] | None:
-    """The sentence with all it depends on, in order; None when that is unusable or too long."""
-    members = {sentence.index}
-    todo = [sentence]
-    while todo:
-        current = todo.pop()
-        _resolve(sentences, current, language)
-        if not current.usable:
-            return None
-        for needed, index in ((current.needs_prev, current.index - 1),
-                              (current.needs_next, current.index + 1)):
-            if needed and index not in members:
-                members.add(index)
-                todo.append(sentences[index])
-        if len(members) > MAX_UNIT_SENTENCES:
-            return None
-    return [sentences[i] for i in sorted(members)]
 
 
 def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[_Sentence]:
@@ -302,24 +166,15 @@ def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[
     return chosen
 
 
-def _labels(sentences: list[_Sentence]) -> list[_Sentence]:
-    """The last resort of an article with nothing else: its labels and unpunctuated lines (a
-    script the splitter does not punctuate), each a unit of its own."""
-    labels = [s for s in sentences if s.label]
-    for sentence in labels:
-        sentence.usable, sentence.resolved = True, True
-    return labels
-
-
 def _score(sentences: list[_Sentence]) -> None:
     """Forward centrality with a lead bias, in one backward pass over the sentences."""
-    later: Counter[str] = Counter()
+    later: dict[str, int] = {}  # how many sentences after this one use each stem
     for sentence in reversed(sentences):
         terms = sentence.terms
         if terms:
-            forward = sum(map(later.get, terms, repeat(0))) / len(terms)
-            sentence.score = forward / (1.0 + POSITION_DECAY * sentence.index)
-            later.update(terms)
+            counts = list(map(later.get, terms, repeat(0)))
+            sentence.score = sum(counts) / len(terms) / (1.0 + POSITION_DECAY * sentence.index)
+            later.update(zip(terms, map(add, counts, repeat(1)), strict=False))
 
 
 class _Ranking:
@@ -338,12 +193,17 @@ class _Ranking:
         heapq.heapify(self._heap)
         self._by_index = {s.index: s for s in candidates}
 
-    def next(self) -> _Sentence | None:
-        """The best candidate not yet offered, or None when none is left."""
+    def next(self, draft: _Draft | None = None) -> _Sentence | None:
+        """The best candidate not yet offered that may still fit ``draft``, or None when none
+        is left. One that is in the draft already or cannot fit alone never will: it is
+        dropped before its redundancy is brought up to date (the order of the rest is the
+        same)."""
         picked = self.picked
         while self._heap:
             _, index, seen, overlap = heapq.heappop(self._heap)
             sentence = self._by_index[index]
+            if draft is not None and (index in draft.chosen or not draft.has_room(sentence)):
+                continue
             if seen == len(picked):
                 return sentence
             self.comparisons += len(picked) - seen
@@ -374,6 +234,9 @@ class _Draft:
         self.used = 0  # words, or sentences for a sentence budget
         self.chosen: dict[int, _Sentence] = {}
         self.seen = NearDuplicates()  # the draft's sentences: none may repeat another
+        self.closes: dict[int, str] = {}  # a quotation the draft cuts short, closed after it
+        self.cut_off = -1  # the sentence after such a cut: no unit may hold it
+        self.smallest = 0  # the size of the smallest candidate, once known
 
     def new(self, unit: list[_Sentence]) -> list[_Sentence]:
         return [s for s in unit if s.index not in self.chosen]
@@ -381,17 +244,24 @@ class _Draft:
     def fits(self, unit: list[_Sentence]) -> bool:
         """Whether the unit fits the budget and repeats no sentence of the draft, even nearly."""
         new = self.new(unit)
-        if self.used + self._size(new) > self.most:
+        if self.used + self._size(new) > self.most or any(s.index == self.cut_off for s in new):
             return False
+        if len(new) == 1:  # the common case: no other new sentence to repeat
+            return self.seen.find_key(new[0].key) is None
         trial = NearDuplicates()
         for sentence in new:
             if self.seen.find_key(sentence.key) is not None or trial.repeats_key(sentence.key) is not None:
                 return False
         return True
 
+    def take_cut(self, unit: list[_Sentence], cut: int, mark: str, ranking: _Ranking) -> None:
+        """Take a unit whose quotation is cut short after sentence ``cut`` and closed there."""
+        self.take(unit, ranking)
+        self.closes[cut], self.cut_off = mark, cut + 1
+
     def has_room(self, sentence: _Sentence) -> bool:
         """Whether the sentence alone fits (its unit may not)."""
-        return self.used + self._size([sentence]) <= self.most
+        return self.used + (1 if self.target is None else sentence.words) <= self.most
 
     def take(self, unit: list[_Sentence], ranking: _Ranking) -> None:
         for sentence in self.new(unit):
@@ -408,15 +278,21 @@ class _Draft:
         return self.most * len(sizes) / max(1, sum(sizes))
 
     def full(self) -> bool:
+        """Whether the draft takes nothing more: too little room for a statement, or for the
+        smallest candidate (then nothing can fit)."""
         room = self.most - self.used
-        return room < (1 if self.target is None else MIN_SENTENCE_WORDS)
+        return room < max(self.smallest, 1 if self.target is None else MIN_SENTENCE_WORDS)
 
     def _size(self, unit: list[_Sentence]) -> int:
         return len(unit) if self.target is None else sum(s.words for s in unit)
 
+    def size(self, sentence: _Sentence) -> int:
+        """One sentence's size: 1 under a sentence budget, else its words."""
+        return 1 if self.target is None else sentence.words
+
 
 def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budget,
-          source_words: int, language: str) -> list[_Sentence]:
+          source_words: int, language: str) -> list[tuple[_Sentence, str]]:
     """The sentences of the draft, in source order: the lead's unit (or the nearest whole unit
     after it that fits), then the best that fit; a budget of fewer than
     :data:`LEAD_SENTENCES` sentences is filled from the lead in source order."""
@@ -424,37 +300,46 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
     if not candidates:
         return []
     ranking = _Ranking(candidates)
+    draft.smallest = min(draft.size(c) for c in candidates)
     lead = _unit(sentences, candidates[0], language)
     short = draft.holds(sentences) < LEAD_SENTENCES
     for candidate in candidates if short else candidates[:LEAD_REACH]:
+        if candidate.index in draft.chosen:
+            continue
         unit = lead if candidate is candidates[0] else _unit(sentences, candidate, language)
-        if candidate.index not in draft.chosen and unit is not None and draft.fits(unit):
+        if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)
-            if not short or draft.full():
-                break
+        elif (short or candidate is candidates[0]) and draft.cut_off < 0 and (
+                cut := _partial(sentences, candidate, draft.fits, draft.chosen, language)):
+            draft.take_cut(*cut, ranking)
+        else:
+            continue
+        if not short or draft.full():
+            break
     while not short and not draft.full():
-        sentence = ranking.next()
+        sentence = ranking.next(draft)
         if sentence is None:
             break
-        if sentence.index in draft.chosen or not draft.has_room(sentence):
-            continue  # it came in with a unit, or it cannot fit, let alone its unit
         unit = _unit(sentences, sentence, language)
         if unit is not None and draft.fits(unit):
             draft.take(unit, ranking)
     if not draft.chosen and lead is not None and budget.kind == "ratio":
         draft.take(lead, ranking)  # a draft has at least one unit; a ratio is no count
-    return sorted(draft.chosen.values(), key=lambda s: s.index)
+    picked = sorted(draft.chosen.values(), key=lambda s: s.index)
+    return [(s, s.close or draft.closes.get(s.index, "")) for s in picked]
 
 
-def _paragraphs(picked: list[_Sentence]) -> tuple[str, ...]:
-    """Join picked sentences of the same source block into one paragraph, in source order."""
+def _paragraphs(picked: list[tuple[_Sentence, str]]) -> tuple[str, ...]:
+    """Join picked sentences of the same source block into one paragraph, in source order, each
+    followed by the mark closing a quotation the draft closes after it (if any)."""
     paragraphs: list[str] = []
     block = -1
-    for sentence in picked:
+    for sentence, close in picked:
+        text = sentence.text.rstrip() + close if close else sentence.text
         if sentence.block == block:
-            paragraphs[-1] += " " + sentence.text
+            paragraphs[-1] += " " + text
         else:
-            paragraphs.append(sentence.text)
+            paragraphs.append(text)
             block = sentence.block
     return tuple(paragraphs)
 

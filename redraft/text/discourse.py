@@ -16,6 +16,7 @@ from redraft.vocab import (
     BACK_PHRASES,
     DEICTIC_NOUNS,
     DEMONSTRATIVES,
+    LOW_QUOTE_CLOSES_HIGH,
     NOT_BACK_PHRASES,
     SIGNPOST_ENDINGS,
 )
@@ -36,6 +37,7 @@ _OPENING_MARKS = "\"'“‘«„([{¿¡-–— "
 _OPEN = "“«„「『"  # English/Spanish, French/Russian/German, Chinese/Japanese openings
 _CLOSE = "”»」』"
 _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
+_CLOSING = {"“": "”", "«": "»", "「": "」", "『": "』", '"': '"'}
 _LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|„[^“”]*[“”]?|「[^」]*」?|『[^』]*』?|\"[^\"]*\"?")
 _TAIL = re.compile(r"[\s\"'”’»)\]}.…!?]+$")
@@ -89,10 +91,27 @@ def quote_flow(sentence: str, inside: bool = False) -> tuple[bool, bool]:
         ``(continues, leaves_open)``: whether it continues a quotation opened before it (it
         starts inside one, or closes one it never opened), and whether it leaves one open.
     """
-    depth, closes_unopened = (1 if inside else 0), False
-    text = sentence.lstrip()
+    continues, depth, _ = _flow(sentence, inside)
+    return continues, depth > 0
+
+
+def quote_marks(text: str) -> bool:
+    """Whether a text holds any double quotation mark :func:`quote_flow` follows (if none, no
+    sentence of it continues or leaves open a quotation)."""
+    return _MARK.search(text) is not None
+
+
+def _flow(sentence: str, inside: bool) -> tuple[bool, int, int]:
+    """:func:`quote_flow`'s walk: whether the sentence continues a quotation, the depth it
+    leaves, and where (in ``sentence``) the outermost quotation it leaves open opens (-1: none
+    opens in it)."""
+    if not inside and _MARK.search(sentence) is None:
+        return False, 0, -1  # most sentences quote nobody
+    depth, closes_unopened, opened = (1 if inside else 0), False, -1
+    skip = len(sentence) - len(sentence.lstrip())
+    text = sentence[skip:]
     if inside and text[:1] in _OPEN + '"':
-        text = text[1:]  # a quotation running over paragraphs reopens each one
+        text, skip = text[1:], skip + 1  # a quotation running over paragraphs reopens each one
     for mark in _MARK.finditer(text):
         at, char = mark.start(), mark.group()
         opening, closing = _position(text, at)
@@ -106,7 +125,40 @@ def quote_flow(sentence: str, inside: bool = False) -> tuple[bool, bool]:
             depth -= 1
         else:
             depth += 1
-    return inside or closes_unopened, depth > 0
+            if depth == 1:
+                opened = skip + at
+        if not depth:
+            opened = -1
+    return inside or closes_unopened, depth, opened if depth == 1 else -1
+
+
+def closing_mark(sentence: str, language: str) -> str:
+    """The mark that closes the quotation ``sentence`` opens and leaves open, when its speaker
+    introduces it in the sentence; "" otherwise.
+
+    Introduced: a word stands before the opening mark, and the text before it ends in a colon
+    ("He said: “…", "官员表示：“…") or holds an attribution word of the language ("says,
+    “…"). Then a draft that keeps only the quotation's first sentences may close it after
+    them, as an editor quoting part of a statement does, and the speaker is still named. The
+    mark matches the opening one (French guillemets with the opening's space; „ closed by “
+    where :data:`redraft.vocab.LOW_QUOTE_CLOSES_HIGH`). Only a double quotation opened in the
+    sentence itself (not one continued from before it, nor nested) qualifies.
+    """
+    _, depth, at = _flow(sentence, False)
+    if depth != 1 or at < 0:
+        return ""
+    before = sentence[:at].rstrip()
+    if not _LOWER_WORDS.search(before) or not _position(sentence, at)[0]:
+        return ""
+    introduced = before.endswith((":", "：")) or not ATTRIBUTION.get(language, _NONE).isdisjoint(
+        w.lower() for w in _LOWER_WORDS.findall(_QUOTED.sub(" ", before)))
+    if not introduced:
+        return ""
+    mark = sentence[at]
+    space = sentence[at + 1 : at + 2] if sentence[at + 1 : at + 2].isspace() else ""
+    if mark == "„":
+        return space + ("“" if language in LOW_QUOTE_CLOSES_HIGH else "”")
+    return space + _CLOSING.get(mark, mark)
 
 
 def _position(text: str, at: int) -> tuple[bool, bool]:
