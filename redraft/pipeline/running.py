@@ -19,7 +19,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from redraft.errors import Duplicate, FetchError, RedraftError, Rejected
 from redraft.pipeline.policy import (
@@ -36,12 +36,14 @@ from redraft.pipeline.policy import (
 )
 from redraft.pipeline.recipes import recipe
 from redraft.pipeline.stories import Decision, StoryDesk
-from redraft.pipeline.workers import Staged, staged
 from redraft.records import Entry, Usage, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
 from redraft.verify import verify
+
+if TYPE_CHECKING:
+    from redraft.pipeline.workers import Staged
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,11 @@ def run(
     if threads:
         _threaded(state, triaged, job, options.concurrency)
     elif options.workers > 1:  # extracted and drafted in workers, placed and recorded here
+        from redraft.pipeline.workers import (  # noqa: PLC0415  (multiprocessing: only when used)
+            Staged,
+            staged,
+        )
+
         for done in staged(triaged, job, workers=options.workers, place=state.place):
             if isinstance(done, Staged):
                 state.recorded_stage(done, job)

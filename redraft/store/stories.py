@@ -159,7 +159,8 @@ class StoryQueries:
         """Record a placement (call inside :meth:`transaction`); return its story's id."""
         profile = placement.profile
         when = _utc(profile.published) or _now()  # an undated entry counts from when it came
-        story = int(placement.story) if placement.story else self._new_story(placement.key, when)
+        new = not placement.story
+        story = self._new_story(placement.key, when) if new else int(placement.story)
         owner = (placement.of or placement.key) if placement.layer == "same-post" else placement.key
         self._db.many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
                    [(identity, owner) for identity in placement.identities])
@@ -174,13 +175,16 @@ class StoryQueries:
              json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
         self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
                    [(band, placement.key, when) for band in placement.bands])
-        last = self._db.execute("SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
+        # A story made just now was written with these times: nothing to read back or update.
+        last = None if new else self._db.execute(
+            "SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
         seen = max(when, last[0] or when) if last is not None else when
         self._db.many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
                    [(term, story, seen) for term in placement.key_terms])
         self._count_terms(["", *counted])
-        self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
-                         "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
+        if not new:
+            self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
+                             "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
         if last is not None and seen != last[0]:  # the story moved on: so do its terms
             self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
         return str(story)
