@@ -48,10 +48,10 @@ def _utc(value: datetime | None) -> str | None:
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return aware.astimezone(UTC).isoformat()
 
-CACHE_TERMS = 500_000  # ~60 MiB of frequencies at most: a year of news vocabulary fits
+CACHE_TERMS = 100_000  # ~12 MiB of frequencies at most (then read again): memory stays flat
 FOLD_EVERY = 256  # articles' term counts kept as appended rows, then summed in: one write of
 #                  the frequency pages per 256 articles instead of ~50 scattered pages each
-CACHE_PROFILES = 50_000  # parsed member profiles (~2 KiB each): the live stories of a week
+CACHE_PROFILES = 5_000  # parsed member profiles (~2 KiB each, ~10 MiB): a day's live stories
 
 
 @dataclass(slots=True)
