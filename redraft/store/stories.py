@@ -61,13 +61,16 @@ class _StoryCache:
 
     ``df`` holds the frequencies read so far: ``story_df`` (the folded counts) plus the
     ``story_df_pending`` rows up to ``pending_upto``, whose own counts ``pending`` keeps for
-    the terms read later.
+    the terms read later. ``current``: every pending row is counted, so none need be read
+    until another connection commits (``version`` moves); this connection's own rows are
+    counted as it writes them.
     """
 
     version: int
     df: dict[str, int] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
     pending_upto: int = 0
+    current: bool = False
     profiles: dict[str, Profile] = field(default_factory=dict)
 
     def profile(self, key: str, text: str) -> Profile:
@@ -79,13 +82,17 @@ class _StoryCache:
 
     def count_pending(self, rows: Sequence[tuple[int, str]]) -> None:
         """Add pending rows' terms (rows after ``pending_upto``, in id order)."""
-        pending, df = self.pending, self.df
         for row_id, text in rows:
-            for term in json.loads(text):
-                pending[term] = pending.get(term, 0) + 1
-                if term in df:
-                    df[term] += 1
-            self.pending_upto = row_id
+            self.count_row(row_id, json.loads(text))
+
+    def count_row(self, row_id: int, terms: Sequence[str]) -> None:
+        """Add one pending row's terms."""
+        pending, df = self.pending, self.df
+        for term in terms:
+            pending[term] = pending.get(term, 0) + 1
+            if term in df:
+                df[term] += 1
+        self.pending_upto = row_id
 
     def oversized(self) -> bool:
         """Whether it outgrew its bound (then it starts again, empty)."""
@@ -141,9 +148,11 @@ class StoryQueries:
         """The article count and the document frequencies of these terms (``story_df`` plus
         the rows not folded into it yet; read through this connection's cache)."""
         cache = self._story_cache()
-        cache.count_pending(self._db.execute(
-            "SELECT id, terms FROM story_df_pending WHERE id > ? ORDER BY id",
-            (cache.pending_upto,)).fetchall())
+        if not cache.current:
+            cache.count_pending(self._db.execute(
+                "SELECT id, terms FROM story_df_pending WHERE id > ? ORDER BY id",
+                (cache.pending_upto,)).fetchall())
+            cache.current = True
         df = cache.df
         missing = [term for term in ("", *terms) if term not in df]
         if missing:
@@ -167,7 +176,8 @@ class StoryQueries:
         if placement.layer == "same-post":
             return str(story)
         counted = sorted({*profile.terms, *profile.names})
-        self._story_cache().profiles.pop(placement.key, None)
+        if (cache := getattr(self, "_story_cache_state", None)) is not None:
+            cache.profiles.pop(placement.key, None)  # a stale cache is dropped when next read
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -194,7 +204,14 @@ class StoryQueries:
         term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
         cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
                                   (json.dumps(list(terms), ensure_ascii=False),))
-        if (cursor.lastrowid or 0) < FOLD_EVERY:
+        row_id = cursor.lastrowid or 0
+        if row_id < FOLD_EVERY:
+            cache = getattr(self, "_story_cache_state", None)
+            if cache is not None and cache.current:  # counted now, not read back
+                if row_id == cache.pending_upto + 1:
+                    cache.count_row(row_id, terms)
+                else:
+                    cache.current = False
             return
         self._db.execute(
             "INSERT INTO story_df SELECT j.value, count(*) FROM story_df_pending p, "
