@@ -202,3 +202,22 @@ def test_frequencies_stay_exact_across_folds_and_other_connections(
             assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
     assert [p.layer for p in placed] == [p.layer for p in expected]
     assert [p.score for p in placed] == pytest.approx([p.score for p in expected])
+
+
+def test_frequencies_count_own_writes_and_forget_a_rolled_back_one(db: Path) -> None:
+    index = MemoryIndex()
+    for item in ARTICLES[:-1]:
+        Placer(index).place(article(item))
+    terms = sorted(index.frequencies.counts)
+    with Store.open(db) as first, Store.open(db) as second:
+        for item in ARTICLES[:-1]:  # one connection places in a row: its rows counted as written
+            with first.transaction():
+                Placer(first).place(article(item))
+        with pytest.raises(RuntimeError), first.transaction():  # placed, then rolled back
+            Placer(first).place(article(ARTICLES[-1]))
+            first.document_frequencies(terms)
+            raise RuntimeError("the item failed after its placement")
+        for store in (first, second):
+            counts = store.document_frequencies(terms)
+            assert counts.documents == len(ARTICLES) - 1
+            assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
