@@ -157,7 +157,7 @@ def _listed(directory: Path) -> Iterator[Path]:
     try:
         with os.scandir(directory) as listing:
             found = list(listing)
-    except PermissionError:
+    except OSError:  # unreadable, or gone since it was listed: skipped, as rglob skips it
         return
     for item in found:
         if item.name.startswith("."):
