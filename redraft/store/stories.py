@@ -251,6 +251,24 @@ class StoryQueries:
         row = self._db.execute("SELECT story FROM story_members WHERE key = ?", (key,)).fetchone()
         return self._story_rows([row[0]])[0] if row else None
 
+    def story_outlets(self, key: str) -> tuple[Entry, ...]:
+        """The entries of ``key``'s story, oldest first, with what a credit line reads: their
+        bodies and raw forms are left out (empty). Empty when ``key`` is in no story."""
+        rows = self._db.execute(
+            "SELECT e.key, e.source, e.url, e.title, '' AS html, e.published, e.modified, "
+            "e.meta, '' AS raw FROM story_members m JOIN entries e ON e.key = m.key "
+            "WHERE m.story = (SELECT story FROM story_members WHERE key = ?) "
+            "ORDER BY m.published, m.rowid", (key,)).fetchall()
+        return tuple(entry_from(row) for row in rows)
+
+    def draft_credit(self, key: str) -> tuple[str, str] | None:
+        """The credit line and the article's language of the entry's current draft, or None
+        (the draft itself is not read)."""
+        row = self._db.execute(
+            "SELECT d.credit, json_extract(d.article, '$.language') FROM drafts d "
+            "JOIN entries e ON e.key = d.key WHERE d.key = ? AND d.current = 1", (key,)).fetchone()
+        return (row[0], row[1]) if row is not None else None
+
     def set_story_draft(self, story: str, key: str | None) -> None:
         """Name the entry whose draft is the story's draft."""
         self._db.execute("UPDATE stories SET draft_key = ? WHERE id = ?", (key, int(story)))
