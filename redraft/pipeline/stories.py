@@ -154,9 +154,9 @@ class StoryDesk:
         the transaction that records it)."""
         if self.per_entry:
             return
-        story = self.store.story_of(entry.key)
-        if story is not None and story.draft_key == entry.key:
-            self.store.set_story_draft(story.id, None)
+        story = self.store.story_draft_of(entry.key)
+        if story is not None and story[1] == entry.key:
+            self.store.set_story_draft(story[0], None)
 
     def settled(self, entry: Entry, verdict: Verdict | None,
                 decision: Decision) -> Verdict | None:

@@ -246,10 +246,13 @@ class StoryQueries:
         """Replace the credit line of an entry's current draft (a story gained an outlet)."""
         self._db.execute("UPDATE drafts SET credit = ? WHERE key = ? AND current = 1", (credit, key))
 
-    def story_of(self, key: str) -> StoryRow | None:
-        """The story an entry belongs to, with its members, or None when it has none."""
-        row = self._db.execute("SELECT story FROM story_members WHERE key = ?", (key,)).fetchone()
-        return self._story_rows([row[0]])[0] if row else None
+    def story_draft_of(self, key: str) -> tuple[str, str | None] | None:
+        """The id of the entry's story and the key of the story's drafted entry, or None when
+        the entry is in no story (one statement; its members are not read)."""
+        row = self._db.execute(
+            "SELECT s.id, s.draft_key FROM story_members m JOIN stories s ON s.id = m.story "
+            "WHERE m.key = ?", (key,)).fetchone()
+        return (str(row[0]), row[1]) if row is not None else None
 
     def story_outlets(self, key: str) -> tuple[Entry, ...]:
         """The entries of ``key``'s story, oldest first, with what a credit line reads: their
