@@ -221,3 +221,17 @@ def test_frequencies_count_own_writes_and_forget_a_rolled_back_one(db: Path) -> 
             counts = store.document_frequencies(terms)
             assert counts.documents == len(ARTICLES) - 1
             assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
+
+
+def test_a_drafted_entry_that_is_withdrawn_frees_its_story(store: Store) -> None:
+    story = STORY[ARTICLES[0]["key"]]
+    members = [item for item in ARTICLES if STORY[item["key"]] == story]
+    assert len(members) >= 2
+    go(store, [entry(item) for item in members], stories=True)
+    (row,) = [s for s in store.stories() if s.draft_key == members[0]["key"]]
+    withdrawn = entry(members[0], html="<p>Withdrawn.</p>")  # too short: rejected, not placed
+    report, _ = go(store, [withdrawn], stories=True)
+    assert sum(report.rejected.values()) == 1
+    assert [s.draft_key for s in store.stories() if s.id == row.id] == [None]
+    report, lines = go(store, [entry(members[1])], stories=True, force=True)
+    assert report.done == 1 and lines[0]["key"] == members[1]["key"]  # the story's next draft
