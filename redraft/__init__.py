@@ -18,14 +18,14 @@ from redraft._version import __version__
 # Bound now: what every run needs, and functions named as their modules (once such a module
 # is imported, the package's attribute would otherwise be the module).
 from redraft.extract import extract
-from redraft.pipeline import Engines, Report, RunOptions, run, sync
+from redraft.pipeline import Engines, Report, RunOptions, run
 from redraft.verify import verify
 
 if TYPE_CHECKING:
     from redraft.condense.extractive import ExtractiveCondenser
     from redraft.config import Settings, load_config
     from redraft.errors import RedraftError, Rejected
-    from redraft.pipeline import publish
+    from redraft.pipeline import publish, sync
     from redraft.records import (
         Article,
         Block,
@@ -58,6 +58,7 @@ _PUBLIC = {
     "Verdict": "redraft.records",
     "load_config": "redraft.config",
     "publish": "redraft.pipeline",
+    "sync": "redraft.pipeline",
 }
 
 

@@ -341,3 +341,18 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path: Path) -> None:
     (entry,) = read(tmp_path, "page.xhtml", page.encode())
     assert isinstance(entry, Entry) and entry.title == "Pier reopens"
     assert not entry.html.lstrip().startswith("<?xml")
+
+
+def test_directory_listing_skips_hidden_folders_and_links_to_folders(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    (posts / ".cache").mkdir(parents=True)
+    (posts / ".cache" / "3.json").write_text(json.dumps(post(3)))
+    (posts / "1.JSON").write_text(json.dumps(post(1)))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "4.json").write_text(json.dumps(post(4)))
+    (posts / "linked").symlink_to(elsewhere, target_is_directory=True)  # not followed
+    (posts / "2.json").symlink_to(elsewhere / "4.json")  # a link to a file is read
+    (posts / "broken.json").symlink_to(tmp_path / "gone.json")
+    files = list(FileSource([posts]).files())
+    assert files == [posts / "1.JSON", posts / "2.json"]

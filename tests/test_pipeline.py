@@ -381,3 +381,15 @@ def test_the_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(ROOT)
     exec(compile(example, "README.md", "exec"), {})
     assert capsys.readouterr().out.startswith("True Source: ")
+
+
+def test_report_keeps_the_first_error_lines_and_counts_every_one() -> None:
+    from redraft.pipeline.running import KEEP_ERRORS, Errors
+
+    errors = Errors()
+    assert not errors and len(errors) == 0
+    for n in range(KEEP_ERRORS + 5):
+        errors.append(f"item {n}: rejected")
+    assert len(errors) == KEEP_ERRORS + 5  # what "… and N more" counts
+    assert list(errors) == [f"item {n}: rejected" for n in range(KEEP_ERRORS)]
+    assert errors[0] == "item 0: rejected" and errors[:2] == ["item 0: rejected", "item 1: rejected"]

@@ -202,3 +202,36 @@ def test_frequencies_stay_exact_across_folds_and_other_connections(
             assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
     assert [p.layer for p in placed] == [p.layer for p in expected]
     assert [p.score for p in placed] == pytest.approx([p.score for p in expected])
+
+
+def test_frequencies_count_own_writes_and_forget_a_rolled_back_one(db: Path) -> None:
+    index = MemoryIndex()
+    for item in ARTICLES[:-1]:
+        Placer(index).place(article(item))
+    terms = sorted(index.frequencies.counts)
+    with Store.open(db) as first, Store.open(db) as second:
+        for item in ARTICLES[:-1]:  # one connection places in a row: its rows counted as written
+            with first.transaction():
+                Placer(first).place(article(item))
+        with pytest.raises(RuntimeError), first.transaction():  # placed, then rolled back
+            Placer(first).place(article(ARTICLES[-1]))
+            first.document_frequencies(terms)
+            raise RuntimeError("the item failed after its placement")
+        for store in (first, second):
+            counts = store.document_frequencies(terms)
+            assert counts.documents == len(ARTICLES) - 1
+            assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
+
+
+def test_a_drafted_entry_that_is_withdrawn_frees_its_story(store: Store) -> None:
+    story = STORY[ARTICLES[0]["key"]]
+    members = [item for item in ARTICLES if STORY[item["key"]] == story]
+    assert len(members) >= 2
+    go(store, [entry(item) for item in members], stories=True)
+    (row,) = [s for s in store.stories() if s.draft_key == members[0]["key"]]
+    withdrawn = entry(members[0], html="<p>Withdrawn.</p>")  # too short: rejected, not placed
+    report, _ = go(store, [withdrawn], stories=True)
+    assert sum(report.rejected.values()) == 1
+    assert [s.draft_key for s in store.stories() if s.id == row.id] == [None]
+    report, lines = go(store, [entry(members[1])], stories=True, force=True)
+    assert report.done == 1 and lines[0]["key"] == members[1]["key"]  # the story's next draft

@@ -30,7 +30,6 @@ from redraft.pipeline.policy import (
 )
 from redraft.pipeline.recipes import recipe, rules_digest
 from redraft.pipeline.running import ItemOutcome, Progress, Report, run
-from redraft.pipeline.syncing import sync
 
 if TYPE_CHECKING:
     from redraft.pipeline.publishing import (
@@ -39,15 +38,19 @@ if TYPE_CHECKING:
         PublishReport,
         publish,
     )
+    from redraft.pipeline.syncing import sync
 
-# Publishing (httpx, the WordPress sink) is imported when first used, not by every run.
-_PUBLISHING = frozenset({"PostOutcome", "PublishOptions", "PublishReport", "publish"})
+# Publishing (httpx, the WordPress sink) and syncing (the WordPress post reader) are imported
+# when first used, not by every run.
+_LAZY = {"PostOutcome": "publishing", "PublishOptions": "publishing",
+         "PublishReport": "publishing", "publish": "publishing", "sync": "syncing"}
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _PUBLISHING:
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module("redraft.pipeline.publishing"), name)
+    return getattr(importlib.import_module(f"redraft.pipeline.{module}"), name)
 
 __all__ = [
     "ITEM_NOTE",

@@ -19,7 +19,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from redraft.errors import Duplicate, FetchError, RedraftError, Rejected
 from redraft.pipeline.policy import (
@@ -36,12 +36,14 @@ from redraft.pipeline.policy import (
 )
 from redraft.pipeline.recipes import recipe
 from redraft.pipeline.stories import Decision, StoryDesk
-from redraft.pipeline.workers import Staged, staged
 from redraft.records import Entry, Usage, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
 from redraft.verify import verify
+
+if TYPE_CHECKING:
+    from redraft.pipeline.workers import Staged
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,42 @@ Progress = Callable[[ItemOutcome, str], None]
 
 # In-flight items per worker: enough to keep every worker busy, few enough to bound memory.
 _WINDOW_PER_WORKER = 2
+
+
+# Error lines a report keeps (every one is counted): a run of a million posts must not hold a
+# line for each rejection in memory; the store keeps them all (`redraft status`).
+KEEP_ERRORS = 1000
+
+
+class Errors(Sequence[str]):
+    """A run's error lines: the first :data:`KEEP_ERRORS` kept, every one counted (``len``)."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.total = 0
+
+    def append(self, line: str) -> None:
+        self.total += 1
+        if len(self.kept) < KEEP_ERRORS:
+            self.kept.append(line)
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self.kept[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.kept)
+
+    def __repr__(self) -> str:
+        return f"Errors({self.kept!r}, total={self.total})"
 
 
 # Rejections that are no failure of the run: a page robots.txt disallows was left alone because
@@ -71,7 +109,7 @@ class Report:
     rejected: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
     usage: Usage = field(default_factory=Usage)
-    errors: list[str] = field(default_factory=list)
+    errors: Errors = field(default_factory=Errors)
 
     @property
     def total(self) -> int:
@@ -120,6 +158,11 @@ def run(
     if threads:
         _threaded(state, triaged, job, options.concurrency)
     elif options.workers > 1:  # extracted and drafted in workers, placed and recorded here
+        from redraft.pipeline.workers import (  # noqa: PLC0415  (multiprocessing: only when used)
+            Staged,
+            staged,
+        )
+
         for done in staged(triaged, job, workers=options.workers, place=state.place):
             if isinstance(done, Staged):
                 state.recorded_stage(done, job)

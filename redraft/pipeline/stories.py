@@ -154,9 +154,9 @@ class StoryDesk:
         the transaction that records it)."""
         if self.per_entry:
             return
-        story = self.store.story_of(entry.key)
-        if story is not None and story.draft_key == entry.key:
-            self.store.set_story_draft(story.id, None)
+        story = self.store.story_draft_of(entry.key)
+        if story is not None and story[1] == entry.key:
+            self.store.set_story_draft(story[0], None)
 
     def settled(self, entry: Entry, verdict: Verdict | None,
                 decision: Decision) -> Verdict | None:
@@ -173,18 +173,23 @@ class StoryDesk:
         return self._credit(story, entry.key) or verdict
 
     def _credit(self, story_id: str, drafted: str) -> Verdict | None:
-        """Set the story's draft credit from its members; the updated verdict, or None."""
-        story = self.store.story_of(drafted)
-        stored = self.store.current_draft(drafted)
-        if story is None or stored is None:
+        """Set the story's draft credit from its members; the updated verdict, or None. Reads
+        the members' outlets and the draft's credit line; the whole draft only when the line
+        changed (to write it out again)."""
+        entries = self.store.story_outlets(drafted)
+        current = self.store.draft_credit(drafted)
+        if not entries or current is None:
             return None
-        first = next((e for e in story.entries if e.key == drafted), None)
+        first = next((e for e in entries if e.key == drafted), None)
         if first is None:
             return None
-        members = [e for e in story.entries if e.key not in self.unrecorded]
-        credit = story_credit(first, [e for e in members if e.key != drafted],
-                              stored.verdict.draft.article.language)
-        if credit == stored.verdict.draft.credit or len(members) < 2:
+        members = [e for e in entries if e.key not in self.unrecorded]
+        line, language = current
+        credit = story_credit(first, [e for e in members if e.key != drafted], language)
+        if credit == line or len(members) < 2:
+            return None
+        stored = self.store.current_draft(drafted)
+        if stored is None:
             return None
         self.store.set_draft_credit(drafted, credit)
         log.info("story %s: credit now %s", story_id, credit)

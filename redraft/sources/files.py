@@ -19,6 +19,7 @@ import html as htmllib
 import itertools
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -93,11 +94,7 @@ class FileSource:
                 continue
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(
-                    p for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in _DIR_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
+                yield from sorted(_listed(path))
             elif path.is_file():
                 yield path
             else:
@@ -152,6 +149,26 @@ class FileSource:
             "a line), which is read line by line at any size",
             key=f"file:{label}", source=label,
         )
+
+
+def _listed(directory: Path) -> Iterator[Path]:
+    """The readable files under ``directory`` (recursively, symbolic links to folders not
+    followed, hidden files and folders left out), by one ``scandir`` a folder."""
+    try:
+        with os.scandir(directory) as listing:
+            found = list(listing)
+    except OSError:  # unreadable, or gone since it was listed: skipped, as rglob skips it
+        return
+    for item in found:
+        if item.name.startswith("."):
+            continue
+        try:
+            if item.is_dir(follow_symlinks=False):
+                yield from _listed(directory / item.name)
+            elif os.path.splitext(item.name)[1].lower() in _DIR_SUFFIXES and item.is_file():
+                yield directory / item.name
+        except OSError:
+            continue
 
 
 def read_items(data: bytes, *, label: str, input_format: InputFormat = "auto") -> Iterator[SourceItem]:

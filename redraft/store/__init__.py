@@ -103,6 +103,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
         try:
             yield
         except BaseException:
+            self._story_cache_state = None  # it may count rows rolled back
             if self._db.raw.in_transaction:  # SQLite may have rolled back already (disk full)
                 self._db.execute("ROLLBACK")
             raise

@@ -48,10 +48,10 @@ def _utc(value: datetime | None) -> str | None:
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return aware.astimezone(UTC).isoformat()
 
-CACHE_TERMS = 500_000  # ~60 MiB of frequencies at most: a year of news vocabulary fits
+CACHE_TERMS = 100_000  # ~12 MiB of frequencies at most (then read again): memory stays flat
 FOLD_EVERY = 256  # articles' term counts kept as appended rows, then summed in: one write of
 #                  the frequency pages per 256 articles instead of ~50 scattered pages each
-CACHE_PROFILES = 50_000  # parsed member profiles (~2 KiB each): the live stories of a week
+CACHE_PROFILES = 5_000  # parsed member profiles (~2 KiB each, ~10 MiB): a day's live stories
 
 
 @dataclass(slots=True)
@@ -61,13 +61,16 @@ class _StoryCache:
 
     ``df`` holds the frequencies read so far: ``story_df`` (the folded counts) plus the
     ``story_df_pending`` rows up to ``pending_upto``, whose own counts ``pending`` keeps for
-    the terms read later.
+    the terms read later. ``current``: every pending row is counted, so none need be read
+    until another connection commits (``version`` moves); this connection's own rows are
+    counted as it writes them.
     """
 
     version: int
     df: dict[str, int] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
     pending_upto: int = 0
+    current: bool = False
     profiles: dict[str, Profile] = field(default_factory=dict)
 
     def profile(self, key: str, text: str) -> Profile:
@@ -79,13 +82,17 @@ class _StoryCache:
 
     def count_pending(self, rows: Sequence[tuple[int, str]]) -> None:
         """Add pending rows' terms (rows after ``pending_upto``, in id order)."""
-        pending, df = self.pending, self.df
         for row_id, text in rows:
-            for term in json.loads(text):
-                pending[term] = pending.get(term, 0) + 1
-                if term in df:
-                    df[term] += 1
-            self.pending_upto = row_id
+            self.count_row(row_id, json.loads(text))
+
+    def count_row(self, row_id: int, terms: Sequence[str]) -> None:
+        """Add one pending row's terms."""
+        pending, df = self.pending, self.df
+        for term in terms:
+            pending[term] = pending.get(term, 0) + 1
+            if term in df:
+                df[term] += 1
+        self.pending_upto = row_id
 
     def oversized(self) -> bool:
         """Whether it outgrew its bound (then it starts again, empty)."""
@@ -141,9 +148,11 @@ class StoryQueries:
         """The article count and the document frequencies of these terms (``story_df`` plus
         the rows not folded into it yet; read through this connection's cache)."""
         cache = self._story_cache()
-        cache.count_pending(self._db.execute(
-            "SELECT id, terms FROM story_df_pending WHERE id > ? ORDER BY id",
-            (cache.pending_upto,)).fetchall())
+        if not cache.current:
+            cache.count_pending(self._db.execute(
+                "SELECT id, terms FROM story_df_pending WHERE id > ? ORDER BY id",
+                (cache.pending_upto,)).fetchall())
+            cache.current = True
         df = cache.df
         missing = [term for term in ("", *terms) if term not in df]
         if missing:
@@ -159,14 +168,16 @@ class StoryQueries:
         """Record a placement (call inside :meth:`transaction`); return its story's id."""
         profile = placement.profile
         when = _utc(profile.published) or _now()  # an undated entry counts from when it came
-        story = int(placement.story) if placement.story else self._new_story(placement.key, when)
+        new = not placement.story
+        story = self._new_story(placement.key, when) if new else int(placement.story)
         owner = (placement.of or placement.key) if placement.layer == "same-post" else placement.key
         self._db.many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
                    [(identity, owner) for identity in placement.identities])
         if placement.layer == "same-post":
             return str(story)
         counted = sorted({*profile.terms, *profile.names})
-        self._story_cache().profiles.pop(placement.key, None)
+        if (cache := getattr(self, "_story_cache_state", None)) is not None:
+            cache.profiles.pop(placement.key, None)  # a stale cache is dropped when next read
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -174,13 +185,16 @@ class StoryQueries:
              json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
         self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
                    [(band, placement.key, when) for band in placement.bands])
-        last = self._db.execute("SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
+        # A story made just now was written with these times: nothing to read back or update.
+        last = None if new else self._db.execute(
+            "SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
         seen = max(when, last[0] or when) if last is not None else when
         self._db.many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
                    [(term, story, seen) for term in placement.key_terms])
         self._count_terms(["", *counted])
-        self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
-                         "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
+        if not new:
+            self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
+                             "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
         if last is not None and seen != last[0]:  # the story moved on: so do its terms
             self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
         return str(story)
@@ -190,7 +204,14 @@ class StoryQueries:
         term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
         cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
                                   (json.dumps(list(terms), ensure_ascii=False),))
-        if (cursor.lastrowid or 0) < FOLD_EVERY:
+        row_id = cursor.lastrowid or 0
+        if row_id < FOLD_EVERY:
+            cache = getattr(self, "_story_cache_state", None)
+            if cache is not None and cache.current:  # counted now, not read back
+                if row_id == cache.pending_upto + 1:
+                    cache.count_row(row_id, terms)
+                else:
+                    cache.current = False
             return
         self._db.execute(
             "INSERT INTO story_df SELECT j.value, count(*) FROM story_df_pending p, "
@@ -225,10 +246,31 @@ class StoryQueries:
         """Replace the credit line of an entry's current draft (a story gained an outlet)."""
         self._db.execute("UPDATE drafts SET credit = ? WHERE key = ? AND current = 1", (credit, key))
 
-    def story_of(self, key: str) -> StoryRow | None:
-        """The story an entry belongs to, with its members, or None when it has none."""
-        row = self._db.execute("SELECT story FROM story_members WHERE key = ?", (key,)).fetchone()
-        return self._story_rows([row[0]])[0] if row else None
+    def story_draft_of(self, key: str) -> tuple[str, str | None] | None:
+        """The id of the entry's story and the key of the story's drafted entry, or None when
+        the entry is in no story (one statement; its members are not read)."""
+        row = self._db.execute(
+            "SELECT s.id, s.draft_key FROM story_members m JOIN stories s ON s.id = m.story "
+            "WHERE m.key = ?", (key,)).fetchone()
+        return (str(row[0]), row[1]) if row is not None else None
+
+    def story_outlets(self, key: str) -> tuple[Entry, ...]:
+        """The entries of ``key``'s story, oldest first, with what a credit line reads: their
+        bodies and raw forms are left out (empty). Empty when ``key`` is in no story."""
+        rows = self._db.execute(
+            "SELECT e.key, e.source, e.url, e.title, '' AS html, e.published, e.modified, "
+            "e.meta, '' AS raw FROM story_members m JOIN entries e ON e.key = m.key "
+            "WHERE m.story = (SELECT story FROM story_members WHERE key = ?) "
+            "ORDER BY m.published, m.rowid", (key,)).fetchall()
+        return tuple(entry_from(row) for row in rows)
+
+    def draft_credit(self, key: str) -> tuple[str, str] | None:
+        """The credit line and the article's language of the entry's current draft, or None
+        (the draft itself is not read)."""
+        row = self._db.execute(
+            "SELECT d.credit, json_extract(d.article, '$.language') FROM drafts d "
+            "JOIN entries e ON e.key = d.key WHERE d.key = ? AND d.current = 1", (key,)).fetchone()
+        return (row[0], row[1]) if row is not None else None
 
     def set_story_draft(self, story: str, key: str | None) -> None:
         """Name the entry whose draft is the story's draft."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,18 +85,19 @@ def profile_of(article: Article) -> Profile:
     term = content_stemmer(language)
     title = article.entry.title
     lead = lead_text(article)
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
+    get = counts.get
     for word in words(title):
         if (stem := term(word)) and not stem.isdigit():
-            counts[stem] += TITLE_REPEAT
+            counts[stem] = get(stem, 0) + TITLE_REPEAT
     for word in words(lead):
         if (stem := term(word)) and not stem.isdigit():
-            counts[stem] += 1
-    numbers = frozenset(
+            counts[stem] = get(stem, 0) + 1
+    numbers = frozenset(  # \d is a decimal digit: a word opening with another is no number
         word.replace(",", "").rstrip(".") for word in words(f"{title} {lead}")
-        if _NUMBER.match(word) and len(word) >= MIN_NUMBER_CHARS
+        if len(word) >= MIN_NUMBER_CHARS and word[0].isdecimal() and _NUMBER.match(word)
     )
-    return Profile(terms=dict(counts), names=names_in(lead, language), numbers=numbers,
+    return Profile(terms=counts, names=names_in(lead, language), numbers=numbers,
                    published=article.entry.published)
 
 

@@ -14,15 +14,18 @@ import logging
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
-import httpx
 import lxml.html
 from lxml import etree
 
 from redraft.errors import FetchError, NotJSONError
-from redraft.http import Retrier
+
+if TYPE_CHECKING:  # a run of files must not pay for httpx (about 70 ms of imports)
+    import httpx
+
+    from redraft.http import Retrier
 
 log = logging.getLogger(__name__)
 

@@ -128,6 +128,8 @@ def _entry(item: Any, *, label: str, prefix: str, fallback_key: str,
 
 def _cleaned(item: Any, raw: str | None, *, label: str, prefix: str) -> tuple[Any, str]:
     """The item with lone surrogates replaced, and its JSON text (``raw`` when it was clean)."""
+    if raw is not None and "\\ud" not in raw and "\\uD" not in raw and not _SURROGATE.search(raw):
+        return item, raw  # no surrogate in the text, none written as an escape: none parsed
     text = json.dumps(item, ensure_ascii=False)
     found = len(_SURROGATE.findall(text))
     if not found:
