@@ -53,7 +53,9 @@ class Comparison:
         self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
         self.names = frozenset(profile.names)
         self._rarities(self.names)
-        self.names_weight = sum(self.idf[name] for name in self.names)
+        # Sums over sets go through fsum: exact whatever the set's order, which the hash seed sets,
+        # so every process (a worker, the next run) makes the same decision at a threshold.
+        self.names_weight = math.fsum(self.idf[name] for name in self.names)
 
     def _rarities(self, terms: Iterable[str]) -> dict[str, float]:
         """The IDF table, completed with these terms (in one pass, not one call a term)."""
@@ -95,9 +97,9 @@ class Comparison:
                 score = TERM_WEIGHT * dot / (self.norm * norm)
         if self.names and member.names:
             idf = self._rarities(member.names)
-            shared = sum(idf[name] for name in self.names & member.names)
+            shared = math.fsum(idf[name] for name in self.names & member.names)
             if shared:
-                smaller = min(self.names_weight, sum(idf[name] for name in member.names))
+                smaller = min(self.names_weight, math.fsum(idf[name] for name in member.names))
                 score += NAME_WEIGHT * shared / smaller
         score += NUMBER_WEIGHT * min(NUMBER_CAP, len(self.profile.numbers & member.numbers))
         return score * decay
