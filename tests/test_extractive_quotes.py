@@ -128,3 +128,20 @@ def test_an_unintroduced_quotation_the_source_never_closes_is_still_dropped() ->
 ])
 def test_closing_mark(sentence: str, language: str, mark: str) -> None:
     assert closing_mark(sentence, language) == mark
+
+
+def test_a_quotation_run_on_into_the_next_paragraph_is_not_closed_early() -> None:
+    """The source runs the quotation into its next paragraph without a reopening mark and closes
+    it there: the draft must not close it at the first paragraph's end (the rest would read as
+    the writer's words, with a stray closing mark)."""
+    source = article([
+        "The mayor was blunt about the bridge on Monday: “The old span will close for a whole "
+        "year. Nobody in this town likes that at all.",
+        "The steel under the deck is worn out and has been for years.” The council voted to "
+        "spend the reserve on ferries for the commuters.",
+        "The new span is to be built by a firm from the north of the county.",
+    ])
+    for count in (1, 2, 3, 4):
+        draft = ExtractiveCondenser().condense(source, Budget("sentences", count))
+        assert not any(p.endswith("at all.”") for p in draft.paragraphs), (count, draft.paragraphs)
+        assert [p.kind for p in verify(draft).problems if p.kind == "unbalanced"] == []

@@ -125,7 +125,9 @@ def link(sentences: list[Sentence], language: str) -> None:
     for i, sentence in enumerate(sentences):
         text = sentence.text
         if i and sentences[i - 1].block != sentence.block and text[:1] not in _REOPEN:
-            if inside:  # a quotation left open at a paragraph's end and not reopened
+            # A quotation left open at a paragraph's end and not reopened; unless this paragraph
+            # closes it (a quotation run on without a reopening mark: the source does close it).
+            if inside and not quote_flow(text, False)[0]:
                 _unclosed(sentences[i - 1], opener, language)
             inside = False
         sentence.continues, leaves_open = quote_flow(text, inside)
