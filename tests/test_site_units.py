@@ -179,3 +179,14 @@ def test_a_feed_items_text_title_and_text_content_are_decoded_once(news: WebSite
     assert item.title == "AT&amp;T <3 fares"
     assert item.meta["text_from"] == "feed"
     assert item.html.startswith("<p>Fares rise if a &lt; b &amp; c.</p><p>")
+
+
+def test_a_home_page_with_a_malformed_unrelated_link_still_names_its_feed(news: WebSite) -> None:
+    news.files["/index.html"] = ("text/html", (
+        b'<html><head><link rel="preconnect" href="https://[fonts.example/">'
+        b'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
+        b"<body><p>Welcome</p></body></html>"))
+    with httpx.Client() as client:
+        retrier = Retrier(client)
+        found = identify(retrier, f"{news.base}/index.html", Robots(retrier))
+    assert (found.kind, found.url) == ("feed", f"{news.base}/feed.xml")

@@ -141,6 +141,13 @@ def _head_links(body: bytes, base: str) -> list[tuple[str, str, str]]:
         root = lxml.html.document_fromstring(body[:_HTML_SNIFF])
     except (etree.ParserError, ValueError):
         return []
-    return [(str(link.get("rel") or ""), str(link.get("type") or ""),
-             urljoin(base, str(link.get("href"))))
-            for link in root.iter("link") if link.get("href") is not None]
+    found = []
+    for link in root.iter("link"):
+        href = link.get("href")
+        try:
+            address = urljoin(base, str(href)) if href is not None else ""
+        except ValueError:  # a malformed address ("https://[fonts..."): not a link to follow
+            continue
+        if address:
+            found.append((str(link.get("rel") or ""), str(link.get("type") or ""), address))
+    return found
