@@ -384,12 +384,13 @@ def test_the_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_report_keeps_the_first_error_lines_and_counts_every_one() -> None:
-    from redraft.pipeline.running import KEEP_ERRORS, Errors
+    from redraft.pipeline.report import KEEP_ERRORS, Errors, Report
 
     errors = Errors()
-    assert not errors and len(errors) == 0
+    assert not errors and errors.total == 0
+    assert Report() == Report()
     for n in range(KEEP_ERRORS + 5):
         errors.append(f"item {n}: rejected")
-    assert len(errors) == KEEP_ERRORS + 5  # what "… and N more" counts
+    assert errors and errors.total == KEEP_ERRORS + 5  # what "… and N more" counts
     assert list(errors) == [f"item {n}: rejected" for n in range(KEEP_ERRORS)]
-    assert errors[0] == "item 0: rejected" and errors[:2] == ["item 0: rejected", "item 1: rejected"]
+    assert errors[0] == "item 0: rejected" and errors.kept[:2] == ["item 0: rejected", "item 1: rejected"]

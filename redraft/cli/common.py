@@ -313,12 +313,12 @@ def print_summary(report: Report, *, title: str) -> None:
         table.add_row("tokens", f"{report.usage.prompt_tokens} prompt + "
                                 f"{report.usage.completion_tokens} completion")
     stderr.print(table)
-    shown = report.errors[:10]
+    shown = report.errors.kept[:10]
     for line in shown:
         stderr.print(Text.assemble(("  • ", "yellow"), printable(line, one_line=True)),
                      soft_wrap=True)
-    if len(report.errors) > len(shown):
-        stderr.print(f"  … and {len(report.errors) - len(shown)} more (see `redraft status`)")
+    if report.errors.total > len(shown):
+        stderr.print(f"  … and {report.errors.total - len(shown)} more (see `redraft status`)")
 
 
 __all__ = [

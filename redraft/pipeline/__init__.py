@@ -29,7 +29,8 @@ from redraft.pipeline.policy import (
     draft_entry,
 )
 from redraft.pipeline.recipes import recipe, rules_digest
-from redraft.pipeline.running import ItemOutcome, Progress, Report, run
+from redraft.pipeline.report import Report
+from redraft.pipeline.running import ItemOutcome, Progress, run
 
 if TYPE_CHECKING:
     from redraft.pipeline.publishing import (

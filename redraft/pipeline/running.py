@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal
 
 from redraft.errors import Duplicate, FetchError, RedraftError, Rejected
 from redraft.pipeline.policy import (
@@ -35,8 +34,9 @@ from redraft.pipeline.policy import (
     prepare,
 )
 from redraft.pipeline.recipes import recipe
+from redraft.pipeline.report import Report
 from redraft.pipeline.stories import Decision, StoryDesk
-from redraft.records import Entry, Usage, Verdict, valid_text
+from redraft.records import Entry, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
@@ -52,77 +52,6 @@ Progress = Callable[[ItemOutcome, str], None]
 
 # In-flight items per worker: enough to keep every worker busy, few enough to bound memory.
 _WINDOW_PER_WORKER = 2
-
-
-# Error lines a report keeps (every one is counted): a run of a million posts must not hold a
-# line for each rejection in memory; the store keeps them all (`redraft status`).
-KEEP_ERRORS = 1000
-
-
-class Errors(Sequence[str]):
-    """A run's error lines: the first :data:`KEEP_ERRORS` kept, every one counted (``len``)."""
-
-    def __init__(self) -> None:
-        self.kept: list[str] = []
-        self.total = 0
-
-    def append(self, line: str) -> None:
-        self.total += 1
-        if len(self.kept) < KEEP_ERRORS:
-            self.kept.append(line)
-
-    def __len__(self) -> int:
-        return self.total
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        return self.kept[index]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.kept)
-
-    def __repr__(self) -> str:
-        return f"Errors({self.kept!r}, total={self.total})"
-
-
-# Rejections that are no failure of the run: a page robots.txt disallows was left alone because
-# the site asked so (counted and shown, but a feed that links one must not fail every cron run).
-NOT_FAILURES = frozenset({"disallowed"})
-
-
-@dataclass
-class Report:
-    """What a run did, item by item counted."""
-
-    done: int = 0
-    passed: int = 0
-    failed_verification: int = 0
-    unchanged: int = 0
-    joined: int = 0
-    repaired: int = 0
-    fallbacks: int = 0
-    rejected: Counter[str] = field(default_factory=Counter)
-    failed: Counter[str] = field(default_factory=Counter)
-    usage: Usage = field(default_factory=Usage)
-    errors: Errors = field(default_factory=Errors)
-
-    @property
-    def total(self) -> int:
-        """Every item accounted for."""
-        return (self.done + self.unchanged + self.joined + sum(self.rejected.values())
-                + sum(self.failed.values()))
-
-    @property
-    def ok(self) -> bool:
-        """True when every item went through: nothing rejected (but for :data:`NOT_FAILURES`),
-        failed or unfaithful."""
-        rejected = any(n for reason, n in self.rejected.items() if reason not in NOT_FAILURES)
-        return not (rejected or self.failed or self.failed_verification)
 
 
 def run(

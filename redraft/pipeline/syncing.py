@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from redraft.pipeline.policy import Engines, RunOptions, Verifier
-from redraft.pipeline.running import Progress, Report, run
+from redraft.pipeline.report import Report
+from redraft.pipeline.running import Progress, run
 from redraft.records import Entry
 from redraft.sinks import Sink
 from redraft.sources import SiteSource, SourceItem
