@@ -102,12 +102,12 @@ class Store(Publications, ReviewQueries, StoryQueries):
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._db.execute("COMMIT")  # inside: a failed COMMIT (disk full) rolls back too
         except BaseException:
             self._story_cache_state = None  # it may count rows rolled back
             if self._db.raw.in_transaction:  # SQLite may have rolled back already (disk full)
                 self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
         self._db.execute(
