@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -89,12 +91,16 @@ def test_without_a_usable_cache_py3langid_scores_the_text(tmp_path: Path) -> Non
 
 
 def test_a_new_cache_replaces_copies_left_by_other_releases(tmp_path: Path) -> None:
-    stale = tmp_path / "redraft" / "langid-0.0.1-123"
-    stale.mkdir(parents=True)
-    (stale / "done").write_text("ok\n", encoding="utf-8")
+    stale, recent = tmp_path / "redraft" / "langid-0.0.1-123", tmp_path / "redraft" / "langid-0.0.2-9"
+    for folder in (stale, recent):
+        folder.mkdir(parents=True)
+        (folder / "nextmove.npy").write_bytes(b"")
+    month_ago = time.time() - 30 * 24 * 3600
+    os.utime(stale / "nextmove.npy", (month_ago, month_ago))
     assert _probe(tmp_path) == ["es", "True"]
-    assert [folder.name for folder in (tmp_path / "redraft").glob("langid-*")] != [stale.name]
-    assert not stale.exists()
+    assert not stale.exists()  # unused for a month: removed
+    assert recent.exists()  # another release's copy in use: kept
+    shutil.rmtree(recent)
     (kept,) = (tmp_path / "redraft").glob("langid-*")
     assert _probe(tmp_path) == ["es", "True"]  # a second run reuses the copy
     assert (kept / "done").exists()

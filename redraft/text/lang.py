@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 import unicodedata
 from array import array
 from functools import lru_cache
@@ -116,11 +117,22 @@ def _model_folder() -> Path | None:
     return folder
 
 
+# A copy another release wrote is removed once unused this long: two environments on two
+# releases (two checkouts) each keep theirs instead of rewriting 66 MB in turns.
+_STALE_SECONDS = 7 * 24 * 3600
+
+
 def _forget_others(folder: Path) -> None:
-    """Remove the copies other releases of the model left beside ``folder`` (best effort: one
-    another process still reads stays readable to it until it closes)."""
+    """Remove the copies other releases of the model left beside ``folder`` and nobody opened
+    for :data:`_STALE_SECONDS` (best effort: a process reading one keeps reading it)."""
+    now = time.time()
     for other in folder.parent.glob("langid-*"):
-        if other != folder and other.is_dir():
+        try:
+            # Read by every process that scores (memory mapped): its access time says when.
+            stale = now - (other / "nextmove.npy").stat().st_atime > _STALE_SECONDS
+        except OSError:
+            stale = other.is_dir()  # a layout without the file: no release reads it now
+        if other != folder and stale:
             shutil.rmtree(other, ignore_errors=True)
 
 
