@@ -43,7 +43,7 @@ def _random_texts(count: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def loaded() -> tuple[object, lang._Scorer]:
-    identifier, scorer = lang._identifier(), lang._scorer()
+    identifier, scorer = lang._identifier(), lang._scorer()  # the wheel's model; the cache's copy
     if scorer is None:
         pytest.fail("the language model cache was not usable, so the scorer was not built")
     return identifier, scorer

@@ -16,7 +16,6 @@ import tempfile
 import threading
 import time
 import unicodedata
-from array import array
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -72,26 +71,13 @@ def _scorer() -> _Scorer | None:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """py3langid's own identifier, loaded once: from the cache's copy of the model, else from
-    the wheel (about half a second of CPU: it is LZMA-compressed). Only needed when the
-    scorer is not."""
-    import numpy as np  # noqa: PLC0415  (py3langid's own dependency; heavy)
+    """py3langid's own identifier over the wheel's model, loaded once (about half a second of
+    CPU: it is LZMA-compressed): used only when the cache, hence the scorer, is not."""
     from py3langid.langid import (  # type: ignore[import-untyped]  # noqa: PLC0415  (heavy)
         MODEL_FILE,
         LanguageIdentifier,
     )
 
-    folder = _model_folder()
-    if folder is not None:
-        try:
-            mapped = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                      for name in ("ptc", "pc", "classes", "out_feat")}
-            return LanguageIdentifier(
-                mapped["ptc"], mapped["pc"], mapped["classes"].tolist(),
-                _stdlib_array(folder / "nextmove.npy"), mapped["out_feat"].tolist(),
-                norm_probs=True, tk_row=_stdlib_array(folder / "nextmove_row.npy"))
-        except (OSError, ValueError, KeyError) as exc:
-            log.debug("language model cache not used (%s); reading the wheel's model", exc)
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -160,25 +146,6 @@ def _write_cache(model: Path, folder: Path) -> None:
         except OSError:  # another process wrote it first
             if not (folder / "done").exists():
                 raise
-
-
-def _stdlib_array(path: Path) -> array[int]:
-    """A ``.npy`` file of unsigned integers read straight into a stdlib array (what the
-    identifier indexes), never held twice."""
-    import numpy as np  # noqa: PLC0415
-
-    with open(path, "rb") as file:
-        major, _ = np.lib.format.read_magic(file)
-        header = (np.lib.format.read_array_header_1_0 if major == 1
-                  else np.lib.format.read_array_header_2_0)
-        shape, _, dtype = header(file)
-        if dtype.byteorder == ">" or len(shape) != 1:
-            raise ValueError(f"{path}: not a flat native array")
-        out = array({2: "H", 4: "I", 8: "L"}[dtype.itemsize], [0]) * shape[0]
-        view = memoryview(out).cast("B")
-        if file.readinto(view) != len(view):  # read in place: no second copy, even briefly
-            raise ValueError(f"{path}: shorter than its header says")
-    return out
 
 
 def _depth(folder: Path, moves: Any, rows: Any) -> int:
