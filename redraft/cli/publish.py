@@ -78,8 +78,7 @@ def publish(target: str, status: str, **params: Any) -> None:
     from redraft.pipeline import publish as publish_drafts  # noqa: PLC0415
     from redraft.pipeline.publishing import select  # noqa: PLC0415
     from redraft.sinks.wordpress import (  # noqa: PLC0415
-        PASSWORD_VARIABLE,
-        USER_VARIABLE,
+        MISSING_CREDENTIALS,
         Credentials,
         WordPressPublisher,
     )
@@ -91,7 +90,7 @@ def publish(target: str, status: str, **params: Any) -> None:
              "or pass --db")
     credentials = Credentials.from_environment(os.environ)
     if credentials is None:
-        fail(f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password) to publish")
+        fail(f"{MISSING_CREDENTIALS} to publish")
     options = PublishOptions(include_failed=params["include_failed"],
                              overwrite_edited=params["overwrite_edited"],
                              dry_run=params["dry_run"], approved_only=params["approved_only"]

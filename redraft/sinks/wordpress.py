@@ -38,6 +38,7 @@ from redraft.sinks.wp_content import (
 )
 from redraft.sinks.wp_media import fetch_image
 from redraft.sinks.wp_rest import (
+    MISSING_CREDENTIALS,
     PASSWORD_VARIABLE,
     UNREACHABLE,
     USER_VARIABLE,
@@ -366,5 +367,6 @@ class WordPressPublisher:
             return 0
         return int(media.get("id") or 0)
 
-__all__ = ["PASSWORD_VARIABLE", "POST_STATUSES", "UNREACHABLE", "USER_VARIABLE", "Credentials",
-           "PostStatus", "RemotePost", "WordPressPublisher", "Written", "marker", "post_digest"]
+__all__ = ["MISSING_CREDENTIALS", "PASSWORD_VARIABLE", "POST_STATUSES", "UNREACHABLE", "USER_VARIABLE",
+           "Credentials", "PostStatus", "RemotePost", "WordPressPublisher", "Written", "marker",
+           "post_digest"]

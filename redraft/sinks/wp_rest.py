@@ -22,6 +22,8 @@ UNREACHABLE = "unreachable"  # PublishError.code when WordPress gave no answer o
 # to every user of the machine).
 USER_VARIABLE = "REDRAFT_WP_USER"
 PASSWORD_VARIABLE = "REDRAFT_WP_APP_PASSWORD"
+# What to do when they are not set (the publish command and the review app say the same).
+MISSING_CREDENTIALS = f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password)"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from redraft.config import load_config
 from redraft.errors import ConfigError
-from redraft.sinks.wordpress import PASSWORD_VARIABLE, USER_VARIABLE, Credentials
+from redraft.sinks.wordpress import MISSING_CREDENTIALS, Credentials
 from redraft.web.app import ReviewConfig, create_app
 from redraft.web.publishing import Target
 from redraft.web.security import is_loopback
@@ -65,8 +65,7 @@ def main(*, host: str, port: int, target: str | None, who: str | None, db: Path 
     if target is not None:
         credentials = Credentials.from_environment(os.environ)
         if credentials is None:
-            fail(f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (an application password) "
-                 "to publish with --to")
+            fail(f"{MISSING_CREDENTIALS} to publish with --to")
         publish_to = Target(target, credentials.user, credentials.password, http=settings.http)
     editor = who or os.environ.get("REDRAFT_EDITOR") or getpass.getuser()
     serve(create_app(ReviewConfig(Path(path), editor, token=token, target=publish_to)),
