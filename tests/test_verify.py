@@ -206,3 +206,20 @@ def test_a_japanese_quotation_must_be_verbatim() -> None:
     assert [p.kind for p in problems] == ["quote", "unchecked"]
     # 東京 is a name the source lacks, but Japanese kanji have no capitals to tell it by.
     assert "names (東, 京" in problems[1].detail
+
+
+def test_source_key_lookups_match_the_joined_key() -> None:
+    """has_key and count_key make only some paragraphs' keys, yet answer as the joined key does."""
+    from redraft.verify.source import _Source
+    from redraft.verify.words import _key
+
+    paragraphs = ["The mayor said the bridge opens in May.", "Ο ΔΡΟΜΟΣ. Roads close; the bridge opens.",
+                  "--", "The bridge opens in May, the mayor said."]
+    source = _Source(paragraphs, "en")
+    probes = ["the bridge opens", "bridge opens in may", "the mayor", "ο δρομοσ", "ο δρομος",
+              "opens the mayor", "--", "", "roads close the bridge", "May, the mayor said"]
+    for probe in probes:
+        key = _key(probe)
+        assert source.has_key(key) == (key in source.key), probe
+        assert source.count_key(key) == source.key.count(key), probe
+    assert source.count_key(_key("the bridge opens")) == 3

@@ -37,7 +37,7 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
             earlier.append(None if number is None else met[number])
         for number, sentence in enumerate(sentences):
             times[key := _key(sentence)] += 1
-            if earlier[number] is not None and source.key.count(key) >= times[key]:
+            if earlier[number] is not None and source.count_key(key) >= times[key]:
                 earlier[number] = None
         repeats = [e for e in earlier if e is not None]
         if repeats and len(repeats) >= REPEATED_PARAGRAPH_SHARE * len(sentences):
