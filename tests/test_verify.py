@@ -223,3 +223,20 @@ def test_source_key_lookups_match_the_joined_key() -> None:
         assert source.has_key(key) == (key in source.key), probe
         assert source.count_key(key) == source.key.count(key), probe
     assert source.count_key(_key("the bridge opens")) == 3
+
+
+def test_form_places_sentences_by_their_words_and_cut_asides() -> None:
+    """A draft sentence is placed at the first source sentence it is, is with an aside cut, or
+    is a run of; a reworded one nowhere."""
+    from redraft.verify.form import _Order
+
+    source = ["MADRID — The council met on Monday to vote on the budget for next year.",
+              "The budget (the largest yet) passed by nine votes to four. The mayor praised it.",
+              "The budget passed by nine votes to four, officials said."]
+    order = _Order(source, "en")
+    assert order.place("The council met on Monday to vote on the budget for next year.") == 0
+    assert order.place("the BUDGET passed by nine votes to four") == 1  # the aside cut, case aside
+    assert order.place("The mayor praised it!") == 2
+    assert order.place("passed by nine votes") == 1  # a run: the first sentence holding it
+    assert order.place("officials said") == 3
+    assert order.place("The mayor criticised it.") is None
