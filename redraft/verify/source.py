@@ -42,6 +42,7 @@ class _Source:
         self.raw, self.language = paragraphs, language
         self._shortened: dict[int, str] = {}
         self._keys: dict[int, str] = {}
+        self._normalised: dict[int, str] = {}
         self._negated: dict[int, list[int]] = {}
 
     @cached_property
@@ -101,7 +102,14 @@ class _Source:
 
     @cached_property
     def paragraphs(self) -> list[str]:
-        return [normalise(p) for p in self.raw]
+        return [self.paragraph(n) for n in range(len(self.raw))]
+
+    def paragraph(self, number: int) -> str:
+        """Paragraph ``number``, normalised (only the paragraphs a check reads are)."""
+        found = self._normalised.get(number)
+        if found is None:
+            found = self._normalised[number] = normalise(self.raw[number])
+        return found
 
     @cached_property
     def sentences(self) -> list[_Sentence]:
@@ -126,7 +134,7 @@ class _Source:
             paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
                 if number not in self._shortened:
-                    sentences = split_sentences(self.paragraphs[number], self.language)
+                    sentences = split_sentences(self.paragraph(number), self.language)
                     self._shortened[number] = "".join(
                         _key(strip_asides(text, dateline=i == 0, language=self.language))
                         for i, text in enumerate(sentences))
@@ -142,7 +150,7 @@ class _Source:
         for number, paragraph_key in self.keys_with(key):
             if key not in paragraph_key:
                 continue
-            for sentence in split_sentences(self.paragraphs[number], self.language):
+            for sentence in split_sentences(self.paragraph(number), self.language):
                 if key in _key(sentence):
                     return _negation_count(sentence, self.language) > _negation_count(text, self.language)
         return False
