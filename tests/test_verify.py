@@ -240,3 +240,22 @@ def test_form_places_sentences_by_their_words_and_cut_asides() -> None:
     assert order.place("passed by nine votes") == 1  # a run: the first sentence holding it
     assert order.place("officials said") == 3
     assert order.place("The mayor criticised it.") is None
+
+
+def test_a_refrain_may_be_said_as_often_as_the_source_says_it() -> None:
+    """A sentence the source says twice may come twice in a draft; a third time it repeats."""
+    refrain = "Stay safe and stay home tonight."
+    paragraphs = ["Storms reach the coast after dark, the weather office said.", refrain,
+                  "Roads along the shore will close at eight.", refrain]
+    entry = Entry(source="test", key="storm", url="https://news.example/storm", title="Storm", html="")
+    source = Article(entry=entry, blocks=tuple(Block("p", p) for p in paragraphs), language="en")
+
+    def repeated(draft: list[str]) -> list[str]:
+        verdict = verify(Draft(article=source, paragraphs=tuple(draft), engine="test",
+                               budget=NO_BUDGET, credit=entry.credit()))
+        return [p.sentence for p in verdict.problems if p.kind == "repeated"]
+
+    assert repeated(paragraphs) == []
+    twice = [paragraphs[0], f"{refrain} {paragraphs[2]}", refrain]
+    assert repeated(twice) == []
+    assert repeated([*twice, refrain]) == [refrain]
