@@ -206,3 +206,56 @@ def test_a_japanese_quotation_must_be_verbatim() -> None:
     assert [p.kind for p in problems] == ["quote", "unchecked"]
     # 東京 is a name the source lacks, but Japanese kanji have no capitals to tell it by.
     assert "names (東, 京" in problems[1].detail
+
+
+def test_source_key_lookups_match_the_joined_key() -> None:
+    """has_key and count_key make only some paragraphs' keys, yet answer as the joined key does."""
+    from redraft.verify.source import _Source
+    from redraft.verify.words import _key
+
+    paragraphs = ["The mayor said the bridge opens in May.", "Ο ΔΡΟΜΟΣ. Roads close; the bridge opens.",
+                  "--", "The bridge opens in May, the mayor said."]
+    source = _Source(paragraphs, "en")
+    probes = ["the bridge opens", "bridge opens in may", "the mayor", "ο δρομοσ", "ο δρομος",
+              "opens the mayor", "--", "", "roads close the bridge", "May, the mayor said"]
+    for probe in probes:
+        key = _key(probe)
+        assert source.has_key(key) == (key in source.key), probe
+        assert source.count_key(key) == source.key.count(key), probe
+    assert source.count_key(_key("the bridge opens")) == 3
+
+
+def test_form_places_sentences_by_their_words_and_cut_asides() -> None:
+    """A draft sentence is placed at the first source sentence it is, is with an aside cut, or
+    is a run of; a reworded one nowhere."""
+    from redraft.verify.form import _Order
+
+    source = ["MADRID — The council met on Monday to vote on the budget for next year.",
+              "The budget (the largest yet) passed by nine votes to four. The mayor praised it.",
+              "The budget passed by nine votes to four, officials said."]
+    order = _Order(source, "en")
+    assert order.place("The council met on Monday to vote on the budget for next year.") == 0
+    assert order.place("the BUDGET passed by nine votes to four") == 1  # the aside cut, case aside
+    assert order.place("The mayor praised it!") == 2
+    assert order.place("passed by nine votes") == 1  # a run: the first sentence holding it
+    assert order.place("officials said") == 3
+    assert order.place("The mayor criticised it.") is None
+
+
+def test_a_refrain_may_be_said_as_often_as_the_source_says_it() -> None:
+    """A sentence the source says twice may come twice in a draft; a third time it repeats."""
+    refrain = "Stay safe and stay home tonight."
+    paragraphs = ["Storms reach the coast after dark, the weather office said.", refrain,
+                  "Roads along the shore will close at eight.", refrain]
+    entry = Entry(source="test", key="storm", url="https://news.example/storm", title="Storm", html="")
+    source = Article(entry=entry, blocks=tuple(Block("p", p) for p in paragraphs), language="en")
+
+    def repeated(draft: list[str]) -> list[str]:
+        verdict = verify(Draft(article=source, paragraphs=tuple(draft), engine="test",
+                               budget=NO_BUDGET, credit=entry.credit()))
+        return [p.sentence for p in verdict.problems if p.kind == "repeated"]
+
+    assert repeated(paragraphs) == []
+    twice = [paragraphs[0], f"{refrain} {paragraphs[2]}", refrain]
+    assert repeated(twice) == []
+    assert repeated([*twice, refrain]) == [refrain]

@@ -379,6 +379,7 @@ from redraft.text.duplicates import (  # noqa: E402
     NearDuplicates,
     duplicate_key,
     near_duplicate,
+    split_at_blanks,
 )
 
 __all__ = [
@@ -403,6 +404,7 @@ __all__ = [
     "quote_flow",
     "shingles",
     "signpost",
+    "split_at_blanks",
     "split_sentences",
     "stem",
     "stopwords",

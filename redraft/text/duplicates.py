@@ -53,6 +53,12 @@ def duplicate_key(text: str) -> tuple[str, ...]:
     return tuple(_blank_split(text.casefold()))
 
 
+def split_at_blanks(text: str) -> bool:
+    """Whether :func:`duplicate_key` takes the text's words between blanks and punctuation (no
+    script without spaces in it): such a word is then letters and digits only."""
+    return text.isascii() or not _UNSPACED.search(text)
+
+
 def _blank_split(text: str) -> list[str]:
     """``text.translate(_BLANKS).split()``, token by token: most tokens are one word (maybe with
     a comma or full stop), and testing that is much cheaper than translating every character."""

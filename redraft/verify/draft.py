@@ -24,9 +24,10 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
     sentence the source itself says as often (a refrain) is no repetition of the draft's.
     """
     problems: list[Problem] = []
-    seen, home, times = NearDuplicates(), dict[str, str](), Counter[str]()
+    seen, home = NearDuplicates(), dict[str, str]()
     met: list[str] = []
     kept: list[str] = []
+    said = _Said()
     for paragraph in paragraphs:
         sentences = split_sentences(paragraph, source.language)
         earlier: list[str | None] = []
@@ -36,9 +37,11 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
                 met.append(sentence)
             earlier.append(None if number is None else met[number])
         for number, sentence in enumerate(sentences):
-            times[key := _key(sentence)] += 1
-            if earlier[number] is not None and source.key.count(key) >= times[key]:
-                earlier[number] = None
+            said.add(sentence)
+            if earlier[number] is not None:
+                key = _key(sentence)
+                if source.count_key(key) >= said.times(key):
+                    earlier[number] = None
         repeats = [e for e in earlier if e is not None]
         if repeats and len(repeats) >= REPEATED_PARAGRAPH_SHARE * len(sentences):
             detail = "this paragraph repeats an earlier one"
@@ -51,6 +54,26 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
             else:
                 problems.append(Problem("repeated", sentence, before, "this sentence repeats an earlier one"))
     return problems, kept
+
+
+class _Said:
+    """How often the draft has said each sentence so far (by :func:`_key`), counted only once a
+    repeat asks: most drafts repeat nothing, and their sentences' keys are never made."""
+
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+        self.counts: Counter[str] | None = None
+
+    def add(self, sentence: str) -> None:
+        if self.counts is None:
+            self.sentences.append(sentence)
+        else:
+            self.counts[_key(sentence)] += 1
+
+    def times(self, key: str) -> int:
+        if self.counts is None:
+            self.counts = Counter(map(_key, self.sentences))
+        return self.counts[key]
 
 
 def _credit(draft: Draft) -> list[Problem]:
@@ -78,7 +101,9 @@ def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
         over = have > target
     else:
         have, target, unit = draft.words, budget.target_words(draft.article.words) or 0, "words"
-        slack = max(word_count(s) for s in sentences)  # one sentence, counted as the draft is
-        over = have > target + slack
+        # the slack: one sentence, counted as the draft is (counted only for a draft over target)
+        over = have > target and have > target + max(word_count(s) for s in sentences)
+    if not over:
+        return []
     detail = f"too long: {have} {unit} for a budget of {budget.describe()} ({target} {unit})"
-    return [Problem("length", "", "", detail)] if over else []
+    return [Problem("length", "", "", detail)]

@@ -27,6 +27,7 @@ from redraft.text import (
     points_back,
     quote_flow,
     signpost,
+    split_at_blanks,
     split_sentences,
     strip_asides,
     unattributed_quote,
@@ -40,25 +41,35 @@ class _Order:
 
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.paragraphs, self.language = paragraphs, language
+        self._variant_keys: dict[int, list[tuple[str, ...]]] = {}
+        self._keyed_texts: dict[int, str] = {}
 
     @cached_property
     def sentences(self) -> list[str]:
         return [s for p in self.paragraphs for s in split_sentences(p, self.language)]
 
     @cached_property
-    def places(self) -> dict[tuple[str, ...], int]:
-        places: dict[tuple[str, ...], int] = {}
-        for number, sentence in enumerate(self.sentences):
+    def folded(self) -> list[str]:
+        """The sentences case-folded: every word of a sentence's key (and of its variants') is in
+        its folded text, so a key with a word missing there cannot be the sentence's."""
+        return [s.casefold() for s in self.sentences]
+
+    def _variants(self, number: int) -> list[tuple[str, ...]]:
+        """The keys of sentence ``number``, as written and with its asides (a dateline too) cut."""
+        found = self._variant_keys.get(number)
+        if found is None:
+            sentence = self.sentences[number]
             variants = {sentence, strip_asides(sentence, language=self.language)}
             if number < 2:  # a dateline opens the article
                 variants.add(strip_asides(sentence, dateline=True, language=self.language))
-            for variant in sorted(variants):
-                places.setdefault(duplicate_key(variant), number)
-        return places
+            found = self._variant_keys[number] = [duplicate_key(v) for v in variants]
+        return found
 
-    @cached_property
-    def keyed(self) -> list[str]:
-        return [" " + " ".join(duplicate_key(s)) + " " for s in self.sentences]
+    def _keyed(self, number: int) -> str:
+        found = self._keyed_texts.get(number)
+        if found is None:
+            found = self._keyed_texts[number] = " " + " ".join(duplicate_key(self.sentences[number])) + " "
+        return found
 
     @cached_property
     def verbatim(self) -> dict[str, int]:
@@ -68,15 +79,24 @@ class _Order:
         return verbatim
 
     def place(self, sentence: str) -> int | None:
-        """The source sentence this one is, or is cut from (a run of its words); None if reworded."""
+        """The source sentence this one is, or is cut from (a run of its words); None if reworded.
+
+        The first sentence one of whose keys is this one's, else the first holding its words as
+        a run; only sentences whose folded text has every word of it are keyed.
+        """
         if sentence in self.verbatim:  # the fast path: a sentence copied as it is
             return self.verbatim[sentence]
         key = duplicate_key(sentence)
-        found = self.places.get(key)
+        needed = sorted(set(key), key=len, reverse=True)  # a long word rules out most sentences
+        candidates = [n for n, folded in enumerate(self.folded) if all(w in folded for w in needed)]
+        # A variant cut by ICU's words may join a word across a cut ("x (y).com": "x.com"),
+        # which a word split at blanks and punctuation never is: then every sentence is tried.
+        tried = candidates if split_at_blanks(sentence) else range(len(self.sentences))
+        found = next((n for n in tried if key in self._variants(n)), None)
         if found is not None or not key:
             return found
         run = " " + " ".join(key) + " "
-        return next((n for n, text in enumerate(self.keyed) if run in text), None)
+        return next((n for n in candidates if run in self._keyed(n)), None)
 
     def sentence(self, number: int) -> str:
         return self.sentences[number] if 0 <= number < len(self.sentences) else ""

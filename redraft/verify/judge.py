@@ -208,7 +208,7 @@ class _Check:
                    for t in run if t.lower not in skip and not t.text[0].isdigit()
                    and not _ROMAN.match(t.text) and not self.source.names(t.lower)]
         # Japanese writes foreign names in katakana, with no capitals: a run the source lacks.
-        missing += [run for run in _KATAKANA_RUN.findall(self.text) if _key(run) not in self.source.key]
+        missing += [run for run in _KATAKANA_RUN.findall(self.text) if not self.source.has_key(_key(run))]
         return [self.problem("name", f"the source never names {name}") for name in dict.fromkeys(missing)]
 
     def _facts(self) -> list[Problem]:
@@ -219,7 +219,7 @@ class _Check:
         problems = []
         for _, _, quoted in self.quotes:
             parts = [p for p in re.split(r"\.\.\.|\u2026", quoted) if _key(p).strip()]
-            if not all(_key(p) in self.source.key for p in parts):
+            if not all(self.source.has_key(_key(p)) for p in parts):
                 detail = f"\u201c{quoted.strip()}\u201d is not verbatim in the source"
                 problems.append(self.problem("quote", detail))
             elif parts and (wrong := self._wrong_speaker(parts[0])):
@@ -305,6 +305,6 @@ def _judge(text: str, source: _Source) -> _Judgement:
     if source.has_verbatim(text):
         return _Judgement(1.0)
     key = _key(text)
-    if (key in source.key or source.has_shortened(key)) and not source.drops_negation(key, text):
+    if (source.has_key(key) or source.has_shortened(key)) and not source.drops_negation(key, text):
         return _Judgement(1.0)
     return _Check(text, source).run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -41,6 +41,8 @@ class _Source:
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.raw, self.language = paragraphs, language
         self._shortened: dict[int, str] = {}
+        self._keys: dict[int, str] = {}
+        self._normalised: dict[int, str] = {}
         self._negated: dict[int, list[int]] = {}
 
     @cached_property
@@ -50,11 +52,43 @@ class _Source:
 
     @cached_property
     def keys(self) -> list[str]:
-        return [_key(p) for p in self.raw]
+        return [self._paragraph_key(n) for n in range(len(self.raw))]
 
     @cached_property
     def key(self) -> str:
         return "".join(self.keys)
+
+    @cached_property
+    def lowered(self) -> list[str]:
+        """The paragraphs as given, lower-cased: a paragraph's key words are found in them."""
+        return [p.lower() for p in self.raw]
+
+    def _paragraph_key(self, number: int) -> str:
+        found = self._keys.get(number)
+        if found is None:
+            found = self._keys[number] = _key(self.raw[number])
+        return found
+
+    def keys_with(self, key: str) -> Iterator[tuple[int, str]]:
+        """``(number, key)`` of each paragraph, in order, whose lower-cased text holds every word
+        of ``key`` (as a substring): the others cannot hold the key, and their keys are never made."""
+        needed = sorted(set(key.split()), key=len, reverse=True)  # a long word rules out most
+        for number, lower in enumerate(self.lowered):
+            if all(word in lower for word in needed):
+                yield number, self._paragraph_key(number)
+
+    def has_key(self, key: str) -> bool:
+        """``key in self.key``, making only the keys of paragraphs that may hold it (a key of
+        words never spans two paragraphs' keys; a key of none, two spaces, may)."""
+        if not key.strip():
+            return key in self.key
+        return any(key in paragraph_key for _, paragraph_key in self.keys_with(key))
+
+    def count_key(self, key: str) -> int:
+        """``self.key.count(key)``, making only the keys of paragraphs that may hold it."""
+        if not key.strip():
+            return self.key.count(key)
+        return sum(paragraph_key.count(key) for _, paragraph_key in self.keys_with(key))
 
     def has_verbatim(self, sentence: str) -> bool:
         """Whether the sentence is in the source exactly as written, on word boundaries (the
@@ -68,7 +102,14 @@ class _Source:
 
     @cached_property
     def paragraphs(self) -> list[str]:
-        return [normalise(p) for p in self.raw]
+        return [self.paragraph(n) for n in range(len(self.raw))]
+
+    def paragraph(self, number: int) -> str:
+        """Paragraph ``number``, normalised (only the paragraphs a check reads are)."""
+        found = self._normalised.get(number)
+        if found is None:
+            found = self._normalised[number] = normalise(self.raw[number])
+        return found
 
     @cached_property
     def sentences(self) -> list[_Sentence]:
@@ -87,10 +128,13 @@ class _Source:
         """
         words = key.split() or [""]
         head, tail = f" {words[0]} ", f" {words[-1]} "
-        for number, paragraph_key in enumerate(self.keys):
+        for number, lower in enumerate(self.lowered):
+            if words[0] not in lower or words[-1] not in lower:
+                continue  # its key cannot hold them
+            paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
                 if number not in self._shortened:
-                    sentences = split_sentences(self.paragraphs[number], self.language)
+                    sentences = split_sentences(self.paragraph(number), self.language)
                     self._shortened[number] = "".join(
                         _key(strip_asides(text, dateline=i == 0, language=self.language))
                         for i, text in enumerate(sentences))
@@ -103,10 +147,10 @@ class _Source:
         from a source sentence that negates more than it does: "one was hurt" out of "No one
         was hurt", or Turkish "geçerli" out of "geçerli değil", where the negation ends the
         sentence."""
-        for number, paragraph_key in enumerate(self.keys):
+        for number, paragraph_key in self.keys_with(key):
             if key not in paragraph_key:
                 continue
-            for sentence in split_sentences(self.paragraphs[number], self.language):
+            for sentence in split_sentences(self.paragraph(number), self.language):
                 if key in _key(sentence):
                     return _negation_count(sentence, self.language) > _negation_count(text, self.language)
         return False
