@@ -114,6 +114,20 @@ def test_html_file_takes_title_and_canonical_url(tmp_path: Path) -> None:
     assert entry.key == f"file:{tmp_path / 'page.html'}"
 
 
+@pytest.mark.parametrize(("stamp", "utc"), [
+    ("2025-05-01T10:00:00", "2025-05-01T10:00:00+00:00"),  # no zone: taken as UTC
+    ("2025-05-01T12:00:00+02:00", "2025-05-01T10:00:00+00:00"),
+    ("2025-05-01T10:00:00Z", "2025-05-01T10:00:00+00:00"),
+])
+def test_an_html_files_time_is_utc_as_every_sources_is(tmp_path: Path, stamp: str,
+                                                        utc: str) -> None:
+    page = (f"<html><head><title>T</title><meta property='article:published_time' "
+            f"content='{stamp}'></head><body><p>Ferries ran again on Monday.</p></body></html>")
+    (entry,) = read(tmp_path, "page.html", page.encode())
+    assert isinstance(entry, Entry) and entry.published is not None
+    assert entry.published.isoformat() == utc  # aware: comparable with every other time
+
+
 def test_plain_text_paragraphs_and_title(tmp_path: Path) -> None:
     text = (
         "Storm closes coast road\n\nThe coast road shut at noon.\nIt may reopen tomorrow.\n\n"

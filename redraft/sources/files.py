@@ -22,7 +22,6 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -35,6 +34,7 @@ from redraft.records import Entry
 from redraft.sources import SourceItem
 from redraft.sources.charsets import decode
 from redraft.sources.frontmatter import split_front_matter
+from redraft.sources.high_water import parse_time
 from redraft.text import normalise, paragraphs_of
 from redraft.wp.posts import parse_json, plain_text, wp_entry
 
@@ -335,7 +335,7 @@ def _html_entry(text: str, *, label: str) -> Entry | Rejected:
     return Entry(
         source=label, key=key, url=url,
         title=title or (Path(label).stem if label != "stdin" else ""),
-        html=text, published=_parse_time(published), meta={"via": "file", "format": "html"},
+        html=text, published=parse_time(published), meta={"via": "file", "format": "html"},
     )
 
 
@@ -347,13 +347,6 @@ def first_text(root: Any, xpaths: Sequence[str]) -> str:
             if cleaned:
                 return cleaned
     return ""
-
-
-def _parse_time(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
 
 
 def _text_entry(text: str, *, label: str) -> Entry | Rejected:
