@@ -256,6 +256,9 @@ def test_short_forms_of_other_languages_do_not_end_a_sentence(language: str, sam
     "नहीं, यह सही है। राम ने कहा।",  # vowel signs stay inside their words
     "a , b ; c ... d_e __ f-g 1,000 x",
     "x. y! z? . , ! word. word,word",
+    "El 50% de 20€ & más: ‘uno’ “dos” — tres–cuatro/cinco [6] (7)",  # common marks, one pass
+    "tab\tand\u00a0nbsp, café naïve 😉 #tag @user ·x· §3 a_b",  # rarer ones, token by token
+    "",
 ])
 def test_duplicate_key_is_every_letter_or_digit_run(sample: str) -> None:
     blanks = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " "
