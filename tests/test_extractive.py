@@ -364,3 +364,21 @@ def test_a_short_budget_is_filled_from_the_lead(budget: Budget) -> None:
     longer = ExtractiveCondenser().condense(article, Budget("sentences", 3))
     assert longer.paragraphs[0] == LEAD_BLOCKS[1]["text"]
     assert any(p.startswith("Pier inspectors") for p in longer.paragraphs)
+
+
+def test_sentence_word_counts_are_word_counts_in_every_script() -> None:
+    """A sentence's length is :func:`word_count`'s, whether its paragraph is spaced or written
+    without spaces (Chinese, Thai), in one language or mixed."""
+    from redraft.condense import units
+    from redraft.text import word_count
+
+    article = make_article([
+        {"kind": "p", "text": "The council met on Tuesday to discuss the budget. Nobody came."},
+        {"kind": "p", "text": "市议会周二开会讨论预算。The mayor spoke for an hour (briefly)."},
+        {"kind": "p", "text": "สภาเมืองประชุมกันในวันอังคารเพื่อหารือเรื่องงบประมาณ แล้วก็กลับบ้าน"},
+        {"kind": "p", "text": "Le conseil s’est réuni mardi pour débattre du budget — sans public."},
+    ], "en")
+    sentences = units.read(article)
+    assert len(sentences) >= 5
+    assert [s.words for s in sentences] == [word_count(s.text) for s in sentences]
+    assert any(s.words != len(s.text.split()) for s in sentences)  # a spaceless one is read

@@ -32,6 +32,7 @@ from redraft.stories.placement import NEAR_DUPLICATE
 from redraft.stories.profile import names_in
 from redraft.stories.scoring import WINDOW_HOURS
 from redraft.stories.signatures import BANDS, PERMUTATIONS, shingles_of
+from redraft.text import content_stemmer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
 ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
@@ -192,6 +193,23 @@ def test_profile_round_trips_through_json() -> None:
     assert {"31", "480"} <= profile.numbers and "reinholt" in profile.names
     restored = Profile.from_json(json.loads(json.dumps(profile.to_json())))
     assert restored == profile
+
+
+def test_profile_terms_count_the_title_twice_and_skip_stop_words_and_digits() -> None:
+    item = {**ARTICLES[0], "title": "Harbour 2024 closed",
+            "text": "The harbour stays closed until 2025, the port said. Ferries wait at 12.5 knots."}
+    profile = profile_of(article(item))
+    terms = dict(profile.terms)
+    assert list(terms)[:2] == [content_stemmer("en")("Harbour"), content_stemmer("en")("closed")]
+    assert terms[content_stemmer("en")("Harbour")] == 3  # twice for the title, once in the lead
+    assert all(term and not term.isdigit() for term in terms)
+    assert profile.numbers == {"2024", "2025", "12.5"}
+
+
+def test_profile_numbers_are_those_of_title_and_lead_read_together_in_any_script() -> None:
+    item = {**ARTICLES[0], "title": "港口关闭 2024", "text": "ท่าเรือปิด 2025 วัน. The port said 480 ships wait."}
+    profile = profile_of(article(item))
+    assert profile.numbers == {"2024", "2025", "480"}
 
 
 def test_rarer_terms_weigh_more() -> None:

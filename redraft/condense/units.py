@@ -26,6 +26,7 @@ from redraft.text import (
     words,
 )
 from redraft.text.discourse import closing_mark, quote_marks
+from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
 MIN_SENTENCE_WORDS = 5
@@ -35,10 +36,12 @@ MAX_SENTENCES = 3000
 # A unit of more sentences than this (a long quotation, a long list) is too long to condense.
 MAX_UNIT_SENTENCES = 6
 
-_STOP = frozenset({""})  # what content_stem gives for a stop word
 _REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
 # Closing punctuation (Chinese and Japanese full-width marks too), then quotes or brackets.
 _ENDED = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
+# A script written without spaces (or segmented by ICU): a paragraph with none of it (most) has
+# its words counted by white space, as :func:`word_count` counts them, without asking per sentence.
+_SPACELESS = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
 
 
 @dataclass(slots=True)
@@ -54,7 +57,7 @@ class Sentence:
     usable: bool  # not a label, junk or a repeat: may be part of a unit
     label: bool  # a short line without closing punctuation: a label, a byline
     quoted: bool  # from a block quote: someone else's words
-    terms: frozenset[str]
+    terms: set[str]  # its content stems (a set, not a frozenset: never changed once read)
     key: tuple[str, ...]  # its words, case-folded: what a near repeat is judged on
     score: float = 0.0
     needs_prev: bool = False  # cannot be read without the sentence before
@@ -88,6 +91,8 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         previous = block
         if len(result) >= MAX_SENTENCES:
             break
+        # Its sentences (parts of it, less some spans) have no such script either.
+        count = word_count if _SPACELESS.search(text) else _spaced_count
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:
                 sentence = strip_asides(raw, dateline=before_lead, language=language)
@@ -101,17 +106,24 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
             usable = not label and letters > 0 and key not in seen
             seen.add(key)
             statement = usable and letters >= MIN_SENTENCE_WORDS
+            terms = set(map(term, tokens))  # a set: no copy to drop the stop words' ""
+            terms.discard("")
             before_lead = before_lead and not (statement and kind != "quote")
             result.append(
                 Sentence(
                     index=len(result), block=block, kind=kind, text=sentence,
-                    words=word_count(sentence), statement=statement, usable=usable, label=label,
-                    quoted=kind == "quote", terms=frozenset(map(term, tokens)) - _STOP, gap=gap,
+                    words=count(sentence), statement=statement, usable=usable, label=label,
+                    quoted=kind == "quote", terms=terms, gap=gap,
                     key=key,
                 )
             )
             gap = False
     return result
+
+
+def _spaced_count(text: str) -> int:
+    """:func:`word_count` of a text in no script written without spaces: its white-space words."""
+    return len(text.split())
 
 
 def link(sentences: list[Sentence], language: str) -> None:

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from redraft.records import Article
 from redraft.text import content_stemmer, split_sentences, words
+from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 LEAD_WORDS = 120  # the lead carries the who/what/when; later paragraphs drift to background
 TITLE_REPEAT = 2  # a headline term counts twice: the headline is the story's own summary
 MIN_NUMBER_CHARS = 2  # "3" is everywhere (three people, 3 p.m.); "84" or "2.5" tells a story
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+# Scripts written without spaces, or segmented by ICU: the words of text holding them depend on
+# what is around them.
+_SPACELESS = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +90,24 @@ def profile_of(article: Article) -> Profile:
     term = content_stemmer(language)
     title = article.entry.title
     lead = lead_text(article)
-    counts: dict[str, int] = {}
-    get = counts.get
-    for word in words(title):
-        if (stem := term(word)) and not stem.isdigit():
-            counts[stem] = get(stem, 0) + TITLE_REPEAT
-    for word in words(lead):
-        if (stem := term(word)) and not stem.isdigit():
-            counts[stem] = get(stem, 0) + 1
+    title_words, lead_words = words(title), words(lead)
+    # Counted in C, stop words ("") and digits too, which are then dropped: the order of the
+    # stems kept (title first, then the lead, as each first appears) is the same.
+    counts = Counter(map(term, title_words))
+    for stem in counts:
+        counts[stem] *= TITLE_REPEAT
+    counts.update(map(term, lead_words))
+    for stem in [stem for stem in counts if not stem or stem.isdigit()]:
+        del counts[stem]
+    # Joined by a space, the title and lead split into the same words as apart, unless a script
+    # written without spaces (where the splitter reads across) is in either.
+    both = (words(f"{title} {lead}") if _SPACELESS.search(title) or _SPACELESS.search(lead)
+            else title_words + lead_words)
     numbers = frozenset(  # \d is a decimal digit: a word opening with another is no number
-        word.replace(",", "").rstrip(".") for word in words(f"{title} {lead}")
+        word.replace(",", "").rstrip(".") for word in both
         if len(word) >= MIN_NUMBER_CHARS and word[0].isdecimal() and _NUMBER.match(word)
     )
-    return Profile(terms=counts, names=names_in(lead, language), numbers=numbers,
+    return Profile(terms=dict(counts), names=names_in(lead, language), numbers=numbers,
                    published=article.entry.published)
 
 
