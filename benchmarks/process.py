@@ -91,6 +91,15 @@ def copies(directory: Path, count: int, into: Path, *, total: int | None = None)
     return into
 
 
+def pin_one_core() -> str:
+    """Pin this process (and the children it starts) to one CPU core; say which."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity on this system)"
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    return f"pinned to CPU core {core}"
+
+
 def pinned() -> list[str]:
     """The prefix that runs a command on one core (``taskset -c 0``), where taskset exists."""
     return ["taskset", "-c", "0"] if shutil.which("taskset") else []

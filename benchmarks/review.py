@@ -19,13 +19,15 @@ second for 5,000 drafts.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import process
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
 from redraft.store import Store
 from redraft.stories.placement import Placement
@@ -99,8 +101,7 @@ def main() -> None:
     parser.add_argument("--joined", type=int, default=2,
                         help="other outlets' entries in every other draft's story")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    process.pin_one_core()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
         started = time.perf_counter()

@@ -42,7 +42,6 @@ import hashlib
 import json
 import math
 import multiprocessing
-import os
 import random
 import re
 import resource
@@ -57,6 +56,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import process
 from redraft.records import Article, Block, Entry
 from redraft.store import Store
 from redraft.stories import MemoryIndex, Placement, Placer
@@ -226,8 +227,7 @@ def stream(rows: Sequence[Row], count: int, seed: int = 7) -> Iterator[Article]:
 
 
 def _scale_child(path: str, size: int, backend: str, queue: Any) -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    process.pin_one_core()
     rows = load(Path(path))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     layers: Counter[str] = Counter()

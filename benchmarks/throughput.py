@@ -232,15 +232,6 @@ def in_child(target: str, *args: Any) -> Result:
     return result
 
 
-def pin_one_core() -> str:
-    """Pin this process (and the children it starts) to one CPU core; say which."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity on this system)"
-    core = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {core})
-    return f"pinned to CPU core {core}"
-
-
 def _line(name: str, result: Result) -> str:
     rate = result["articles"] / result["cpu"] if result["cpu"] else float("inf")
     wall_rate = result["articles"] / result["wall"] if result["wall"] else float("inf")
@@ -309,7 +300,7 @@ def whole_process(directory: Path, peer: Path, repeat: int, sizes: Sequence[int]
 def in_process(files: Sequence[Path], args: argparse.Namespace) -> float | None:
     """The posts' work alone, redraft then the baseline, each in its own child on one core;
     the speed ratio (CPU time), or None without the baseline."""
-    pinned = pin_one_core()
+    pinned = process.pin_one_core()
     print(f"in process: {len(files)} posts x {args.copies} copies from {args.directory}; "
           f"{pinned}; each system in its own spawned process")
     ours = in_child("run_redraft", files, args.copies, args.ratio)
