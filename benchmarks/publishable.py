@@ -33,7 +33,7 @@ from redraft.errors import Rejected
 from redraft.extract import extract
 from redraft.records import Article, Block, Budget, Draft, Entry
 from redraft.sources.files import FileSource
-from redraft.text import detect_language, paragraphs_of, split_sentences
+from redraft.text import detect_language, paragraphs_of, split_sentences, words_in
 from redraft.verify import verify
 
 # Run as a script (python benchmarks/publishable.py) or as a module: its sibling either way.
@@ -77,7 +77,7 @@ def cnndm(path: Path, limit: int | None) -> Iterator[Article]:
 
 def _size(draft: Draft, budget: Budget) -> int:
     if budget.kind == "words":
-        return draft.words
+        return words_in(draft.paragraphs)
     return sum(len(split_sentences(p, draft.article.language)) for p in draft.paragraphs)
 
 

@@ -285,12 +285,6 @@ class Draft:
         """The paragraphs joined by blank lines."""
         return "\n\n".join(self.paragraphs)
 
-    @property
-    def words(self) -> int:
-        """Word count of the draft, counted as :attr:`Article.words` counts a block that has
-        no count of its own (a Chinese or Japanese character is a word)."""
-        return sum(len(_COUNTED.findall(paragraph)) if _UNSPACED.search(paragraph)
-                   else len(paragraph.split()) for paragraph in self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)

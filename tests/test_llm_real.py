@@ -28,7 +28,7 @@ from redraft.pipeline import Engines, RunOptions, run
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
 from redraft.sinks.files import FileSink
 from redraft.store import Store
-from redraft.text import split_sentences
+from redraft.text import split_sentences, words_in
 from redraft.verify import verify
 from tests.real_llm import RealModel, missing
 
@@ -104,7 +104,7 @@ def test_a_real_model_is_checked_and_drafts_within_the_budget(real_model: RealMo
     assert 0 < reply["usage"]["completion_tokens"] <= sent["max_tokens"]
     sentences = [s for p in draft.paragraphs for s in split_sentences(p)]
     # Cut to the budget, unless the lead alone is over (the verifier judges that).
-    assert 0 < draft.words <= 30 or len(sentences) == 1, draft.paragraphs
+    assert 0 < words_in(draft.paragraphs) <= 30 or len(sentences) == 1, draft.paragraphs
     assert (draft.engine, draft.prompt, draft.attempts) == (
         f"llm:{real_model.name}", condenser.prompt.label, 1)
     assert draft.usage.completion_tokens == reply["usage"]["completion_tokens"]
@@ -122,7 +122,7 @@ def test_an_answer_cut_off_is_a_clean_draft_or_a_named_error(real_model: RealMod
     else:
         last = split_sentences(draft.paragraphs[-1])[-1]
         assert last.rstrip("\"'”’)]").endswith((".", "!", "?", "…")), last
-        assert draft.words <= 100
+        assert words_in(draft.paragraphs) <= 100
     (sent,), (reply,) = recorder.sent, recorder.replies
     assert sent["max_tokens"] == 24
     assert reply["choices"][0]["finish_reason"] == "length"

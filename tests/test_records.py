@@ -77,7 +77,6 @@ def test_draft_text_words_and_usage_sum() -> None:
     article = Article(entry(), (Block("p", "a b c d"),))
     draft = Draft(article, ("One two.", "Three."), "extractive")
     assert draft.text == "One two.\n\nThree."
-    assert draft.words == 3
     assert (Usage(3, 4) + Usage(1, 1)).total_tokens == 9
 
 

@@ -6,11 +6,15 @@ few dozen words, and its draft one sentence long. The text below is written for 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.config import ExtractOptions
 from redraft.extract import extract
-from redraft.records import Article, Budget, Entry
-from redraft.text import word_count
+from redraft.records import Article, Budget, Draft, Entry
+from redraft.store import Store
+from redraft.text import word_count, words_in
+from redraft.verify import verify
 
 _SUBJECTS = ("รัฐบาล", "นายกรัฐมนตรี", "กระทรวงเกษตร", "ผู้ว่าราชการจังหวัด", "ชาวบ้านในหมู่บ้าน",
              "เจ้าหน้าที่กู้ภัย", "นักวิชาการด้านน้ำ", "สภากาชาดไทย")
@@ -44,3 +48,20 @@ def test_a_thai_draft_fills_its_budget_without_exceeding_it() -> None:
     words = sum(word_count(paragraph) for paragraph in draft.paragraphs)
     assert words <= 60
     assert words >= 30
+
+
+def test_a_thai_draft_over_its_word_budget_is_flagged_and_stored_in_icu_words(
+        tmp_path: Path) -> None:
+    """The verifier and the store count a draft as the budget does: a Thai draft of a few
+    spaces but many words is over a small budget, and stored with its ICU word count."""
+    article = _article()
+    paragraphs = tuple(block.text for block in article.blocks[:3])
+    draft = Draft(article, paragraphs, "extractive", budget=Budget(kind="words", value=20))
+    assert sum(len(p.split()) for p in paragraphs) < 20 < words_in(paragraphs)
+    verdict = verify(draft)
+    assert "length" in {problem.kind for problem in verdict.problems}
+    with Store.open(tmp_path / "th.db") as store:
+        store.save_entry(article.entry)
+        store.save_draft(verdict, recipe="test")
+        (row,) = store._db.execute("SELECT draft_words FROM drafts").fetchall()
+    assert row[0] == words_in(paragraphs)

@@ -39,6 +39,7 @@ from redraft.store.rows import (
 from redraft.store.rows import iso as _iso
 from redraft.store.rows import now as _now
 from redraft.store.stories import StoryQueries
+from redraft.text import words_in
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # What is kept of a rejected item's body and raw form: enough to see what it was, not so much
@@ -214,7 +215,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
                 draft.budget.describe(), article_json(article),
                 json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
                 article.words,
-                draft.words, verdict.score, int(verdict.passed),
+                words_in(draft.paragraphs), verdict.score, int(verdict.passed),
                 problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
                 usage.completion_tokens, _now(),
             ),

@@ -16,7 +16,7 @@ import snowballstemmer
 from redraft.text.lang import UNDETERMINED, detect_language
 from redraft.text.negation import has_negation_rules, negated_tokens
 from redraft.text.segment import has_segmented_script, split_segmented
-from redraft.text.tokens import word_count, word_spans_of, words
+from redraft.text.tokens import word_count, word_spans_of, words, words_in
 from redraft.vocab import (
     ABBREVIATIONS,
     BACK_REFERENCES,
@@ -415,4 +415,5 @@ __all__ = [
     "word_count",
     "word_spans_of",
     "words",
+    "words_in",
 ]

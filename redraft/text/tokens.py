@@ -8,6 +8,7 @@ ASCII text is split by a regular expression; Chinese and Japanese characters are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from redraft.text.segment import MARKS, has_segmented_script, word_spans
 from redraft.vocab import COUNTED_WORD, SEGMENTED_CHARS, UNSPACED_CHARS
@@ -50,6 +51,12 @@ def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
             return list(spans)
     pattern = _WORD if text.isascii() else _CJK_WORD if _CJK.search(text) else _MARKED_WORD
     return [m.span() for m in pattern.finditer(text)]
+
+
+def words_in(paragraphs: Iterable[str]) -> int:
+    """How many words these paragraphs have, each counted by :func:`word_count` (a draft's
+    length, as budgets, the store and every output count it)."""
+    return sum(map(word_count, paragraphs))
 
 
 def word_count(text: str) -> int:

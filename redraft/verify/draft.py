@@ -10,6 +10,7 @@ from redraft.text import (
     NearDuplicates,
     split_sentences,
     word_count,
+    words_in,
 )
 from redraft.verify.source import _Source
 from redraft.verify.words import NO_BUDGET, REPEATED_PARAGRAPH_SHARE, _key
@@ -100,7 +101,8 @@ def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
         have, target, unit = len(sentences), int(budget.value), "sentences"
         over = have > target
     else:
-        have, target, unit = draft.words, budget.target_words(draft.article.words) or 0, "words"
+        have, unit = words_in(draft.paragraphs), "words"
+        target = budget.target_words(draft.article.words) or 0
         # the slack: one sentence, counted as the draft is (counted only for a draft over target)
         over = have > target and have > target + max(word_count(s) for s in sentences)
     if not over:

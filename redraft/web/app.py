@@ -31,6 +31,7 @@ from redraft.pipeline.review import (
 from redraft.sinks.credit import credit_pieces
 from redraft.store import Store
 from redraft.stories.credit import outlet
+from redraft.text import words_in
 from redraft.web import security
 from redraft.web.publishing import Published, Target, publish_approved
 
@@ -126,6 +127,7 @@ def draft() -> str:
     verdict = item.stored.verdict
     outlets = len({outlet(e) for e in (verdict.draft.article.entry, *story)})
     return render_template("draft.html", item=item, verdict=verdict, story=story, outlets=outlets,
+                           words=words_in(verdict.draft.paragraphs),
                            evidence=evidence_map(verdict), audit=audit, who=_config().who,
                            publishing=_config().target is not None,
                            outcome=session.pop("outcome", None))

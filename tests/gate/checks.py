@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from redraft.records import Draft, Verdict
-from redraft.text import split_sentences
+from redraft.text import split_sentences, words_in
 
 # Draft sentences whose words match this closely say the same thing (a comma, a word or two).
 REPEAT_RATIO = 0.85
@@ -171,8 +171,8 @@ def over_budget(draft: Draft, placed: Sequence[_Placed]) -> Iterator[str]:
     budget = draft.budget
     if budget.kind == "sentences" and len(placed) > budget.value:
         yield f"{len(placed)} sentences for a budget of {budget.describe()}"
-    if budget.kind == "words" and draft.words > budget.value:
-        yield f"{draft.words} words for a budget of {budget.describe()}"
+    if budget.kind == "words" and (count := words_in(draft.paragraphs)) > budget.value:
+        yield f"{count} words for a budget of {budget.describe()}"
 
 
 def defects_of(draft: Draft, verdict: Verdict, checks: Checks) -> list[tuple[str, str]]:
