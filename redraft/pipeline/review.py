@@ -76,8 +76,9 @@ def matching(items: Sequence[QueueItem], filters: QueueFilter) -> list[QueueItem
 
 
 def story_entries(store: Store, key: str) -> list[Entry]:
-    """The other entries of the story ``key``'s draft stands for (none without a story)."""
-    return store.story_entries(key)
+    """The other entries of the story ``key``'s draft stands for, oldest first, as a credit
+    reads them (no bodies; none without a story)."""
+    return [entry for entry in store.story_outlets(key) if entry.key != key]
 
 
 def _state(row: QueueRow) -> DeskState:

@@ -6,9 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from redraft.records import Entry
 from redraft.store.connection import Connection
-from redraft.store.rows import entry_from
 from redraft.stories.credit import outlet_name
 
 
@@ -109,14 +107,6 @@ class ReviewQueries:
                     by_site[site] = name
             found[row["story"]].add(name)
         return found
-
-    def story_entries(self, key: str) -> list[Entry]:
-        """The other entries of ``key``'s story, oldest first (none when it has no story)."""
-        rows = self._db.execute(
-            "SELECT e.* FROM story_members own JOIN story_members m ON m.story = own.story "
-            "JOIN entries e ON e.key = m.key WHERE own.key = ? AND m.key != own.key "
-            "ORDER BY m.published, m.rowid", (key,)).fetchall()
-        return [entry_from(row) for row in rows]
 
     def audit(self, key: str) -> list[AuditEvent]:
         """What happened to an entry's drafts, oldest first: each draft made (by an engine or
