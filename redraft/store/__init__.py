@@ -53,6 +53,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
     def __init__(self, connection: sqlite3.Connection, path: str = ":memory:") -> None:
         connection.row_factory = sqlite3.Row
         self._db = Connection(connection, path)
+        self._story_cache_state = None  # what the story queries read so far (see StoryQueries)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:

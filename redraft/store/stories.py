@@ -176,7 +176,7 @@ class StoryQueries:
         if placement.layer == "same-post":
             return str(story)
         counted = sorted({*profile.terms, *profile.names})
-        if (cache := getattr(self, "_story_cache_state", None)) is not None:
+        if (cache := self._story_cache_state) is not None:
             cache.profiles.pop(placement.key, None)  # a stale cache is dropped when next read
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
@@ -206,7 +206,7 @@ class StoryQueries:
                                   (json.dumps(list(terms), ensure_ascii=False),))
         row_id = cursor.lastrowid or 0
         if row_id < FOLD_EVERY:
-            cache = getattr(self, "_story_cache_state", None)
+            cache = self._story_cache_state
             if cache is not None and cache.current:  # counted now, not read back
                 if row_id == cache.pending_upto + 1:
                     cache.count_row(row_id, terms)
@@ -223,7 +223,7 @@ class StoryQueries:
     def _story_cache(self) -> _StoryCache:
         """This connection's cache of frequencies and profiles, emptied when the file changed
         under it (``PRAGMA data_version`` moves when another connection commits)."""
-        cache: _StoryCache | None = getattr(self, "_story_cache_state", None)
+        cache = self._story_cache_state
         version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         if cache is None or cache.version != version or cache.oversized():
             cache = _StoryCache(version)
@@ -269,7 +269,7 @@ class StoryQueries:
         (the draft itself is not read)."""
         row = self._db.execute(
             "SELECT d.credit, json_extract(d.article, '$.language') FROM drafts d "
-            "JOIN entries e ON e.key = d.key WHERE d.key = ? AND d.current = 1", (key,)).fetchone()
+            "WHERE d.key = ? AND d.current = 1", (key,)).fetchone()
         return (row[0], row[1]) if row is not None else None
 
     def set_story_draft(self, story: str, key: str | None) -> None:
