@@ -18,6 +18,7 @@ from redraft.text import (
     points_back,
     quote_flow,
     signpost,
+    spaceless,
     split_sentences,
     strip_asides,
     strip_dateline,
@@ -26,7 +27,6 @@ from redraft.text import (
     words,
 )
 from redraft.text.discourse import closing_mark, quote_marks
-from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
 MIN_SENTENCE_WORDS = 5
@@ -41,7 +41,6 @@ _REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with 
 _ENDED = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
 # A script written without spaces (or segmented by ICU): a paragraph with none of it (most) has
 # its words counted by white space, as :func:`word_count` counts them, without asking per sentence.
-_SPACELESS = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
 
 
 @dataclass(slots=True)
@@ -92,7 +91,7 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         if len(result) >= MAX_SENTENCES:
             break
         # Its sentences (parts of it, less some spans) have no such script either.
-        count = word_count if _SPACELESS.search(text) else _spaced_count
+        count = word_count if spaceless(text) else _spaced_count
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:
                 sentence = strip_asides(raw, dateline=before_lead, language=language)

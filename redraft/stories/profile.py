@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from redraft.records import Article
-from redraft.text import content_stemmer, split_sentences, words
-from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
+from redraft.text import content_stemmer, spaceless, split_sentences, words
 
 LEAD_WORDS = 120  # the lead carries the who/what/when; later paragraphs drift to background
 TITLE_REPEAT = 2  # a headline term counts twice: the headline is the story's own summary
@@ -27,7 +26,6 @@ MIN_NUMBER_CHARS = 2  # "3" is everywhere (three people, 3 p.m.); "84" or "2.5" 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 # Scripts written without spaces, or segmented by ICU: the words of text holding them depend on
 # what is around them.
-_SPACELESS = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +99,7 @@ def profile_of(article: Article) -> Profile:
         del counts[stem]
     # Joined by a space, the title and lead split into the same words as apart, unless a script
     # written without spaces (where the splitter reads across) is in either.
-    both = (words(f"{title} {lead}") if _SPACELESS.search(title) or _SPACELESS.search(lead)
+    both = (words(f"{title} {lead}") if spaceless(title) or spaceless(lead)
             else title_words + lead_words)
     numbers = frozenset(  # \d is a decimal digit: a word opening with another is no number
         word.replace(",", "").rstrip(".") for word in both

@@ -16,7 +16,7 @@ import snowballstemmer
 from redraft.text.lang import UNDETERMINED, detect_language
 from redraft.text.negation import has_negation_rules, negated_tokens
 from redraft.text.segment import has_segmented_script, split_segmented
-from redraft.text.tokens import word_count, word_spans_of, words, words_in
+from redraft.text.tokens import spaceless, word_count, word_spans_of, words, words_in
 from redraft.vocab import (
     ABBREVIATIONS,
     BACK_REFERENCES,
@@ -404,6 +404,7 @@ __all__ = [
     "quote_flow",
     "shingles",
     "signpost",
+    "spaceless",
     "split_at_blanks",
     "split_sentences",
     "stem",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import repeat
 
 from redraft.text.segment import MARKS, word_spans
-from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
+from redraft.text.tokens import spaceless
 
 # --- near duplicates ---------------------------------------------------------------------------
 
@@ -38,15 +37,14 @@ class _Blanks(dict[int, str]):
 _MARKS = frozenset(chr(code) for start, end in zip(MARKS[::3], MARKS[2::3], strict=True)
                    for code in range(ord(start), ord(end) + 1))  # vowel signs stay in their word
 _BLANKS = _Blanks()
-# Scripts without spaces between words: their words are ICU's dictionary words (Chinese,
-# Japanese, Thai ...). Without ICU, the runs between spaces: a sentence repeats only exactly
-# (characters as words would allow one changed character in eight: 周二 for 周三).
-_UNSPACED = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
 
 
 def duplicate_key(text: str) -> tuple[str, ...]:
-    """The words a repeat is judged on: case-folded, punctuation and spacing dropped."""
-    if not text.isascii() and _UNSPACED.search(text):
+    """The words a repeat is judged on: case-folded, punctuation and spacing dropped. In a
+    script without spaces, ICU's dictionary words; without ICU, the runs between spaces (a
+    sentence then repeats only exactly: characters as words would allow one changed character
+    in eight, 周二 for 周三)."""
+    if spaceless(text):
         spans = word_spans(text)
         if spans is not None:
             return tuple(text[a:b].casefold() for a, b in spans)
@@ -56,7 +54,7 @@ def duplicate_key(text: str) -> tuple[str, ...]:
 def split_at_blanks(text: str) -> bool:
     """Whether :func:`duplicate_key` takes the text's words between blanks and punctuation (no
     script without spaces in it): such a word is then letters and digits only."""
-    return text.isascii() or not _UNSPACED.search(text)
+    return not spaceless(text)
 
 
 # The punctuation most texts hold (all of it blank in :data:`_BLANKS`): replaced by spaces in

@@ -27,6 +27,12 @@ _CJK_COUNTED = re.compile(COUNTED_WORD)
 _UNSPACED_OR_SEGMENTED = re.compile(f"[{_CJK_CHARS}{SEGMENTED_CHARS}]")
 
 
+def spaceless(text: str) -> bool:
+    """Whether the text holds a script written without spaces between words (Chinese,
+    Japanese, Thai, Lao, Khmer, Myanmar): its words are then not the runs between blanks."""
+    return not text.isascii() and _UNSPACED_OR_SEGMENTED.search(text) is not None
+
+
 def words(text: str) -> list[str]:
     """The words and numbers of a text, as written (``3.5``, ``1,000`` and ``l'`` pieces split).
 
@@ -66,7 +72,7 @@ def word_count(text: str) -> int:
     word (those scripts put no spaces between words; a character is their usual length unit)
     and that Thai, Lao, Khmer and Myanmar words are ICU's (white-space separated without ICU).
     """
-    if text.isascii() or not _UNSPACED_OR_SEGMENTED.search(text):
+    if not spaceless(text):
         return len(text.split())
     if _CJK.search(text):
         return len(_CJK_COUNTED.findall(text))
