@@ -26,14 +26,13 @@ from redraft.cli.watch import STOP, selection
 from redraft.config import Settings
 from redraft.errors import EngineAuthError, FetchError
 from redraft.http import Retrier
-from redraft.pipeline import run
 from redraft.pipeline import sync as sync_site
-from redraft.pipeline.syncing import left_out_early, selected
+from redraft.pipeline.syncing import Selection, left_out_early, sync_web
 from redraft.sources import Checkpoint
 from redraft.sources.discover import Found, identify
 from redraft.sources.robots import Robots
 from redraft.sources.site import SiteOptions, SiteSource
-from redraft.sources.site_state import next_state, remembered, validators
+from redraft.sources.site_state import remembered, validators
 from redraft.sources.wordpress import WordPressOptions, WordPressSource
 from redraft.store import Store
 from redraft.wp.api import site_key, web_site_key
@@ -112,18 +111,16 @@ def _sync_web(found: Found, retrier: Retrier, robots: Robots, store: Store, *,
     sinks = [file_sink(params["fmt"], out)] if out else []
     old = store.site(web_site_key(found.given))
     state = old.state if old else None
-    source = _site_source(found, retrier, robots, store, state, params=params, limit=limit)
+    chosen = selection(params)
+    source = _site_source(found, retrier, robots, store, state, chosen=chosen, params=params,
+                          limit=limit)
     try:
         with progress_bar(limit, f"syncing {source.name}") as progress:
-            items = selected(source.entries(), selection(params))
             report = drafting(settings, params, store=store, engines=engines, sinks=sinks,
-                              work=lambda options: run(
-                                  items, engines=engines, store=store, sinks=sinks,
-                                  options=options, progress=progress))
+                              work=lambda options: sync_web(
+                                  source, state, engines=engines, store=store, sinks=sinks,
+                                  options=options, progress=progress, selection=chosen))
         complete = source.checkpoint().complete
-        with store.transaction():
-            store.save_site(source.name, synced=complete,
-                            state=next_state(source, state))
     except EngineAuthError as exc:
         fail(str(exc), code=EXIT_INCOMPLETE)
     finally:
@@ -141,9 +138,8 @@ def _sync_web(found: Found, retrier: Retrier, robots: Robots, store: Store, *,
 
 
 def _site_source(found: Found, retrier: Retrier, robots: Robots, store: Store,
-                 state: dict[str, Any] | None, *, params: dict[str, Any],
+                 state: dict[str, Any] | None, *, chosen: Selection, params: dict[str, Any],
                  limit: int | None) -> SiteSource:
-    chosen = selection(params)
     return SiteSource(retrier, found, robots=robots, options=SiteOptions(
         validators=validators(state),
         known=lambda key: store.entry(key) is not None,

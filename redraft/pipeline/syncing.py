@@ -11,7 +11,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redraft.pipeline.policy import Engines, RunOptions, Verifier
 from redraft.pipeline.report import Report
@@ -22,6 +22,9 @@ from redraft.sources import SiteSource, SourceItem
 from redraft.store import Store
 from redraft.verify import verify
 from redraft.wp.posts import plain_text
+
+if TYPE_CHECKING:
+    from redraft.sources.site import SiteSource as WebSource
 
 
 def _never() -> bool:
@@ -140,4 +143,28 @@ def sync(
             synced=checkpoint.complete,
             state={"via_feed": checkpoint.via_feed, "complete": checkpoint.complete},
         )
+    return report
+
+
+def sync_web(
+    source: WebSource,
+    state: Mapping[str, Any] | None,
+    *,
+    engines: Engines,
+    store: Store,
+    sinks: Sequence[Sink],
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+    selection: Selection | None = None,
+) -> Report:
+    """Run a feed, sitemap or page source, then keep what it remembers for the next sync
+    (``state`` is what the last one kept): as :func:`sync` does for a WordPress site."""
+    from redraft.sources.site_state import next_state  # noqa: PLC0415  (feedparser: syncs only)
+
+    items = selected(source.entries(), selection or Selection())
+    report = run(items, engines=engines, store=store, sinks=sinks, options=options,
+                 progress=progress)
+    with store.transaction():
+        store.save_site(source.name, synced=source.checkpoint().complete,
+                        state=next_state(source, state))
     return report
