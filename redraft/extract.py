@@ -26,7 +26,7 @@ from redraft import boilerplate as bp
 from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, TooShort
 from redraft.records import Article, Block, BlockKind, Entry
-from redraft.standfirst import add_standfirst
+from redraft.standfirst import add_standfirst, text_of
 from redraft.text import NearDuplicates, detect_language, junk, normalise, word_count
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
@@ -108,7 +108,7 @@ class _Walker:
             return  # comments and processing instructions: only their tail is text
         tag = tag.lower()
         if depth > MAX_WALK_DEPTH:
-            self.add(_text_of(el), kind, link, flow)
+            self.add(text_of(el), kind, link, flow)
             return
         if tag == "br":
             self._parts.append(_BR)
@@ -159,8 +159,8 @@ class _Walker:
 
     def _is_small(self, el: etree._Element) -> bool:
         if self._total < 0:
-            self._total = len(_text_of(self.root))
-        return len(_text_of(el)) <= GENERIC_MAX_SHARE * self._total
+            self._total = len(text_of(self.root))
+        return len(text_of(el)) <= GENERIC_MAX_SHARE * self._total
 
     def add(self, text: str, kind: str, link: bool, flow: bool) -> None:
         parts = self._parts
@@ -179,10 +179,6 @@ class _Walker:
                 self.blocks.append(_Raw(self._kind, text, self._links, self._flow))
             self._parts.clear()
         self._links = 0
-
-
-def _text_of(el: etree._Element) -> str:
-    return str(el.xpath("string()"))
 
 
 def _glued(last: str, first: str) -> bool:
@@ -236,7 +232,7 @@ def _empty(walker: _Walker, html: str, where: dict[str, str]) -> NoText | NotAnA
     """Why nothing was left: only a form, markup too broken to parse, or no text at all."""
     if walker.forms:
         return NotAnArticle("the content is only a form, with no article text", **where)
-    if not _text_of(walker.root).strip() and _LETTER.search(_ANY_TAG.sub(" ", html)):
+    if not text_of(walker.root).strip() and _LETTER.search(_ANY_TAG.sub(" ", html)):
         return NotAnArticle("the HTML is nested too deeply to parse (broken markup, such as "
                             "thousands of unclosed tags); repair or re-save it", **where)
     return NoText("no article text is left once markup and plugin output are removed", **where)

@@ -40,12 +40,14 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 def add_standfirst(document: etree._Element, root: etree._Element) -> None:
     """Put the page's standfirst (its description, shown on the page) after the headline
     of ``root`` when the main content left it out."""
-    article = normalise(_text_of(root))
     found = _DESCRIPTIONS(document)
-    for description in dict.fromkeys(normalise(str(d)) for d in
-                                     (found if isinstance(found, list) else ())):
-        if len(description.split()) < STANDFIRST_MIN_WORDS:
-            continue
+    descriptions = [description for description in dict.fromkeys(
+        normalise(str(d)) for d in (found if isinstance(found, list) else ()))
+        if len(description.split()) >= STANDFIRST_MIN_WORDS]
+    if not descriptions:
+        return  # most pages: nothing to look for, so the article's text is not read
+    article = normalise(text_of(root))
+    for description in descriptions:
         probe = description[:STANDFIRST_PROBE_CHARS].rsplit(" ", 1)[0]
         if probe in article:
             return  # the article has it already
@@ -68,7 +70,7 @@ def _shown(document: etree._Element, description: str, probe: str) -> str:
         if element is not None and node.is_tail:
             element = element.getparent()
         while element is not None:
-            text = normalise(_text_of(element))
+            text = normalise(text_of(element))
             if len(text) > STANDFIRST_MAX_STRETCH * len(description):
                 break
             if len(text) * STANDFIRST_MAX_STRETCH >= len(description):
@@ -83,5 +85,6 @@ def _overlap(lead: str, article: str) -> float:
     return sum(1 for word in words if word in text) / len(words) if words else 0.0
 
 
-def _text_of(el: etree._Element) -> str:
+def text_of(el: etree._Element) -> str:
+    """All the text under ``el``, as lxml joins it."""
     return str(el.xpath("string()"))
