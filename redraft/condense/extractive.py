@@ -244,7 +244,7 @@ class _Draft:
     def fits(self, unit: list[_Sentence]) -> bool:
         """Whether the unit fits the budget and repeats no sentence of the draft, even nearly."""
         new = self.new(unit)
-        if self.used + self._size(new) > self.most or any(s.index == self.cut_off for s in new):
+        if self.used + sum(map(self.size, new)) > self.most or any(s.index == self.cut_off for s in new):
             return False
         if len(new) == 1:  # the common case: no other new sentence to repeat
             return self.seen.find_key(new[0].key) is None
@@ -261,11 +261,11 @@ class _Draft:
 
     def has_room(self, sentence: _Sentence) -> bool:
         """Whether the sentence alone fits (its unit may not)."""
-        return self.used + (1 if self.target is None else sentence.words) <= self.most
+        return self.used + self.size(sentence) <= self.most
 
     def take(self, unit: list[_Sentence], ranking: _Ranking) -> None:
         for sentence in self.new(unit):
-            self.used += self._size([sentence])
+            self.used += self.size(sentence)
             self.chosen[sentence.index] = sentence
             self.seen.add_key(sentence.key)
             ranking.pick(sentence)
@@ -282,9 +282,6 @@ class _Draft:
         smallest candidate (then nothing can fit)."""
         room = self.most - self.used
         return room < max(self.smallest, 1 if self.target is None else MIN_SENTENCE_WORDS)
-
-    def _size(self, unit: list[_Sentence]) -> int:
-        return len(unit) if self.target is None else sum(s.words for s in unit)
 
     def size(self, sentence: _Sentence) -> int:
         """One sentence's size: 1 under a sentence budget, else its words."""
