@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import repeat
 
-from redraft.text.segment import MARKS, word_spans
+from redraft.text.segment import MARK_CHARS, word_spans
 from redraft.text.tokens import spaceless
 
 # --- near duplicates ---------------------------------------------------------------------------
@@ -29,13 +29,11 @@ class _Blanks(dict[int, str]):
     (looked up once per character, then kept)."""
 
     def __missing__(self, code: int) -> str:
-        value = chr(code) if chr(code).isalnum() or chr(code) in _MARKS else " "
+        value = chr(code) if chr(code).isalnum() or chr(code) in MARK_CHARS else " "
         self[code] = value
         return value
 
 
-_MARKS = frozenset(chr(code) for start, end in zip(MARKS[::3], MARKS[2::3], strict=True)
-                   for code in range(ord(start), ord(end) + 1))  # vowel signs stay in their word
 _BLANKS = _Blanks()
 
 

@@ -37,16 +37,20 @@ _WORDLIKE = re.compile(r"[^\W_]")
 _FULL_STOP = re.compile(f"(?<=[{SEGMENTED_SENTENCE_ENDS}])\\s*")
 
 
-def _mark_ranges() -> str:
-    """The combining marks of the scripts of the Basic Multilingual Plane, as a character class
-    body: the vowel signs of Devanagari and Thai, Arabic and Hebrew points. Python's ``\\w``
-    leaves them out, which would cut "नहीं" into pieces."""
+def _mark_codes() -> list[int]:
+    """The combining marks of the scripts of the Basic Multilingual Plane: the vowel signs of
+    Devanagari and Thai, Arabic and Hebrew points. Python's ``\\w`` leaves them out, which
+    would cut "नहीं" into pieces."""
+    return [code for code in [*range(0x0300, 0x1CFF), *range(0x1DC0, 0x1E00),
+                              *range(0x20D0, 0x2100), *range(0xFE20, 0xFE30)]
+            if unicodedata.category(chr(code))[0] == "M"]
+
+
+def _ranges(codes: list[int]) -> str:
+    """Ascending code points as a character class body of ranges."""
     ranges: list[str] = []
     start = previous = -2
-    for code in [*range(0x0300, 0x1CFF), *range(0x1DC0, 0x1E00), *range(0x20D0, 0x2100),
-                 *range(0xFE20, 0xFE30)]:
-        if unicodedata.category(chr(code))[0] != "M":
-            continue
+    for code in codes:
         if code != previous + 1:
             if start >= 0:
                 ranges.append(f"{chr(start)}-{chr(previous)}")
@@ -56,8 +60,11 @@ def _mark_ranges() -> str:
     return "".join(ranges)
 
 
-# The combining marks a word may hold after its first letter (computed once, about 1 ms).
-MARKS = _mark_ranges()
+# The combining marks a word may hold after its first letter (computed once, about 1 ms): as
+# characters, and as a character class body for patterns.
+_MARK_CODES = _mark_codes()
+MARK_CHARS = frozenset(map(chr, _MARK_CODES))
+MARKS = _ranges(_MARK_CODES)
 
 
 def has_segmented_script(text: str) -> bool:
