@@ -157,7 +157,7 @@ class Placer:
         if stories:
             member_terms = set().union(*(m.terms for s in stories for m in s.members),
                                        *(m.names for s in stories for m in s.members))
-            comparison.frequencies = self.index.document_frequencies(list(member_terms))
+            comparison.read_members(self.index.document_frequencies(list(member_terms)))
         best_story, best_score = "", 0.0
         # The mean over the story's recent members, not the best one: an article must resemble
         # the story as a whole, so one stray member does not pull the next story in (chaining).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -143,3 +143,8 @@ class DocumentFrequencies:
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency: ``log((1 + N) / (1 + df)) + 1``."""
         return math.log((1 + self.documents) / (1 + self.counts.get(term, 0))) + 1.0
+
+    def idfs(self, terms: Iterable[str]) -> Iterator[tuple[str, float]]:
+        """:meth:`idf` of each term, in one pass (a placement weighs a thousand at a time)."""
+        counts, top, log = self.counts, 1 + self.documents, math.log
+        return ((term, log(top / (1 + counts.get(term, 0))) + 1.0) for term in terms)

@@ -57,14 +57,17 @@ class Comparison:
         # so every process (a worker, the next run) makes the same decision at a threshold.
         self.names_weight = math.fsum(self.idf[name] for name in self.names)
 
+    def read_members(self, frequencies: DocumentFrequencies) -> None:
+        """Weigh the members' terms with ``frequencies``: a table read for them from the same
+        index at the same moment as the article's (its weights, already kept, stay valid)."""
+        self.frequencies = frequencies
+
     def _rarities(self, terms: Iterable[str]) -> dict[str, float]:
         """The IDF table, completed with these terms (in one pass, not one call a term)."""
         idf = self.idf
         missing = set(terms).difference(idf)
         if missing:
-            counts, top = self.frequencies.counts, 1 + self.frequencies.documents
-            log = math.log
-            idf.update((term, log(top / (1 + counts.get(term, 0))) + 1.0) for term in missing)
+            idf.update(self.frequencies.idfs(missing))
         return idf
 
     def _weighted(self, terms: Mapping[str, int]) -> dict[str, float]:
