@@ -12,7 +12,6 @@ from redraft.records import Problem, ProblemKind
 from redraft.text import (
     content_stem,
     has_negation_rules,
-    negated_tokens,
     normalise,
     stopwords,
 )
@@ -44,6 +43,7 @@ from redraft.verify.words import (
     _framing,
     _key,
     _near,
+    _negations,
     _rules,
     _synonyms,
     _Token,
@@ -243,10 +243,7 @@ class _Check:
 
     def _negation(self) -> list[Problem]:
         """A negation the passage lacks, or one of the passage's that the sentence drops."""
-        spans = [(t.start, t.end) for t in self.tokens]
-        lowers = [t.lower for t in self.tokens]
-        mine = [self.tokens[i].text
-                for i in negated_tokens(self.text, spans, self.language, strict=True, lowers=lowers)]
+        mine = [self.tokens[i].text for i in _negations(self.text, self.tokens, self.language)]
         if not self.passage:
             return []
         if mine and not any(self.source.negated(n) for n in self.passage):

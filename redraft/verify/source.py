@@ -18,7 +18,15 @@ from redraft.text import (
     word_spans_of,
 )
 from redraft.verify.numbers import _Number, _numbers
-from redraft.verify.words import _SPLIT_THOUSANDS, _key, _near, _root, _Token, _tokens
+from redraft.verify.words import (
+    _SPLIT_THOUSANDS,
+    _key,
+    _near,
+    _negations,
+    _root,
+    _Token,
+    _tokens,
+)
 
 # --- the source ------------------------------------------------------------------------------
 
@@ -194,10 +202,7 @@ class _Source:
         """The indices of the tokens of source sentence ``number`` that negate."""
         if number not in self._negated:
             sentence = self.sentences[number]
-            spans = [(t.start, t.end) for t in sentence.tokens]
-            lowers = [t.lower for t in sentence.tokens]
-            self._negated[number] = negated_tokens(sentence.text, spans, self.language, strict=True,
-                                                   lowers=lowers)
+            self._negated[number] = _negations(sentence.text, sentence.tokens, self.language)
         return self._negated[number]
 
     def idf(self, term: str) -> float:

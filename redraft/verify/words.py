@@ -10,8 +10,8 @@ from functools import lru_cache
 from typing import Any
 
 from redraft.records import Budget
+from redraft.text import negated_tokens, word_spans_of, words
 from redraft.text import stem as stem_word
-from redraft.text import word_spans_of, words
 from redraft.verify.rules import (
     DEMONYM_ENDINGS,
     FRAMING,
@@ -86,6 +86,12 @@ def _tokens(text: str) -> list[_Token]:
     if _CJK.search(text):
         return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _CJK_WORD.finditer(text)]
     return [_Token(text[a:b], text[a:b].lower(), a, b) for a, b in word_spans_of(text)]
+
+
+def _negations(text: str, tokens: Sequence[_Token], language: str) -> list[int]:
+    """The indices of ``tokens`` (the words of ``text``) that negate, by the strict rules."""
+    return negated_tokens(text, [(t.start, t.end) for t in tokens], language, strict=True,
+                          lowers=[t.lower for t in tokens])
 
 
 @lru_cache(maxsize=4096)
