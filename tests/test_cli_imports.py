@@ -21,7 +21,7 @@ HEAVY = ("feedparser", "trafilatura", "selenium", "flask", "werkzeug", "ray", "p
          "charset_normalizer", "yaml", "httpx", "multiprocessing",
          "redraft.web", "redraft.sources.site", "redraft.sources.feeds",
          "redraft.sources.discover", "redraft.sources.web", "redraft.sinks.wordpress",
-         "redraft.cli.syncing")
+         "redraft.cli.syncing", "redraft.pipeline.merging")
 
 
 def loaded_after(code: str, cwd: Path) -> set[str]:

@@ -8,7 +8,7 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,9 +40,7 @@ from redraft.cli.boundary import (
 from redraft.config import HttpOptions, Settings, load_config
 from redraft.errors import ConfigError, EngineAuthError, RedraftError
 from redraft.pipeline import Engines, ItemOutcome, Report, RunOptions
-from redraft.pipeline.merging import merge_run, run_started
 from redraft.records import Budget, BudgetKind
-from redraft.sinks import Sink
 from redraft.sinks.files import OUTPUT_FORMATS, FileSink
 from redraft.store import Store
 
@@ -214,19 +212,13 @@ def build_engines(settings: Settings, client: httpx.Client | None) -> Engines:
     return engines
 
 
-def drafting(settings: Settings, params: dict[str, Any], *, store: Store, engines: Engines,
-             sinks: Sequence[Sink], work: Callable[[RunOptions], Report]) -> Report:
-    """Run ``work`` (a pipeline call) with the pipeline options of the settings and of
-    ``--force``, ``--per-entry`` and ``--workers`` (the library decides the concurrency and,
-    unless ``--workers`` was given, the number of worker processes); then, with
-    ``--merge-story``, merge the stories of what it drafted."""
-    options = RunOptions.from_settings(settings, force=params["force"],
-                                       per_entry=params["per_entry"], workers=params["workers"])
-    started = run_started()
-    report = work(options)
-    if params["merge_story"]:
-        merge_run(store, engines, sinks, options, since=started)
-    return report
+def run_options(settings: Settings, params: dict[str, Any]) -> RunOptions:
+    """The pipeline options of the settings and of ``--force``, ``--per-entry``, ``--workers``
+    and ``--merge-story`` (the library decides the concurrency and, unless ``--workers`` was
+    given, the number of worker processes)."""
+    return RunOptions.from_settings(settings, force=params["force"],
+                                    per_entry=params["per_entry"], workers=params["workers"],
+                                    merge_story=params["merge_story"])
 
 
 def file_sink(fmt: str, out: Path | None) -> FileSink:
@@ -330,7 +322,6 @@ __all__ = [
     "budget_options",
     "build_engines",
     "common_options",
-    "drafting",
     "echo",
     "engine_options",
     "fail",
@@ -344,6 +335,7 @@ __all__ = [
     "print_summary",
     "printable",
     "progress_bar",
+    "run_options",
     "setup_logging",
     "stderr",
 ]

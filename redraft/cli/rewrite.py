@@ -18,7 +18,6 @@ from redraft.cli.common import (
     budget_options,
     build_engines,
     common_options,
-    drafting,
     engine_options,
     fail,
     file_sink,
@@ -29,6 +28,7 @@ from redraft.cli.common import (
     parse_date,
     print_summary,
     progress_bar,
+    run_options,
     setup_logging,
     workers_option,
 )
@@ -80,10 +80,8 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
             with open_store(settings) as store, progress_bar(total, "rewriting") as progress:
                 entries = credited(source.entries(), title=title, url=source_url,
                                    published=published)
-                report = drafting(settings, params, store=store, engines=engines, sinks=[sink],
-                                  work=lambda options: run(
-                                      entries, engines=engines, store=store, sinks=[sink],
-                                      options=options, progress=progress))
+                report = run(entries, engines=engines, store=store, sinks=[sink],
+                             options=run_options(settings, params), progress=progress)
         finally:
             sink.close()
     out: Path | None = params["out"]

@@ -12,7 +12,6 @@ from redraft.cli.common import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     build_engines,
-    drafting,
     fail,
     file_sink,
     http_client,
@@ -20,6 +19,7 @@ from redraft.cli.common import (
     open_store,
     print_summary,
     progress_bar,
+    run_options,
     stderr,
 )
 from redraft.cli.watch import STOP, selection
@@ -67,11 +67,9 @@ def _sync_wordpress(site_url: str, retrier: Retrier, store: Store, *, settings: 
         known=store.count_entries(site_key(site_url))))
     try:  # errors that stop the sync end in the CLI's boundary
         with progress_bar(limit, f"syncing {source.site}") as progress:
-            report = drafting(settings, params, store=store, engines=engines, sinks=sinks,
-                              work=lambda options: sync_site(
-                                  source, engines=engines, store=store, sinks=sinks,
-                                  options=options, progress=progress,
-                                  selection=selection(params)))
+            report = sync_site(source, engines=engines, store=store, sinks=sinks,
+                               options=run_options(settings, params), progress=progress,
+                               selection=selection(params))
     finally:
         for sink in sinks:
             sink.close()
@@ -116,10 +114,9 @@ def _sync_web(found: Found, retrier: Retrier, robots: Robots, store: Store, *,
                           limit=limit)
     try:
         with progress_bar(limit, f"syncing {source.name}") as progress:
-            report = drafting(settings, params, store=store, engines=engines, sinks=sinks,
-                              work=lambda options: sync_web(
-                                  source, state, engines=engines, store=store, sinks=sinks,
-                                  options=options, progress=progress, selection=chosen))
+            report = sync_web(source, state, engines=engines, store=store, sinks=sinks,
+                              options=run_options(settings, params), progress=progress,
+                              selection=chosen)
         complete = source.checkpoint().complete
     except EngineAuthError as exc:
         fail(str(exc), code=EXIT_INCOMPLETE)

@@ -31,7 +31,6 @@ from redraft.pipeline.recipes import recipe
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
 from redraft.sinks import Sink
 from redraft.store import Store
-from redraft.store.rows import now
 from redraft.stories.credit import outlet, story_credit
 from redraft.text import split_sentences
 from redraft.verify import verify
@@ -185,15 +184,12 @@ def _articles(entries: Sequence[Entry], options: ExtractOptions) -> list[Article
     return articles
 
 
-def run_started() -> str:
-    """Now, as the store stamps rows: pass it to :func:`merge_run` after the run."""
-    return now()
-
-
 def merge_run(store: Store, engines: Engines, sinks: Sequence[Sink], options: RunOptions, *,
               since: str) -> list[Verdict]:
-    """:func:`merge_stories` after a run with ``options`` (its budget, extraction and recipe);
-    nothing with ``--per-entry`` (each post keeps its own draft)."""
+    """:func:`merge_stories` after a run with ``options`` (its budget, extraction and recipe),
+    of the stories drafted ``since`` (a store time); nothing with ``--per-entry`` (each post
+    keeps its own draft). :func:`~redraft.pipeline.running.run` calls it when
+    ``options.merge_story`` is set."""
     if not options.stories:
         log.warning("--merge-story does nothing with --per-entry: each post keeps its draft")
         return []

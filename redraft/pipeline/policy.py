@@ -128,6 +128,8 @@ class RunOptions:
             off here so that a library caller opts in.
         workers: processes drafting at once (the local engine, which is CPU-bound); 1 keeps
             the work in this process.
+        merge_story: after the run, merge each story it drafted into one draft from all its
+            outlets (:func:`~redraft.pipeline.merging.merge_stories`).
     """
 
     budget: Budget = field(default_factory=Budget)
@@ -136,10 +138,11 @@ class RunOptions:
     force: bool = False
     stories: bool = False
     workers: int = 1
+    merge_story: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings, *, force: bool = False, per_entry: bool = False,
-                      workers: int | None = None) -> RunOptions:
+                      workers: int | None = None, merge_story: bool = False) -> RunOptions:
         """Options from settings: a remote (LLM) engine works on ``[http] concurrency`` items
         at once in threads; the local engine, CPU-bound, in ``workers`` processes (default:
         every core this process may use). One draft per story unless ``per_entry``."""
@@ -148,7 +151,8 @@ class RunOptions:
         if remote:
             workers = 1
         return cls(budget=settings.budget, extract=settings.extract, concurrency=concurrency,
-                   force=force, stories=not per_entry, workers=workers or machine_cores())
+                   force=force, stories=not per_entry, workers=workers or machine_cores(),
+                   merge_story=merge_story)
 
 
 @dataclass(frozen=True, slots=True)

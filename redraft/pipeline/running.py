@@ -40,6 +40,7 @@ from redraft.records import Entry, Verdict, valid_text
 from redraft.sinks import Sink
 from redraft.sources import SourceItem
 from redraft.store import EntryState, Store
+from redraft.store.rows import now
 from redraft.verify import verify
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def run(
         EngineAuthError: the engine refused the credentials (nothing else would work).
     """
     options = options or RunOptions()
+    started = now()  # what a --merge-story after the run merges: stories drafted since
     job = Job(engines, options.budget, options.extract, verifier, stories=True)
     threads = options.concurrency > 1
     state = _RunState(store, sinks, recipe(engines, options), progress)
@@ -103,6 +105,10 @@ def run(
                 state.work(item, job)
             else:
                 item()
+    if options.merge_story:
+        from redraft.pipeline.merging import merge_run  # noqa: PLC0415  (only when asked)
+
+        merge_run(store, engines, sinks, options, since=started)
     return state.report
 
 
