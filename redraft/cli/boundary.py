@@ -28,7 +28,8 @@ EXIT_INCOMPLETE = 1  # some items were rejected (robots.txt refusals aside), fai
 EXIT_USAGE = 2  # bad options or unreadable input; click uses 2 for usage errors too
 EXIT_INTERRUPTED = 130  # interrupted (Ctrl-C): what was done so far is kept
 
-stderr = Console(stderr=True, highlight=False)
+# No emoji codes: ":name:" in a title or a path is text, and the table of codes costs start-up.
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 # C0 controls but tab and newline, DEL, the C1 controls (CSI, OSC... in 8-bit form), and the
 # bidirectional overrides that can disguise a line: none of them is text a reader should get.

@@ -16,14 +16,6 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import click
 from rich.logging import RichHandler
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -46,6 +38,7 @@ from redraft.store import Store
 
 if TYPE_CHECKING:
     import httpx
+    from rich.progress import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -244,27 +237,42 @@ class PrintableStream:
 # --- progress and summary --------------------------------------------------------------------
 
 class ItemProgress:
-    """A progress bar on standard error, shown from the second item on."""
+    """A progress bar on standard error, shown from the second item on, and only on a terminal
+    (where nobody sees it, it would cost a rendering thread and every update)."""
 
     def __init__(self, total: int | None, description: str) -> None:
         self._total = total
         self._description = description
         self._seen = 0
+        self._shown = stderr.is_terminal
         self._progress: Progress | None = None
         self._task: Any = None
 
     def __call__(self, outcome: ItemOutcome | str, key: str) -> None:
         self._seen += 1
-        if self._progress is None and self._seen >= 2:
-            self._progress = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self._description, total=self._total,
-                                                 completed=self._seen - 1)
+        if self._progress is None and self._seen >= 2 and self._shown:
+            self._start()
         if self._progress is not None:
             self._progress.update(self._task, advance=1)
+
+    def _start(self) -> None:
+        # Imported here: rich's live display is worth its start-up only when it is shown.
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(self._description, total=self._total,
+                                             completed=self._seen - 1)
 
     def stop(self) -> None:
         """Remove the bar (the summary follows)."""
