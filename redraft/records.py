@@ -11,7 +11,6 @@ travels with the data. Records are frozen and hold no I/O.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -54,10 +53,23 @@ def valid_text(text: str) -> str:
 
 
 def _encodable(text: str) -> bool:
+    if text.isascii():  # a flag of the string: no copy, no scan
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return False
+    return True
+
+
+def _encodable_value(value: Any) -> bool:
+    """Whether every string in a JSON-like value (keys included) can be encoded."""
+    if isinstance(value, str):
+        return _encodable(value)
+    if isinstance(value, Mapping):
+        return all(_encodable_value(k) and _encodable_value(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_encodable_value(v) for v in value)
     return True
 
 
@@ -121,7 +133,7 @@ class Entry:
         changes: dict[str, Any] = {name: valid_text(value) for name, value in fields.items()
                                    if not _encodable(value)}
         meta = self.meta
-        if meta and not _encodable(json.dumps(dict(meta), ensure_ascii=False, default=str)):
+        if meta and not _encodable_value(meta):
             changes["meta"] = _valid_value(dict(meta))
         return replace(self, **changes) if changes else self
 

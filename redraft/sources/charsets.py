@@ -78,13 +78,18 @@ def decode(data: bytes, *, label: str) -> str | Rejected:
     if b"\x00" in data:
         return _doubtful(label, "holds NUL bytes: a binary file, or UTF-16 or UTF-32 text "
                                 "without a byte-order mark")
-    declared = _declared(data)
-    if data.isascii() and declared and declared.startswith(_SEVEN_BIT):
-        return _decoded_as(data, declared) or data.decode("ascii")
+    # The declaration is looked for only where it can matter: ASCII bytes (a 7-bit encoding
+    # such as UTF-7 reads them otherwise) and bytes that are not UTF-8.
+    if data.isascii():
+        declared = _declared(data)
+        if declared and declared.startswith(_SEVEN_BIT):
+            return _decoded_as(data, declared) or data.decode("ascii")
+        return data.decode("ascii")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = _declared(data)
     if declared and (text := _decoded_as(data, declared)) is not None:
         return text
     if (text := _as_western(data)) is not None:

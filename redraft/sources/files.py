@@ -126,7 +126,7 @@ class FileSource:
             return
         try:
             with path.open("rb") as stream:
-                if path.stat().st_size <= MAX_FILE_BYTES:
+                if os.fstat(stream.fileno()).st_size <= MAX_FILE_BYTES:
                     data = stream.read()
                 else:
                     yield from self._large(stream, stream.read(_SNIFF_BYTES), label=label,
@@ -199,7 +199,8 @@ def sniff(text: str) -> InputFormat:
         return "wp-json"
     if head == "{":
         first, _, rest = text.strip().partition("\n")
-        if rest.strip() and _parses(first):
+        # A first line that does not close its object (a pretty-printed post) is no JSON Line.
+        if first.rstrip().endswith("}") and rest.strip() and _parses(first):
             return "jsonl"
         return "wp-json"
     if head == "<":
