@@ -114,6 +114,31 @@ def test_stages_keep_input_order_and_pass_other_items_through() -> None:
     assert any(outcome.verdict is not None for outcome in drafted)
 
 
+def test_results_come_back_with_the_callers_own_entries() -> None:
+    """A worker gets an entry without its raw copy and names it by its place in its results:
+    what comes back holds the caller's entries themselves, raw included, everywhere."""
+    job = Job(Engines.with_fallback())
+    posts = varied_posts(6)
+    entries = [Entry(source="test", key=f"k{number}", url=f"https://o.example/{number}",
+                     title=f"Post {number}", html=post["content"]["rendered"],
+                     raw=json.dumps(post)) for number, post in enumerate(posts)]
+
+    pooled = [item for item in staged(entries, job, workers=2, place=draft_all, pool_after=0)
+              if isinstance(item, Staged)]
+
+    assert len(pooled) == len(entries)
+    for stage, entry in zip(pooled, entries, strict=True):
+        outcome = outcome_of(stage)
+        assert outcome.entry is entry
+        if isinstance(stage.first, Prepared):
+            assert stage.first.entry is entry
+            assert stage.first.article.entry is entry
+        if outcome.verdict is not None:
+            assert outcome.verdict.draft.article.entry is entry
+            assert outcome.verdict.draft.article.entry.raw == json.dumps(posts[int(entry.key[1:])])
+    assert any(outcome_of(stage).verdict is not None for stage in pooled)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_short_run_never_starts_a_pool(workers: int) -> None:
     job = Job(Engines.with_fallback())

@@ -13,16 +13,22 @@ entries ──▶ first POOL_AFTER in this process ──▶ then chunks ──�
 functions of the entry and the :class:`~redraft.pipeline.policy.Job`, so a worker computes
 exactly what this process would: the drafts do not depend on the number of workers. Only the
 caller touches the store and the sinks, in input order, so a run killed at any point still
-loses at most the items in flight. At most ``workers * WINDOW_PER_WORKER`` chunks are in
-flight, which keeps memory flat in the number of items.
+loses at most the items in flight. An entry's text crosses to a worker without its ``raw``
+copy (no stage reads it), and a worker's results name each entry of its task by its place
+instead of sending it back (:func:`_packed`): the one writer, busy enough, unpickles less.
+At most ``workers * WINDOW_PER_WORKER`` chunks are in flight, which keeps memory flat in the
+number of items.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import multiprocessing
+import operator
 import os
+import pickle
 import signal
 import threading
 import time
@@ -36,13 +42,13 @@ from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-from redraft.errors import RedraftError
+from redraft.errors import InternalError, RedraftError
 from redraft.pipeline.policy import Job, Outcome, Prepared, finish, guarded, prepare
-from redraft.records import Entry
+from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
 
 T = TypeVar("T")
 A = TypeVar("A")
-B = TypeVar("B")
+R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 # Items done in this process before a pool starts: a worker's start-up (a fresh interpreter
@@ -71,6 +77,24 @@ def _mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[A
 ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
+def _by_fields(cls: type[R]) -> Callable[[R], tuple[type[R], tuple[Any, ...]]]:
+    """A record rebuilt from its fields, in order, by its constructor: pickle's default for a
+    frozen dataclass with slots reads and sets its state field by field in Python (its
+    ``__getstate__`` lists the fields again for every object), which made up about a fifth of
+    the cost of sending an article (some thirty blocks) between processes."""
+    values = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))  # type: ignore[arg-type]
+
+    def reduce(record: R) -> tuple[type[R], tuple[Any, ...]]:
+        return cls, values(record)
+
+    return reduce
+
+
+for _record in (Entry, Block, Article, Draft, Budget, Usage, Problem, Verdict, Attempt, Prepared,
+                Outcome):
+    ForkingPickler.register(_record, _by_fields(_record))
+
+
 # Places extracted entries, in input order; for each, whether to draft it and a note about it.
 Place = Callable[[list[Prepared]], list[tuple[bool, Any]]]
 
@@ -86,14 +110,72 @@ class Staged:
     outcome: Outcome | None = None
 
 
-def prepare_chunk(entries: list[Entry], job: Job) -> list[Prepared | Outcome]:
-    """Extract a few entries (with their story facts): a worker's first task."""
-    return [guarded(prepare, entry, job) for entry in entries]
+def prepare_chunk(entries: list[Entry], job: Job) -> bytes:
+    """Extract a few entries (with their story facts): a worker's first task; the results
+    packed (:func:`_packed`)."""
+    return _packed([guarded(prepare, entry, job) for entry in entries], entries)
 
 
-def finish_chunk(prepared: list[Prepared], job: Job) -> list[Outcome]:
-    """Condense and verify a few extracted entries: a worker's second task."""
-    return [guarded(finish, item, job) for item in prepared]
+def finish_chunk(prepared: list[Prepared], job: Job) -> bytes:
+    """Condense and verify a few extracted entries: a worker's second task; the outcomes
+    packed (:func:`_packed`)."""
+    outcomes = [guarded(finish, item, job) for item in prepared]
+    return _packed(outcomes, [item.entry for item in prepared])
+
+
+def _packed(results: list[Any], entries: list[Entry]) -> bytes:
+    """``results`` pickled with each of ``entries`` (by identity) written as its place in the
+    list: the process that sent the task has the entries, and reads them back in their places
+    (:func:`_unpacked`). Any other entry is pickled whole."""
+    places = {id(entry): number for number, entry in enumerate(entries)}
+
+    def entry_reference(entry: Entry) -> Any:
+        number = places.get(id(entry))
+        if number is None:
+            return entry.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        return _entry_at, (number,)
+
+    buffer = io.BytesIO()
+    pickler = ForkingPickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table[Entry] = entry_reference  # a copy of the table, this pickler's own
+    pickler.dump(results)
+    return buffer.getvalue()
+
+
+def _entry_at(number: int) -> Entry:
+    """Stands for the entry at ``number`` in a packed result (:class:`_Unpacker` reads it)."""
+    raise InternalError(f"entry {number} of a task read without the task's entries")
+
+
+class _Unpacker(pickle.Unpickler):
+    """Reads :func:`_packed` results back, each entry reference as the entry it stands for."""
+
+    def __init__(self, data: bytes, entries: list[Entry]) -> None:
+        super().__init__(io.BytesIO(data))
+        self._entries = entries
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == _entry_at.__name__:
+            return self._entries.__getitem__
+        return super().find_class(module, name)
+
+
+def _unpacked(data: bytes, entries: list[Entry]) -> list[Any]:
+    results: list[Any] = _Unpacker(data, entries).load()
+    return results
+
+
+def _light(entry: Entry) -> Entry:
+    """The entry as a worker gets it: without ``raw`` (the source's own copy, for the store)."""
+    return dataclasses.replace(entry, raw="") if entry.raw else entry
+
+
+def _light_prepared(item: Prepared) -> Prepared:
+    light = _light(item.entry)
+    if light is item.entry:
+        return item
+    return dataclasses.replace(item, entry=light,
+                               article=dataclasses.replace(item.article, entry=light))
 
 
 def staged(items: Iterable[Entry | T], job: Job, *, workers: int, place: Place,
@@ -135,23 +217,23 @@ class _Stages(Generic[T]):
     def __init__(self, pool: ProcessPoolExecutor, job: Job, place: Place, workers: int) -> None:
         self.pool, self.job, self.place = pool, job, place
         self.limit = workers * WINDOW_PER_WORKER
-        self.extracting: deque[tuple[list[Entry | T], Future[list[Prepared | Outcome]] | None]]
-        self.extracting = deque()
+        self.extracting: deque[tuple[list[Entry | T], _Task[Entry]]] = deque()
         self.drafting: deque[tuple[list[Entry | T], list[Staged], list[Prepared],
-                                   Future[list[Outcome]] | None]] = deque()
+                                   _Task[Prepared] | None]] = deque()
 
     def run(self, chunk: list[Entry | T], stream: Iterator[Entry | T]) -> Iterator[Staged | T]:
         try:
             while True:
                 while chunk and len(self.extracting) + len(self.drafting) < self.limit:
                     entries = [item for item in chunk if isinstance(item, Entry)]
-                    self.extracting.append((chunk, _submit(self.pool, prepare_chunk, entries,
-                                                           self.job)))
+                    self.extracting.append((chunk, _submit(
+                        self.pool, prepare_chunk, [_light(e) for e in entries], entries,
+                        self.job)))
                     chunk = list(islice(stream, CHUNK))
                 if not self.extracting and not self.drafting:
                     return
-                heads: list[Future[Any] | None] = [
-                    queue[0][-1] for queue in (self.extracting, self.drafting) if queue]
+                heads = [_future(queue[0][-1]) for queue in (self.extracting, self.drafting)
+                         if queue]
                 if self.extracting and (_ready(self.extracting[0][1]) or not self.drafting):
                     self._placed(*self.extracting.popleft())
                 elif self.drafting and (_ready(self.drafting[0][3]) or not self.extracting):
@@ -162,13 +244,11 @@ class _Stages(Generic[T]):
         finally:
             for queue in (self.extracting, self.drafting):
                 for *_, pending in queue:
-                    if pending is not None:
-                        pending.cancel()
+                    if (future := _future(pending)) is not None:
+                        future.cancel()
 
-    def _placed(self, chunk: list[Entry | T],
-                future: Future[list[Prepared | Outcome]] | None) -> None:
-        entries = [item for item in chunk if isinstance(item, Entry)]
-        firsts = _results(future, prepare_chunk, entries, self.job)
+    def _placed(self, chunk: list[Entry | T], sent: _Task[Entry]) -> None:
+        firsts: list[Prepared | Outcome] = _results(sent, self.job)
         placed = iter(self.place([first for first in firsts if isinstance(first, Prepared)]))
         stages: list[Staged] = []
         wanted: list[Prepared] = []
@@ -180,12 +260,13 @@ class _Stages(Generic[T]):
             stages.append(Staged(first, note))
             if draft:
                 wanted.append(first)
-        drafting = _submit(self.pool, finish_chunk, wanted, self.job) if wanted else None
+        drafting = _submit(self.pool, finish_chunk, [_light_prepared(p) for p in wanted],
+                           [p.entry for p in wanted], self.job) if wanted else None
         self.drafting.append((chunk, stages, wanted, drafting))
 
     def _done(self, chunk: list[Entry | T], stages: list[Staged], wanted: list[Prepared],
-              future: Future[list[Outcome]] | None) -> Iterator[Staged | T]:
-        results = _results(future, finish_chunk, wanted, self.job) if wanted else []
+              sent: _Task[Prepared] | None) -> Iterator[Staged | T]:
+        results: list[Outcome] = _results(sent, self.job) if sent is not None else []
         drafted = {id(item): outcome for item, outcome in zip(wanted, results, strict=True)}
         done = iter(stages)
         for item in chunk:
@@ -197,34 +278,50 @@ class _Stages(Generic[T]):
             yield stage if outcome is None else dataclasses.replace(stage, outcome=outcome)
 
 
-def _ready(future: Future[Any] | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Task(Generic[A]):
+    """A task sent to a worker: the items sent (entries without ``raw``), the entries its packed
+    results are read back with, and its future (None when the pool is broken: a worker died;
+    the task is then done in this process)."""
+
+    run: Callable[[list[A], Job], bytes]
+    items: list[A]
+    entries: list[Entry]
+    future: Future[bytes] | None
+
+
+def _future(task: _Task[Any] | None) -> Future[bytes] | None:
+    return None if task is None else task.future
+
+
+def _ready(task: _Task[Any] | None) -> bool:
+    future = _future(task)
     return future is None or future.done()
 
 
-def _submit(pool: ProcessPoolExecutor, task: Callable[[list[A], Job], list[B]], items: list[A],
-            job: Job) -> Future[list[B]] | None:
-    """A task sent to a worker; None when the pool is broken (a worker died): the task is then
-    done in this process."""
+def _submit(pool: ProcessPoolExecutor, run: Callable[[list[A], Job], bytes], items: list[A],
+            entries: list[Entry], job: Job) -> _Task[A]:
+    """``run(items, job)`` sent to a worker, its results to be read with ``entries``."""
     try:
-        return pool.submit(task, items, job)
+        future: Future[bytes] | None = pool.submit(run, items, job)
     except BrokenProcessPool:
-        return None
+        future = None
+    return _Task(run, items, entries, future)
 
 
-def _results(future: Future[list[B]] | None, task: Callable[[list[A], Job], list[B]],
-             items: list[A], job: Job) -> list[B]:
+def _results(task: _Task[Any], job: Job) -> list[Any]:
     """A task's results. A failure of the worker itself (it died, or its results could not be
     sent back) is no failure of the items: the task is done again in this process, where an
     unexpected exception fails its item alone (:func:`~redraft.pipeline.policy.guarded`)."""
-    if future is not None:
+    if task.future is not None:
         try:
-            return future.result()
+            return _unpacked(task.future.result(), task.entries)
         except RedraftError:  # a typed error the job raises (bad credentials): the run stops
             raise
         except Exception:
-            log.warning("a worker process failed on %d items; doing them here", len(items),
-                        exc_info=True)
-    return task(items, job)
+            log.warning("a worker process failed on %d items; doing them here",
+                        len(task.items), exc_info=True)
+    return _unpacked(task.run(task.items, job), task.entries)
 
 
 def _context() -> multiprocessing.context.BaseContext:
