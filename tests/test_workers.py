@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,21 @@ def test_results_come_back_with_the_callers_own_entries() -> None:
             assert outcome.verdict.draft.article.entry is entry
             assert outcome.verdict.draft.article.entry.raw == json.dumps(posts[int(entry.key[1:])])
     assert any(outcome_of(stage).verdict is not None for stage in pooled)
+
+
+def test_workers_are_never_forked_from_a_process_with_threads() -> None:
+    """A fork copies a lock another thread holds, and the child could wait on it forever:
+    while a second thread runs, workers start as fresh interpreters."""
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert workers_module._context().get_start_method() == "spawn"
+    finally:
+        release.set()
+        waiting.join()
+    if sys.platform == "linux" and threading.active_count() == 1:
+        assert workers_module._context().get_start_method() == "fork"
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -236,9 +237,16 @@ class PrintableStream:
 
 # --- progress and summary --------------------------------------------------------------------
 
+# How often the progress bar is drawn again: ten times a second looks continuous.
+_REDRAW_SECONDS = 0.1
+
+
 class ItemProgress:
     """A progress bar on standard error, shown from the second item on, and only on a terminal
-    (where nobody sees it, it would cost a rendering thread and every update)."""
+    (where nobody sees it, it would cost its imports and every update). It is drawn as items
+    come, at most every :data:`_REDRAW_SECONDS`, by no thread of its own: a run's worker
+    processes are forked from a process with no other thread (:mod:`redraft.pipeline.workers`).
+    """
 
     def __init__(self, total: int | None, description: str) -> None:
         self._total = total
@@ -247,6 +255,7 @@ class ItemProgress:
         self._shown = stderr.is_terminal
         self._progress: Progress | None = None
         self._task: Any = None
+        self._drawn = 0.0
 
     def __call__(self, outcome: ItemOutcome | str, key: str) -> None:
         self._seen += 1
@@ -254,6 +263,9 @@ class ItemProgress:
             self._start()
         if self._progress is not None:
             self._progress.update(self._task, advance=1)
+            if (now := time.monotonic()) - self._drawn >= _REDRAW_SECONDS:
+                self._drawn = now
+                self._progress.refresh()
 
     def _start(self) -> None:
         # Imported here: rich's live display is worth its start-up only when it is shown.
@@ -269,6 +281,7 @@ class ItemProgress:
         self._progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
             MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True,
+            auto_refresh=False,
         )
         self._progress.start()
         self._task = self._progress.add_task(self._description, total=self._total,
