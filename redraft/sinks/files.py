@@ -164,6 +164,8 @@ class FileSink:
         self.directory = directory
         self._stream = stream
         self._jsonl: TextIO | None = None
+        self._jsonl_path = directory / JSONL_NAME if directory is not None else None
+        self._location = str(self._jsonl_path) if self._jsonl_path is not None else "stdout"
         self._written = 0
         self.name = f"file:{directory}" if directory is not None else "stdout"
         if directory is not None:
@@ -186,8 +188,7 @@ class FileSink:
             log.warning("%s: %s", printable_key(entry.key), link_refusal(entry.url))
         if self.fmt == "json":
             self._json_line(draft_record(verdict))
-            location = str(self.directory / JSONL_NAME) if self.directory else "stdout"
-            return Publication(verdict, self.name, location)
+            return Publication(verdict, self.name, self._location)
         text = render_txt(verdict) if self.fmt == "txt" else render_md(verdict)
         if self.directory is None:
             assert self._stream is not None
@@ -215,12 +216,12 @@ class FileSink:
 
     def _json_line(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False) + "\n"
-        if self.directory is None:
+        path = self._jsonl_path
+        if path is None:
             assert self._stream is not None
             self._stream.write(line)
             self._stream.flush()
             return
-        path = self.directory / JSONL_NAME
         try:
             if self._jsonl is None:
                 self._jsonl = path.open("w", encoding="utf-8")
