@@ -159,6 +159,23 @@ def test_directory_is_read_recursively_in_order_skipping_hidden(tmp_path: Path) 
     assert [i.key for i in items if isinstance(i, Entry)] == ["https://news.example.org#1", "https://news.example.org#2"]
 
 
+def test_folders_are_listed_in_path_order_and_counted(tmp_path: Path) -> None:
+    for name in ("a/x.json", "a-b/y.json", "a.json", "B/z.html", "c.txt", "a/.hidden.json",
+                 "a/skip.bin"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x")
+    source = FileSource([tmp_path, "-", tmp_path / "c.txt"])
+    files = list(source.files())
+    listed = [path for path in files[:5] if path is not None]
+    assert listed == sorted(listed)  # pathlib's order: folder by folder, "a/x" before "a-b/y"
+    assert [str(p.relative_to(tmp_path)) for p in listed] == [
+        "B/z.html", "a/x.json", "a-b/y.json", "a.json", "c.txt"]
+    assert files[5:] == [None, tmp_path / "c.txt"]
+    assert source.count() == len(files) == 7
+    with pytest.raises(InputError, match="no such file"):
+        FileSource([tmp_path, tmp_path / "nope"]).count()
+
+
 def test_stdin_is_read_and_keyed_by_content() -> None:
     data = json.dumps(post(11)).encode()
     (entry,) = FileSource(["-"], stdin=io.BytesIO(data)).entries()

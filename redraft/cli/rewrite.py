@@ -68,10 +68,10 @@ def rewrite(inputs: tuple[str, ...], input_format: str, title: str | None,
     source = FileSource(list(inputs), input_format=input_format,  # type: ignore[arg-type]
                         stdin=sys.stdin.buffer)
     try:
-        files = list(source.files())
+        count = source.count()
     except InputError as exc:
         fail(str(exc))
-    total = len(files) if len(files) > 1 else None
+    total = count if count > 1 else None
     remote = settings.engine == "llm"
     with http_client(settings.http) if remote else contextlib.nullcontext() as client:
         engines = build_engines(settings, client)

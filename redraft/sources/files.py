@@ -94,11 +94,28 @@ class FileSource:
                 continue
             path = Path(raw)
             if path.is_dir():
-                yield from sorted(_listed(path))
+                for relative in sorted(_listed(raw, ""), key=_path_order):
+                    yield path / relative
             elif path.is_file():
                 yield path
             else:
                 raise InputError(f"{raw}: no such file or directory")
+
+    def count(self) -> int:
+        """How many files :meth:`files` yields (a run's progress total), none of them made.
+
+        Raises:
+            InputError: a path does not exist.
+        """
+        total = 0
+        for raw in self.paths:
+            if raw != "-" and os.path.isdir(raw):
+                total += sum(1 for _ in _listed(raw, ""))
+            elif raw == "-" or os.path.isfile(raw):
+                total += 1
+            else:
+                raise InputError(f"{raw}: no such file or directory")
+        return total
 
     def entries(self) -> Iterator[SourceItem]:
         """Yield an entry, or the reason it could not be made, for every item of every file."""
@@ -151,9 +168,11 @@ class FileSource:
         )
 
 
-def _listed(directory: Path) -> Iterator[Path]:
+def _listed(directory: str, prefix: str) -> Iterator[str]:
     """The readable files under ``directory`` (recursively, symbolic links to folders not
-    followed, hidden files and folders left out), by one ``scandir`` a folder."""
+    followed, hidden files and folders left out), by one ``scandir`` a folder, as paths
+    relative to where the listing began (``prefix``: the folders between), so that counting
+    them (:meth:`FileSource.count`) makes no path objects."""
     try:
         with os.scandir(directory) as listing:
             found = list(listing)
@@ -164,11 +183,17 @@ def _listed(directory: Path) -> Iterator[Path]:
             continue
         try:
             if item.is_dir(follow_symlinks=False):
-                yield from _listed(directory / item.name)
+                yield from _listed(item.path, f"{prefix}{item.name}/")
             elif os.path.splitext(item.name)[1].lower() in _DIR_SUFFIXES and item.is_file():
-                yield directory / item.name
+                yield prefix + item.name
         except OSError:
             continue
+
+
+def _path_order(relative: str) -> list[str]:
+    """The order of :class:`~pathlib.Path` objects for paths relative to one folder: folder by
+    folder ("a/b" before "a-b/c"), case-insensitive where the system's paths are."""
+    return [os.path.normcase(part) for part in relative.split("/")]
 
 
 def read_items(data: bytes, *, label: str, input_format: InputFormat = "auto") -> Iterator[SourceItem]:
