@@ -36,7 +36,8 @@ _MIN_LETTERS = 12  # fewer letters than this (a title, a caption) is no evidence
 
 # Plainly English, without the model: English running text is 35-55% English stop words (CNN/DM,
 # English blogs); text in Portuguese, Vietnamese, Italian, Spanish, Russian, CJK stays under 0.2.
-# It spares English articles the identifier's cost (a few ms each) and memory (about 120 MiB).
+# It spares English articles the identifier's cost (a fraction of a ms each) and memory (about
+# 90 MB of the mapped model, measured over the 1,212 articles of wp-posts and wp-posts-2).
 ENGLISH_STOP_SHARE = 0.3
 _FAST_CHARS = 1000  # the first few sentences
 _FAST_MIN_WORDS = 20  # fewer words give too noisy a share
