@@ -328,14 +328,18 @@ def word_rule(names: str) -> str | None:
 
 
 _MOST_RULE_WORDS = max(rule.max_words for rule in TEXT_RULES)
+# Every rule's pattern at once: most blocks match none, which one call tells.
+_ANY_TEXT = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in TEXT_RULES),
+                       re.IGNORECASE | re.DOTALL)
 
 
 def text_rule(text: str) -> str | None:
     """The plugin whose text pattern the whole block ``text`` matches, if any."""
-    count = len(text.split(None, _MOST_RULE_WORDS))  # counting stops past every rule's bound
-    for rule in TEXT_RULES:
-        if count <= rule.max_words and rule.pattern.fullmatch(text):
-            return rule.plugin
+    if _ANY_TEXT.fullmatch(text):
+        count = len(text.split(None, _MOST_RULE_WORDS))  # counting stops past every rule's bound
+        for rule in TEXT_RULES:
+            if count <= rule.max_words and rule.pattern.fullmatch(text):
+                return rule.plugin
     if len(text) <= WIDGET_MAX_CHARS and _only_widget_words(text):
         return "widget-labels"
     return None
@@ -346,10 +350,11 @@ _LABEL_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\s*%?|%")
 
 def _only_widget_words(text: str) -> bool:
     labels = 0
-    for token in _LABEL_TOKEN.findall(text.lower()):
+    for match in _LABEL_TOKEN.finditer(text.lower()):  # prose stops at its first few words
+        token = match.group()
         if token[0].isdigit() or token == "%":
             continue
-        if token not in WIDGET_WORDS:
+        if token not in WIDGET_WORDS or labels == WIDGET_MAX_WORDS:
             return False
         labels += 1
-    return 0 < labels <= WIDGET_MAX_WORDS
+    return labels > 0

@@ -273,6 +273,21 @@ def test_escaped_markup_is_stripped_by_the_parser(html: str) -> None:
     assert text.startswith("Look") and text.endswith("at the picture.")
 
 
+def test_an_escaped_empty_document_in_a_paragraph_is_no_text_not_a_crash() -> None:
+    html = ("<p>&lt;html&gt;&lt;/html&gt;</p><p>An empty document still shows as a blank page.</p>"
+            "<p>&lt;!DOCTYPE html&gt;&lt;html&gt;&lt;body&gt;Hello&lt;/body&gt;&lt;/html&gt;</p>")
+    article = extract(entry_for(html), ExtractOptions(min_words=1))
+    assert article.paragraphs == ("An empty document still shows as a blank page.", "Hello")
+
+
+def test_white_space_and_a_wrapper_around_a_fragment_change_nothing() -> None:
+    body = "<p>The harbour wall fell on Monday.</p>Then <b>Rain</b> came."
+    bare = extract(entry_for(body), ExtractOptions(min_words=1))
+    spaced = extract(entry_for(f"\n  {body}\n"), ExtractOptions(min_words=1))
+    assert bare.blocks == spaced.blocks
+    assert bare.paragraphs == ("The harbour wall fell on Monday.", "Then Rain came.")
+
+
 @pytest.mark.parametrize(
     "junk",
     ["https://example.org/a/very/long/link?with=query", "[12]", "Photo: Ana Ruiz / Agencia",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from redraft.text import lang
+from redraft.vocab import VARIETIES
 
 TEXTS = [
     "The council approved the new budget on Tuesday after a long debate about schools.",
@@ -53,6 +54,26 @@ def loaded() -> tuple[object, lang._Scorer]:
 def test_scorer_ranks_as_py3langid_does(loaded: tuple[object, lang._Scorer], sample: str) -> None:
     identifier, scorer = loaded
     assert scorer.rank(sample) == identifier.rank(sample)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("sample", TEXTS + _random_texts(20))
+def test_the_best_language_adds_its_varieties_as_py3langid_ranks_them(
+        loaded: tuple[object, lang._Scorer], sample: str) -> None:
+    identifier, scorer = loaded
+    totals: dict[str, float] = {}
+    for code, probability in identifier.rank(sample):  # type: ignore[attr-defined]
+        merged = VARIETIES.get(code, code)
+        totals[merged] = totals.get(merged, 0.0) + probability
+    best = max(totals, key=totals.__getitem__)
+    found, probability = scorer.best(sample)
+    assert probability == pytest.approx(totals[best], abs=1e-12)
+    assert found == best or totals[found] == totals[best]  # a tie (no evidence) may go either way
+
+
+def test_the_cache_holds_the_feature_table_as_float32(loaded: tuple[object, lang._Scorer]) -> None:
+    identifier, scorer = loaded
+    assert scorer.table.dtype.name == "float32"
+    assert (scorer.table == identifier.nb_ptc).all()  # type: ignore[attr-defined]  # exact widening
 
 
 def test_the_automaton_depth_is_found_once_and_cached(loaded: tuple[object, lang._Scorer],
