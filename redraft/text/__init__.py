@@ -291,7 +291,12 @@ def back_references(language: str) -> frozenset[str]:
 def _stemmer(language: str) -> snowballstemmer.stemmer | None:
     """Snowball's stemmer for the language, or None where Snowball has none (no stemming)."""
     name = STEMMERS.get(language)
-    return snowballstemmer.stemmer(name) if name in _SNOWBALL else None
+    if name not in _SNOWBALL:
+        return None
+    stemmer = snowballstemmer.stemmer(name)
+    if hasattr(stemmer, "maxCacheSize"):  # PyStemmer (C): its own cache off, ours is in front
+        stemmer.maxCacheSize = 0
+    return stemmer
 
 
 # Bounded caches: a language's working vocabulary fits (Zipf: the top 50,000 forms cover

@@ -39,14 +39,43 @@ def words(text: str) -> list[str]:
     Chinese and Japanese characters come out one by one: those scripts do not mark words.
     """
     if text.isascii():
-        return _WORD.findall(text)
+        return _split_words(text, _WORD)
     if not _UNSPACED_OR_SEGMENTED.search(text):
-        return _MARKED_WORD.findall(text)
+        return _split_words(text, _MARKED_WORD)
     if _CJK.search(text):
         return _CJK_WORD.findall(text)
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
         return [text[a:b] for a, b in spans]
     return _MARKED_WORD.findall(text)
+
+
+# Characters never part of a word (neither letters, digits nor combining marks, and not the
+# "." or "," inside a number): the ones most texts hold are replaced by spaces in one C pass
+# each, after which the words of most texts are simply the runs between spaces.
+_SEPARATORS = "\"'()[]“”‘’«»—–-/…¿¡:;!?%&"
+# A full stop or comma is part of a word only before an ASCII digit (``3.5``, ``1,000``).
+_NUMBER_SEPARATOR = re.compile(r"[.,][0-9]")
+
+
+def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """``pattern.findall(text)`` (a word pattern that no separator or white space can be part
+    of), several times faster: the separators become spaces, and the runs between spaces that
+    are letters and digits only are words as they stand; the pattern reads only the others.
+    A match never spans a character it cannot hold, so reading the runs apart finds the same."""
+    separators = _SEPARATORS if _NUMBER_SEPARATOR.search(text) else _SEPARATORS + ".,"
+    for mark in separators:
+        if mark in text:
+            text = text.replace(mark, " ")
+    runs = text.split()
+    if "".join(runs).isalnum():  # the common case, checked in one call
+        return runs
+    found: list[str] = []
+    for run in runs:
+        if run.isalnum():
+            found.append(run)
+        else:
+            found.extend(pattern.findall(run))
+    return found
 
 
 def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
