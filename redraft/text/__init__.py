@@ -105,14 +105,17 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
 
 # A sentence end in Chinese and Japanese (full-width ones too), with its closing brackets and
 # quotes; no space follows it. Devanagari's danda and Arabic's question mark end like "?".
-_CJK_END = re.compile(r"[。！？｡]+[」』）〕】”’\"')]*")
+_CJK_STOPS = "。！？｡"
+_CJK_END = re.compile(rf"[{_CJK_STOPS}]+[」』）〕】”’\"')]*")
 
 
 @lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
 def _split_sentences(text: str, language: str) -> tuple[str, ...]:
     if text.isascii():
         return _split_spaced(text, language)
-    sentences = _split_cjk(text, language) if _CJK_END.search(text) else _split_spaced(text, language)
+    # Looked for one by one (a C scan each; none at all in a Latin-1 text), not by a pattern.
+    cjk = any(map(text.__contains__, _CJK_STOPS))
+    sentences = _split_cjk(text, language) if cjk else _split_spaced(text, language)
     if has_segmented_script(text):  # Thai, Lao, Khmer, Myanmar: ICU's boundaries as well
         return tuple(part for sentence in sentences for part in split_segmented(sentence, language))
     return sentences
