@@ -333,23 +333,32 @@ def content_stem(word: str, language: str = "en") -> str:
 def content_stemmer(language: str) -> Callable[[str], str]:
     """:func:`content_stem` for one language, as a one-argument function (faster in a ``map``).
 
-    Each language's function keeps its own bounded cache of the words it has seen.
+    Each language's function keeps its own bounded cache of the words it has seen: a dictionary
+    whose look-up is the function (a word met before costs one C look-up), emptied when full.
     """
-    stops = stopwords(language)
-    stemmer = _stemmer(language)
+    return _Terms(stopwords(language), _stemmer(language)).__getitem__
 
-    @lru_cache(maxsize=_CACHED_WORDS)
-    def term(word: str) -> str:
+
+class _Terms(dict[str, str]):
+    """Words met so far and their :func:`content_stem`, worked out on first sight."""
+
+    def __init__(self, stops: frozenset[str], stemmer: snowballstemmer.stemmer | None) -> None:
+        super().__init__()
+        self.stops, self.stemmer = stops, stemmer
+
+    def __missing__(self, word: str) -> str:
         lower = word.lower()
-        if lower in stops:
-            return ""
-        if stemmer is None or not lower.isalpha():
-            return lower
-        with _STEM_LOCK:
-            result: str = stemmer.stemWord(lower)
+        if lower in self.stops:
+            result = ""
+        elif self.stemmer is None or not lower.isalpha():
+            result = lower
+        else:
+            with _STEM_LOCK:
+                result = self.stemmer.stemWord(lower)
+        if len(self) >= _CACHED_WORDS:
+            self.clear()  # memory stays flat however many articles a run reads
+        self[word] = result
         return result
-
-    return term
 
 
 def content_terms(text: str, language: str = "en") -> list[str]:
