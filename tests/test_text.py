@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from redraft import text
+from redraft.text import tokens
 from redraft.vocab import LANGUAGES
 
 CASES: dict[str, list[dict[str, Any]]] = json.loads(
@@ -46,6 +48,21 @@ def test_strip_asides(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", cases("words"))
 def test_words(case: dict[str, Any]) -> None:
     assert text.words(case["text"]) == case["words"]
+
+
+# Pieces whose mix tests the split at separators: numbers with a point or comma inside, marks,
+# underscores, apostrophes, brackets, dashes, symbols no separator list holds, odd spaces.
+_WORD_PIECES = ["word", "Über", "3", "3.5", "1,000", ".", ",", "5.", ",7", "l'", "’", "«", "»", "(",
+                ")", "—", "-", "_", "a_b", "$", "€", "#", "न", "\u093e", "e\u0301", "İ", "ß", " ",
+                "\u00a0", "\n", "…", "¿", "?", "!", ":", ";", "%", "&", "/", "x2", "٣", "😀"]
+
+
+def test_words_split_at_separators_read_as_the_word_pattern_does() -> None:
+    chooser = random.Random(13)
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(_WORD_PIECES) for _ in range(chooser.randint(0, 12)))
+        pattern = tokens._WORD if sample.isascii() else tokens._MARKED_WORD
+        assert text.words(sample) == pattern.findall(sample), sample
 
 
 @pytest.mark.parametrize("case", cases("content_terms"))

@@ -27,6 +27,7 @@ from redraft.text import (
     words,
 )
 from redraft.text.discourse import closing_mark, quote_marks
+from redraft.text.tokens import spaced_words
 
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
 MIN_SENTENCE_WORDS = 5
@@ -91,13 +92,13 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         if len(result) >= MAX_SENTENCES:
             break
         # Its sentences (parts of it, less some spans) have no such script either.
-        count = word_count if spaceless(text) else _spaced_count
+        count, tokenise = (word_count, words) if spaceless(text) else (_spaced_count, spaced_words)
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:
                 sentence = strip_asides(raw, dateline=before_lead, language=language)
             else:
                 sentence = strip_dateline(raw) if before_lead else raw
-            tokens = words(sentence.casefold())  # one cache entry per word, whatever its case
+            tokens = tokenise(sentence.casefold())  # one cache entry per word, whatever its case
             letters = sum(map(str.isalpha, tokens))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)

