@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from redraft.text import (
     content_stem,
@@ -67,9 +67,33 @@ class _Source:
         return "".join(self.keys)
 
     @cached_property
-    def lowered(self) -> list[str]:
-        """The paragraphs as given, lower-cased: a paragraph's key words are found in them."""
+    def lowered(self) -> str:
+        """The paragraphs as given, lower-cased, one a line: a paragraph's key words are found
+        in its line (a word of a key holds no line break, so none is found across two)."""
+        return "\n".join(self._lines)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each paragraph's line starts in :attr:`lowered`, and where one more would."""
+        return [0, *accumulate(len(line) + 1 for line in self._lines)]
+
+    @cached_property
+    def _lines(self) -> list[str]:
         return [p.lower() for p in self.raw]
+
+    def holding(self, word: str) -> Iterator[int]:
+        """The numbers of the paragraphs, in order, whose lower-cased text holds ``word``: found
+        by searching the whole text, not by testing each paragraph."""
+        text, starts = self.lowered, self.starts
+        at = text.find(word)
+        while at >= 0:
+            number = bisect_right(starts, at) - 1
+            yield number
+            at = text.find(word, starts[number + 1]) if number + 1 < len(self.raw) else -1
+
+    def holds(self, number: int, word: str) -> bool:
+        """Whether paragraph ``number``, lower-cased, holds ``word`` (a word without line breaks)."""
+        return self.lowered.find(word, self.starts[number], self.starts[number + 1] - 1) >= 0
 
     def _paragraph_key(self, number: int) -> str:
         found = self._keys.get(number)
@@ -81,8 +105,9 @@ class _Source:
         """``(number, key)`` of each paragraph, in order, whose lower-cased text holds every word
         of ``key`` (as a substring): the others cannot hold the key, and their keys are never made."""
         needed = sorted(set(key.split()), key=len, reverse=True)  # a long word rules out most
-        for number, lower in enumerate(self.lowered):
-            if all(word in lower for word in needed):
+        first, rest = (needed[0], needed[1:]) if needed else ("", [])
+        for number in self.holding(first):
+            if all(self.holds(number, word) for word in rest):
                 yield number, self._paragraph_key(number)
 
     def has_key(self, key: str) -> bool:
@@ -136,8 +161,8 @@ class _Source:
         """
         words = key.split() or [""]
         head, tail = f" {words[0]} ", f" {words[-1]} "
-        for number, lower in enumerate(self.lowered):
-            if words[0] not in lower or words[-1] not in lower:
+        for number in self.holding(words[0]):
+            if not self.holds(number, words[-1]):
                 continue  # its key cannot hold them
             paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
