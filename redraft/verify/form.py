@@ -34,6 +34,7 @@ from redraft.text import (
     strip_asides,
     unattributed_quote,
 )
+from redraft.text.discourse import quote_marks
 
 _REOPENING = "\"“«„"
 
@@ -137,12 +138,13 @@ def form_problems(paragraphs: Sequence[str], split: Sequence[Sequence[str]], sou
     texts = [s for sentences in split for s in sentences]
     problems = [Problem("junk", p, "", f"this paragraph is no prose ({kind})")
                 for p in paragraphs if (kind := junk(p))]
-    problems += _unbalanced(paragraphs, split)
+    quoting = any(map(quote_marks, paragraphs))  # without a mark no sentence opens or continues one
+    problems += _unbalanced(paragraphs, split) if quoting else []
     inside = False
     for i, sentence in enumerate(texts):
         before = texts[i - 1] if i else None
         after = texts[i + 1] if i + 1 < len(texts) else None
-        continues, inside = quote_flow(sentence, inside)
+        continues, inside = quote_flow(sentence, inside) if quoting else (False, False)
         problems += _dangling(sentence, before, order)
         if not continues:  # a quotation's later sentence has its speaker where it opens
             problems += _unattributed(sentence, before, after, order)

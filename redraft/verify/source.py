@@ -43,12 +43,18 @@ def _negation_count(text: str, language: str) -> int:
     return len(negated_tokens(text, word_spans_of(text, language), language, strict=True))
 
 
+def _holds_all(text: str, words: Sequence[str]) -> bool:
+    """Whether the lower-cased text holds each of ``words`` (a text whose key has them does)."""
+    lower = text.lower()
+    return all(word in lower for word in words)
+
+
 class _Source:
     """The source article, indexed lazily: a draft of its own sentences needs only the key."""
 
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.raw, self.language = paragraphs, language
-        self._shortened: dict[int, str] = {}
+        self._shortened: dict[tuple[int, int], str] = {}
         self._keys: dict[int, str] = {}
         self._normalised: dict[int, str] = {}
         self._negated: dict[int, list[int]] = {}
@@ -157,34 +163,45 @@ class _Source:
     def has_shortened(self, key: str) -> bool:
         """Whether a source sentence with its asides deleted (a first one's dateline too) has this key.
 
-        Only the paragraphs holding the key's first and last words are split.
+        Only the paragraphs holding the key's first and last words are split, and only their
+        sentences holding its telling words are shortened: a word of a shortened sentence is in
+        the sentence as written, unless it spans a deletion (then it holds the punctuation that
+        follows every deleted aside) or holds a sigma (whose final form depends on what follows).
         """
         words = key.split() or [""]
         head, tail = f" {words[0]} ", f" {words[-1]} "
+        telling = [w for w in set(words) if w.isalnum() and "σ" not in w and "ς" not in w]
         for number in self.holding(words[0]):
             if not self.holds(number, words[-1]):
                 continue  # its key cannot hold them
             paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
-                if number not in self._shortened:
-                    sentences = split_sentences(self.paragraph(number), self.language)
-                    self._shortened[number] = "".join(
-                        _key(strip_asides(text, dateline=i == 0, language=self.language))
-                        for i, text in enumerate(sentences))
-                if key in self._shortened[number]:
+                sentences = split_sentences(self.paragraph(number), self.language)
+                shortened = [self._shortened_key(number, i, text) for i, text in enumerate(sentences)
+                             if _holds_all(text, telling)]
+                if key in "".join(shortened):  # a key of words is never found across two keys
                     return True
         return False
+
+    def _shortened_key(self, number: int, sentence: int, text: str) -> str:
+        """The key of sentence ``sentence`` (``text``) of paragraph ``number``, asides deleted."""
+        found = self._shortened.get((number, sentence))
+        if found is None:
+            shortened = strip_asides(text, dateline=sentence == 0, language=self.language)
+            found = self._shortened[number, sentence] = _key(shortened)
+        return found
 
     def drops_negation(self, key: str, text: str) -> bool:
         """Whether the draft sentence ``text`` (its ``key`` a run of the source's words) is cut
         from a source sentence that negates more than it does: "one was hurt" out of "No one
         was hurt", or Turkish "geçerli" out of "geçerli değil", where the negation ends the
-        sentence."""
+        sentence. Only the sentences holding the key's words are keyed."""
+        words = key.split()
         for number, paragraph_key in self.keys_with(key):
             if key not in paragraph_key:
                 continue
             for sentence in split_sentences(self.paragraph(number), self.language):
-                if key in _key(sentence):
+                if _holds_all(sentence, words) and key in _key(sentence):
                     return _negation_count(sentence, self.language) > _negation_count(text, self.language)
         return False
 
