@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
-from redraft.text import detect_language, normalise, paragraphs_of, word_count
+from redraft.text import detect_language, normalise, paragraphs_of, split_sentences, word_count
 from redraft.verify.draft import _credit, _length, _sentences
 from redraft.verify.form import form_problems
 from redraft.verify.judge import _judge
@@ -59,8 +59,10 @@ from redraft.verify.words import (
 
 
 def _judged(draft: Draft, *, threshold: float, form: bool) -> Verdict:
-    source = _Source(draft.article.paragraphs, draft.article.language)
-    problems, sentences = _sentences(draft.paragraphs, source)
+    language, original = draft.article.language, draft.article.paragraphs
+    source = _Source(original, language)
+    split = [split_sentences(paragraph, language) for paragraph in draft.paragraphs]  # once for every check
+    problems, sentences = _sentences(draft.paragraphs, split, source)
     scores = []
     for sentence in sentences:
         judgement = _judge(sentence, source)
@@ -71,7 +73,7 @@ def _judged(draft: Draft, *, threshold: float, form: bool) -> Verdict:
         scores.append(judgement.score)
     if form:
         problems.extend([*_credit(draft), *_length(draft, sentences),
-                         *form_problems(draft.paragraphs, draft.article.paragraphs, source.language)])
+                         *form_problems(draft.paragraphs, split, original, language)])
     score = sum(scores) / len(scores) if scores else 0.0
     return Verdict(draft=draft, score=round(score, 4), passed=bool(scores) and not problems,
                    problems=tuple(problems))

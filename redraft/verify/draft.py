@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from redraft.records import Draft, Problem
 from redraft.text import (
+    NEAR_DUPLICATE_WORDS_PER_EDIT,
     NearDuplicates,
-    split_sentences,
+    duplicate_key,
     word_count,
     words_in,
 )
@@ -18,19 +19,20 @@ from redraft.verify.words import NO_BUDGET, REPEATED_PARAGRAPH_SHARE, _key
 # --- the whole draft ---------------------------------------------------------------------------
 
 
-def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem], list[str]]:
-    """Repeated paragraphs and sentences as problems, and the sentences left to judge.
+def _sentences(paragraphs: Sequence[str], split: Sequence[Sequence[str]],
+               source: _Source) -> tuple[list[Problem], list[str]]:
+    """Repeated paragraphs and sentences as problems, and the sentences left to judge
+    (``split``: each paragraph's sentences).
 
     A paragraph most of whose sentences repeat earlier ones is one repeated paragraph; a
     sentence the source itself says as often (a refrain) is no repetition of the draft's.
     """
     problems: list[Problem] = []
-    seen, home = NearDuplicates(), dict[str, str]()
+    seen, home = _Met(), dict[str, str]()
     met: list[str] = []
     kept: list[str] = []
     said = _Said()
-    for paragraph in paragraphs:
-        sentences = split_sentences(paragraph, source.language)
+    for paragraph, sentences in zip(paragraphs, split, strict=True):
         earlier: list[str | None] = []
         for sentence in sentences:
             number = seen.repeats(sentence)
@@ -55,6 +57,31 @@ def _sentences(paragraphs: Sequence[str], source: _Source) -> tuple[list[Problem
             else:
                 problems.append(Problem("repeated", sentence, before, "this sentence repeats an earlier one"))
     return problems, kept
+
+
+class _Met:
+    """The draft's sentences met so far (:class:`NearDuplicates`), searched only when one may
+    repeat: within the allowed edits, its words are as many as those of a sentence met, give or
+    take the edits (each edit adds or removes at most one word), and in most drafts no two
+    sentences are that close in length."""
+
+    def __init__(self) -> None:
+        self.texts = NearDuplicates()
+        self.lengths: set[int] = set()
+
+    def repeats(self, sentence: str) -> int | None:
+        """:meth:`NearDuplicates.repeats`: the number of the sentence met that this one repeats,
+        or None (and this one is met)."""
+        key = duplicate_key(sentence)
+        size = len(key)
+        if any(abs(size - n) <= max(size, n) // NEAR_DUPLICATE_WORDS_PER_EDIT for n in self.lengths):
+            number = self.texts.repeats_key(key)
+            if number is not None:
+                return number
+        else:
+            self.texts.add_key(key)
+        self.lengths.add(size)
+        return None
 
 
 class _Said:

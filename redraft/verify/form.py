@@ -16,8 +16,10 @@ apply to it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import accumulate
 
 from redraft.records import Problem
 from redraft.text import (
@@ -32,6 +34,7 @@ from redraft.text import (
     strip_asides,
     unattributed_quote,
 )
+from redraft.text.discourse import quote_marks
 
 _REOPENING = "\"“«„"
 
@@ -49,10 +52,35 @@ class _Order:
         return [s for p in self.paragraphs for s in split_sentences(p, self.language)]
 
     @cached_property
-    def folded(self) -> list[str]:
-        """The sentences case-folded: every word of a sentence's key (and of its variants') is in
-        its folded text, so a key with a word missing there cannot be the sentence's."""
+    def folded(self) -> str:
+        """The sentences case-folded, one a line: every word of a sentence's key (and of its
+        variants') is in its line, so a key with a word missing there cannot be the sentence's
+        (a word holds no line break, so none is found across two lines)."""
+        return "\n".join(self._lines)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each sentence's line starts in :attr:`folded`, and where one more would."""
+        return [0, *accumulate(len(line) + 1 for line in self._lines)]
+
+    @cached_property
+    def _lines(self) -> list[str]:
         return [s.casefold() for s in self.sentences]
+
+    def _holding(self, words: Sequence[str]) -> list[int]:
+        """The numbers of the sentences, in order, whose folded text holds every one of ``words``
+        (the first one searched for in the whole text, the others in its lines)."""
+        if not words:
+            return list(range(len(self.sentences)))
+        text, starts, found = self.folded, self.starts, []
+        at = text.find(words[0])
+        while at >= 0:
+            number = bisect_right(starts, at) - 1
+            start, end = starts[number], starts[number + 1] - 1
+            if all(text.find(word, start, end) >= 0 for word in words[1:]):
+                found.append(number)
+            at = text.find(words[0], end + 1) if number + 1 < len(self.sentences) else -1
+        return found
 
     def _variants(self, number: int) -> list[tuple[str, ...]]:
         """The keys of sentence ``number``, as written and with its asides (a dateline too) cut."""
@@ -88,7 +116,7 @@ class _Order:
             return self.verbatim[sentence]
         key = duplicate_key(sentence)
         needed = sorted(set(key), key=len, reverse=True)  # a long word rules out most sentences
-        candidates = [n for n, folded in enumerate(self.folded) if all(w in folded for w in needed)]
+        candidates = self._holding(needed)
         # A variant cut by ICU's words may join a word across a cut ("x (y).com": "x.com"),
         # which a word split at blanks and punctuation never is: then every sentence is tried.
         tried = candidates if split_at_blanks(sentence) else range(len(self.sentences))
@@ -102,20 +130,21 @@ class _Order:
         return self.sentences[number] if 0 <= number < len(self.sentences) else ""
 
 
-def form_problems(paragraphs: Sequence[str], source: Sequence[str], language: str) -> list[Problem]:
-    """Every form problem of a draft (its paragraphs) against its source's paragraphs."""
+def form_problems(paragraphs: Sequence[str], split: Sequence[Sequence[str]], source: Sequence[str],
+                  language: str) -> list[Problem]:
+    """Every form problem of a draft (its paragraphs, and ``split``: each one's sentences)
+    against its source's paragraphs."""
     order = _Order(source, language)
-    flat = [(p, s) for p, paragraph in enumerate(paragraphs)
-            for s in split_sentences(paragraph, language)]
-    texts = [s for _, s in flat]
+    texts = [s for sentences in split for s in sentences]
     problems = [Problem("junk", p, "", f"this paragraph is no prose ({kind})")
                 for p in paragraphs if (kind := junk(p))]
-    problems += _unbalanced(paragraphs, language)
+    quoting = any(map(quote_marks, paragraphs))  # without a mark no sentence opens or continues one
+    problems += _unbalanced(paragraphs, split) if quoting else []
     inside = False
     for i, sentence in enumerate(texts):
         before = texts[i - 1] if i else None
         after = texts[i + 1] if i + 1 < len(texts) else None
-        continues, inside = quote_flow(sentence, inside)
+        continues, inside = quote_flow(sentence, inside) if quoting else (False, False)
         problems += _dangling(sentence, before, order)
         if not continues:  # a quotation's later sentence has its speaker where it opens
             problems += _unattributed(sentence, before, after, order)
@@ -123,14 +152,14 @@ def form_problems(paragraphs: Sequence[str], source: Sequence[str], language: st
     return problems
 
 
-def _unbalanced(paragraphs: Sequence[str], language: str) -> list[Problem]:
+def _unbalanced(paragraphs: Sequence[str], split: Sequence[Sequence[str]]) -> list[Problem]:
     problems, inside, opened = [], False, ""
-    for paragraph in paragraphs:
+    for paragraph, sentences in zip(paragraphs, split, strict=True):
         if inside and paragraph[:1] not in _REOPENING:
             detail = "a quotation opened here is never closed"
             problems.append(Problem("unbalanced", opened, "", detail))
             inside = False
-        for sentence in split_sentences(paragraph, language):
+        for sentence in sentences:
             was_inside = inside
             continues, inside = quote_flow(sentence, inside)
             if continues and not was_inside:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from redraft.text import (
     content_stem,
@@ -43,12 +43,18 @@ def _negation_count(text: str, language: str) -> int:
     return len(negated_tokens(text, word_spans_of(text, language), language, strict=True))
 
 
+def _holds_all(text: str, words: Sequence[str]) -> bool:
+    """Whether the lower-cased text holds each of ``words`` (a text whose key has them does)."""
+    lower = text.lower()
+    return all(word in lower for word in words)
+
+
 class _Source:
     """The source article, indexed lazily: a draft of its own sentences needs only the key."""
 
     def __init__(self, paragraphs: Sequence[str], language: str) -> None:
         self.raw, self.language = paragraphs, language
-        self._shortened: dict[int, str] = {}
+        self._shortened: dict[tuple[int, int], str] = {}
         self._keys: dict[int, str] = {}
         self._normalised: dict[int, str] = {}
         self._negated: dict[int, list[int]] = {}
@@ -67,9 +73,33 @@ class _Source:
         return "".join(self.keys)
 
     @cached_property
-    def lowered(self) -> list[str]:
-        """The paragraphs as given, lower-cased: a paragraph's key words are found in them."""
+    def lowered(self) -> str:
+        """The paragraphs as given, lower-cased, one a line: a paragraph's key words are found
+        in its line (a word of a key holds no line break, so none is found across two)."""
+        return "\n".join(self._lines)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each paragraph's line starts in :attr:`lowered`, and where one more would."""
+        return [0, *accumulate(len(line) + 1 for line in self._lines)]
+
+    @cached_property
+    def _lines(self) -> list[str]:
         return [p.lower() for p in self.raw]
+
+    def holding(self, word: str) -> Iterator[int]:
+        """The numbers of the paragraphs, in order, whose lower-cased text holds ``word``: found
+        by searching the whole text, not by testing each paragraph."""
+        text, starts = self.lowered, self.starts
+        at = text.find(word)
+        while at >= 0:
+            number = bisect_right(starts, at) - 1
+            yield number
+            at = text.find(word, starts[number + 1]) if number + 1 < len(self.raw) else -1
+
+    def holds(self, number: int, word: str) -> bool:
+        """Whether paragraph ``number``, lower-cased, holds ``word`` (a word without line breaks)."""
+        return self.lowered.find(word, self.starts[number], self.starts[number + 1] - 1) >= 0
 
     def _paragraph_key(self, number: int) -> str:
         found = self._keys.get(number)
@@ -81,8 +111,9 @@ class _Source:
         """``(number, key)`` of each paragraph, in order, whose lower-cased text holds every word
         of ``key`` (as a substring): the others cannot hold the key, and their keys are never made."""
         needed = sorted(set(key.split()), key=len, reverse=True)  # a long word rules out most
-        for number, lower in enumerate(self.lowered):
-            if all(word in lower for word in needed):
+        first, rest = (needed[0], needed[1:]) if needed else ("", [])
+        for number in self.holding(first):
+            if all(self.holds(number, word) for word in rest):
                 yield number, self._paragraph_key(number)
 
     def has_key(self, key: str) -> bool:
@@ -132,34 +163,45 @@ class _Source:
     def has_shortened(self, key: str) -> bool:
         """Whether a source sentence with its asides deleted (a first one's dateline too) has this key.
 
-        Only the paragraphs holding the key's first and last words are split.
+        Only the paragraphs holding the key's first and last words are split, and only their
+        sentences holding its telling words are shortened: a word of a shortened sentence is in
+        the sentence as written, unless it spans a deletion (then it holds the punctuation that
+        follows every deleted aside) or holds a sigma (whose final form depends on what follows).
         """
         words = key.split() or [""]
         head, tail = f" {words[0]} ", f" {words[-1]} "
-        for number, lower in enumerate(self.lowered):
-            if words[0] not in lower or words[-1] not in lower:
+        telling = [w for w in set(words) if w.isalnum() and "σ" not in w and "ς" not in w]
+        for number in self.holding(words[0]):
+            if not self.holds(number, words[-1]):
                 continue  # its key cannot hold them
             paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
-                if number not in self._shortened:
-                    sentences = split_sentences(self.paragraph(number), self.language)
-                    self._shortened[number] = "".join(
-                        _key(strip_asides(text, dateline=i == 0, language=self.language))
-                        for i, text in enumerate(sentences))
-                if key in self._shortened[number]:
+                sentences = split_sentences(self.paragraph(number), self.language)
+                shortened = [self._shortened_key(number, i, text) for i, text in enumerate(sentences)
+                             if _holds_all(text, telling)]
+                if key in "".join(shortened):  # a key of words is never found across two keys
                     return True
         return False
+
+    def _shortened_key(self, number: int, sentence: int, text: str) -> str:
+        """The key of sentence ``sentence`` (``text``) of paragraph ``number``, asides deleted."""
+        found = self._shortened.get((number, sentence))
+        if found is None:
+            shortened = strip_asides(text, dateline=sentence == 0, language=self.language)
+            found = self._shortened[number, sentence] = _key(shortened)
+        return found
 
     def drops_negation(self, key: str, text: str) -> bool:
         """Whether the draft sentence ``text`` (its ``key`` a run of the source's words) is cut
         from a source sentence that negates more than it does: "one was hurt" out of "No one
         was hurt", or Turkish "geçerli" out of "geçerli değil", where the negation ends the
-        sentence."""
+        sentence. Only the sentences holding the key's words are keyed."""
+        words = key.split()
         for number, paragraph_key in self.keys_with(key):
             if key not in paragraph_key:
                 continue
             for sentence in split_sentences(self.paragraph(number), self.language):
-                if key in _key(sentence):
+                if _holds_all(sentence, words) and key in _key(sentence):
                     return _negation_count(sentence, self.language) > _negation_count(text, self.language)
         return False
 
