@@ -11,7 +11,6 @@ whose Jaccard similarity is ``s`` share at least one band with probability
 from __future__ import annotations
 
 import hashlib
-import struct
 from array import array
 from collections.abc import Sequence
 
@@ -30,6 +29,7 @@ SHINGLE_WORDS = 400  # a copy shows in its first 400 words; longer posts cost no
 MAX_CHARS_PER_WORD = 12  # English averages ~6 with its space: 400 words are well inside 4,800
 SPACELESS_CHARS_PER_WORD = 2  # ~2 characters a word in Chinese or Japanese: the same extent
 MIN_SHINGLES = 12  # fewer shingles than this and Jaccard is noise: the story layer decides
+_BAND_NUMBERS = tuple(bytes([band]) for band in range(BANDS))  # each band hashed under its number
 SCHEME = (f"rensa-minhash/{PERMUTATIONS}/{BANDS}/{SEED}/{WORD_SHINGLE}/{CHAR_SHINGLE}/"
           f"{SHINGLE_WORDS}")
 
@@ -38,23 +38,36 @@ def shingles_of(text: str) -> list[str]:
     """The distinct shingles of a text's first :data:`SHINGLE_WORDS` words (read from its first
     ``SHINGLE_WORDS * MAX_CHARS_PER_WORD`` characters): lower-case word n-grams, or character
     n-grams for text written without spaces between words."""
+    return list(dict.fromkeys(_shingles(text)))
+
+
+def _shingles(text: str) -> list[str]:
+    """The shingles of :func:`shingles_of`, repeats included, in order."""
     if len(text) > SPACELESS_CHARS_PER_SPACE * (text.count(" ") + 1):
         letters = "".join(text.lower().split())[: SHINGLE_WORDS * SPACELESS_CHARS_PER_WORD]
-        tokens = [letters[i : i + CHAR_SHINGLE] for i in range(len(letters) - CHAR_SHINGLE + 1)]
-        return list(dict.fromkeys(tokens))
+        return [letters[i : i + CHAR_SHINGLE] for i in range(len(letters) - CHAR_SHINGLE + 1)]
     lowered = words(text[: SHINGLE_WORDS * MAX_CHARS_PER_WORD].lower())[:SHINGLE_WORDS]
-    grams = map(" ".join, zip(*(lowered[i:] for i in range(WORD_SHINGLE)), strict=False))
-    return list(dict.fromkeys(grams))
+    return list(map(" ".join, zip(*(lowered[i:] for i in range(WORD_SHINGLE)), strict=False)))
 
 
 def signature(text: str) -> bytes | None:
     """The MinHash signature of a text as bytes, or None when it is too short to judge."""
-    grams = shingles_of(text)
-    if len(grams) < MIN_SHINGLES:
+    grams = _shingles(text)
+    if not _at_least(grams, MIN_SHINGLES):
         return None
     minhash = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
-    minhash.update(grams)
+    minhash.update(grams)  # a minimum over the set: a repeated shingle changes nothing
     return array("I", minhash.digest()).tobytes()
+
+
+def _at_least(items: Sequence[str], count: int) -> bool:
+    """Whether ``items`` holds ``count`` distinct ones (read only as far as needed)."""
+    seen: set[str] = set()
+    for item in items:
+        if len(seen) >= count:
+            return True
+        seen.add(item)
+    return len(seen) >= count
 
 
 def _values(sig: bytes) -> array[int]:
@@ -65,12 +78,10 @@ def _values(sig: bytes) -> array[int]:
 
 def band_keys(sig: bytes) -> tuple[int, ...]:
     """One signed 64-bit key per band (the band's number is part of the key), for an index."""
-    keys = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS * 4 : (band + 1) * ROWS * 4]
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(struct.unpack("<q", digest)[0])
-    return tuple(keys)
+    step, blake2b = ROWS * 4, hashlib.blake2b
+    return tuple(int.from_bytes(blake2b(_BAND_NUMBERS[band] + sig[band * step : (band + 1) * step],
+                                        digest_size=8).digest(), "little", signed=True)
+                 for band in range(BANDS))
 
 
 def similarity(first: bytes, second: bytes) -> float:
