@@ -331,3 +331,15 @@ def test_repeated_shingles_change_no_signature() -> None:
     reference = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
     reference.update(shingles_of(twice))
     assert signature(twice) == array("I", reference.digest()).tobytes()
+
+
+def test_the_benchmark_prices_the_facts_and_placing_of_posts(tmp_path: Path) -> None:
+    for number, item in enumerate(ARTICLES[:3], start=1):
+        post = {"id": number, "link": item["url"], "date_gmt": item["published"][:19],
+                "title": {"rendered": item["title"]},
+                "content": {"rendered": "".join(f"<p>{p}</p>" for p in item["text"].split("\n\n"))}}
+        (tmp_path / f"post-{number}.json").write_text(json.dumps(post), "utf-8")
+    script = Path(__file__).parents[1] / "benchmarks" / "stories.py"
+    printed = subprocess.run([sys.executable, str(script), "--posts", str(tmp_path), "--repeat", "1"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "3 posts from" in printed and "us a post" in printed

@@ -11,6 +11,7 @@ set for precision, because merging two stories loses one for the editor.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -51,7 +52,7 @@ class Comparison:
         self.names = frozenset(profile.names)
         self.idf = frequencies.idfs([*profile.terms, *self.names])
         self.vector = self._weighted(profile.terms)
-        self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
+        self.norm = _norm(self.vector)
         # Sums over sets go through fsum: exact whatever the set's order, which the hash seed sets,
         # so every process (a worker, the next run) makes the same decision at a threshold.
         self.names_weight = math.fsum(self.idf[name] for name in self.names)
@@ -120,7 +121,7 @@ class Comparison:
             other = self._weighted(member.terms)
             dot = sum(value * other[term] for term, value in vector.items() if term in other)
             if dot:
-                norm = math.sqrt(sum(v * v for v in other.values()))
+                norm = _norm(other)
                 score = TERM_WEIGHT * dot / (self.norm * norm)
         if self.names and member.names:
             idf = self._rarities(member.names)
@@ -130,3 +131,9 @@ class Comparison:
                 score += NAME_WEIGHT * shared / smaller
         score += NUMBER_WEIGHT * min(NUMBER_CAP, len(self.profile.numbers & member.numbers))
         return score * decay
+
+
+def _norm(vector: Mapping[str, float]) -> float:
+    """The vector's length (the products summed in order, as a generator would: same bits)."""
+    values = list(vector.values())
+    return math.sqrt(sum(map(operator.mul, values, values)))
