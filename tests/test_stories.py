@@ -35,7 +35,8 @@ from redraft.stories.placement import NEAR_DUPLICATE
 from redraft.stories.profile import LEAD_WORDS, lead_text, names_in
 from redraft.stories.scoring import WINDOW_HOURS, Comparison
 from redraft.stories.signatures import BANDS, PERMUTATIONS, SEED, shingles_of
-from redraft.text import content_stemmer, words
+from redraft.text import content_stemmer, spaceless, words
+from redraft.text.segment import MARK_CHARS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
 ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
@@ -343,3 +344,33 @@ def test_the_benchmark_prices_the_facts_and_placing_of_posts(tmp_path: Path) -> 
     printed = subprocess.run([sys.executable, str(script), "--posts", str(tmp_path), "--repeat", "1"],
                              capture_output=True, text=True, check=True).stdout
     assert "3 posts from" in printed and "us a post" in printed
+
+
+def _kind(char: str) -> str:
+    return "word" if char.isalnum() else "mark" if char in MARK_CHARS else "other"
+
+
+def test_lower_casing_changes_no_characters_kind() -> None:
+    """What lets a signature lower-case words already found instead of finding them again."""
+    for code in [*range(0xD800), *range(0xE000, 0x110000)]:
+        char = chr(code)
+        lower = char.lower()
+        if lower == char:
+            continue
+        kinds = [_kind(c) for c in lower]
+        if _kind(char) == "word":
+            assert kinds[0] == "word" and set(kinds[1:]) <= {"word", "mark"}, hex(code)
+        else:
+            assert set(kinds) == {_kind(char)}, hex(code)
+        assert not set(lower) & set(".,0123456789_") and not spaceless(lower), hex(code)
+
+
+@pytest.mark.parametrize("lead", [*LEADS, ARTICLES[0]["text"]])
+def test_a_signature_from_words_already_found_is_the_same(lead: str) -> None:
+    text = f"{lead} {ARTICLES[1]['text']}"
+    found = words(lead)
+    assert signature(text, head=(lead, found)) == signature(text)
+    assert signature(text, head=(lead[:-3], words(lead[:-3]))) == signature(text)  # mid-word
+    assert signature(text, head=("Another text", ["Another", "text"])) == signature(text)
+    assert signature(f"İSTANBUL {text}", head=("İSTANBUL", ["İSTANBUL"])) == signature(
+        f"İSTANBUL {text}")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from redraft.records import Article
-from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
+from redraft.stories.profile import DocumentFrequencies, Profile, read
 from redraft.stories.scoring import WINDOW_HOURS, Comparison
 from redraft.stories.signatures import (
     MAX_CHARS_PER_WORD,
@@ -108,10 +108,12 @@ def facts(article: Article) -> Placement:
     placement in no story yet (``layer="new"``) with the identities, signature, bands and
     profile that :meth:`Placer.decide` compares."""
     entry = article.entry
-    sig = signature(_opening(article.paragraphs))
+    reading = read(article)  # the lead's words, found once, open the signature's words too
+    head = (reading.lead, reading.lead_words) if reading.lead_words is not None else None
+    sig = signature(_opening(article.paragraphs), head=head)
     return Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
                      identities=post_identities(entry), signature=sig,
-                     bands=band_keys(sig) if sig is not None else (), profile=profile_of(article))
+                     bands=band_keys(sig) if sig is not None else (), profile=reading.profile)
 
 
 class Placer:

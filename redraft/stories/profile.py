@@ -83,8 +83,23 @@ def lead_text(article: Article) -> str:
     return " ".join(taken)
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """An article's profile, with the lead it read and the lead's words (None for a lead in a
+    script written without spaces, whose words depend on the text around them)."""
+
+    profile: Profile
+    lead: str
+    lead_words: list[str] | None
+
+
 def profile_of(article: Article) -> Profile:
     """The profile of an article, from its title and its lead."""
+    return read(article).profile
+
+
+def read(article: Article) -> Reading:
+    """The profile of an article, with what it read (the signature reuses the lead's words)."""
     language = article.language
     term = content_stemmer(language)
     title = article.entry.title
@@ -110,8 +125,9 @@ def profile_of(article: Article) -> Profile:
         word.replace(",", "").rstrip(".") for word in both
         if len(word) >= MIN_NUMBER_CHARS and word[0].isdecimal() and _NUMBER.match(word)
     )
-    return Profile(terms=dict(counts), names=_names(sentences, term), numbers=numbers,
-                   published=article.entry.published)
+    profile = Profile(terms=dict(counts), names=_names(sentences, term), numbers=numbers,
+                      published=article.entry.published)
+    return Reading(profile, lead, None if spaceless(lead) else lead_words)
 
 
 def names_in(text: str, language: str = "en") -> frozenset[str]:
