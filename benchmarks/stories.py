@@ -5,6 +5,7 @@ Usage::
     python benchmarks/stories.py [DATA] [--split dev|held-out|all] [--sweep]
                                  [--sizes 10000,30000,100000] [--no-scale] [--index store]
     python benchmarks/stories.py --explain 2000
+    python benchmarks/stories.py --posts ../shared/data/wp-posts [--repeat 7]
 
 ``DATA`` is a JSON Lines file of articles labelled with their story (``{id, title, text, url,
 source, published, cluster}``; default ``../shared/data/stories/allsides_2021_dev.jsonl``).
@@ -31,6 +32,12 @@ It prints CPU seconds, entries per second, peak memory (``ru_maxrss``, less the 
 placing) and the cost per entry relative to the smallest size (about 1.0 means linear growth).
 ``--explain N`` places N entries through a store and prints the SQL statements one placement
 runs, each read's query plan (every one should be a ``SEARCH`` by an index) and the page cache.
+``--posts DIR`` measures what stories cost a run of WordPress posts (``*.json`` REST objects):
+the posts are extracted once, then, pinned to one core and ``--repeat`` times each (the least
+CPU kept), every post's facts are computed (:func:`redraft.stories.placement.facts`) and every
+post is placed through a fresh SQLite store (one transaction a post, as the pipeline does). It
+prints CPU microseconds a post for the facts and for placing, and how much of placing is the
+store's look-ups.
 Exits 0, saying why, when ``DATA`` is absent.
 """
 
@@ -58,9 +65,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import process
+from redraft.errors import Rejected
+from redraft.extract import extract
 from redraft.records import Article, Block, Entry
+from redraft.sources.files import read_items
 from redraft.store import Store
 from redraft.stories import MemoryIndex, Placement, Placer
+from redraft.stories.placement import facts
 from redraft.stories.scoring import time_factor
 from redraft.text import content_terms
 
@@ -320,6 +331,60 @@ def _plan(raw: Any, sql: str) -> str:
     return "; ".join(str(step[3]) for step in steps)
 
 
+class _TimedIndex:
+    """A store whose look-ups add their CPU time to ``spent`` (placing reads these four)."""
+
+    READS = ("entry_named", "entries_in_bands", "stories_with_terms", "document_frequencies")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.spent = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.store, name)
+        if name not in self.READS:
+            return method
+
+        def timed(*args: Any) -> Any:
+            started = time.process_time()
+            try:
+                return method(*args)
+            finally:
+                self.spent += time.process_time() - started
+        return timed
+
+
+def posts(folder: Path, repeat: int) -> None:
+    """Print the CPU cost a post of story facts and of placing, for WordPress posts."""
+    print(process.pin_one_core())
+    articles = []
+    for path in sorted(folder.glob("*.json")):
+        for item in read_items(path.read_bytes(), label=path.name):
+            if isinstance(item, Entry):
+                with contextlib.suppress(Rejected):  # not an article: nothing to place
+                    articles.append(extract(item))
+    facts_cpu, place_cpu, reads_cpu = math.inf, math.inf, math.inf
+    for _ in range(repeat):
+        started = time.process_time()
+        placements = [facts(article) for article in articles]
+        facts_cpu = min(facts_cpu, time.process_time() - started)
+        with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.db") as store:
+            index = _TimedIndex(store)
+            placer, spent = Placer(index), 0.0
+            for placement in placements:
+                with store.transaction():
+                    started = time.process_time()
+                    decided = placer.decide(placement)
+                    spent += time.process_time() - started
+                    store.add(decided)
+        if spent < place_cpu:
+            place_cpu, reads_cpu = spent, index.spent
+    count = max(1, len(articles))
+    print(f"{len(articles)} posts from {folder}, least CPU of {repeat}: facts "
+          f"{facts_cpu / count * 1e6:.0f} us a post; placing {place_cpu / count * 1e6:.0f} us "
+          f"a post, of which the store's look-ups {reads_cpu / count * 1e6:.0f} us")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; print its numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -332,7 +397,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="place through the in-memory index or a SQLite store (a temp file)")
     parser.add_argument("--explain", type=int, metavar="N", default=0,
                         help="place N entries through a store; print SQL per placement, plans")
+    parser.add_argument("--posts", type=Path, metavar="DIR",
+                        help="WordPress posts (*.json): CPU a post of story facts and placing")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of --posts (least kept)")
     args = parser.parse_args(argv)
+    if args.posts is not None:
+        posts(args.posts, args.repeat)
+        return 0
     if not args.data.is_file():
         print(f"no data at {args.data}: nothing to measure (give a labelled JSON Lines file)")
         return 0

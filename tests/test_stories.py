@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections import defaultdict
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rensa import RMinHash  # type: ignore[import-untyped]
 
 from redraft.records import Article, Block, Entry
 from redraft.stories import (
@@ -29,10 +32,11 @@ from redraft.stories import (
 )
 from redraft.stories.credit import story_credit
 from redraft.stories.placement import NEAR_DUPLICATE
-from redraft.stories.profile import names_in
-from redraft.stories.scoring import WINDOW_HOURS
-from redraft.stories.signatures import BANDS, PERMUTATIONS, shingles_of
-from redraft.text import content_stemmer
+from redraft.stories.profile import LEAD_WORDS, lead_text, names_in
+from redraft.stories.scoring import WINDOW_HOURS, Comparison
+from redraft.stories.signatures import BANDS, PERMUTATIONS, SEED, shingles_of
+from redraft.text import content_stemmer, spaceless, words
+from redraft.text.segment import MARK_CHARS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
 ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
@@ -243,3 +247,130 @@ def test_a_story_credit_names_every_outlet_once_the_drafted_one_first() -> None:
     assert credit.count("northernwire.example (") == 1 and "update" not in credit
     assert credit.endswith(f"and civicpost.example ({third.url})")
     assert story_credit(first, []) == first.credit() == story_credit(first, [first])
+
+
+def _frequencies() -> DocumentFrequencies:
+    frequencies = DocumentFrequencies()
+    for item in ARTICLES:
+        profile = profile_of(article(item))
+        frequencies.add([*profile.terms, *profile.names])
+    return frequencies
+
+
+@pytest.mark.parametrize("shift", [0, 20, 60], ids=lambda hours: f"{hours}h-apart")
+def test_a_bound_is_never_below_the_mean_score(shift: int) -> None:
+    frequencies = _frequencies()
+    profiles = [profile_of(article(item)) for item in ARTICLES]
+    for one in profiles:
+        comparison = Comparison(one, frequencies)
+        for count in range(1, len(profiles) + 1):
+            members = [replace(m, published=m.published + timedelta(hours=shift))
+                       for m in profiles[:count] if m.published is not None]
+            mean = sum(comparison.score(member) for member in members) / len(members)
+            assert comparison.bound(members) >= mean
+
+
+class _CountingIndex(MemoryIndex):
+    """A memory index that counts the frequency tables it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables = 0
+
+    def document_frequencies(self, terms: Sequence[str]) -> DocumentFrequencies:
+        self.tables += 1
+        return super().document_frequencies(terms)
+
+
+def test_stories_out_of_reach_by_their_bound_are_not_weighed() -> None:
+    index = _CountingIndex()
+    placer = Placer(index)
+    placer.place(article(ARTICLES[0]))
+    index.tables = 0
+    joined = placer.place(article(ARTICLES[1]))  # the same story: its members are weighed
+    assert joined.layer == "same-story" and index.tables == 2
+    index.tables = 0
+    other = {**ARTICLES[1], "key": "other", "url": "https://other.example/1",
+             "title": "Bridge choir sings", "text": "A choir sang on the bridge at the fair."}
+    placed = placer.place(article(other))  # shares a key term, nowhere near the threshold
+    assert placed.layer == "new" and index.tables == 1
+
+
+@pytest.mark.parametrize("sizes", [[50, 50, 50], [120, 5], [60, 60, 10], [119], [3, 200]])
+def test_the_lead_is_the_first_words_of_the_body_whatever_the_blocks(sizes: list[int]) -> None:
+    blocks = [Block("h", "A heading")] + [
+        Block("p", " ".join(f"w{n}x{i}" for i in range(size))) for n, size in enumerate(sizes)]
+    item = Article(entry=article(ARTICLES[0]).entry, blocks=tuple(blocks))
+    body = " ".join(block.text for block in blocks[1:])
+    assert lead_text(item) == " ".join(body.split(" ")[:LEAD_WORDS])
+
+
+LEADS = [
+    "The U.S. agency said 3.5 million people (about 1,000 towns) were hit. “It’s grim,” he said!",
+    "Le maire d’Arles a dit : « C’est fini. » L’équipe revient… Les Bleus gagnent 2-1.",
+    "नगर परिषद ने कहा कि पुल बंद रहेगा। मंत्री राम ने जाँच का आदेश दिया।",
+    "ท่าเรือปิด 2025 วัน. The port said 480 ships wait.",
+    "港口关闭。市长说 2024 年会重建。Mayor Chen agreed.",
+    "İstanbul'da köprü kapandı. Vali Yılmaz açıklama yaptı.",
+]
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_the_profile_counts_the_words_of_title_and_lead(lead: str) -> None:
+    item = {**ARTICLES[0], "title": "Bridge closed", "text": lead}
+    profile = profile_of(article(item))
+    term = content_stemmer("en")
+    expected = Counter(map(term, words("Bridge closed") * 2 + words(lead_text(article(item)))))
+    assert profile.terms == {t: n for t, n in expected.items() if t and not t.isdigit()}
+
+
+def test_repeated_shingles_change_no_signature() -> None:
+    assert signature("one two three " * 20) is None  # 60 shingles, three of them distinct
+    text = ARTICLES[0]["text"]
+    twice = f"{text} {text}"  # each shingle of the text twice, two new ones where they meet
+    assert len(shingles_of(twice)) < 2 * len(text.split()) - 2
+    reference = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
+    reference.update(shingles_of(twice))
+    assert signature(twice) == array("I", reference.digest()).tobytes()
+
+
+def test_the_benchmark_prices_the_facts_and_placing_of_posts(tmp_path: Path) -> None:
+    for number, item in enumerate(ARTICLES[:3], start=1):
+        post = {"id": number, "link": item["url"], "date_gmt": item["published"][:19],
+                "title": {"rendered": item["title"]},
+                "content": {"rendered": "".join(f"<p>{p}</p>" for p in item["text"].split("\n\n"))}}
+        (tmp_path / f"post-{number}.json").write_text(json.dumps(post), "utf-8")
+    script = Path(__file__).parents[1] / "benchmarks" / "stories.py"
+    printed = subprocess.run([sys.executable, str(script), "--posts", str(tmp_path), "--repeat", "1"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "3 posts from" in printed and "us a post" in printed
+
+
+def _kind(char: str) -> str:
+    return "word" if char.isalnum() else "mark" if char in MARK_CHARS else "other"
+
+
+def test_lower_casing_changes_no_characters_kind() -> None:
+    """What lets a signature lower-case words already found instead of finding them again."""
+    for code in [*range(0xD800), *range(0xE000, 0x110000)]:
+        char = chr(code)
+        lower = char.lower()
+        if lower == char:
+            continue
+        kinds = [_kind(c) for c in lower]
+        if _kind(char) == "word":
+            assert kinds[0] == "word" and set(kinds[1:]) <= {"word", "mark"}, hex(code)
+        else:
+            assert set(kinds) == {_kind(char)}, hex(code)
+        assert not set(lower) & set(".,0123456789_") and not spaceless(lower), hex(code)
+
+
+@pytest.mark.parametrize("lead", [*LEADS, ARTICLES[0]["text"]])
+def test_a_signature_from_words_already_found_is_the_same(lead: str) -> None:
+    text = f"{lead} {ARTICLES[1]['text']}"
+    found = words(lead)
+    assert signature(text, head=(lead, found)) == signature(text)
+    assert signature(text, head=(lead[:-3], words(lead[:-3]))) == signature(text)  # mid-word
+    assert signature(text, head=("Another text", ["Another", "text"])) == signature(text)
+    assert signature(f"İSTANBUL {text}", head=("İSTANBUL", ["İSTANBUL"])) == signature(
+        f"İSTANBUL {text}")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from redraft.records import Article
-from redraft.stories.profile import DocumentFrequencies, Profile, profile_of
+from redraft.stories.profile import DocumentFrequencies, Profile, read
 from redraft.stories.scoring import WINDOW_HOURS, Comparison
 from redraft.stories.signatures import (
     MAX_CHARS_PER_WORD,
@@ -108,10 +108,12 @@ def facts(article: Article) -> Placement:
     placement in no story yet (``layer="new"``) with the identities, signature, bands and
     profile that :meth:`Placer.decide` compares."""
     entry = article.entry
-    sig = signature(_opening(article.paragraphs))
+    reading = read(article)  # the lead's words, found once, open the signature's words too
+    head = (reading.lead, reading.lead_words) if reading.lead_words is not None else None
+    sig = signature(_opening(article.paragraphs), head=head)
     return Placement(key=entry.key, story="", layer="new", of=None, score=0.0,
                      identities=post_identities(entry), signature=sig,
-                     bands=band_keys(sig) if sig is not None else (), profile=profile_of(article))
+                     bands=band_keys(sig) if sig is not None else (), profile=reading.profile)
 
 
 class Placer:
@@ -148,28 +150,37 @@ class Placer:
 
     def _cluster(self, base: Placement) -> Placement:
         profile = base.profile
-        frequencies = self.index.document_frequencies(sorted({*profile.terms, *profile.names}))
+        frequencies = self.index.document_frequencies(list({*profile.terms, *profile.names}))
         comparison = Comparison(profile, frequencies)
         terms = comparison.key_terms(KEY_TERMS)
         since = (profile.published - timedelta(hours=WINDOW_HOURS)
                  if profile.published is not None else None)
         stories = self.index.stories_with_terms(terms, since)[:MAX_CANDIDATES]
-        if stories:
-            member_terms = set().union(*(m.terms for s in stories for m in s.members),
-                                       *(m.names for s in stories for m in s.members))
-            comparison.read_members(self.index.document_frequencies(list(member_terms)))
-        best_story, best_score = "", 0.0
-        # The mean over the story's recent members, not the best one: an article must resemble
-        # the story as a whole, so one stray member does not pull the next story in (chaining).
-        for story in stories:
-            scores = [comparison.score(member) for member in story.members]
-            score = sum(scores) / len(scores)
-            if score > best_score:
-                best_story, best_score = story.id, score
+        best_story, best_score = self._best(comparison, stories)
         if best_score >= self.threshold:
             return _with(base, story=best_story, layer="same-story", score=best_score,
                          key_terms=terms)
         return _with(base, key_terms=terms)
+
+    def _best(self, comparison: Comparison, stories: Sequence[StoryView]) -> tuple[str, float]:
+        """The story that scores highest, first of equals, with its score ("", 0.0 when none
+        can reach the threshold). Stories whose bound misses it are not scored: the story
+        chosen is the same, and their members' rarities are not read."""
+        hopeful = [story for story in stories if comparison.bound(story.members) >= self.threshold]
+        if not hopeful:
+            return "", 0.0
+        members = [member for story in hopeful for member in story.members]
+        comparison.read_members(self.index.document_frequencies(
+            list(set().union(*(m.terms for m in members), *(m.names for m in members)))))
+        best_story, best_score = "", 0.0
+        # The mean over the story's recent members, not the best one: an article must resemble
+        # the story as a whole, so one stray member does not pull the next story in (chaining).
+        for story in hopeful:
+            scores = [comparison.score(member) for member in story.members]
+            score = sum(scores) / len(scores)
+            if score > best_score:
+                best_story, best_score = story.id, score
+        return best_story, best_score
 
 
 def _opening(paragraphs: Sequence[str]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,23 +72,43 @@ def lead_text(article: Article) -> str:
     for block in article.blocks:
         if block.kind == "h" or not block.text:
             continue
-        taken.append(block.text)
-        count += block.text.count(" ") + 1
-        if count >= LEAD_WORDS:
+        spaces = block.text.count(" ")
+        if count + spaces + 1 > LEAD_WORDS:  # the words of the joined text: only the last cut
+            taken.append(" ".join(block.text.split(" ")[: LEAD_WORDS - count]))
             break
-    text = " ".join(taken)
-    if count > LEAD_WORDS:
-        text = " ".join(text.split(" ")[:LEAD_WORDS])
-    return text
+        taken.append(block.text)
+        count += spaces + 1
+        if count == LEAD_WORDS:
+            break
+    return " ".join(taken)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """An article's profile, with the lead it read and the lead's words (None for a lead in a
+    script written without spaces, whose words depend on the text around them)."""
+
+    profile: Profile
+    lead: str
+    lead_words: list[str] | None
 
 
 def profile_of(article: Article) -> Profile:
     """The profile of an article, from its title and its lead."""
+    return read(article).profile
+
+
+def read(article: Article) -> Reading:
+    """The profile of an article, with what it read (the signature reuses the lead's words)."""
     language = article.language
     term = content_stemmer(language)
     title = article.entry.title
     lead = lead_text(article)
-    title_words, lead_words = words(title), words(lead)
+    sentences = [words(sentence) for sentence in split_sentences(lead, language)]
+    title_words = words(title)
+    # Sentences part at white space, where no word continues: their words are the lead's,
+    # unless the lead is in a script written without spaces (the word breaker reads across).
+    lead_words = words(lead) if spaceless(lead) else [w for tokens in sentences for w in tokens]
     # Counted in C, stop words ("") and digits too, which are then dropped: the order of the
     # stems kept (title first, then the lead, as each first appears) is the same.
     counts = Counter(map(term, title_words))
@@ -105,20 +125,22 @@ def profile_of(article: Article) -> Profile:
         word.replace(",", "").rstrip(".") for word in both
         if len(word) >= MIN_NUMBER_CHARS and word[0].isdecimal() and _NUMBER.match(word)
     )
-    return Profile(terms=dict(counts), names=names_in(lead, language), numbers=numbers,
-                   published=article.entry.published)
+    profile = Profile(terms=dict(counts), names=_names(sentences, term), numbers=numbers,
+                      published=article.entry.published)
+    return Reading(profile, lead, None if spaceless(lead) else lead_words)
 
 
 def names_in(text: str, language: str = "en") -> frozenset[str]:
     """Lower-case capitalised words that do not open a sentence (``Powell``, ``NATO``)."""
-    found: set[str] = set()
-    stops = content_stemmer(language)
-    for sentence in split_sentences(text, language):
-        tokens = words(sentence)
-        for token in tokens[1:]:
-            if token[0].isupper() and not token.isdigit() and stops(token):
-                found.add(token.lower())
-    return frozenset(found)
+    sentences = [words(sentence) for sentence in split_sentences(text, language)]
+    return _names(sentences, content_stemmer(language))
+
+
+def _names(sentences: Iterable[list[str]], term: Callable[[str], str]) -> frozenset[str]:
+    """The names in sentences' words: capitalised, not the first, not a stop word (``term``
+    gives a stop word no stem)."""
+    return frozenset(token.lower() for tokens in sentences for token in tokens[1:]
+                     if token[0].isupper() and not token.isdigit() and term(token))
 
 
 @dataclass(slots=True)
@@ -144,7 +166,7 @@ class DocumentFrequencies:
         """Smoothed inverse document frequency: ``log((1 + N) / (1 + df)) + 1``."""
         return math.log((1 + self.documents) / (1 + self.counts.get(term, 0))) + 1.0
 
-    def idfs(self, terms: Iterable[str]) -> Iterator[tuple[str, float]]:
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
         """:meth:`idf` of each term, in one pass (a placement weighs a thousand at a time)."""
         counts, top, log = self.counts, 1 + self.documents, math.log
-        return ((term, log(top / (1 + counts.get(term, 0))) + 1.0) for term in terms)
+        return {term: log(top / (1 + counts.get(term, 0))) + 1.0 for term in terms}

@@ -10,9 +10,9 @@ set for precision, because merging two stories loses one for the editor.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from redraft.stories.profile import DocumentFrequencies, Profile
@@ -24,6 +24,7 @@ NUMBER_CAP = 2  # two shared numbers are strong; more says little more (dates, y
 GRACE_HOURS = 12.0  # outlets cover one event within half a day: no penalty inside it
 HALF_LIFE_HOURS = 24.0  # then the evidence counts half as much each day: later is a development
 WINDOW_HOURS = 24.0 * 7  # a story untouched for a week is closed: later news is a new story
+BOUND_SLACK = 1e-9  # added to each bound: covers float rounding (~1e-16) in the score it bounds
 
 
 def time_factor(first: datetime | None, second: datetime | None) -> float:
@@ -48,11 +49,10 @@ class Comparison:
     def __init__(self, profile: Profile, frequencies: DocumentFrequencies) -> None:
         self.profile = profile
         self.frequencies = frequencies
-        self.idf: dict[str, float] = {}
-        self.vector = self._weighted(profile.terms)
-        self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
         self.names = frozenset(profile.names)
-        self._rarities(self.names)
+        self.idf = frequencies.idfs([*profile.terms, *self.names])
+        self.vector = self._weighted(profile.terms)
+        self.norm = _norm(self.vector)
         # Sums over sets go through fsum: exact whatever the set's order, which the hash seed sets,
         # so every process (a worker, the next run) makes the same decision at a threshold.
         self.names_weight = math.fsum(self.idf[name] for name in self.names)
@@ -81,7 +81,32 @@ class Comparison:
         vector = dict(self.vector)
         for name in self.profile.names:
             vector[name] = vector.get(name, 0.0) + self.idf[name]
-        return tuple(heapq.nlargest(count, sorted(vector), key=vector.__getitem__))
+        # A stable sort by weight of the names in order: equal weights stay in name order.
+        return tuple(sorted(sorted(vector), key=vector.__getitem__, reverse=True)[:count])
+
+    def bound(self, members: Sequence[Profile]) -> float:
+        """An upper bound of the mean :meth:`score` over ``members`` that weighs none of their
+        terms (no rarities read): a story below the join threshold by its bound is not scored.
+
+        The term cosine is bounded by the share of the article's weight on the terms it shares
+        with the member (Cauchy-Schwarz: ``a.b <= |a_shared| |b|``), the share of names by 1.
+        """
+        if not members:
+            return 0.0
+        vector, norm, names, numbers = self.vector, self.norm, self.names, self.profile.numbers
+        total = 0.0
+        for member in members:
+            decay = time_factor(self.profile.published, member.published)
+            if decay == 0.0:
+                continue
+            bound = 0.0
+            if norm and (shared := vector.keys() & member.terms.keys()):
+                bound = TERM_WEIGHT * math.sqrt(sum(vector[t] * vector[t] for t in shared)) / norm
+            if not names.isdisjoint(member.names):
+                bound += NAME_WEIGHT
+            bound += NUMBER_WEIGHT * min(NUMBER_CAP, len(numbers & member.numbers))
+            total += bound * decay
+        return total / len(members) + BOUND_SLACK
 
     def score(self, member: Profile) -> float:
         """How strongly the article and ``member`` look like one story, time included (0 =
@@ -96,7 +121,7 @@ class Comparison:
             other = self._weighted(member.terms)
             dot = sum(value * other[term] for term, value in vector.items() if term in other)
             if dot:
-                norm = math.sqrt(sum(v * v for v in other.values()))
+                norm = _norm(other)
                 score = TERM_WEIGHT * dot / (self.norm * norm)
         if self.names and member.names:
             idf = self._rarities(member.names)
@@ -106,3 +131,9 @@ class Comparison:
                 score += NAME_WEIGHT * shared / smaller
         score += NUMBER_WEIGHT * min(NUMBER_CAP, len(self.profile.numbers & member.numbers))
         return score * decay
+
+
+def _norm(vector: Mapping[str, float]) -> float:
+    """The vector's length (the products summed in order, as a generator would: same bits)."""
+    values = list(vector.values())
+    return math.sqrt(sum(map(operator.mul, values, values)))

@@ -11,13 +11,12 @@ whose Jaccard similarity is ``s`` share at least one band with probability
 from __future__ import annotations
 
 import hashlib
-import struct
 from array import array
 from collections.abc import Sequence
 
 from rensa import RMinHash  # type: ignore[import-untyped]
 
-from redraft.text import words
+from redraft.text import spaceless, words
 
 PERMUTATIONS = 64  # estimate error ~ sqrt(s(1-s)/64) = 0.05 at s=0.8: enough to tell 0.8 from 0.5
 BANDS = 16  # 16 bands x 4 rows: a pair at s=0.8 shares a band with p=0.9998, at s=0.3 p=0.12
@@ -30,6 +29,8 @@ SHINGLE_WORDS = 400  # a copy shows in its first 400 words; longer posts cost no
 MAX_CHARS_PER_WORD = 12  # English averages ~6 with its space: 400 words are well inside 4,800
 SPACELESS_CHARS_PER_WORD = 2  # ~2 characters a word in Chinese or Japanese: the same extent
 MIN_SHINGLES = 12  # fewer shingles than this and Jaccard is noise: the story layer decides
+Head = tuple[str, Sequence[str]]  # a beginning of a text and its words, already found
+_BAND_NUMBERS = tuple(bytes([band]) for band in range(BANDS))  # each band hashed under its number
 SCHEME = (f"rensa-minhash/{PERMUTATIONS}/{BANDS}/{SEED}/{WORD_SHINGLE}/{CHAR_SHINGLE}/"
           f"{SHINGLE_WORDS}")
 
@@ -38,23 +39,62 @@ def shingles_of(text: str) -> list[str]:
     """The distinct shingles of a text's first :data:`SHINGLE_WORDS` words (read from its first
     ``SHINGLE_WORDS * MAX_CHARS_PER_WORD`` characters): lower-case word n-grams, or character
     n-grams for text written without spaces between words."""
+    return list(dict.fromkeys(_shingles(text)))
+
+
+def _shingles(text: str, head: Head | None = None) -> list[str]:
+    """The shingles of :func:`shingles_of`, repeats included, in order."""
     if len(text) > SPACELESS_CHARS_PER_SPACE * (text.count(" ") + 1):
         letters = "".join(text.lower().split())[: SHINGLE_WORDS * SPACELESS_CHARS_PER_WORD]
-        tokens = [letters[i : i + CHAR_SHINGLE] for i in range(len(letters) - CHAR_SHINGLE + 1)]
-        return list(dict.fromkeys(tokens))
-    lowered = words(text[: SHINGLE_WORDS * MAX_CHARS_PER_WORD].lower())[:SHINGLE_WORDS]
-    grams = map(" ".join, zip(*(lowered[i:] for i in range(WORD_SHINGLE)), strict=False))
-    return list(dict.fromkeys(grams))
+        return [letters[i : i + CHAR_SHINGLE] for i in range(len(letters) - CHAR_SHINGLE + 1)]
+    cut = text[: SHINGLE_WORDS * MAX_CHARS_PER_WORD]
+    lowered = (_lowered_words(cut, head) or words(cut.lower()))[:SHINGLE_WORDS]
+    return list(map(" ".join, zip(*(lowered[i:] for i in range(WORD_SHINGLE)), strict=False)))
 
 
-def signature(text: str) -> bytes | None:
-    """The MinHash signature of a text as bytes, or None when it is too short to judge."""
-    grams = shingles_of(text)
-    if len(grams) < MIN_SHINGLES:
+def _lowered_words(cut: str, head: Head | None) -> list[str] | None:
+    """``words(cut.lower())`` with the words of a beginning already read lower-cased, not found
+    again; None when they do not serve: not ``cut``'s beginning, ending inside a word, or a
+    script written without spaces (where the words depend on the text around them).
+
+    The same words: white space ends every word, and lower-casing changes no character's kind
+    (a letter or digit stays one, maybe with a combining mark, as ``İ``; a mark stays a mark;
+    anything else stays neither, nor becomes a digit, ``.`` or ``,``), checked for every code
+    point by ``tests/test_stories.py``.
+    """
+    if head is None:
+        return None
+    prefix, found = head
+    end = len(prefix)
+    if not cut.startswith(prefix) or (end < len(cut) and not cut[end].isspace()) or spaceless(cut):
+        return None
+    return [word.lower() for word in found] + words(cut[end:].lower())
+
+
+def signature(text: str, *, head: Head | None = None) -> bytes | None:
+    """The MinHash signature of a text as bytes, or None when it is too short to judge.
+
+    Args:
+        text: the text.
+        head: a beginning of the text and its words (:func:`redraft.text.words`), already read:
+            they are not looked for again when they serve (the signature is the same).
+    """
+    grams = _shingles(text, head)
+    if not _at_least(grams, MIN_SHINGLES):
         return None
     minhash = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
-    minhash.update(grams)
+    minhash.update(grams)  # a minimum over the set: a repeated shingle changes nothing
     return array("I", minhash.digest()).tobytes()
+
+
+def _at_least(items: Sequence[str], count: int) -> bool:
+    """Whether ``items`` holds ``count`` distinct ones (read only as far as needed)."""
+    seen: set[str] = set()
+    for item in items:
+        if len(seen) >= count:
+            return True
+        seen.add(item)
+    return len(seen) >= count
 
 
 def _values(sig: bytes) -> array[int]:
@@ -65,12 +105,10 @@ def _values(sig: bytes) -> array[int]:
 
 def band_keys(sig: bytes) -> tuple[int, ...]:
     """One signed 64-bit key per band (the band's number is part of the key), for an index."""
-    keys = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS * 4 : (band + 1) * ROWS * 4]
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(struct.unpack("<q", digest)[0])
-    return tuple(keys)
+    step, blake2b = ROWS * 4, hashlib.blake2b
+    return tuple(int.from_bytes(blake2b(_BAND_NUMBERS[band] + sig[band * step : (band + 1) * step],
+                                        digest_size=8).digest(), "little", signed=True)
+                 for band in range(BANDS))
 
 
 def similarity(first: bytes, second: bytes) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -18,6 +19,7 @@ from redraft.stories.rules import ALTERNATE_SUFFIXES, TRACKING_PARAMETERS, TRACK
 
 _POST_ID = re.compile(r"^[1-9][0-9]{0,18}$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+SITES_CACHED = 256  # a run reads a few sites, each post naming its own: kept, the memory bounded
 
 
 def _tracking(name: str) -> bool:
@@ -48,6 +50,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
 
 
+@lru_cache(maxsize=SITES_CACHED)
 def _site(url: str) -> str:
     """The site part of a canonical link (host and any folder a ``?p=`` link was under)."""
     return canonical_url(url).split("?", 1)[0].rstrip("/").removesuffix("/index.php")
