@@ -54,6 +54,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
         connection.row_factory = sqlite3.Row
         self._db = Connection(connection, path)
         self._story_cache_state = None  # what the story queries read so far (see StoryQueries)
+        self._hashed: tuple[Entry, str] | None = None  # the item in hand's digest (_content_hash)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -137,15 +138,25 @@ class Store(Publications, ReviewQueries, StoryQueries):
         ).fetchone()
         if row is None:
             return EntryState.NEW
-        if row["content_hash"] != entry.content_hash or row["modified"] != _iso(entry.modified):
+        content_hash = self._content_hash(entry)
+        if row["content_hash"] != content_hash or row["modified"] != _iso(entry.modified):
             return EntryState.CHANGED
         done = self._db.execute(
             "SELECT 1 FROM drafts WHERE key = ? AND current = 1 AND recipe = ? "
             "AND content_hash = ? UNION ALL SELECT 1 FROM rejections WHERE key = ? "
             "AND content_hash = ?",
-            (entry.key, recipe, entry.content_hash, entry.key, entry.content_hash),
+            (entry.key, recipe, content_hash, entry.key, content_hash),
         ).fetchone()
         return EntryState.UNCHANGED if done else EntryState.CHANGED
+
+    def _content_hash(self, entry: Entry) -> str:
+        """``entry.content_hash`` (a digest of its whole body), worked out once for the item in
+        hand, which :meth:`state_of`, :meth:`save_entry` and :meth:`save_draft` each need (an
+        entry is immutable: the same object has the same digest)."""
+        hashed = self._hashed
+        if hashed is None or hashed[0] is not entry:
+            hashed = self._hashed = (entry, entry.content_hash)
+        return hashed[1]
 
     def save_entry(self, entry: Entry, *, bounded: bool = False) -> None:
         """Insert or update an entry (one row per key, whatever the number of runs).
@@ -171,7 +182,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             """,
             (
                 entry.key, entry.source, entry.url, entry.title, html,
-                _iso(entry.published), _iso(entry.modified), entry.content_hash,
+                _iso(entry.published), _iso(entry.modified), self._content_hash(entry),
                 json.dumps(meta, ensure_ascii=False, default=str), raw,
                 stamp, stamp,
             ),
@@ -212,7 +223,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
-                entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
+                entry.key, self._content_hash(entry), recipe, draft.engine, draft.prompt,
                 draft.budget.describe(), article_json(article),
                 json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
                 article.words,
