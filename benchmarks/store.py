@@ -2,19 +2,19 @@
 
 Usage::
 
-    python benchmarks/store.py DIR [--repeat 5]
+    python benchmarks/store.py DIR [--repeat 5] [--workers 1] [--tables 12]
 
-``DIR`` holds input posts (for example ``../shared/data/wp-posts``). One ``redraft rewrite
-DIR`` runs in this process while every call it makes on its :class:`~redraft.store.Store`
-(writes, the story index's reads, each item's transaction) is recorded with its arguments.
-The calls are then replayed on fresh databases in temporary files, alone, ``--repeat`` times,
-and it prints per item:
+``DIR`` holds input posts (for example ``../shared/data/wp-posts``). One ``redraft rewrite DIR
+--workers 1`` (``--workers N`` to change) runs in this process while every call it makes on its
+:class:`~redraft.store.Store` (writes, the story index's reads, each item's transaction) is
+recorded with its arguments. The calls are then replayed on fresh databases in temporary files,
+alone, ``--repeat`` times, and it prints per item:
 
-- the CPU time of the replay (user + sys of this process: median and range), and of the
-  COMMITs alone;
+- the CPU time of the replay (this process's: median and range), and of the COMMITs alone;
 - the SQL statements run (each row of an ``executemany`` counts once, as SQLite runs it);
-- the WAL frames written (one 4 KiB page each; the WAL is never checkpointed during a replay,
-  so its size counts every frame), and the database file's size.
+- the WAL frames written (one 4 KiB page each), counted in one more replay where the WAL is
+  never checkpointed, so that its size counts every frame; by the table or index whose page
+  each frame holds (``--tables N`` lists the N that write most); and the file's size.
 
 Pin it to one core for steady numbers (``taskset -c 0``). Exits 0, saying why, when ``DIR``
 is absent.
@@ -60,8 +60,9 @@ def _public_methods() -> list[str]:
                   and callable(getattr(Store, name)))
 
 
-def record(directory: Path) -> Calls:
-    """Run ``redraft rewrite`` on ``directory`` in this process; every store call it made."""
+def record(directory: Path, *, workers: int = 1) -> Calls:
+    """Run ``redraft rewrite --workers N`` on ``directory`` in this process; every store call
+    it made (with more workers, an item's placement is stored in a transaction of its own)."""
     calls = Calls()
     originals = {name: getattr(Store, name) for name in [*_public_methods(), "transaction"]}
 
@@ -88,7 +89,7 @@ def record(directory: Path) -> Calls:
         with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w") as quiet, \
                 redirect_stdout(quiet), redirect_stderr(quiet), suppress(SystemExit):
             main(["rewrite", str(directory), "--format", "json", "--out", f"{tmp}/out",
-                  "--db", f"{tmp}/state.db"], standalone_mode=False)
+                  "--db", f"{tmp}/state.db", "--workers", str(workers)], standalone_mode=False)
     finally:
         for name, method in originals.items():
             setattr(Store, name, method)
@@ -162,13 +163,14 @@ def main_(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("directory", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1, help="the run's --workers")
     parser.add_argument("--tables", type=int, default=12,
                         help="how many tables and indices to list by frames written")
     args = parser.parse_args(argv)
     if not args.directory.is_dir():
         print(f"{args.directory} is not a folder: nothing to measure")
         return
-    calls = record(args.directory)
+    calls = record(args.directory, workers=args.workers)
     items = max(1, calls.transactions)
     runs = []
     for _ in range(args.repeat):
