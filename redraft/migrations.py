@@ -211,4 +211,25 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE publications ADD COLUMN remote_digest TEXT;
         """,
     ),
+    # --- fewer pages written per item (issue 13) ------------------------------------------------
+    # ``story_terms`` was a WITHOUT ROWID table keyed (term, story) plus an index on (term,
+    # last_seen): each term of an item written into both, each on its own page. It becomes one
+    # table clustered on what the lookup of recent stories by term reads, (term, last_seen,
+    # story), still one row per (term, story) (a story's rows all carry its last_seen).
+    (
+        "0221_story_terms_clustered",
+        """
+        CREATE TABLE story_terms_clustered (
+            term      TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            story     INTEGER NOT NULL,
+            PRIMARY KEY (term, last_seen, story)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO story_terms_clustered (term, last_seen, story)
+            SELECT term, last_seen, story FROM story_terms;
+        DROP TABLE story_terms;
+        ALTER TABLE story_terms_clustered RENAME TO story_terms;
+        CREATE INDEX story_terms_story ON story_terms (story);
+        """,
+    ),
 )

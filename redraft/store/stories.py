@@ -154,13 +154,13 @@ class StoryQueries:
                 (cache.pending_upto,)).fetchall())
             cache.current = True
         df = cache.df
-        missing = [term for term in ("", *terms) if term not in df]
+        missing = {"", *terms}.difference(df)  # most are read already: sets, not a Python loop
         if missing:
             pending = cache.pending
             df.update((term, pending.get(term, 0)) for term in missing)
             for term, count in self._db.execute(
                     "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                    (json.dumps(missing),)).fetchall():
+                    (json.dumps(list(missing)),)).fetchall():
                 df[term] += count
         return DocumentFrequencies(df[""], df)  # all it holds: a superset, as MemoryIndex's
 
@@ -184,19 +184,20 @@ class StoryQueries:
             (placement.key, story, placement.layer, placement.of, placement.score, when,
              json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
         self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
-                   [(band, placement.key, when) for band in placement.bands])
+                      [(band, placement.key, when) for band in placement.bands])
         # A story made just now was written with these times: nothing to read back or update.
         last = None if new else self._db.execute(
             "SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
         seen = max(when, last[0] or when) if last is not None else when
-        self._db.many("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
-                   [(term, story, seen) for term in placement.key_terms])
+        if last is not None and seen != last[0]:  # the story moved on: so do its terms (first:
+            # a term filed already then matches the row inserted below, which is ignored)
+            self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
+        self._db.many("INSERT OR IGNORE INTO story_terms (term, last_seen, story) VALUES (?, ?, ?)",
+                      [(term, seen, story) for term in placement.key_terms])
         self._count_terms(["", *counted])
         if not new:
             self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
                              "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
-        if last is not None and seen != last[0]:  # the story moved on: so do its terms
-            self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
         return str(story)
 
     def _count_terms(self, terms: Sequence[str]) -> None:
