@@ -16,10 +16,8 @@ apply to it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property
-from itertools import accumulate
 
 from redraft.records import Problem
 from redraft.text import (
@@ -35,6 +33,7 @@ from redraft.text import (
     unattributed_quote,
 )
 from redraft.text.discourse import quote_marks
+from redraft.verify.words import Lines
 
 _REOPENING = "\"“«„"
 
@@ -52,35 +51,14 @@ class _Order:
         return [s for p in self.paragraphs for s in split_sentences(p, self.language)]
 
     @cached_property
-    def folded(self) -> str:
+    def _folded(self) -> Lines:
         """The sentences case-folded, one a line: every word of a sentence's key (and of its
-        variants') is in its line, so a key with a word missing there cannot be the sentence's
-        (a word holds no line break, so none is found across two lines)."""
-        return "\n".join(self._lines)
-
-    @cached_property
-    def starts(self) -> list[int]:
-        """Where each sentence's line starts in :attr:`folded`, and where one more would."""
-        return [0, *accumulate(len(line) + 1 for line in self._lines)]
-
-    @cached_property
-    def _lines(self) -> list[str]:
-        return [s.casefold() for s in self.sentences]
+        variants') is in its line, so a key with a word missing there cannot be the sentence's."""
+        return Lines([s.casefold() for s in self.sentences])
 
     def _holding(self, words: Sequence[str]) -> list[int]:
-        """The numbers of the sentences, in order, whose folded text holds every one of ``words``
-        (the first one searched for in the whole text, the others in its lines)."""
-        if not words:
-            return list(range(len(self.sentences)))
-        text, starts, found = self.folded, self.starts, []
-        at = text.find(words[0])
-        while at >= 0:
-            number = bisect_right(starts, at) - 1
-            start, end = starts[number], starts[number + 1] - 1
-            if all(text.find(word, start, end) >= 0 for word in words[1:]):
-                found.append(number)
-            at = text.find(words[0], end + 1) if number + 1 < len(self.sentences) else -1
-        return found
+        """The numbers of the sentences, in order, whose folded text holds every one of ``words``."""
+        return self._folded.holding_all(words)
 
     def _variants(self, number: int) -> list[tuple[str, ...]]:
         """The keys of sentence ``number``, as written and with its asides (a dateline too) cut."""

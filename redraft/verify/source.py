@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate, pairwise
+from itertools import pairwise
 
 from redraft.text import (
     content_stem,
@@ -20,6 +20,7 @@ from redraft.text import (
 from redraft.verify.numbers import _Number, _numbers
 from redraft.verify.words import (
     _SPLIT_THOUSANDS,
+    Lines,
     _key,
     _near,
     _negations,
@@ -73,33 +74,18 @@ class _Source:
         return "".join(self.keys)
 
     @cached_property
-    def lowered(self) -> str:
+    def lines(self) -> Lines:
         """The paragraphs as given, lower-cased, one a line: a paragraph's key words are found
-        in its line (a word of a key holds no line break, so none is found across two)."""
-        return "\n".join(self._lines)
-
-    @cached_property
-    def starts(self) -> list[int]:
-        """Where each paragraph's line starts in :attr:`lowered`, and where one more would."""
-        return [0, *accumulate(len(line) + 1 for line in self._lines)]
-
-    @cached_property
-    def _lines(self) -> list[str]:
-        return [p.lower() for p in self.raw]
+        in its line."""
+        return Lines([p.lower() for p in self.raw])
 
     def holding(self, word: str) -> Iterator[int]:
-        """The numbers of the paragraphs, in order, whose lower-cased text holds ``word``: found
-        by searching the whole text, not by testing each paragraph."""
-        text, starts = self.lowered, self.starts
-        at = text.find(word)
-        while at >= 0:
-            number = bisect_right(starts, at) - 1
-            yield number
-            at = text.find(word, starts[number + 1]) if number + 1 < len(self.raw) else -1
+        """The numbers of the paragraphs, in order, whose lower-cased text holds ``word``."""
+        return self.lines.holding(word)
 
     def holds(self, number: int, word: str) -> bool:
         """Whether paragraph ``number``, lower-cased, holds ``word`` (a word without line breaks)."""
-        return self.lowered.find(word, self.starts[number], self.starts[number + 1] - 1) >= 0
+        return self.lines.holds(number, word)
 
     def _paragraph_key(self, number: int) -> str:
         found = self._keys.get(number)

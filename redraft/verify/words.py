@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from redraft.records import Budget
@@ -168,3 +169,34 @@ def _root(word: str, language: str) -> str:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)]
     return word
+
+
+class Lines:
+    """Texts (paragraphs or sentences, already lower-cased or case-folded), one a line, searched
+    as one text: a word without line breaks is never found across two lines, so the lines
+    holding a word are found by searching the whole text, not by testing each line."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.text = "\n".join(lines)
+        self.count = len(lines)
+        self.starts = [0, *accumulate(len(line) + 1 for line in lines)]  # and one more
+
+    def holding(self, word: str) -> Iterator[int]:
+        """The numbers of the lines, in order, that hold ``word``."""
+        text, starts = self.text, self.starts
+        at = text.find(word)
+        while at >= 0:
+            number = bisect_right(starts, at) - 1
+            yield number
+            at = text.find(word, starts[number + 1]) if number + 1 < self.count else -1
+
+    def holds(self, number: int, word: str) -> bool:
+        """Whether line ``number`` holds ``word``."""
+        return self.text.find(word, self.starts[number], self.starts[number + 1] - 1) >= 0
+
+    def holding_all(self, words: Sequence[str]) -> list[int]:
+        """The numbers of the lines, in order, that hold every one of ``words`` (every line
+        when there are none)."""
+        if not words:
+            return list(range(self.count))
+        return [n for n in self.holding(words[0]) if all(self.holds(n, w) for w in words[1:])]
