@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from redraft.errors import StoreError
 from redraft.migrations import MIGRATIONS
 from redraft.store import Store
 from redraft.stories.placement import Placement
@@ -82,3 +83,18 @@ def test_story_terms_made_before_the_clustered_table_read_the_same_after_it(
     assert len(rows) == len({(term, story) for term, story, _ in rows})  # one row a term
     assert all(len({seen for _, s, seen in rows if s == story}) == 1 for story in stories)
     assert indices == {"story_terms_story"}
+
+
+def test_a_database_a_newer_redraft_wrote_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """A schema step this redraft does not know (a newer one reshaped its tables) stops the
+    open with a StoreError naming the file and the fix, before anything is written."""
+    path = tmp_path / "newer.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("INSERT INTO migrations VALUES ('9999_from_the_future', '2030-01-01')")
+    raw.close()
+    before = path.read_bytes()
+    message = r"newer\.db: it was written by a newer redraft.*9999_from_the_future.*upgrade"
+    with pytest.raises(StoreError, match=message):
+        Store.open(path)
+    assert path.read_bytes() == before

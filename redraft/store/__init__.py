@@ -123,6 +123,11 @@ class Store(Publications, ReviewQueries, StoryQueries):
             "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
         )
         done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+        unknown = sorted(done - {name for name, _ in MIGRATIONS})
+        if unknown:  # a newer redraft reshaped tables this one would misread or miswrite
+            raise StoreError(f"it was written by a newer redraft (its schema has {unknown[-1]}, "
+                             "which this one does not know), and is left as it is: upgrade "
+                             "redraft (pip install -U redraft)")
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
