@@ -40,8 +40,6 @@ MAX_UNIT_SENTENCES = 6
 _REOPEN = "\"“«„"  # a quotation running over paragraphs reopens each with one of these
 # Closing punctuation (Chinese and Japanese full-width marks too), then quotes or brackets.
 _ENDED = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
-# A script written without spaces (or segmented by ICU): a paragraph with none of it (most) has
-# its words counted by white space, as :func:`word_count` counts them, without asking per sentence.
 
 
 @dataclass(slots=True)
@@ -91,7 +89,9 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         previous = block
         if len(result) >= MAX_SENTENCES:
             break
-        # Its sentences (parts of it, less some spans) have no such script either.
+        # A paragraph in no script written without spaces (or segmented by ICU), most, has its
+        # sentences' words counted by white space, as word_count counts them, without asking
+        # each sentence: its sentences (parts of it, less some spans) have no such script either.
         count, tokenise = (word_count, words) if spaceless(text) else (_spaced_count, spaced_words)
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:

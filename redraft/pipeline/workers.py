@@ -129,15 +129,14 @@ def _packed(results: list[Any], entries: list[Entry]) -> bytes:
     list: the process that sent the task has the entries, and reads them back in their places
     (:func:`_unpacked`). Any other entry is pickled whole."""
     places = {id(entry): number for number, entry in enumerate(entries)}
+    buffer = io.BytesIO()
+    pickler = ForkingPickler(buffer, pickle.HIGHEST_PROTOCOL)
+    whole = pickler.dispatch_table[Entry]  # by its fields (_by_fields), as registered above
 
     def entry_reference(entry: Entry) -> Any:
         number = places.get(id(entry))
-        if number is None:
-            return entry.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-        return _entry_at, (number,)
+        return whole(entry) if number is None else (_entry_at, (number,))
 
-    buffer = io.BytesIO()
-    pickler = ForkingPickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table[Entry] = entry_reference  # a copy of the table, this pickler's own
     pickler.dump(results)
     return buffer.getvalue()

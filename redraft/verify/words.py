@@ -13,6 +13,7 @@ from typing import Any
 from redraft.records import Budget
 from redraft.text import negated_tokens, spaceless, word_spans_of, words
 from redraft.text import stem as stem_word
+from redraft.text.tokens import spaced_words
 from redraft.verify.rules import (
     DEMONYM_ENDINGS,
     FRAMING,
@@ -103,29 +104,10 @@ def _key(text: str) -> str:
     the count of refrains, and a source paragraph's by every draft of the same article."""
     lower = text.lower()
     if lower.isascii():
-        return " " + " ".join(_spaced_words(lower)) + " "
+        return " " + " ".join(spaced_words(lower)) + " "
     if _CJK.search(lower):
         return " " + " ".join(_CJK_WORD.findall(lower)) + " "
-    return " " + " ".join(_spaced_words(lower) if not spaceless(lower) else words(lower)) + " "
-
-
-# Punctuation that may end a blank-separated run after a word: no part of a word.
-_TRAILING = frozenset(",.;:!?)]}\"'")
-
-
-def _spaced_words(text: str) -> list[str]:
-    """:func:`words` of a text written with spaces, run by run: a word never spans a blank, and
-    a run of letters and digits only (most runs) is one word, which is cheaper to test than to
-    scan (a source paragraph's key is made this way)."""
-    found: list[str] = []
-    for run in text.split():
-        if run.isalnum():
-            found.append(run)
-        elif run[-1] in _TRAILING and run[:-1].isalnum():
-            found.append(run[:-1])
-        else:
-            found.extend(words(run))
-    return found
+    return " " + " ".join(spaced_words(lower) if not spaceless(lower) else words(lower)) + " "
 
 
 def _rules(table: Mapping[str, Any], language: str) -> Any:
