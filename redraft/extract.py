@@ -82,7 +82,6 @@ _NEVER_GENERIC = frozenset({"html", "body", "main", "article"})
 _RANK = {"p": 0, "h": 1, "li": 2, "quote": 3, "caption": 4}
 _TAG_KIND = {"h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "li": "li",
              "blockquote": "quote", "figcaption": "caption", "caption": "caption"}
-_NO_KIND: str | None = None
 _BARE_KIND: dict[str, str | None] = {**_TAG_KIND, **dict.fromkeys(bp.DROP_TAGS, "drop")}
 _BLANK = " \t\r\n\f\v\u00a0" + _BR  # what a block of no text holds
 
@@ -123,7 +122,7 @@ class _Walker:
             self._parts.append(_BR)
             return
         # An element without attributes (half of them) is judged by its tag alone.
-        own = self._kind_of(el, tag) if el.attrib or self.page else _BARE_KIND.get(tag, _NO_KIND)
+        own = self._kind_of(el, tag) if el.attrib or self.page else _BARE_KIND.get(tag)
         if own == "drop":
             self.forms += tag == "form"
             return

@@ -24,8 +24,6 @@ TITLE_REPEAT = 2  # a headline term counts twice: the headline is the story's ow
 MIN_NUMBER_CHARS = 2  # "3" is everywhere (three people, 3 p.m.); "84" or "2.5" tells a story
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
-# Scripts written without spaces, or segmented by ICU: the words of text holding them depend on
-# what is around them.
 
 
 @dataclass(frozen=True, slots=True)
