@@ -113,6 +113,9 @@ class Entry:
     modified: datetime | None = None
     meta: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     raw: str = ""
+    # content_hash once worked out: the store and the pipeline each ask for it, and it hashes
+    # the whole body ("" until asked; a copy made by replace() works it out again)
+    _digest: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", _frozen_mapping(self.meta))
@@ -139,12 +142,14 @@ class Entry:
 
     @property
     def content_hash(self) -> str:
-        """A digest of what the rewrite depends on: title and body."""
-        digest = hashlib.sha256()
-        digest.update(self.title.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-        digest.update(self.html.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()[:32]
+        """A digest of what the rewrite depends on: title and body (worked out once)."""
+        if not self._digest:
+            digest = hashlib.sha256()
+            digest.update(self.title.encode("utf-8", "surrogatepass"))
+            digest.update(b"\x00")
+            digest.update(self.html.encode("utf-8", "surrogatepass"))
+            object.__setattr__(self, "_digest", digest.hexdigest()[:32])
+        return self._digest
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,8 @@ def _by_fields(cls: type[R]) -> Callable[[R], tuple[type[R], tuple[Any, ...]]]:
     frozen dataclass with slots reads and sets its state field by field in Python (its
     ``__getstate__`` lists the fields again for every object), which made up about a fifth of
     the cost of sending an article (some thirty blocks) between processes."""
-    values = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))  # type: ignore[arg-type]
+    values = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)  # type: ignore[arg-type]
+                                   if field.init))  # a worked-out cache is worked out again
 
     def reduce(record: R) -> tuple[type[R], tuple[Any, ...]]:
         return cls, values(record)

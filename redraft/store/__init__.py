@@ -59,7 +59,6 @@ class Store(Publications, ReviewQueries, StoryQueries):
         connection.row_factory = sqlite3.Row
         self._db = Connection(connection, path)
         self._story_cache_state = None  # what the story queries read so far (see StoryQueries)
-        self._hashed: tuple[Entry, str] | None = None  # the item in hand's digest (_content_hash)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -149,7 +148,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
         ).fetchone()
         if row is None:
             return EntryState.NEW
-        content_hash = self._content_hash(entry)
+        content_hash = entry.content_hash
         if row["content_hash"] != content_hash or row["modified"] != _iso(entry.modified):
             return EntryState.CHANGED
         done = self._db.execute(
@@ -159,15 +158,6 @@ class Store(Publications, ReviewQueries, StoryQueries):
             (entry.key, recipe, content_hash, entry.key, content_hash),
         ).fetchone()
         return EntryState.UNCHANGED if done else EntryState.CHANGED
-
-    def _content_hash(self, entry: Entry) -> str:
-        """``entry.content_hash`` (a digest of its whole body), worked out once for the item in
-        hand, which :meth:`state_of`, :meth:`save_entry` and :meth:`save_draft` each need (an
-        entry is immutable: the same object has the same digest)."""
-        hashed = self._hashed
-        if hashed is None or hashed[0] is not entry:
-            hashed = self._hashed = (entry, entry.content_hash)
-        return hashed[1]
 
     def save_entry(self, entry: Entry, *, bounded: bool = False) -> None:
         """Insert or update an entry (one row per key, whatever the number of runs).
@@ -193,7 +183,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             """,
             (
                 entry.key, entry.source, entry.url, entry.title, html,
-                _iso(entry.published), _iso(entry.modified), self._content_hash(entry),
+                _iso(entry.published), _iso(entry.modified), entry.content_hash,
                 json.dumps(meta, ensure_ascii=False, default=str), raw,
                 stamp, stamp,
             ),
@@ -234,7 +224,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
-                entry.key, self._content_hash(entry), recipe, draft.engine, draft.prompt,
+                entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
                 draft.budget.describe(), article_json(article),
                 json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
                 article.words,
