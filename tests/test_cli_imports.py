@@ -64,3 +64,32 @@ def test_extract_of_a_local_file_builds_no_http_client(tmp_path: Path) -> None:
            "except SystemExit as exc:\n"
            "    assert exc.code == 0, exc.code")
     assert loaded_after(run, tmp_path) == set()
+
+
+def collector_after(call: str, cwd: Path) -> tuple[bool, bool]:
+    """Whether the young generation's threshold changed, and whether objects were frozen, after
+    ``call`` ran ``redraft rewrite`` of one post in a new interpreter."""
+    post = sorted(EXAMPLES.glob("*.json"))[0]
+    probe = ("import gc, sys\n"
+             "before = gc.get_threshold()\n"
+             "from redraft.cli import main\n"
+             f"sys.argv = ['redraft', 'rewrite', {str(post)!r}, '--db', 'r.db', '--out', 'out',"
+             " '--workers', '1']\n"
+             "try:\n"
+             f"    {call}\n"
+             "except SystemExit as exc:\n"
+             "    assert exc.code == 0, exc.code\n"
+             "print(gc.get_threshold() != before, gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=cwd, check=False)
+    assert done.returncode == 0, done.stderr
+    changed, frozen = done.stdout.split()
+    return changed == "True", frozen == "True"
+
+
+def test_the_command_line_sets_the_garbage_collector_for_its_run(tmp_path: Path) -> None:
+    assert collector_after("main()", tmp_path) == (True, True)
+
+
+def test_a_caller_passing_arguments_keeps_its_garbage_collector(tmp_path: Path) -> None:
+    assert collector_after("main(sys.argv[1:])", tmp_path) == (False, False)

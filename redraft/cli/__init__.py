@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
@@ -29,9 +30,35 @@ COMMANDS = {
 }
 
 
+# The young generation's threshold for a command-line run (Python's default is 700). A run
+# makes many small short-lived objects, freed by reference counting, and few reference cycles
+# (about 1,600 over 1,000 posts): at 700 the collector ran 88 times over 1,000 posts, for 0.058 s
+# of CPU, and found almost nothing; at 10,000 it runs 3 times, for 0.006 s. Peak memory stays
+# flat in the number of posts (the garbage a collection waits for is a few MiB at most).
+_YOUNG_THRESHOLD = 10_000
+
+
+def tune_collector() -> None:
+    """Set the garbage collector for one command-line run: what is loaded by now (the modules,
+    their functions and tables, kept to the end) moves to the permanent generation, which no
+    collection scans again, and young objects are collected less often. Worker processes are
+    forked after this, so they inherit both."""
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(_YOUNG_THRESHOLD, middle, old)
+
+
 class LazyGroup(BoundaryGroup):
     """The CLI's error boundary, with commands imported when asked for; ``commands`` imports
     them all."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line; called with no arguments (``redraft``, ``python -m redraft``),
+        this process is the run's, so its garbage collector is set for it first (a caller
+        passing arguments, such as a test, keeps its own)."""
+        if not args and not kwargs:
+            tune_collector()
+        return self.main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
