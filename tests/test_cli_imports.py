@@ -66,9 +66,11 @@ def test_extract_of_a_local_file_builds_no_http_client(tmp_path: Path) -> None:
     assert loaded_after(run, tmp_path) == set()
 
 
-def collector_after(call: str, cwd: Path) -> tuple[bool, bool]:
-    """Whether the young generation's threshold changed, and whether objects were frozen, after
-    ``call`` ran ``redraft rewrite`` of one post in a new interpreter."""
+
+def collector_after(call: str, cwd: Path) -> tuple[bool, bool, int]:
+    """Whether the young generation's threshold changed, whether objects were frozen, and how
+    many objects the collector still tracks, after ``call`` ran ``redraft rewrite`` of one post
+    in a new interpreter."""
     post = sorted(EXAMPLES.glob("*.json"))[0]
     probe = ("import gc, sys\n"
              "before = gc.get_threshold()\n"
@@ -79,17 +81,22 @@ def collector_after(call: str, cwd: Path) -> tuple[bool, bool]:
              f"    {call}\n"
              "except SystemExit as exc:\n"
              "    assert exc.code == 0, exc.code\n"
-             "print(gc.get_threshold() != before, gc.get_freeze_count() > 0)")
+             "print(gc.get_threshold() != before, gc.get_freeze_count() > 0, len(gc.get_objects()))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           cwd=cwd, check=False)
     assert done.returncode == 0, done.stderr
-    changed, frozen = done.stdout.split()
-    return changed == "True", frozen == "True"
+    changed, frozen, tracked = done.stdout.split()
+    return changed == "True", frozen == "True", int(tracked)
 
 
 def test_the_command_line_sets_the_garbage_collector_for_its_run(tmp_path: Path) -> None:
-    assert collector_after("main()", tmp_path) == (True, True)
+    changed, frozen, tracked = collector_after("main()", tmp_path)
+    assert changed and frozen
+    # Frozen at the end too: the interpreter's last collection has (almost) nothing to scan.
+    assert tracked < 1_000
 
 
 def test_a_caller_passing_arguments_keeps_its_garbage_collector(tmp_path: Path) -> None:
-    assert collector_after("main(sys.argv[1:])", tmp_path) == (False, False)
+    changed, frozen, tracked = collector_after("main(sys.argv[1:])", tmp_path)
+    assert not changed and not frozen
+    assert tracked > 10_000  # what it loaded stays the collector's
