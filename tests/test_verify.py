@@ -214,15 +214,66 @@ def test_source_key_lookups_match_the_joined_key() -> None:
     from redraft.verify.words import _key
 
     paragraphs = ["The mayor said the bridge opens in May.", "Ο ΔΡΟΜΟΣ. Roads close; the bridge opens.",
-                  "--", "The bridge opens in May, the mayor said."]
+                  "--", "The bridge opens in May, the mayor said.",
+                  "Harbour councillors questioned the engineers about the bridge."]
     source = _Source(paragraphs, "en")
     probes = ["the bridge opens", "bridge opens in may", "the mayor", "ο δρομοσ", "ο δρομος",
-              "opens the mayor", "--", "", "roads close the bridge", "May, the mayor said"]
+              "opens the mayor", "--", "", "roads close the bridge", "May, the mayor said",
+              # the last paragraph holds its longest words, not the key
+              "the engineers questioned harbour councillors", "questioned the engineers"]
     for probe in probes:
         key = _key(probe)
         assert source.has_key(key) == (key in source.key), probe
         assert source.count_key(key) == source.key.count(key), probe
     assert source.count_key(_key("the bridge opens")) == 3
+
+
+def test_cut_sentences_are_found_past_sentences_holding_their_longest_words() -> None:
+    """A sentence holding a key's longest words but not the key is keyed for nothing and passed
+    over: the negation a cut drops, and the source sentence an aside is cut from, are found."""
+    from redraft.verify.source import _Source
+    from redraft.verify.words import _key
+
+    paragraphs = ["Rescuers searched the flooded valley for survivors on Sunday. No survivors of the "
+                  "flooded valley were found.",
+                  "Volunteers searched the flooded valley for survivors (and pets) on Monday, the army "
+                  "said. Volunteers (mostly farmers) swept the flooded valley roads for survivors."]
+    source = _Source(paragraphs, "en")
+    cut = "Survivors of the flooded valley were found."
+    assert source.has_key(_key(cut)) and source.drops_negation(_key(cut), cut)
+    kept = "No survivors of the flooded valley were found."
+    assert not source.drops_negation(_key(kept), kept)
+    shortened = _key("Volunteers swept the flooded valley roads for survivors.")
+    assert not source.has_key(shortened) and source.has_shortened(shortened)
+    assert not source.has_shortened(_key("Volunteers searched the flooded valley roads for survivors."))
+
+
+@pytest.mark.parametrize(("title", "url", "language"), [
+    ("Harbour wall to be rebuilt", "https://news.example/harbour", "en"),
+    ("Talks with the U.S.", "https://news.example/u.s.", "en"),
+    ("Crisis... again,", "", "fr"),
+    ("", "https://news.example/a-b_c?d=1.5", "es"),
+    ("ΝΕΟΣ ΔΡΟΜΟΣ", "https://news.example/δρομος", "el"),
+    ("Новый мост — открыт", "https://news.example/most", "ru"),
+    ("«Le pont», dit-il", "https://news.example/pont", "fr"),
+    ("--", "", "en"),
+    ("新しい橋が開通", "https://news.example/hashi", "ja"),
+])
+def test_the_credit_an_engine_writes_names_its_source(title: str, url: str, language: str) -> None:
+    """The expected credit line holds its title's or link's words, so it needs no keys (the
+    shortcut of _credit); another credit is still checked, and fails naming neither."""
+    from redraft.verify.draft import _credit, _names_source
+
+    entry = Entry(source="test", key="k", url=url, title=title, html="")
+    expected = entry.credit(language)
+    assert _names_source(expected, entry)
+    source = Article(entry=entry, blocks=(Block("p", "The harbour wall will be rebuilt."),),
+                     language=language)
+    draft = Draft(article=source, paragraphs=("The harbour wall will be rebuilt.",), engine="test",
+                  budget=NO_BUDGET, credit=expected)
+    assert _credit(draft) == []
+    other = dataclasses.replace(draft, credit="Source: another outlet entirely")
+    assert [p.kind for p in _credit(other)] == ([] if title.strip("-") == "" and not url else ["credit"])
 
 
 def test_form_places_sentences_by_their_words_and_cut_asides() -> None:

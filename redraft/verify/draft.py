@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from redraft.records import Draft, Problem
+from redraft.records import Draft, Entry, Problem
 from redraft.text import (
     NEAR_DUPLICATE_WORDS_PER_EDIT,
     NearDuplicates,
     duplicate_key,
+    spaceless,
     word_count,
     words_in,
 )
@@ -63,11 +64,14 @@ class _Met:
     """The draft's sentences met so far (:class:`NearDuplicates`), searched only when one may
     repeat: within the allowed edits, its words are as many as those of a sentence met, give or
     take the edits (each edit adds or removes at most one word), and in most drafts no two
-    sentences are that close in length."""
+    sentences are that close in length. A sentence is indexed only when a search comes (in
+    the order met, so the index and its numbers are the same): a third of the drafts never
+    search, and no draft indexes the sentences after its last search."""
 
     def __init__(self) -> None:
         self.texts = NearDuplicates()
         self.lengths: set[int] = set()
+        self.waiting: list[tuple[str, ...]] = []  # the keys met and not yet indexed
 
     def repeats(self, sentence: str) -> int | None:
         """:meth:`NearDuplicates.repeats`: the number of the sentence met that this one repeats,
@@ -75,11 +79,14 @@ class _Met:
         key = duplicate_key(sentence)
         size = len(key)
         if any(abs(size - n) <= max(size, n) // NEAR_DUPLICATE_WORDS_PER_EDIT for n in self.lengths):
+            for waiting in self.waiting:
+                self.texts.add_key(waiting)
+            self.waiting.clear()
             number = self.texts.repeats_key(key)
             if number is not None:
                 return number
         else:
-            self.texts.add_key(key)
+            self.waiting.append(key)
         self.lengths.add(size)
         return None
 
@@ -106,14 +113,24 @@ class _Said:
 
 def _credit(draft: Draft) -> list[Problem]:
     entry = draft.article.entry
+    expected = entry.credit(draft.article.language)
     if not draft.credit.strip():
-        expected = entry.credit(draft.article.language)
         return [Problem("credit", "", expected, "the draft does not name its source")]
-    names = [_key(name) for name in (entry.title, entry.url) if _key(name).strip()]
-    if names and not any(name in _key(draft.credit) for name in names):
+    if draft.credit == expected and not spaceless(expected):
+        return []  # the line an engine writes names the title (or link) itself: no keys needed
+    if not _names_source(draft.credit, entry):
         detail = "the credit names neither the source's title nor its link"
-        return [Problem("credit", draft.credit, entry.credit(draft.article.language), detail)]
+        return [Problem("credit", draft.credit, expected, detail)]
     return []
+
+
+def _names_source(credit: str, entry: Entry) -> bool:
+    """Whether the credit line holds the words of the entry's title or link (or the entry has
+    neither). The expected line (:meth:`Entry.credit`) always does, when its words are split at
+    blanks: the title and link stand in it between blanks, and those words never join across a
+    blank; in a script without spaces (the words ICU finds) that is not sure, so it is checked."""
+    names = [_key(name) for name in (entry.title, entry.url) if _key(name).strip()]
+    return not names or any(name in _key(credit) for name in names)
 
 
 def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import chain, repeat
 
 from redraft.records import Problem
 from redraft.text import (
@@ -48,7 +49,7 @@ class _Order:
 
     @cached_property
     def sentences(self) -> list[str]:
-        return [s for p in self.paragraphs for s in split_sentences(p, self.language)]
+        return list(chain.from_iterable(map(split_sentences, self.paragraphs, repeat(self.language))))
 
     @cached_property
     def _folded(self) -> Lines:
@@ -79,10 +80,9 @@ class _Order:
 
     @cached_property
     def verbatim(self) -> dict[str, int]:
-        verbatim: dict[str, int] = {}
-        for number, sentence in enumerate(self.sentences):
-            verbatim.setdefault(sentence, number)
-        return verbatim
+        """Each sentence's number (a sentence said twice: its first), built last to first in C."""
+        last = len(self.sentences) - 1
+        return dict(zip(reversed(self.sentences), range(last, -1, -1), strict=True))
 
     def place(self, sentence: str) -> int | None:
         """The source sentence this one is, or is cut from (a run of its words); None if reworded.
@@ -120,13 +120,23 @@ def form_problems(paragraphs: Sequence[str], split: Sequence[Sequence[str]], sou
     problems += _unbalanced(paragraphs, split) if quoting else []
     inside = False
     for i, sentence in enumerate(texts):
+        continues, inside = quote_flow(sentence, inside) if quoting else (False, False)
+        # Each check first reads the sentence alone; most sentences pass all three, and are
+        # never placed in the source.
+        opening = points_back(sentence, language)
+        # a quotation's later sentence has its speaker where it opens
+        bare_quote = not continues and unattributed_quote(sentence, language)
+        announces = signpost(sentence, language)
+        if not (opening or bare_quote or announces):
+            continue
         before = texts[i - 1] if i else None
         after = texts[i + 1] if i + 1 < len(texts) else None
-        continues, inside = quote_flow(sentence, inside) if quoting else (False, False)
-        problems += _dangling(sentence, before, order)
-        if not continues:  # a quotation's later sentence has its speaker where it opens
+        if opening:
+            problems += _dangling(sentence, opening, before, order)
+        if bare_quote:
             problems += _unattributed(sentence, before, after, order)
-        problems += _signpost(sentence, after, order)
+        if announces:
+            problems += _signpost(sentence, after, order)
     return problems
 
 
@@ -150,10 +160,8 @@ def _unbalanced(paragraphs: Sequence[str], split: Sequence[Sequence[str]]) -> li
     return problems
 
 
-def _dangling(sentence: str, before: str | None, order: _Order) -> list[Problem]:
-    opening = points_back(sentence, order.language)
-    if not opening:
-        return []
+def _dangling(sentence: str, opening: str, before: str | None, order: _Order) -> list[Problem]:
+    """A sentence opening with ``opening`` (:func:`points_back`), after ``before`` in the draft."""
     here = order.place(sentence)
     if before is None:
         if here == 0:
@@ -170,10 +178,9 @@ def _dangling(sentence: str, before: str | None, order: _Order) -> list[Problem]
 
 def _unattributed(sentence: str, before: str | None, after: str | None,
                   order: _Order) -> list[Problem]:
-    """A quoted claim whose speaker the source names (in it or beside it) and the draft does not."""
+    """A quoted claim with no speaker of its own (:func:`unattributed_quote`) whose speaker the
+    source names (in it or beside it) and the draft does not."""
     language = order.language
-    if not unattributed_quote(sentence, language):
-        return []
     here = order.place(sentence)
     if here is None:
         return []  # reworded: its speaker cannot be looked up
@@ -187,8 +194,7 @@ def _unattributed(sentence: str, before: str | None, after: str | None,
 
 
 def _signpost(sentence: str, after: str | None, order: _Order) -> list[Problem]:
-    if not signpost(sentence, order.language):
-        return []
+    """A sentence announcing what follows (:func:`signpost`), before ``after`` in the draft."""
     here = order.place(sentence)
     if after is None:
         detail = "the draft ends announcing something it never gives"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -31,6 +31,12 @@ from redraft.verify.words import (
 
 # --- the source ------------------------------------------------------------------------------
 
+# A paragraph's key is made only if its text holds this many of the longest words of the key
+# looked for: long words are rare, so few paragraphs hold three of them and not the key (whose
+# key is then made for nothing), while testing every word of the key, paragraph by paragraph,
+# cost more than those few keys do.
+TELLING_WORDS = 3
+
 
 @dataclass(slots=True)
 class _Sentence:
@@ -48,6 +54,12 @@ def _holds_all(text: str, words: Sequence[str]) -> bool:
     """Whether the lower-cased text holds each of ``words`` (a text whose key has them does)."""
     lower = text.lower()
     return all(word in lower for word in words)
+
+
+def _telling(words: Iterable[str]) -> list[str]:
+    """The :data:`TELLING_WORDS` longest of ``words`` (each once): a text holding a key holds
+    them, and a text holding them and not the key is rare, so only they are looked for."""
+    return sorted(set(words), key=len, reverse=True)[:TELLING_WORDS]
 
 
 class _Source:
@@ -94,9 +106,10 @@ class _Source:
         return found
 
     def keys_with(self, key: str) -> Iterator[tuple[int, str]]:
-        """``(number, key)`` of each paragraph, in order, whose lower-cased text holds every word
-        of ``key`` (as a substring): the others cannot hold the key, and their keys are never made."""
-        needed = sorted(set(key.split()), key=len, reverse=True)  # a long word rules out most
+        """``(number, key)`` of each paragraph, in order, whose lower-cased text holds the
+        :data:`TELLING_WORDS` longest words of ``key`` (as substrings): the others cannot hold
+        the key, and their keys are never made."""
+        needed = _telling(key.split())
         first, rest = (needed[0], needed[1:]) if needed else ("", [])
         for number in self.holding(first):
             if all(self.holds(number, word) for word in rest):
@@ -150,13 +163,14 @@ class _Source:
         """Whether a source sentence with its asides deleted (a first one's dateline too) has this key.
 
         Only the paragraphs holding the key's first and last words are split, and only their
-        sentences holding its telling words are shortened: a word of a shortened sentence is in
-        the sentence as written, unless it spans a deletion (then it holds the punctuation that
-        follows every deleted aside) or holds a sigma (whose final form depends on what follows).
+        sentences holding its telling words (the longest, :func:`_telling`) are shortened: a
+        word of a shortened sentence is in the sentence as written, unless it spans a deletion
+        (then it holds the punctuation that follows every deleted aside) or holds a sigma (whose
+        final form depends on what follows).
         """
         words = key.split() or [""]
         head, tail = f" {words[0]} ", f" {words[-1]} "
-        telling = [w for w in set(words) if w.isalnum() and "σ" not in w and "ς" not in w]
+        telling = _telling(w for w in words if w.isalnum() and "σ" not in w and "ς" not in w)
         for number in self.holding(words[0]):
             if not self.holds(number, words[-1]):
                 continue  # its key cannot hold them
@@ -181,8 +195,8 @@ class _Source:
         """Whether the draft sentence ``text`` (its ``key`` a run of the source's words) is cut
         from a source sentence that negates more than it does: "one was hurt" out of "No one
         was hurt", or Turkish "geçerli" out of "geçerli değil", where the negation ends the
-        sentence. Only the sentences holding the key's words are keyed."""
-        words = key.split()
+        sentence. Only the sentences holding the key's longest words are keyed."""
+        words = _telling(key.split())
         for number, paragraph_key in self.keys_with(key):
             if key not in paragraph_key:
                 continue
