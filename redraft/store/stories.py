@@ -71,15 +71,17 @@ class _Unbanded:
     members: dict[str, tuple[int, bytes, str]] = field(default_factory=dict)
     bands: dict[int, list[str]] = field(default_factory=dict)
 
-    def put(self, key: str, story: int, signature: bytes | None, published: str) -> None:
-        """A member added (or placed again: its row replaced, its old bands dropped)."""
+    def put(self, key: str, story: int, signature: bytes | None, published: str,
+            bands: Sequence[int] | None = None) -> None:
+        """A member added (or placed again: its row replaced, its old bands dropped), with its
+        signature's band keys when they are at hand."""
         old = self.members.pop(key, None)
         if old is not None:
             for band in band_keys(old[1]):
                 self.bands[band].remove(key)
         if signature is not None:
             self.members[key] = (story, signature, published)
-            for band in band_keys(signature):
+            for band in band_keys(signature) if bands is None else bands:
                 self.bands.setdefault(band, []).append(key)
 
     def matching(self, bands: Sequence[int], since: str) -> list[tuple[Known, bytes]]:
@@ -234,7 +236,8 @@ class StoryQueries:
         if (cache := self._story_cache_state) is not None:
             cache.profiles.pop(placement.key, None)  # a stale cache is dropped when next read
             if cache.unbanded is not None:  # its band rows are written at the fold
-                cache.unbanded.put(placement.key, story, placement.signature, when)
+                cache.unbanded.put(placement.key, story, placement.signature, when,
+                                  placement.bands)
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
