@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from redraft.records import Entry
-from redraft.store.connection import Connection
+from redraft.store.connection import Connection, storable
 from redraft.store.rows import entry_from
 from redraft.store.rows import now as _now
 from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
@@ -233,16 +233,20 @@ class StoryQueries:
         if placement.layer == "same-post":
             return str(story)
         counted = sorted({*profile.terms, *profile.names})
+        text = json.dumps(profile.to_json(), ensure_ascii=False)
         if (cache := self._story_cache_state) is not None:
-            cache.profiles.pop(placement.key, None)  # a stale cache is dropped when next read
+            if storable(text) == text:  # what a read would parse back: kept, not parsed again
+                cache.profiles[placement.key] = profile
+            else:  # stored with U+FFFD for lone surrogates: read back as stored
+                cache.profiles.pop(placement.key, None)
             if cache.unbanded is not None:  # its band rows are written at the fold
                 cache.unbanded.put(placement.key, story, placement.signature, when,
                                   placement.bands)
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (placement.key, story, placement.layer, placement.of, placement.score, when,
-             json.dumps(profile.to_json(), ensure_ascii=False), placement.signature, _now()))
+            (placement.key, story, placement.layer, placement.of, placement.score, when, text,
+             placement.signature, _now()))
         # A story made just now was written with these times: nothing to read back or update.
         last = None if new else self._db.execute(
             "SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
