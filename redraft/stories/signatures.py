@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from rensa import RMinHash  # type: ignore[import-untyped]
 
 from redraft.text import spaceless, words
+from redraft.text.tokens import spaced_words
 
 PERMUTATIONS = 64  # estimate error ~ sqrt(s(1-s)/64) = 0.05 at s=0.8: enough to tell 0.8 from 0.5
 BANDS = 16  # 16 bands x 4 rows: a pair at s=0.8 shares a band with p=0.9998, at s=0.3 p=0.12
@@ -68,7 +69,8 @@ def _lowered_words(cut: str, head: Head | None) -> list[str] | None:
     end = len(prefix)
     if not cut.startswith(prefix) or (end < len(cut) and not cut[end].isspace()) or spaceless(cut):
         return None
-    return [word.lower() for word in found] + words(cut[end:].lower())
+    # The rest of a text not spaceless is not either: its words are the spaced ones.
+    return [word.lower() for word in found] + spaced_words(cut[end:].lower())
 
 
 def signature(text: str, *, head: Head | None = None) -> bytes | None:
