@@ -155,21 +155,18 @@ class Store(Publications, ReviewQueries, StoryQueries):
 
     def state_of(self, entry: Entry, recipe: str) -> EntryState:
         """Whether ``entry`` is new, changed (content, ``modified`` or recipe) or unchanged."""
-        row = self._db.execute(
-            "SELECT content_hash, modified FROM entries WHERE key = ?", (entry.key,)
+        row = self._db.execute(  # one statement: whether it is done, read along with it
+            "SELECT e.content_hash, e.modified, EXISTS (SELECT 1 FROM drafts d "
+            "WHERE d.key = e.key AND d.current = 1 AND d.recipe = ? "
+            "AND d.content_hash = e.content_hash) OR EXISTS (SELECT 1 FROM rejections r "
+            "WHERE r.key = e.key AND r.content_hash = e.content_hash) FROM entries e "
+            "WHERE e.key = ?", (recipe, entry.key),
         ).fetchone()
         if row is None:
             return EntryState.NEW
-        content_hash = entry.content_hash
-        if row["content_hash"] != content_hash or row["modified"] != _iso(entry.modified):
+        if row[0] != entry.content_hash or row[1] != _iso(entry.modified):
             return EntryState.CHANGED
-        done = self._db.execute(
-            "SELECT 1 FROM drafts WHERE key = ? AND current = 1 AND recipe = ? "
-            "AND content_hash = ? UNION ALL SELECT 1 FROM rejections WHERE key = ? "
-            "AND content_hash = ?",
-            (entry.key, recipe, content_hash, entry.key, content_hash),
-        ).fetchone()
-        return EntryState.UNCHANGED if done else EntryState.CHANGED
+        return EntryState.UNCHANGED if row[2] else EntryState.CHANGED
 
     def save_entry(self, entry: Entry, *, bounded: bool = False) -> None:
         """Insert or update an entry (one row per key, whatever the number of runs).
