@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/store.py DIR [--repeat 5] [--workers 1] [--tables 12]
+    python benchmarks/store.py DIR [--repeat 5] [--workers 1] [--tables 12] [--statements 0]
 
 ``DIR`` holds input posts (for example ``../shared/data/wp-posts``). One ``redraft rewrite DIR
 --workers 1`` (``--workers N`` to change) runs in this process while every call it makes on its
@@ -12,9 +12,11 @@ alone, ``--repeat`` times, and it prints per item:
 
 - the CPU time of the replay (this process's: median and range), and of the COMMITs alone;
 - the SQL statements run (each row of an ``executemany`` counts once, as SQLite runs it);
-- the WAL frames written (one 4 KiB page each), counted in one more replay where the WAL is
-  never checkpointed, so that its size counts every frame; by the table or index whose page
-  each frame holds (``--tables N`` lists the N that write most); and the file's size.
+- the WAL frames written (one page each), counted in one more replay where the WAL is never
+  checkpointed, so that its size counts every frame; by the table or index whose page each
+  frame holds (``--tables N`` lists the N that write most); and the file's size;
+- with ``--statements N``, the N statements that cost most CPU, from one more replay that
+  times each (its own overhead, ~1 us a statement, included), COMMITs among them.
 
 Pin it to one core for steady numbers (``taskset -c 0``). Exits 0, saying why, when ``DIR``
 is absent.
@@ -32,7 +34,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
+from contextlib import contextmanager, nullcontext, redirect_stderr, redirect_stdout, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from redraft.cli import main
 from redraft.store import Store
+from redraft.store.connection import Connection
 
-_FRAME = 24 + 4096  # a WAL frame: its header and one page
+_FRAME_HEADER = 24  # a WAL frame: this header, then one page
 _WAL_HEADER = 32
 _SKIP = {"open", "close", "transaction", "migrations"}
 
@@ -106,14 +109,39 @@ class Replay:
     frames: int
     size: int
     pages: Counter[str] = field(default_factory=Counter)
+    by_statement: dict[str, float] = field(default_factory=dict)
 
 
-def replay(calls: Calls, path: Path, *, count: bool = False) -> Replay:
+@contextmanager
+def _timed_statements(spent: dict[str, float]) -> Iterator[None]:
+    """Add each statement's CPU seconds to ``spent``, by its SQL (white space folded)."""
+    execute, many = Connection.execute, Connection.many
+
+    def timed(run: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(self: Connection, sql: str, params: Any = ()) -> Any:
+            started = time.process_time()
+            try:
+                return run(self, sql, params)
+            finally:
+                key = " ".join(sql.split())
+                spent[key] = spent.get(key, 0.0) + time.process_time() - started
+        return wrapped
+
+    Connection.execute, Connection.many = timed(execute), timed(many)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Connection.execute, Connection.many = execute, many  # type: ignore[method-assign]
+
+
+def replay(calls: Calls, path: Path, *, count: bool = False, timed: bool = False) -> Replay:
     """Make the recorded calls on a fresh store at ``path``; what they cost. With ``count``,
-    statements are counted and the WAL is never checkpointed (its size counts the frames)."""
+    statements are counted and the WAL is never checkpointed (its size counts the frames);
+    with ``timed``, each statement's CPU is added up by its SQL."""
     store = Store.open(path)
     raw = store._db.raw
     statements = 0
+    spent: dict[str, float] = {}
 
     def counted(_: str) -> None:
         nonlocal statements
@@ -125,38 +153,41 @@ def replay(calls: Calls, path: Path, *, count: bool = False) -> Replay:
     commit_cpu = 0.0
     started = time.process_time()
     stack: list[Any] = []
-    for call in calls.items:
-        if call is None:
-            if not stack:
-                manager = store.transaction()
-                manager.__enter__()
-                stack.append(manager)
-            else:
-                before = time.process_time()
-                stack.pop().__exit__(None, None, None)
-                commit_cpu += time.process_time() - before
-            continue
-        name, args, kwargs = call
-        getattr(store, name)(*args, **kwargs)
+    with _timed_statements(spent) if timed else nullcontext():
+        for call in calls.items:
+            if call is None:
+                if not stack:
+                    manager = store.transaction()
+                    manager.__enter__()
+                    stack.append(manager)
+                else:
+                    before = time.process_time()
+                    stack.pop().__exit__(None, None, None)
+                    commit_cpu += time.process_time() - before
+                continue
+            name, args, kwargs = call
+            getattr(store, name)(*args, **kwargs)
     cpu = time.process_time() - started
     raw.set_trace_callback(None)
     wal = Path(f"{path}-wal")
-    frames = (wal.stat().st_size - _WAL_HEADER) // _FRAME if count and wal.exists() else 0
-    pages = _frames_by_table(raw, wal) if count and wal.exists() else Counter()
+    frame = _FRAME_HEADER + int(raw.execute("PRAGMA page_size").fetchone()[0])
+    frames = (wal.stat().st_size - _WAL_HEADER) // frame if count and wal.exists() else 0
+    pages = _frames_by_table(raw, wal, frame) if count and wal.exists() else Counter()
     store.close()
-    return Replay(cpu, commit_cpu, statements, frames, path.stat().st_size, pages)
+    return Replay(cpu, commit_cpu, statements, frames, path.stat().st_size, pages, spent)
 
 
-def _frames_by_table(connection: sqlite3.Connection, wal: Path) -> Counter[str]:
-    """The WAL's frames by the table or index that owns their page (as it ends up: a page
-    freed and reused counts for its last owner). Empty without SQLite's ``dbstat`` table."""
+def _frames_by_table(connection: sqlite3.Connection, wal: Path, frame: int) -> Counter[str]:
+    """The WAL's frames (``frame`` bytes each) by the table or index that owns their page (as
+    it ends up: a page freed and reused counts for its last owner). Empty without SQLite's
+    ``dbstat`` table."""
     try:
         owner = dict(connection.execute("SELECT pageno, name FROM dbstat"))
     except sqlite3.Error:
         return Counter()
     data = wal.read_bytes()
     return Counter(owner.get(int.from_bytes(data[at:at + 4], "big"), "?")
-                   for at in range(_WAL_HEADER, len(data) - _FRAME + 1, _FRAME))
+                   for at in range(_WAL_HEADER, len(data) - frame + 1, frame))
 
 
 def main_(argv: list[str] | None = None) -> None:
@@ -166,6 +197,8 @@ def main_(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="the run's --workers")
     parser.add_argument("--tables", type=int, default=12,
                         help="how many tables and indices to list by frames written")
+    parser.add_argument("--statements", type=int, default=0,
+                        help="how many statements to list by CPU (0: none, no timed replay)")
     args = parser.parse_args(argv)
     if not args.directory.is_dir():
         print(f"{args.directory} is not a folder: nothing to measure")
@@ -188,6 +221,13 @@ def main_(argv: list[str] | None = None) -> None:
     print(f"file: {last.size / 2**20:.1f} MiB, {last.size / items / 1024:.1f} KiB an item")
     for name, frames in last.pages.most_common(args.tables):
         print(f"  {frames / items:6.2f} frames an item: {name}")
+    if args.statements:
+        with tempfile.TemporaryDirectory() as tmp:
+            timed = replay(calls, Path(tmp) / "state.db", timed=True)
+        print(f"CPU by statement (timed replay: {timed.cpu:.3f} s, COMMITs included):")
+        ranked = sorted(timed.by_statement.items(), key=lambda item: -item[1])
+        for sql, spent in ranked[:args.statements]:
+            print(f"  {1000 * spent:7.1f} ms  {sql[:100]}")
 
 
 if __name__ == "__main__":

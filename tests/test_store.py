@@ -74,6 +74,11 @@ def test_entry_states(store: Store) -> None:
     assert store.state_of(entry(html="<p>Edited.</p>"), recipe) is EntryState.CHANGED
     later = entry(modified=datetime(2025, 6, 1, tzinfo=UTC))
     assert store.state_of(later, recipe) is EntryState.CHANGED
+    edited = entry(html="<p>Edited.</p>")
+    with store.transaction():  # stored as edited (a run killed before its draft was saved)
+        store.save_entry(edited)
+    assert store.state_of(edited, recipe) is EntryState.CHANGED  # the draft is of the old text
+    assert store.state_of(item, recipe) is EntryState.CHANGED
 
 
 def test_saving_twice_keeps_one_row_per_key(store: Store) -> None:

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from redraft.errors import Rejected, StoreError, rejection_from
-from redraft.migrations import MIGRATIONS
+from redraft.migrations import MIGRATIONS, SCHEMA, SCHEMA_MIGRATIONS
 from redraft.records import Attempt, Entry, Verdict
 from redraft.store.connection import Connection, sql_literal, store_error
 from redraft.store.posts import Publications
@@ -127,6 +127,9 @@ class Store(Publications, ReviewQueries, StoryQueries):
             raise StoreError(f"it was written by a newer redraft (its schema has {unknown[-1]}, "
                              "which this one does not know), and is left as it is: upgrade "
                              "redraft (pip install -U redraft)")
+        first = tuple(name for name, _ in MIGRATIONS[:len(SCHEMA_MIGRATIONS)])
+        if not done and first == SCHEMA_MIGRATIONS:  # a new file (later migrations: in turn)
+            done = self._create()
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
@@ -134,6 +137,15 @@ class Store(Publications, ReviewQueries, StoryQueries):
             # (executescript commits any transaction opened outside it), bookkeeping included.
             self._db.script(f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO migrations VALUES "
                             f"({sql_literal(name)}, {sql_literal(_now())});\nCOMMIT;")
+
+    def _create(self) -> set[str]:
+        """Give a new file what the migrations :data:`SCHEMA_MIGRATIONS` make, in one script
+        and transaction, and record them as applied; their names."""
+        stamp = sql_literal(_now())
+        self._db.script(f"BEGIN IMMEDIATE;\n{SCHEMA}\n;" + "".join(
+            f"INSERT INTO migrations VALUES ({sql_literal(name)}, {stamp});\n"
+            for name in SCHEMA_MIGRATIONS) + "COMMIT;")
+        return set(SCHEMA_MIGRATIONS)
 
     def migrations(self) -> list[str]:
         """The names of the migrations applied, in order."""
@@ -143,21 +155,18 @@ class Store(Publications, ReviewQueries, StoryQueries):
 
     def state_of(self, entry: Entry, recipe: str) -> EntryState:
         """Whether ``entry`` is new, changed (content, ``modified`` or recipe) or unchanged."""
-        row = self._db.execute(
-            "SELECT content_hash, modified FROM entries WHERE key = ?", (entry.key,)
+        row = self._db.execute(  # one statement: whether it is done, read along with it
+            "SELECT e.content_hash, e.modified, EXISTS (SELECT 1 FROM drafts d "
+            "WHERE d.key = e.key AND d.current = 1 AND d.recipe = ? "
+            "AND d.content_hash = e.content_hash) OR EXISTS (SELECT 1 FROM rejections r "
+            "WHERE r.key = e.key AND r.content_hash = e.content_hash) FROM entries e "
+            "WHERE e.key = ?", (recipe, entry.key),
         ).fetchone()
         if row is None:
             return EntryState.NEW
-        content_hash = entry.content_hash
-        if row["content_hash"] != content_hash or row["modified"] != _iso(entry.modified):
+        if row[0] != entry.content_hash or row[1] != _iso(entry.modified):
             return EntryState.CHANGED
-        done = self._db.execute(
-            "SELECT 1 FROM drafts WHERE key = ? AND current = 1 AND recipe = ? "
-            "AND content_hash = ? UNION ALL SELECT 1 FROM rejections WHERE key = ? "
-            "AND content_hash = ?",
-            (entry.key, recipe, content_hash, entry.key, content_hash),
-        ).fetchone()
-        return EntryState.UNCHANGED if done else EntryState.CHANGED
+        return EntryState.UNCHANGED if row[2] else EntryState.CHANGED
 
     def save_entry(self, entry: Entry, *, bounded: bool = False) -> None:
         """Insert or update an entry (one row per key, whatever the number of runs).
