@@ -18,7 +18,7 @@ from redraft.cli import main
 from redraft.pipeline import Engines, Job, Outcome, Report, RunOptions, draft_entry, run
 from redraft.pipeline import workers as workers_module
 from redraft.pipeline.policy import Prepared
-from redraft.pipeline.workers import POOL_AFTER, Staged, staged
+from redraft.pipeline.workers import POOL_AFTER, Extracted, Staged, staged
 from redraft.records import Draft, Entry, Verdict
 from redraft.sinks.files import FileSink
 from redraft.sources.files import FileSource
@@ -84,7 +84,7 @@ def test_two_workers_write_and_store_what_one_does(tmp_path: Path, per_entry: bo
         assert len(lines) >= len(posts)
 
 
-def draft_all(chunk: list[Prepared]) -> list[tuple[bool, None]]:
+def draft_all(chunk: list[Prepared | Extracted]) -> list[tuple[bool, None]]:
     """A ``place`` that drafts every entry."""
     return [(True, None) for _ in chunk]
 
@@ -132,13 +132,17 @@ def test_results_come_back_with_the_callers_own_entries() -> None:
     for stage, entry in zip(pooled, entries, strict=True):
         outcome = outcome_of(stage)
         assert outcome.entry is entry
-        if isinstance(stage.first, Prepared):
+        if isinstance(stage.first, Prepared | Extracted):
             assert stage.first.entry is entry
-            assert stage.first.article.entry is entry
+            prepared = stage.first if isinstance(stage.first, Prepared) else stage.first.prepared()
+            assert prepared.article.entry is entry
+            if outcome.verdict is not None:  # named by its place, read back from the worker's
+                assert outcome.verdict.draft.article == prepared.article
         if outcome.verdict is not None:
             assert outcome.verdict.draft.article.entry is entry
             assert outcome.verdict.draft.article.entry.raw == json.dumps(posts[int(entry.key[1:])])
     assert any(outcome_of(stage).verdict is not None for stage in pooled)
+    assert any(isinstance(stage.first, Extracted) for stage in pooled)  # through the workers
 
 
 def test_workers_are_never_forked_from_a_process_with_threads() -> None:
