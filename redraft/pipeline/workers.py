@@ -62,9 +62,10 @@ log = logging.getLogger(__name__)
 POOL_AFTER = 16
 # Items per task sent to a worker: fewer round trips between processes, still a small unit.
 # Each task costs the main process (the one writer, the bottleneck) a fixed share whatever its
-# size: a future, the pool's threads passing it on, and one transaction to place the chunk;
-# 8 rather than 4 cut its CPU by about a tenth on 3,012 posts (4.4 s to 3.9 s).
-CHUNK = 8
+# size: a future, the pool's threads passing it on, and one transaction to place the chunk.
+# On 3,012 posts with two workers, 8 rather than 4 cut its CPU by about a tenth (4.4 s to
+# 3.9 s), 16 by a few percent more; in flight, 16 items a chunk still hold only a few MB.
+CHUNK = 16
 # How often a worker checks that the run's process is still there (an orphan exits this late).
 PARENT_CHECK_SECONDS = 1.0
 # Chunks in flight per worker: one being worked on, one waiting, one coming back.
