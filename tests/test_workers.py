@@ -8,6 +8,7 @@ import random
 import sqlite3
 import sys
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,35 @@ def test_results_come_back_with_the_callers_own_entries() -> None:
             assert outcome.verdict.draft.article.entry.raw == json.dumps(posts[int(entry.key[1:])])
     assert any(outcome_of(stage).verdict is not None for stage in pooled)
     assert any(isinstance(stage.first, Extracted) for stage in pooled)  # through the workers
+
+
+def test_a_task_whose_worker_failed_is_done_here_with_the_same_results(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies (here: every task fails as if it had) has its tasks done again in
+    this process, drafts included, whose articles it reads back from what extracting gave."""
+    def failed(*_: Any, **__: Any) -> Future[bytes]:
+        future: Future[bytes] = Future()
+        future.set_exception(RuntimeError("the worker died"))
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", failed)
+    job = Job(Engines.with_fallback(), stories=True)
+    entries = [Entry(source="test", key=f"k{number}", url=f"https://o.example/{number}",
+                     title=f"Post {number}", html=post["content"]["rendered"], raw="{}")
+               for number, post in enumerate(varied_posts(20))]
+
+    done = [item for item in staged(entries, job, workers=2, place=draft_all, pool_after=0)
+            if isinstance(item, Staged)]
+
+    assert [outcome_of(stage).entry for stage in done] == entries
+    assert any(isinstance(stage.first, Extracted) for stage in done)
+    for stage, entry in zip(done, entries, strict=True):
+        outcome, here = outcome_of(stage), draft_entry(entry, job)
+        assert outcome.verdict == here.verdict
+        assert str(outcome.error) == str(here.error)
+        if outcome.verdict is not None:
+            assert outcome.verdict.draft.article.entry is entry  # raw and all
+    assert sum(outcome_of(stage).verdict is not None for stage in done) > 10
 
 
 def test_workers_are_never_forked_from_a_process_with_threads() -> None:
