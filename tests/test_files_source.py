@@ -199,7 +199,10 @@ def test_forced_format_overrides_detection(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("[{}]", "wp-json"), ('{"a":1}', "wp-json"), ('{"a":1}\n{"b":2}', "jsonl"),
-     ("  <p>x</p>", "html"), ("Plain words.", "text")],
+     ("  <p>x</p>", "html"), ("Plain words.", "text"), ("", "text"), (" \n\t", "text"),
+     ('\n  {"a":1}  \r\n\n {"b":2}\n', "jsonl"), ('{"a":1}\n \n\u2003', "wp-json"),
+     ('\u2003{"a":1}\u2003\n{"b":2}', "wp-json"), ('{\n"a": 1\n}\n', "wp-json"),
+     ('{"a":1} x}\n{"b":2}', "wp-json"), ('\n\n[{"a":1}]', "wp-json")],
 )
 def test_sniff(text: str, expected: str) -> None:
     assert sniff(text) == expected

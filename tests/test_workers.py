@@ -8,6 +8,7 @@ import random
 import sqlite3
 import sys
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from redraft.cli import main
 from redraft.pipeline import Engines, Job, Outcome, Report, RunOptions, draft_entry, run
 from redraft.pipeline import workers as workers_module
 from redraft.pipeline.policy import Prepared
-from redraft.pipeline.workers import POOL_AFTER, Staged, staged
+from redraft.pipeline.workers import POOL_AFTER, Extracted, Staged, staged
 from redraft.records import Draft, Entry, Verdict
 from redraft.sinks.files import FileSink
 from redraft.sources.files import FileSource
@@ -84,7 +85,7 @@ def test_two_workers_write_and_store_what_one_does(tmp_path: Path, per_entry: bo
         assert len(lines) >= len(posts)
 
 
-def draft_all(chunk: list[Prepared]) -> list[tuple[bool, None]]:
+def draft_all(chunk: list[Prepared | Extracted]) -> list[tuple[bool, None]]:
     """A ``place`` that drafts every entry."""
     return [(True, None) for _ in chunk]
 
@@ -132,13 +133,46 @@ def test_results_come_back_with_the_callers_own_entries() -> None:
     for stage, entry in zip(pooled, entries, strict=True):
         outcome = outcome_of(stage)
         assert outcome.entry is entry
-        if isinstance(stage.first, Prepared):
+        if isinstance(stage.first, Prepared | Extracted):
             assert stage.first.entry is entry
-            assert stage.first.article.entry is entry
+            prepared = stage.first if isinstance(stage.first, Prepared) else stage.first.prepared()
+            assert prepared.article.entry is entry
+            if outcome.verdict is not None:  # named by its place, read back from the worker's
+                assert outcome.verdict.draft.article == prepared.article
         if outcome.verdict is not None:
             assert outcome.verdict.draft.article.entry is entry
             assert outcome.verdict.draft.article.entry.raw == json.dumps(posts[int(entry.key[1:])])
     assert any(outcome_of(stage).verdict is not None for stage in pooled)
+    assert any(isinstance(stage.first, Extracted) for stage in pooled)  # through the workers
+
+
+def test_a_task_whose_worker_failed_is_done_here_with_the_same_results(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies (here: every task fails as if it had) has its tasks done again in
+    this process, drafts included, whose articles it reads back from what extracting gave."""
+    def failed(*_: Any, **__: Any) -> Future[bytes]:
+        future: Future[bytes] = Future()
+        future.set_exception(RuntimeError("the worker died"))
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", failed)
+    job = Job(Engines.with_fallback(), stories=True)
+    entries = [Entry(source="test", key=f"k{number}", url=f"https://o.example/{number}",
+                     title=f"Post {number}", html=post["content"]["rendered"], raw="{}")
+               for number, post in enumerate(varied_posts(20))]
+
+    done = [item for item in staged(entries, job, workers=2, place=draft_all, pool_after=0)
+            if isinstance(item, Staged)]
+
+    assert [outcome_of(stage).entry for stage in done] == entries
+    assert any(isinstance(stage.first, Extracted) for stage in done)
+    for stage, entry in zip(done, entries, strict=True):
+        outcome, here = outcome_of(stage), draft_entry(entry, job)
+        assert outcome.verdict == here.verdict
+        assert str(outcome.error) == str(here.error)
+        if outcome.verdict is not None:
+            assert outcome.verdict.draft.article.entry is entry  # raw and all
+    assert sum(outcome_of(stage).verdict is not None for stage in done) > 10
 
 
 def test_workers_are_never_forked_from_a_process_with_threads() -> None:

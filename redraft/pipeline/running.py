@@ -44,7 +44,7 @@ from redraft.store.rows import now
 from redraft.verify import verify
 
 if TYPE_CHECKING:
-    from redraft.pipeline.workers import Staged
+    from redraft.pipeline.workers import Extracted, Staged
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ class _RunState:
                 return
         self.record(guarded(finish, prepared, job), decision)
 
-    def place(self, chunk: list[Prepared]) -> list[tuple[bool, Decision | None]]:
+    def place(self, chunk: list[Prepared | Extracted]) -> list[tuple[bool, Decision | None]]:
         """Workers: place extracted entries ahead of their turn (in input order, one
         transaction); for each, whether to draft it (a guess: :meth:`recorded_stage` decides)
         and its placement."""
@@ -239,7 +239,11 @@ class _RunState:
             if decision.joined is not None:
                 self.record(Outcome(first.entry, facts=first.facts), decision)
                 return
-        outcome = done.outcome if done.outcome is not None else guarded(finish, first, job)
+        if done.outcome is not None:
+            outcome = done.outcome
+        else:  # an extracted entry's article read back only now, when it is drafted here
+            prepared = first if isinstance(first, Prepared) else first.prepared()
+            outcome = guarded(finish, prepared, job)
         self.record(outcome, decision)
 
     def ahead(self, entry: Entry, job: Job, pool: ThreadPoolExecutor) -> Callable[[], None]:

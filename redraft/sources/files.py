@@ -57,6 +57,7 @@ _FEED_ROOT = re.compile(r"\A(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(rss
                         re.IGNORECASE | re.DOTALL)
 _WXR_MARK = "wordpress.org/export/"
 _HEAD_CHARS = 65536
+_SOMETHING = re.compile(r"\S")
 
 
 class FileSource:
@@ -219,13 +220,19 @@ def read_items(data: bytes, *, label: str, input_format: InputFormat = "auto") -
 
 def sniff(text: str) -> InputFormat:
     """Guess a file's format from its first characters (JSON, JSON Lines, HTML or text)."""
-    head = text.lstrip()[:1]
+    # By positions, not copies: stripping and splitting a post of tens of KB to read its first
+    # line cost several copies of it.
+    found = _SOMETHING.search(text)
+    start = found.start() if found else len(text)
+    head = text[start:start + 1]
     if head == "[":
         return "wp-json"
     if head == "{":
-        first, _, rest = text.strip().partition("\n")
-        # A first line that does not close its object (a pretty-printed post) is no JSON Line.
-        if first.rstrip().endswith("}") and rest.strip() and _parses(first):
+        end = text.find("\n", start)
+        first = text[start:end] if end >= 0 else ""
+        # A first line that does not close its object (a pretty-printed post) is no JSON Line;
+        # nor is a lone object (nothing but space after its line).
+        if first.rstrip().endswith("}") and _SOMETHING.search(text, end + 1) and _parses(first):
             return "jsonl"
         return "wp-json"
     if head == "<":
