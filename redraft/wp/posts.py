@@ -58,6 +58,9 @@ def _json_int(digits: str) -> int | str:
     return int(digits) if len(digits.lstrip("-")) <= MAX_INT_DIGITS else LongNumber(digits)
 
 
+_DECODER = json.JSONDecoder(parse_int=_json_int)
+
+
 def parse_json(text: str) -> Any:
     """``json.loads`` for untrusted text: over-long integers stay text (:class:`LongNumber`).
 
@@ -66,7 +69,9 @@ def parse_json(text: str) -> Any:
             JSON nested more deeply than Python's parser goes.
     """
     try:
-        return json.loads(text, parse_int=_json_int)
+        if text.startswith("\ufeff"):  # json.loads's own error for a byte-order mark
+            return json.loads(text, parse_int=_json_int)
+        return _DECODER.decode(text)  # what json.loads does, less a decoder made per call
     except RecursionError:
         raise ValueError("the JSON is nested too deeply to read (arrays or objects inside "
                          "each other hundreds of levels deep)") from None
@@ -128,7 +133,7 @@ def _entry(item: Any, *, label: str, prefix: str, fallback_key: str,
 
 def _cleaned(item: Any, raw: str | None, *, label: str, prefix: str) -> tuple[Any, str]:
     """The item with lone surrogates replaced, and its JSON text (``raw`` when it was clean)."""
-    if raw is not None and "\\ud" not in raw and "\\uD" not in raw and not _SURROGATE.search(raw):
+    if raw is not None and "\\ud" not in raw and "\\uD" not in raw and not _has_surrogate(raw):
         return item, raw  # no surrogate in the text, none written as an escape: none parsed
     text = json.dumps(item, ensure_ascii=False)
     found = len(_SURROGATE.findall(text))
@@ -138,6 +143,18 @@ def _cleaned(item: Any, raw: str | None, *, label: str, prefix: str) -> tuple[An
                 label, prefix, found)
     text = _SURROGATE.sub("\ufffd", text)
     return parse_json(text), text
+
+
+def _has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate: the one thing that does not encode as UTF-8
+    (an encode runs in C; a search of the surrogates' range runs the pattern over each character)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _is_id(value: Any) -> bool:
