@@ -81,13 +81,10 @@ _OPENERS = "\"'“‘«„‹([{¿¡「『"
 # character class ("[.!?][.!?]*", not "[.!?]+"): the regex engine then skips to the next
 # character of that class instead of trying a whole match at every position (3x faster).
 _TERMINALS = ".!?…।॥؟۔։።፧"
-# Then, looked ahead at in the same scan (an optional group: the match is the same with or
-# without it), the word or number that follows (group 4; None when none does): its letters
-# (group 5) and a dot after them (group 6).
 _BOUNDARY = re.compile(
     rf"([{_TERMINALS}][{_TERMINALS}]*)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
-    rf"(?=([{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d))?)"
 )
+_NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
 _MAX_INITIAL_CHARS = 4  # "j." or "u.s." are initials; longer dotted tokens are not
 # In a language without titles of its own (Thai, German, an undetermined one), an ASCII title
@@ -163,9 +160,10 @@ def _split_spaced(text: str, language: str) -> tuple[str, ...]:
 
 
 def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bool) -> bool:
-    if match.group(4) is None:
-        return False  # no word or number follows
-    word = match.group(5)
+    following = _NEXT_WORD.match(text, match.end())
+    if following is None:
+        return False
+    word = following.group(1)
     if word is not None and word[0].islower() and not caseless:
         return False
     if match.group(1) != "." or match.group(2):
@@ -178,7 +176,7 @@ def _is_boundary(text: str, match: re.Match[str], language: str, *, caseless: bo
         return False
     is_initial = len(token) <= _MAX_INITIAL_CHARS and bool(_INITIAL.match(token + "."))
     if token in ABBREVIATIONS.get(language, _NONE) or is_initial:
-        return not caseless and _starts_sentence(word, match.group(6), language)
+        return not caseless and _starts_sentence(word, following.group(2), language)
     return True
 
 
