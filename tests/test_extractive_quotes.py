@@ -12,7 +12,7 @@ import pytest
 from redraft.condense.extractive import ExtractiveCondenser
 from redraft.records import Article, Block, Budget, Entry
 from redraft.text import split_sentences
-from redraft.text.discourse import closing_mark
+from redraft.text.discourse import closing_mark, marked, quote_marks
 from redraft.verify import verify
 
 
@@ -145,3 +145,9 @@ def test_a_quotation_run_on_into_the_next_paragraph_is_not_closed_early() -> Non
         draft = ExtractiveCondenser().condense(source, Budget("sentences", count))
         assert not any(p.endswith("at all.”") for p in draft.paragraphs), (count, draft.paragraphs)
         assert [p.kind for p in verify(draft).problems if p.kind == "unbalanced"] == []
+
+
+def test_marked_says_which_texts_hold_a_quotation_mark() -> None:
+    texts = ["He said “yes”.", "No quote here.", "«Oui»", "「はい」", 'A "plain" one.', "It's fine."]
+    assert marked(texts) == [True, False, True, True, True, False]
+    assert marked(texts) == [quote_marks(text) for text in texts]

@@ -10,6 +10,7 @@ import pytest
 
 from redraft.records import Article, Block, Budget, Draft, Entry, Verdict
 from redraft.text import negated_tokens, word_spans_of
+from redraft.text.negation import negation_word_in
 from redraft.verify import verify
 
 # language: (affirmative, negated, the negation as written in the negated sentence)
@@ -108,3 +109,17 @@ def test_a_draft_that_drops_a_negation_is_flagged(case: str) -> None:
 ])
 def test_words_that_only_look_negated_are_not_negations(language: str, text: str) -> None:
     assert negated_tokens(text, word_spans_of(text, language), language, strict=True) == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_word_list_language_answers_from_the_words_as_its_spans_do(case: str) -> None:
+    language = case.split("-", maxsplit=1)[0]
+    rules_read_text = language in {"ja", "zh", "ko", "tr"}  # markers in running text, inflections
+    for sentence in CASES[case][:2]:
+        spans = word_spans_of(sentence, language)
+        found = negation_word_in([sentence[a:b] for a, b in spans], language)
+        if rules_read_text:
+            assert found is None
+        else:
+            assert found is bool(negated_tokens(sentence, spans, language))
+    assert negation_word_in(["Nunca", "dijo"], "es") is True  # lower-cased before the look-up

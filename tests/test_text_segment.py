@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from redraft.text import segment, split_sentences, word_count, words
+from redraft.text import segment, spaceless, split_sentences, word_count, words
 
 pytest.importorskip("icu4py")  # the "icu" extra, part of the dev install
 
@@ -82,3 +82,11 @@ def test_repeats_in_scripts_without_spaces_are_judged_on_dictionary_words() -> N
     # Five words ("signed on Tuesday" / "on Wednesday"): a short sentence repeats only exactly.
     assert not near_duplicate("部长周二签署了协议。", "部长周三签署了协议。")
     assert near_duplicate("รัฐบาลไม่ได้ประกาศมาตรการใหม่", "รัฐบาลไม่ได้ประกาศมาตรการใหม่ ")
+
+
+def test_latin1_text_holds_no_script_beyond_it() -> None:
+    assert segment.latin1("año, façade, ÿ") and not segment.latin1("ĀB")
+    assert not segment.latin1("ภาษาไทย")
+    assert not spaceless("El niño comió.") and spaceless("El niño 中文") and spaceless("é ภาษา")
+    assert not segment.has_segmented_script("Ça va, señor")
+    assert segment.has_segmented_script("é ภาษาไทย")

@@ -56,8 +56,8 @@ dateline), never reworded; the one mark it adds closes a quotation it stops quot
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from itertools import repeat
-from operator import add
 
 from redraft.condense.units import (
     MIN_SENTENCE_WORDS,
@@ -168,13 +168,13 @@ def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[
 
 def _score(sentences: list[_Sentence]) -> None:
     """Forward centrality with a lead bias, in one backward pass over the sentences."""
-    later: dict[str, int] = {}  # how many sentences after this one use each stem
+    later: Counter[str] = Counter()  # how many sentences after this one use each stem
     for sentence in reversed(sentences):
         terms = sentence.terms
         if terms:
-            counts = list(map(later.get, terms, repeat(0)))
-            sentence.score = sum(counts) / len(terms) / (1.0 + POSITION_DECAY * sentence.index)
-            later.update(zip(terms, map(add, counts, repeat(1)), strict=False))
+            used = sum(map(later.get, terms, repeat(0)))  # get: Counter's [] misses in Python
+            sentence.score = used / len(terms) / (1.0 + POSITION_DECAY * sentence.index)
+            later.update(terms)  # counted in C
 
 
 class _Ranking:

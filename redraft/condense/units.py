@@ -26,7 +26,7 @@ from redraft.text import (
     word_count,
     words,
 )
-from redraft.text.discourse import closing_mark, quote_marks
+from redraft.text.discourse import closing_mark, marked
 from redraft.text.tokens import spaced_words
 
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
@@ -93,28 +93,30 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         # sentences' words counted by white space, as word_count counts them, without asking
         # each sentence: its sentences (parts of it, less some spans) have no such script either.
         count, tokenise = (word_count, words) if spaceless(text) else (_spaced_count, spaced_words)
+        quoted = kind == "quote"
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:
                 sentence = strip_asides(raw, dateline=before_lead, language=language)
             else:
                 sentence = strip_dateline(raw) if before_lead else raw
-            tokens = tokenise(sentence.casefold())  # one cache entry per word, whatever its case
-            letters = sum(map(str.isalpha, tokens))
+            # Its words, case-folded (one cache entry per word, whatever its case): what a near
+            # repeat is judged on, compared only with this article's own keys.
+            key = tuple(tokenise(sentence.casefold()))
+            letters = sum(map(str.isalpha, key))
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
-            key = tuple(tokens)  # its words: compared only with this article's own keys
             usable = not label and letters > 0 and key not in seen
             seen.add(key)
             statement = usable and letters >= MIN_SENTENCE_WORDS
-            terms = set(map(term, tokens))  # a set: no copy to drop the stop words' ""
+            terms = set(map(term, key))  # a set: no copy to drop the stop words' ""
             terms.discard("")
-            before_lead = before_lead and not (statement and kind != "quote")
+            if before_lead and statement and not quoted:
+                before_lead = False
             result.append(
                 Sentence(
                     index=len(result), block=block, kind=kind, text=sentence,
                     words=count(sentence), statement=statement, usable=usable, label=label,
-                    quoted=kind == "quote", terms=terms, gap=gap,
-                    key=key,
+                    quoted=quoted, terms=terms, gap=gap, key=key,
                 )
             )
             gap = False
@@ -130,7 +132,8 @@ def link(sentences: list[Sentence], language: str) -> None:
     """Follow quotation marks through the article: which sentences continue or leave open one,
     and where a quotation its source never closes (left open at a paragraph's end and not
     reopened) is closed by the draft: after that paragraph, when its speaker introduces it."""
-    if not quote_marks("\n".join(s.text for s in sentences)):
+    marks = marked([s.text for s in sentences])
+    if not any(marks):
         return  # nobody is quoted: nothing continues or leaves open a quotation
     inside = False
     opener: Sentence | None = None  # the sentence opening the quotation open now
@@ -142,6 +145,8 @@ def link(sentences: list[Sentence], language: str) -> None:
             if inside and not quote_flow(text, False)[0]:
                 _unclosed(sentences[i - 1], opener, language)
             inside = False
+        if not inside and not marks[i]:
+            continue  # outside a quotation and opening none: it neither continues nor leaves one
         sentence.continues, leaves_open = quote_flow(text, inside)
         if leaves_open and not (inside and sentence.continues and opener is not None):
             opener = sentence

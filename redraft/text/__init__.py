@@ -14,9 +14,16 @@ from functools import lru_cache
 import snowballstemmer
 
 from redraft.text.lang import UNDETERMINED, detect_language
-from redraft.text.negation import has_negation_rules, negated_tokens
+from redraft.text.negation import has_negation_rules, negated_tokens, negation_word_in
 from redraft.text.segment import has_segmented_script, split_segmented
-from redraft.text.tokens import spaceless, word_count, word_spans_of, words, words_in
+from redraft.text.tokens import (
+    spaced_words,
+    spaceless,
+    word_count,
+    word_spans_of,
+    words,
+    words_in,
+)
 from redraft.vocab import (
     ABBREVIATIONS,
     BACK_REFERENCES,
@@ -253,6 +260,11 @@ def _negates(aside: str, language: str) -> bool:
     it may (an aside is then never deleted: nothing says it is safe to)."""
     if not has_negation_rules(language):
         return True
+    # Most asides hold no script written without spaces: their words are the pattern's matches,
+    # which word_spans_of would find one by one, and a word list needs no more than the words.
+    found = None if spaceless(aside) else negation_word_in(spaced_words(aside), language)
+    if found is not None:
+        return found
     return bool(negated_tokens(aside, word_spans_of(aside, language), language))
 
 

@@ -7,6 +7,7 @@ the verifier (which flags a draft that breaks them). Word lists are data in :mod
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import islice
 
@@ -100,6 +101,11 @@ def quote_marks(text: str) -> bool:
     """Whether a text holds any double quotation mark :func:`quote_flow` follows (if none, no
     sentence of it continues or leaves open a quotation)."""
     return _MARK.search(text) is not None
+
+
+def marked(texts: Iterable[str]) -> list[bool]:
+    """:func:`quote_marks` of each text, in one pass over them."""
+    return [found is not None for found in map(_MARK.search, texts)]
 
 
 def _flow(sentence: str, inside: bool) -> tuple[bool, int, int]:

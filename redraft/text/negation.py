@@ -10,7 +10,7 @@ verifier cannot check its negations and must say so.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from redraft.vocab import NEGATION_SUBSTRINGS, NEGATION_WORD_PATTERNS, NEGATIONS, NOT_ONLY_NEGATIONS
@@ -43,6 +43,16 @@ def _words(language: str, *, strict: bool) -> frozenset[str]:
 def _inflections(language: str) -> re.Pattern[str] | None:
     pattern = NEGATION_WORD_PATTERNS.get(language)
     return re.compile(pattern) if pattern else None
+
+
+def negation_word_in(words: Iterable[str], language: str) -> bool | None:
+    """Whether one of ``words`` is, lower-cased, one of the language's negation words:
+    ``bool(negated_tokens(text, spans, language))`` for the words at those spans, without the
+    spans. None where the language negates otherwise too (markers in running text,
+    inflections): :func:`negated_tokens` must then read the text."""
+    if language in NEGATION_SUBSTRINGS or _inflections(language) is not None:
+        return None
+    return not _words(language, strict=False).isdisjoint(map(str.lower, words))
 
 
 def negated_tokens(text: str, spans: Sequence[tuple[int, int]], language: str, *,

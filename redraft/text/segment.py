@@ -67,9 +67,17 @@ MARK_CHARS = frozenset(map(chr, _MARK_CODES))
 MARKS = _ranges(_MARK_CODES)
 
 
+def latin1(text: str) -> bool:
+    """Whether every character of the text is Latin-1 (U+0000 to U+00FF), as in most Latin
+    script text: then it holds no letter of a script beyond (Thai, Chinese...). Encoding
+    copies it in C where a pattern's search tests each character against a class."""
+    return len(text.encode("latin-1", "ignore")) == len(text)
+
+
 def has_segmented_script(text: str) -> bool:
-    """Whether the text has Thai, Lao, Khmer or Myanmar letters (ASCII text answers at once)."""
-    return not text.isascii() and _SEGMENTED.search(text) is not None
+    """Whether the text has Thai, Lao, Khmer or Myanmar letters (ASCII and Latin-1 text
+    answers at once)."""
+    return not text.isascii() and not latin1(text) and _SEGMENTED.search(text) is not None
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from redraft.text.segment import MARKS, has_segmented_script, word_spans
+from redraft.text.segment import MARKS, has_segmented_script, latin1, word_spans
 from redraft.vocab import COUNTED_WORD, SEGMENTED_CHARS, UNSPACED_CHARS
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
@@ -30,7 +30,8 @@ _UNSPACED_OR_SEGMENTED = re.compile(f"[{_CJK_CHARS}{SEGMENTED_CHARS}]")
 def spaceless(text: str) -> bool:
     """Whether the text holds a script written without spaces between words (Chinese,
     Japanese, Thai, Lao, Khmer, Myanmar): its words are then not the runs between blanks."""
-    return not text.isascii() and _UNSPACED_OR_SEGMENTED.search(text) is not None
+    return (not text.isascii() and not latin1(text)
+            and _UNSPACED_OR_SEGMENTED.search(text) is not None)
 
 
 def words(text: str) -> list[str]:
@@ -38,7 +39,7 @@ def words(text: str) -> list[str]:
 
     Chinese and Japanese characters come out one by one: those scripts do not mark words.
     """
-    if text.isascii() or not _UNSPACED_OR_SEGMENTED.search(text):
+    if not spaceless(text):
         return spaced_words(text)
     if _CJK.search(text):
         return _CJK_WORD.findall(text)
@@ -88,7 +89,8 @@ def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
         spans = word_spans(text, language)
         if spans is not None:
             return list(spans)
-    pattern = _WORD if text.isascii() else _CJK_WORD if _CJK.search(text) else _MARKED_WORD
+    pattern = (_WORD if text.isascii() else _MARKED_WORD if latin1(text)
+               else _CJK_WORD if _CJK.search(text) else _MARKED_WORD)
     return [m.span() for m in pattern.finditer(text)]
 
 
