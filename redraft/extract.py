@@ -29,7 +29,16 @@ from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, TooShort
 from redraft.records import Article, Block, BlockKind, Entry
 from redraft.standfirst import add_standfirst, text_of
-from redraft.text import NearDuplicates, detect_language, junk, normalise, word_count
+from redraft.text import (
+    NearDuplicates,
+    detect_language,
+    duplicate_key,
+    junk,
+    normalise,
+    spaceless,
+    word_count,
+)
+from redraft.text.duplicates import spaced_duplicate_key
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -353,11 +362,22 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             after_related = False
             if kind == "h" and not kept and _key(text) == _key(title):
                 continue
-            if seen.repeats(text) is not None:
+            # Whether the text needs a spaceless script's word rules, asked once for both.
+            unspaced = spaceless(text)
+            key = duplicate_key(text) if unspaced else spaced_duplicate_key(text)
+            if seen.repeats_key(key) is not None:
                 continue
-            kept.append((Block(_block_kind(kind), text, word_count(text)), link_chars))
+            words = word_count(text) if unspaced else _spaced_word_count(text)
+            kept.append((Block(_block_kind(kind), text, words), link_chars))
             link_chars = 0
     return kept
+
+
+def _spaced_word_count(text: str) -> int:
+    """:func:`word_count` of a cleaned text (:func:`_clean_text`) in a script with spaces:
+    normalising left exactly one space between words and none at the ends, so its spaces
+    count them, without splitting it into words."""
+    return text.count(" ") + 1
 
 
 def _block_kind(kind: str) -> BlockKind:
