@@ -321,3 +321,12 @@ def test_a_cleaned_texts_spaces_count_its_words(raw: str, ascii_quotes: bool) ->
 def test_normalised_is_normalise(raw: str) -> None:
     module = importlib.import_module("redraft.extract")
     assert module._normalised(raw) == normalise(raw)
+
+
+@pytest.mark.parametrize("html", [
+    "<p>plain</p>\n\t\r", "<p>bell\x07 and nul\x00</p>", "<p>del\x7f é ü “q”</p>", "<p>lone \ud800 x</p>",
+    "<p>\x1f\x0b\x0c\x0e</p>", "",
+])
+def test_controls_are_removed_as_the_pattern_removes_them(html: str) -> None:
+    module = importlib.import_module("redraft.extract")
+    assert module._without_controls(html) == module._CONTROL.sub("", html)
