@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from redraft import text
-from redraft.text import duplicates, tokens
+from redraft.text import duplicates, lang, tokens
 from redraft.vocab import LANGUAGES
 
 CASES: dict[str, list[dict[str, Any]]] = json.loads(
@@ -187,6 +187,14 @@ def test_near_duplicates_index_every_third_trigram(size: int) -> None:
     "Hello, world. It's 3.5 km away!", "¿Dónde está? —preguntó; «nadie» sabe…", "a_b c-d #x"])
 def test_spaced_duplicate_key_is_the_duplicate_key(sample: str) -> None:
     assert duplicates.spaced_duplicate_key(sample) == text.duplicate_key(sample)
+
+
+@pytest.mark.parametrize("sample", [
+    "Hello, world. It's 3.5 km away!", "¿Dónde está? —preguntó; «nadie» sabe…", "x² y½ a_b c1d",
+    "नहीं, यह सही है।", "tab\tand\u00a0nbsp ٣٤ abc", "",
+])
+def test_letter_runs_are_the_word_pattern_matches(sample: str) -> None:
+    assert lang._letter_runs(sample) == lang._WORDS.findall(sample)
 
 
 _SEEDED_RUN = """
