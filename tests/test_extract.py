@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
 from redraft.records import Article, Entry
+from redraft.text import normalise, word_count
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
@@ -299,3 +301,32 @@ def test_paragraphs_that_are_no_prose_are_dropped(junk: str) -> None:
     article = extract(entry_for(html), ExtractOptions(min_words=1))
     assert article.paragraphs == ("The harbour wall fell on Monday night after the storm.",
                                   "Repairs will start next month, the council said.")
+
+
+@pytest.mark.parametrize("raw", [
+    "  one\ttwo\u00a0three  four\n", "a\u200bb  c", "“Quoted” — dash … end", "x", "[gallery] left words",
+])
+@pytest.mark.parametrize("ascii_quotes", [False, True])
+def test_a_cleaned_texts_spaces_count_its_words(raw: str, ascii_quotes: bool) -> None:
+    module = importlib.import_module("redraft.extract")  # the module, not the function
+    cleaned = module._clean_text(raw, ascii_quotes)
+    assert cleaned
+    assert module._spaced_word_count(cleaned) == word_count(cleaned)
+
+
+@pytest.mark.parametrize("raw", [
+    "plain words here", " lead", "trail ", "two  spaces", "tab\there", "no\u00a0break", "soft\u00adhyphen",
+    "zero\u200bwidth", "cafe\u0301", "line\u2028sep", "ideographic\u3000space", "\x1f unit", "", "é ü",
+])
+def test_normalised_is_normalise(raw: str) -> None:
+    module = importlib.import_module("redraft.extract")
+    assert module._normalised(raw) == normalise(raw)
+
+
+@pytest.mark.parametrize("html", [
+    "<p>plain</p>\n\t\r", "<p>bell\x07 and nul\x00</p>", "<p>del\x7f é ü “q”</p>", "<p>lone \ud800 x</p>",
+    "<p>\x1f\x0b\x0c\x0e</p>", "",
+])
+def test_controls_are_removed_as_the_pattern_removes_them(html: str) -> None:
+    module = importlib.import_module("redraft.extract")
+    assert module._without_controls(html) == module._CONTROL.sub("", html)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from redraft import text
-from redraft.text import tokens
+from redraft.text import duplicates, lang, tokens
 from redraft.vocab import LANGUAGES
 
 CASES: dict[str, list[dict[str, Any]]] = json.loads(
@@ -169,6 +169,32 @@ def test_near_duplicates_compare_a_bounded_number_of_texts() -> None:
     for i in range(2000):
         seen.repeats(f"{shared} item {i} of many distinct endings number {i * 7}")
     assert seen.comparisons <= text.NEAR_DUPLICATE_BUCKET * 2000
+
+
+@pytest.mark.parametrize("size", range(12))
+def test_near_duplicates_index_every_third_trigram(size: int) -> None:
+    key = tuple(f"w{i}" for i in range(size))
+    every = list(zip(key, key[1:], key[2:], strict=False))
+    assert list(duplicates._trigrams(key)) == every
+    assert list(duplicates._indexed(key)) == every[::duplicates._INDEX_STEP]
+    seen = text.NearDuplicates()
+    seen.add_key(key)
+    expected = every[::duplicates._INDEX_STEP] if size >= text.NEAR_DUPLICATE_WORDS_PER_EDIT else []
+    assert list(seen.where) == expected
+
+
+@pytest.mark.parametrize("sample", [
+    "Hello, world. It's 3.5 km away!", "¿Dónde está? —preguntó; «nadie» sabe…", "a_b c-d #x"])
+def test_spaced_duplicate_key_is_the_duplicate_key(sample: str) -> None:
+    assert duplicates.spaced_duplicate_key(sample) == text.duplicate_key(sample)
+
+
+@pytest.mark.parametrize("sample", [
+    "Hello, world. It's 3.5 km away!", "¿Dónde está? —preguntó; «nadie» sabe…", "x² y½ a_b c1d",
+    "नहीं, यह सही है।", "tab\tand\u00a0nbsp ٣٤ abc", "",
+])
+def test_letter_runs_are_the_word_pattern_matches(sample: str) -> None:
+    assert lang._letter_runs(sample) == lang._WORDS.findall(sample)
 
 
 _SEEDED_RUN = """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import repeat
 
 from redraft.text.segment import MARK_CHARS, word_spans
@@ -46,6 +46,12 @@ def duplicate_key(text: str) -> tuple[str, ...]:
         spans = word_spans(text)
         if spans is not None:
             return tuple(text[a:b].casefold() for a, b in spans)
+    return tuple(_blank_split(text.casefold()))
+
+
+def spaced_duplicate_key(text: str) -> tuple[str, ...]:
+    """:func:`duplicate_key` of a text known to hold no script without spaces (not
+    :func:`spaceless`), for a caller that has asked that already."""
     return tuple(_blank_split(text.casefold()))
 
 
@@ -145,13 +151,14 @@ class NearDuplicates:
         """:meth:`find` for a text's :func:`duplicate_key`."""
         if key in self.exact:
             return self.exact[key]
-        return self._near(key, _trigrams(key))
+        return self._near(key)
 
-    def _near(self, key: tuple[str, ...], grams: list[tuple[str, str, str]]) -> int | None:
-        """The added text that ``key`` (its trigrams ``grams``) repeats within the allowed edits."""
-        if not grams or self.where.keys().isdisjoint(grams):
+    def _near(self, key: tuple[str, ...]) -> int | None:
+        """The added text that ``key`` repeats within the allowed edits."""
+        if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT or self.where.keys().isdisjoint(
+                _trigrams(key)):
             return None  # most texts share no indexed trigram with any other: nothing to count
-        shared = Counter(map(self.where.get, grams))
+        shared = Counter(map(self.where.get, _trigrams(key)))
         shared.pop(None, None)
         # A repeat within the allowed edits keeps most indexed trigrams (an edit breaks at most
         # one); half of that floor leaves room for trigrams a later text has taken over.
@@ -171,13 +178,11 @@ class NearDuplicates:
 
     def add_key(self, key: tuple[str, ...]) -> int:
         """:meth:`add` for a text's :func:`duplicate_key`."""
-        return self._add(key, _trigrams(key))
-
-    def _add(self, key: tuple[str, ...], grams: list[tuple[str, str, str]]) -> int:
         number = len(self.texts)
         self.texts.append(key)
         self.exact.setdefault(key, number)
-        self.where.update(zip(grams[::_INDEX_STEP], repeat(number)))
+        if len(key) >= NEAR_DUPLICATE_WORDS_PER_EDIT:  # a shorter one must repeat exactly
+            self.where.update(zip(_indexed(key), repeat(number)))
         return number
 
     def repeats(self, text: str) -> int | None:
@@ -185,18 +190,23 @@ class NearDuplicates:
         return self.repeats_key(duplicate_key(text))
 
     def repeats_key(self, key: tuple[str, ...]) -> int | None:
-        """:meth:`repeats` for a text's :func:`duplicate_key` (its trigrams made once for both)."""
+        """:meth:`repeats` for a text's :func:`duplicate_key`."""
         if key in self.exact:
             return self.exact[key]
-        grams = _trigrams(key)
-        found = self._near(key, grams)
+        found = self._near(key)
         if found is None:
-            self._add(key, grams)
+            self.add_key(key)
         return found
 
 
-def _trigrams(key: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """The key's word trigrams, in order; none for a text too short to repeat but exactly."""
-    if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
-        return []
-    return list(zip(key, key[1:], key[2:], strict=False))
+def _trigrams(key: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
+    """The key's word trigrams, in order, made as they are read: a look-up keeps none of them,
+    so zip reuses one tuple for all (a list of them, made per text, was a tenth of a run's
+    duplicate checks)."""
+    return zip(key, key[1:], key[2:], strict=False)
+
+
+def _indexed(key: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
+    """The trigrams the index holds: every :data:`_INDEX_STEP`-th, from the first (those
+    starting at 0, 3, 6, ...), without making the others."""
+    return zip(key[0::_INDEX_STEP], key[1::_INDEX_STEP], key[2::_INDEX_STEP], strict=False)

@@ -357,7 +357,31 @@ def detect_language(text: str) -> str:
 
 def _plainly_english(text: str) -> bool:
     """Whether English stop words make up :data:`ENGLISH_STOP_SHARE` of the text's opening words."""
-    tokens = _WORDS.findall(text[:_FAST_CHARS].lower())
+    tokens = _letter_runs(text[:_FAST_CHARS].lower())
     if len(tokens) < _FAST_MIN_WORDS:
         return False
     return sum(map(_ENGLISH_STOPS.__contains__, tokens)) >= ENGLISH_STOP_SHARE * len(tokens)
+
+
+# Never part of a letter run (punctuation, digits): replaced by spaces in one C pass each, after
+# which the runs between spaces of most texts are letters only.
+_NOT_LETTERS = "\"'()[]“”‘’«»—–-/…¿¡:;!?%&.,0123456789"
+
+
+def _letter_runs(text: str) -> list[str]:
+    """``_WORDS.findall(text)``, three times faster: the runs between blanks and common
+    punctuation that are letters only (most, checked in one call) are the runs as they stand;
+    the pattern reads only the others. No character replaced or split at can be in a run."""
+    for mark in _NOT_LETTERS:
+        if mark in text:
+            text = text.replace(mark, " ")
+    runs = text.split()
+    if "".join(runs).isalpha():
+        return runs
+    found: list[str] = []
+    for run in runs:
+        if run.isalpha():
+            found.append(run)
+        else:
+            found.extend(_WORDS.findall(run))
+    return found
