@@ -234,16 +234,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX story_terms_story ON story_terms (story);
         """,
     ),
-    # A marker, no schema change: the band rows (story_bands) of the members placed since the
-    # last fold of story_df_pending are written at the next fold, read from their signatures
-    # until then. An older redraft would fold the term counts without writing those rows, and
-    # those posts would drop out of near-duplicate look-ups for good: it refuses this file.
-    (
-        "0222_story_bands_at_fold",
-        """
-        SELECT 1;
-        """,
-    ),
 )
 
 # What the migrations up to :data:`SCHEMA_LAST` make, as one script: a new file gets it (and
@@ -251,7 +241,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 # schema after each ALTER and builds story_terms twice: opening a new file costs 4.4 ms of CPU
 # instead of 6.1. The same tables, columns, indices and SQL text (white space and a renamed
 # table's quotes aside): tests/test_store_migrations.py compares the two.
-SCHEMA_LAST = "0222_story_bands_at_fold"
+SCHEMA_LAST = "0221_story_terms_clustered"
 SCHEMA_MIGRATIONS = tuple(name for name, _ in MIGRATIONS[:1 + [
     name for name, _ in MIGRATIONS].index(SCHEMA_LAST)])  # the names it stands for, in order
 SCHEMA = """
