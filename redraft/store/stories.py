@@ -283,10 +283,7 @@ class StoryQueries:
             "json_each(p.terms) j WHERE true GROUP BY j.value "
             "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df")
         self._db.execute("DELETE FROM story_df_pending")
-        if (cache := self._story_cache_state) is not None:  # the folded counts moved: read
-            # them again; no member waits for its bands now; the profiles stand
-            self._story_cache_state = _StoryCache(cache.version, profiles=cache.profiles,
-                                                  unbanded=_Unbanded())
+        self._story_cache_state = None  # the folded counts moved: read them again
 
     def _fold_bands(self) -> None:
         """Write the band rows of the members added since the last fold (before its pending
