@@ -71,17 +71,15 @@ class _Unbanded:
     members: dict[str, tuple[int, bytes, str]] = field(default_factory=dict)
     bands: dict[int, list[str]] = field(default_factory=dict)
 
-    def put(self, key: str, story: int, signature: bytes | None, published: str,
-            bands: Sequence[int] | None = None) -> None:
-        """A member added (or placed again: its row replaced, its old bands dropped), with its
-        signature's band keys when they are at hand."""
+    def put(self, key: str, story: int, signature: bytes | None, published: str) -> None:
+        """A member added (or placed again: its row replaced, its old bands dropped)."""
         old = self.members.pop(key, None)
         if old is not None:
             for band in band_keys(old[1]):
                 self.bands[band].remove(key)
         if signature is not None:
             self.members[key] = (story, signature, published)
-            for band in band_keys(signature) if bands is None else bands:
+            for band in band_keys(signature):
                 self.bands.setdefault(band, []).append(key)
 
     def matching(self, bands: Sequence[int], since: str) -> list[tuple[Known, bytes]]:
@@ -240,8 +238,7 @@ class StoryQueries:
             else:  # stored with U+FFFD for lone surrogates: read back as stored
                 cache.profiles.pop(placement.key, None)
             if cache.unbanded is not None:  # its band rows are written at the fold
-                cache.unbanded.put(placement.key, story, placement.signature, when,
-                                  placement.bands)
+                cache.unbanded.put(placement.key, story, placement.signature, when)
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
