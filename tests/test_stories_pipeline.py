@@ -20,7 +20,6 @@ from redraft.records import Article, Block, Entry
 from redraft.sinks.files import FileSink
 from redraft.store import Store
 from redraft.stories import MemoryIndex, Placer
-from redraft.stories.signatures import BANDS, band_keys
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
 ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
@@ -78,56 +77,6 @@ def test_the_store_places_articles_as_the_memory_index_does(db: Path) -> None:
     assert [p.layer for p in placed] == [p.layer for p in expected[3:]]
     assert [p.score for p in placed] == pytest.approx([p.score for p in expected[3:]])
     assert again.layer == "near-duplicate" and again.of == ARTICLES[0]["key"]
-
-
-def _copy(n: int, item: dict[str, Any]) -> Article:
-    """The article of ``item`` again, as another post (another key and link)."""
-    return replace(article(item), entry=replace(entry(item), key=f"copy-{n}",
-                                                url=f"https://copies.example/{n}"))
-
-
-def _band_rows(store: Store) -> tuple[int, int, int]:
-    """Rows of ``story_bands``, distinct (band, key) pairs, and keys among them."""
-    return tuple(store._db.execute(
-        "SELECT count(*), count(DISTINCT band || ' ' || key), count(DISTINCT key) "
-        "FROM story_bands").fetchone())
-
-
-@pytest.mark.parametrize("fold_every", [2, 3, 1000])
-def test_copies_are_found_whether_their_band_rows_are_written_yet_or_not(
-    db: Path, monkeypatch: pytest.MonkeyPatch, fold_every: int,
-) -> None:
-    monkeypatch.setattr("redraft.store.stories.FOLD_EVERY", fold_every)
-    with Store.open(db) as first, Store.open(db) as second:
-        for n, item in enumerate(ARTICLES):  # the two connections take turns
-            store = first if n % 2 else second
-            with store.transaction():
-                Placer(store).place(article(item))
-        for n, item in enumerate(ARTICLES):  # each found by the connection that did not add it
-            store = second if n % 2 else first
-            with store.transaction():
-                placed = Placer(store).place(_copy(n, item))
-            assert (placed.layer, placed.of) == ("near-duplicate", item["key"])
-        rows, pairs, keys = _band_rows(first)
-    folded = 2 * len(ARTICLES) // fold_every * fold_every  # members whose rows are written
-    assert rows == pairs and keys == min(folded, 2 * len(ARTICLES))
-
-
-def test_a_fold_writes_no_band_row_again(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("redraft.store.stories.FOLD_EVERY", 4)
-    with Store.open(db) as store:
-        for item in ARTICLES[:3]:
-            with store.transaction():
-                Placer(store).place(article(item))
-        assert _band_rows(store) == (0, 0, 0)
-        members = store._db.execute("SELECT key, published, signature FROM story_members").fetchall()
-        with store.transaction():  # as a redraft writing them with the member did
-            store._db.many("INSERT INTO story_bands VALUES (?, ?, ?)", [
-                (band, key, published) for key, published, sig in members[:2]
-                for band in band_keys(bytes(sig))])
-        with store.transaction():  # the fourth article: the fold
-            Placer(store).place(article(ARTICLES[3]))
-        assert _band_rows(store) == (4 * BANDS, 4 * BANDS, 4)
 
 
 def test_one_draft_per_story_credits_every_outlet(store: Store) -> None:

@@ -18,7 +18,6 @@ from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
 from redraft.stories.placement import MAX_CANDIDATES as STORY_CANDIDATES
 from redraft.stories.placement import Known, Placement, StoryView
 from redraft.stories.profile import DocumentFrequencies, Profile
-from redraft.stories.signatures import BANDS, band_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,43 +52,6 @@ CACHE_TERMS = 100_000  # ~12 MiB of frequencies at most (then read again): memor
 FOLD_EVERY = 256  # articles' term counts kept as appended rows, then summed in: one write of
 #                  the frequency pages per 256 articles instead of ~50 scattered pages each
 CACHE_PROFILES = 5_000  # parsed member profiles (~2 KiB each, ~10 MiB): a day's live stories
-_UNBANDED = ("SELECT key, story, signature, published FROM story_members ORDER BY rowid DESC "
-             "LIMIT (SELECT count(*) FROM story_df_pending)")  # the members added since the fold
-
-
-@dataclass(slots=True)
-class _Unbanded:
-    """The members added since the last fold, whose ``story_bands`` rows are written at the
-    next fold (with the frequencies): an article's 16 band keys fall on ~14 scattered pages of
-    the band index, each written again at every commit; at a fold each page is written once.
-    Their signatures are in ``story_members`` already, so nothing is lost with a connection.
-
-    ``members``: key -> (story, signature, published), in the order they were added (the
-    order of ``story_members``' rows); ``bands``: band key -> the members under it.
-    """
-
-    members: dict[str, tuple[int, bytes, str]] = field(default_factory=dict)
-    bands: dict[int, list[str]] = field(default_factory=dict)
-
-    def put(self, key: str, story: int, signature: bytes | None, published: str) -> None:
-        """A member added (or placed again: its row replaced, its old bands dropped)."""
-        old = self.members.pop(key, None)
-        if old is not None:
-            for band in band_keys(old[1]):
-                self.bands[band].remove(key)
-        if signature is not None:
-            self.members[key] = (story, signature, published)
-            for band in band_keys(signature):
-                self.bands.setdefault(band, []).append(key)
-
-    def matching(self, bands: Sequence[int], since: str) -> list[tuple[Known, bytes]]:
-        """The members under any of these band keys published since ``since``, in order."""
-        found = {key for band in bands for key in self.bands.get(band, ())}
-        if not found:
-            return []
-        return [(Known(key, str(story)), signature)
-                for key, (story, signature, published) in self.members.items()
-                if key in found and published >= since]
 
 
 @dataclass(slots=True)
@@ -110,7 +72,6 @@ class _StoryCache:
     pending_upto: int = 0
     current: bool = False
     profiles: dict[str, Profile] = field(default_factory=dict)
-    unbanded: _Unbanded | None = None  # read when first needed
 
     def profile(self, key: str, text: str) -> Profile:
         """The member's profile, parsed once."""
@@ -155,29 +116,13 @@ class StoryQueries:
 
     def entries_in_bands(self, bands: Sequence[int],
                          since: datetime | None) -> list[tuple[Known, bytes]]:
-        """Entries sharing an LSH band key, published (undated: stored) since ``since``: those
-        in ``story_bands``, then those added since the last fold (:class:`_Unbanded`)."""
+        """Entries sharing an LSH band key, published (undated: stored) since ``since``."""
         marks = ",".join("?" * len(bands))
-        stamp = _utc(since) or ""
         rows = self._db.execute(
             f"SELECT DISTINCT m.key, m.story, m.signature FROM story_bands b "
             f"JOIN story_members m ON m.key = b.key WHERE b.band IN ({marks}) "
-            f"AND b.published >= ?", (*bands, stamp))
-        found = [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
-        recent = self._unbanded().matching(bands, stamp)
-        if recent:  # a member placed again may be under old bands too: each entry once
-            keys = {known.key for known, _ in found}
-            found += [(known, sig) for known, sig in recent if known.key not in keys]
-        return found
-
-    def _unbanded(self) -> _Unbanded:
-        """The members whose band rows wait for the next fold, read once per cache."""
-        cache = self._story_cache()
-        if cache.unbanded is None:
-            cache.unbanded = _Unbanded()
-            for key, story, sig, published in reversed(self._db.execute(_UNBANDED).fetchall()):
-                cache.unbanded.put(key, story, None if sig is None else bytes(sig), published)
-        return cache.unbanded
+            f"AND b.published >= ?", (*bands, _utc(since) or ""))
+        return [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
         """Stories filed under any of the terms and seen since ``since``, most shared first."""
@@ -237,13 +182,13 @@ class StoryQueries:
                 cache.profiles[placement.key] = profile
             else:  # stored with U+FFFD for lone surrogates: read back as stored
                 cache.profiles.pop(placement.key, None)
-            if cache.unbanded is not None:  # its band rows are written at the fold
-                cache.unbanded.put(placement.key, story, placement.signature, when)
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (placement.key, story, placement.layer, placement.of, placement.score, when, text,
              placement.signature, _now()))
+        self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
+                      [(band, placement.key, when) for band in placement.bands])
         # A story made just now was written with these times: nothing to read back or update.
         last = None if new else self._db.execute(
             "SELECT last_seen FROM stories WHERE id = ?", (story,)).fetchone()
@@ -261,8 +206,7 @@ class StoryQueries:
 
     def _count_terms(self, terms: Sequence[str]) -> None:
         """Count an article's terms: one appended row (one page written, not one page a
-        term), folded into ``story_df`` every :data:`FOLD_EVERY` articles, when the band rows
-        of the articles counted since the last fold are written too."""
+        term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
         cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
                                   (json.dumps(list(terms), ensure_ascii=False),))
         row_id = cursor.lastrowid or 0
@@ -274,26 +218,12 @@ class StoryQueries:
                 else:
                     cache.current = False
             return
-        self._fold_bands()
         self._db.execute(
             "INSERT INTO story_df SELECT j.value, count(*) FROM story_df_pending p, "
             "json_each(p.terms) j WHERE true GROUP BY j.value "
             "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df")
         self._db.execute("DELETE FROM story_df_pending")
         self._story_cache_state = None  # the folded counts moved: read them again
-
-    def _fold_bands(self) -> None:
-        """Write the band rows of the members added since the last fold (before its pending
-        frequency rows, which tell how many, are deleted), oldest first. Rows written already
-        (by a redraft that wrote them with the member: the latest rows) are not written again."""
-        members = self._db.execute(_UNBANDED).fetchall()
-        written = set(map(tuple, self._db.execute(
-            "SELECT band, key, published FROM story_bands WHERE rowid > "
-            "(SELECT coalesce(max(rowid), 0) FROM story_bands) - ?", (len(members) * BANDS,))))
-        rows = [(band, key, published) for key, _, sig, published in reversed(members)
-                if sig is not None for band in band_keys(bytes(sig))]
-        self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
-                      [row for row in rows if row not in written])
 
     def _story_cache(self) -> _StoryCache:
         """This connection's cache of frequencies and profiles, emptied when the file changed
