@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from redraft.errors import StoreError
-from redraft.migrations import MIGRATIONS, SCHEMA_MIGRATIONS
+from redraft.migrations import MIGRATIONS
 from redraft.store import Store
 from redraft.stories.placement import Placement
 from redraft.stories.profile import Profile
@@ -98,44 +98,3 @@ def test_a_database_a_newer_redraft_wrote_is_refused_and_left_alone(tmp_path: Pa
     with pytest.raises(StoreError, match=message):
         Store.open(path)
     assert path.read_bytes() == before
-
-
-def schema_of(path: Path) -> dict[str, object]:
-    """What a file's schema is: each table's and index's SQL (white space and quotes aside),
-    columns, indices and foreign keys, the migrations recorded, ``user_version``."""
-    with sqlite3.connect(path) as connection:
-        items = connection.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name").fetchall()
-        tables = [name for kind, name, _, _ in items if kind == "table"]
-        return {
-            "sql": [(kind, name, table, " ".join((sql or "").replace('"', "").split()))
-                    for kind, name, table, sql in items],
-            "columns": {table: connection.execute(f"PRAGMA table_xinfo({table})").fetchall()
-                        for table in tables},
-            "indices": {table: [(index[1:], connection.execute(
-                f"PRAGMA index_xinfo({index[1]})").fetchall()) for index in
-                connection.execute(f"PRAGMA index_list({table})").fetchall()]
-                for table in tables},
-            "keys": {table: connection.execute(f"PRAGMA foreign_key_list({table})").fetchall()
-                     for table in tables},
-            "migrations": [row[0] for row in connection.execute(
-                "SELECT name FROM migrations ORDER BY rowid")],
-            "instances": connection.execute("SELECT count(*) FROM instance").fetchone(),
-            "user_version": connection.execute("PRAGMA user_version").fetchone(),
-        }
-
-
-def test_a_new_file_gets_at_once_the_schema_the_migrations_make_in_turn(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("redraft.store.MIGRATIONS", MIGRATIONS[:1])  # an old file...
-    Store.open(tmp_path / "old.db").close()
-    monkeypatch.setattr("redraft.store.MIGRATIONS", MIGRATIONS)
-    Store.open(tmp_path / "old.db").close()  # ...migrated in turn
-    Store.open(tmp_path / "new.db").close()
-    assert schema_of(tmp_path / "new.db") == schema_of(tmp_path / "old.db")
-    assert schema_of(tmp_path / "new.db")["migrations"] == [name for name, _ in MIGRATIONS]
-
-
-def test_the_schema_of_a_new_file_is_kept_up_to_the_last_migration() -> None:
-    assert tuple(name for name, _ in MIGRATIONS) == SCHEMA_MIGRATIONS

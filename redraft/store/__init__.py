@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from redraft.errors import Rejected, StoreError, rejection_from
-from redraft.migrations import MIGRATIONS, SCHEMA, SCHEMA_MIGRATIONS
+from redraft.migrations import MIGRATIONS
 from redraft.records import Attempt, Entry, Verdict
 from redraft.store.connection import Connection, sql_literal, store_error
 from redraft.store.posts import Publications
@@ -127,9 +127,6 @@ class Store(Publications, ReviewQueries, StoryQueries):
             raise StoreError(f"it was written by a newer redraft (its schema has {unknown[-1]}, "
                              "which this one does not know), and is left as it is: upgrade "
                              "redraft (pip install -U redraft)")
-        first = tuple(name for name, _ in MIGRATIONS[:len(SCHEMA_MIGRATIONS)])
-        if not done and first == SCHEMA_MIGRATIONS:  # a new file (later migrations: in turn)
-            done = self._create()
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
@@ -137,15 +134,6 @@ class Store(Publications, ReviewQueries, StoryQueries):
             # (executescript commits any transaction opened outside it), bookkeeping included.
             self._db.script(f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO migrations VALUES "
                             f"({sql_literal(name)}, {sql_literal(_now())});\nCOMMIT;")
-
-    def _create(self) -> set[str]:
-        """Give a new file what the migrations :data:`SCHEMA_MIGRATIONS` make, in one script
-        and transaction, and record them as applied; their names."""
-        stamp = sql_literal(_now())
-        self._db.script(f"BEGIN IMMEDIATE;\n{SCHEMA}\n;" + "".join(
-            f"INSERT INTO migrations VALUES ({sql_literal(name)}, {stamp});\n"
-            for name in SCHEMA_MIGRATIONS) + "COMMIT;")
-        return set(SCHEMA_MIGRATIONS)
 
     def migrations(self) -> list[str]:
         """The names of the migrations applied, in order."""
