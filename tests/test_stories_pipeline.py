@@ -235,3 +235,31 @@ def test_a_drafted_entry_that_is_withdrawn_frees_its_story(store: Store) -> None
     assert [s.draft_key for s in store.stories() if s.id == row.id] == [None]
     report, lines = go(store, [entry(members[1])], stories=True, force=True)
     assert report.done == 1 and lines[0]["key"] == members[1]["key"]  # the story's next draft
+
+
+def test_an_entry_placed_again_without_a_signature_is_no_near_duplicate_candidate(
+        tmp_path: Path) -> None:
+    """Its band rows from before stay in the table; a look-up under them skips it (it has no
+    signature to compare) instead of failing on the missing one."""
+    from array import array
+    from datetime import UTC
+
+    from redraft.stories.placement import Placement
+    from redraft.stories.profile import Profile
+    from redraft.stories.signatures import band_keys
+
+    signature = array("I", range(64)).tobytes()
+
+    def placed(sig: bytes | None, identity: str) -> Placement:
+        return Placement(key="k", story="", layer="new", of=None, score=0.0,
+                         identities=(identity,), signature=sig,
+                         bands=band_keys(sig) if sig else (),
+                         profile=Profile({"x": 1}, published=datetime(2026, 1, 1, tzinfo=UTC)))
+
+    with Store.open(tmp_path / "s.db") as store:
+        with store.transaction():
+            store.add(placed(signature, "url:a"))
+        assert [known.key for known, _ in store.entries_in_bands(band_keys(signature), None)] == ["k"]
+        with store.transaction():
+            store.add(placed(None, "url:b"))
+        assert store.entries_in_bands(band_keys(signature), None) == []

@@ -121,7 +121,7 @@ class StoryQueries:
         rows = self._db.execute(
             f"SELECT DISTINCT m.key, m.story, m.signature FROM story_bands b "
             f"JOIN story_members m ON m.key = b.key WHERE b.band IN ({marks}) "
-            f"AND b.published >= ?", (*bands, _utc(since) or ""))
+            f"AND b.published >= ? AND m.signature IS NOT NULL", (*bands, _utc(since) or ""))
         return [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
