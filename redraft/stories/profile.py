@@ -137,10 +137,8 @@ def names_in(text: str, language: str = "en") -> frozenset[str]:
 def _names(sentences: Iterable[list[str]], term: Callable[[str], str]) -> frozenset[str]:
     """The names in sentences' words: capitalised, not the first, not a stop word (``term``
     gives a stop word no stem)."""
-    # ``term`` lower-cases a word before it stems it: asked of the lower-case word, it keeps one
-    # cache entry per word ("powell"), not one per way of writing it ("Powell" and "powell").
-    return frozenset(lower for tokens in sentences for token in tokens[1:]
-                     if token[0].isupper() and not token.isdigit() and term(lower := token.lower()))
+    return frozenset(token.lower() for tokens in sentences for token in tokens[1:]
+                     if token[0].isupper() and not token.isdigit() and term(token))
 
 
 @dataclass(slots=True)
