@@ -49,6 +49,9 @@ def _opening_words(sentence: str, count: int) -> list[str]:
     return [m.group().lower() for m in islice(_LOWER_WORDS.finditer(sentence, 0, 120), count)]
 
 
+# Cached, as attributes and unattributed_quote are: the engine's units and then the verifier's
+# form checks ask about the same sentences of the same article.
+@lru_cache(maxsize=4096)
 def points_back(sentence: str, language: str = "en") -> str:
     """The opening word or phrase by which a sentence points back to the one before, or "".
 
@@ -219,6 +222,7 @@ def unattributed_quote(sentence: str, language: str = "en") -> bool:
     return ATTRIBUTION.get(language, _NONE).isdisjoint(outside)
 
 
+@lru_cache(maxsize=4096)
 def signpost(sentence: str, language: str = "en") -> bool:
     """Whether a sentence announces what follows: it ends in a colon or in "the following",
     "below", "a continuación", "ci-dessous"."""
