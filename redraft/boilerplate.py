@@ -2,8 +2,7 @@
 
 :mod:`redraft.extract` drops an element when its ``class`` or ``id`` matches an entry, and a
 block of text when the whole block matches an entry's text pattern. Add a plugin by adding an
-entry to :data:`PLUGINS`; the matchers below are compiled from the table once: those every run
-needs at import, a plugin's own when first asked for.
+entry to :data:`PLUGINS`; the matchers below are compiled from the table once, at import.
 
 Each entry names its traces three ways:
 
@@ -18,7 +17,6 @@ Each entry names its traces three ways:
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -296,84 +294,51 @@ def _word_pattern(words: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True, slots=True)
 class _TextRule:
     plugin: str
-    pattern: str  # its texts as one alternation, compiled when first needed (:func:`_compiled`)
+    pattern: re.Pattern[str]
     max_words: int
 
 
-# Compiled at import: the three patterns every run needs, each matching what any entry does.
-# A plugin's own patterns are compiled only when asked which plugin it is (most runs, rarely):
-# compiling them all cost a third of the module's import.
+NAME_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (plugin.name, _token_pattern(list(plugin.names))) for plugin in PLUGINS if plugin.names
+)
+WORD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (plugin.name, _word_pattern(list(plugin.words))) for plugin in PLUGINS if plugin.words
+)
 _ANY_NAME = _token_pattern([name for plugin in PLUGINS for name in plugin.names])
 _ANY_WORD = _word_pattern([word for plugin in PLUGINS for word in plugin.words])
 TEXT_RULES: tuple[_TextRule, ...] = tuple(
-    _TextRule(plugin.name, "|".join(f"(?:{t})" for t in plugin.texts), plugin.max_words)
+    _TextRule(plugin.name, re.compile("|".join(f"(?:{t})" for t in plugin.texts),
+                                      re.IGNORECASE | re.DOTALL), plugin.max_words)
     for plugin in PLUGINS if plugin.texts
 )
-_TEXT_FLAGS = re.IGNORECASE | re.DOTALL
-# Every rule's texts at once, each rule a named group (r0, r1, ...): a block that matches none
-# (most) is told in one call, and one that does names the first rule that matches it whole.
-_ANY_TEXT = re.compile("|".join(f"(?P<r{number}>{rule.pattern})"
-                                for number, rule in enumerate(TEXT_RULES)), _TEXT_FLAGS)
-_MOST_RULE_WORDS = max(rule.max_words for rule in TEXT_RULES)
-
-
-@functools.cache
-def _name_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each plugin with names, and its pattern of them."""
-    return tuple((plugin.name, _token_pattern(list(plugin.names)))
-                 for plugin in PLUGINS if plugin.names)
-
-
-@functools.cache
-def _word_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each plugin with words, and its pattern of them."""
-    return tuple((plugin.name, _word_pattern(list(plugin.words)))
-                 for plugin in PLUGINS if plugin.words)
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, _TEXT_FLAGS)
-
-
-def has_plugin_name(names: str) -> bool:
-    """Whether some plugin's specific class or id names occur in ``names`` (lower case):
-    :func:`name_rule` is not None, without asking which plugin."""
-    return _ANY_NAME.search(names) is not None
-
-
-def has_plugin_word(names: str) -> bool:
-    """Whether some plugin family's generic words occur in the class or id ``names``:
-    :func:`word_rule` is not None, without asking which plugin."""
-    return _ANY_WORD.search(names) is not None
 
 
 def name_rule(names: str) -> str | None:
     """The plugin whose specific class or id names occur in ``names`` (lower case), if any."""
-    if not has_plugin_name(names):
+    if not _ANY_NAME.search(names):
         return None
-    return next(plugin for plugin, pattern in _name_rules() if pattern.search(names))
+    return next(plugin for plugin, pattern in NAME_RULES if pattern.search(names))
 
 
 def word_rule(names: str) -> str | None:
     """The plugin family whose generic words occur in the class or id ``names``, if any."""
-    if not has_plugin_word(names):
+    if not _ANY_WORD.search(names):
         return None
-    return next(plugin for plugin, pattern in _word_rules() if pattern.search(names))
+    return next(plugin for plugin, pattern in WORD_RULES if pattern.search(names))
+
+
+_MOST_RULE_WORDS = max(rule.max_words for rule in TEXT_RULES)
+# Every rule's pattern at once: most blocks match none, which one call tells.
+_ANY_TEXT = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in TEXT_RULES),
+                       re.IGNORECASE | re.DOTALL)
 
 
 def text_rule(text: str) -> str | None:
     """The plugin whose text pattern the whole block ``text`` matches, if any."""
-    match = _ANY_TEXT.fullmatch(text)
-    if match and match.lastgroup:
+    if _ANY_TEXT.fullmatch(text):
         count = len(text.split(None, _MOST_RULE_WORDS))  # counting stops past every rule's bound
-        # The alternation tries the rules in order: the group matched is the first rule that
-        # matches the whole block; a later one counts only when that one's block is too long.
-        first = int(match.lastgroup[1:])
-        if count <= TEXT_RULES[first].max_words:
-            return TEXT_RULES[first].plugin
-        for rule in TEXT_RULES[first + 1:]:
-            if count <= rule.max_words and _compiled(rule.pattern).fullmatch(text):
+        for rule in TEXT_RULES:
+            if count <= rule.max_words and rule.pattern.fullmatch(text):
                 return rule.plugin
     if len(text) <= WIDGET_MAX_CHARS and _only_widget_words(text):
         return "widget-labels"

@@ -211,7 +211,7 @@ def _named(names: str) -> str | None:
         return "drop"
     if tokens & bp.CAPTION_NAMES:
         return "caption"
-    if bp.has_plugin_name(names) or bp.has_plugin_word(_POST_CLASS.sub(" ", names)):
+    if bp.name_rule(names) or bp.word_rule(_POST_CLASS.sub(" ", names)):
         return "generic"
     return None
 

@@ -61,16 +61,3 @@ def test_every_plugin_entry_is_exercised_by_a_case() -> None:
 def test_hidden_and_caption_names_do_not_overlap() -> None:
     assert not bp.HIDDEN_NAMES & bp.CAPTION_NAMES
     assert "p" not in bp.DROP_TAGS and "blockquote" not in bp.DROP_TAGS
-
-
-def test_a_later_text_rule_counts_when_the_first_matching_one_bounds_the_block_shorter(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    rules = (bp._TextRule("short", r"alpha.*", 2), bp._TextRule("other", r"beta", 9),
-             bp._TextRule("long", r"alpha \w+ \w+.*", 5))
-    monkeypatch.setattr(bp, "TEXT_RULES", rules)
-    monkeypatch.setattr(bp, "_ANY_TEXT", re.compile(
-        "|".join(f"(?P<r{n}>{rule.pattern})" for n, rule in enumerate(rules)), bp._TEXT_FLAGS))
-    assert bp.text_rule("alpha one") == "short"
-    assert bp.text_rule("alpha one two three") == "long"
-    assert bp.text_rule("alpha one two three four five") is None
-    assert bp.text_rule("beta") == "other"
