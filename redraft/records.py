@@ -52,7 +52,9 @@ def valid_text(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
-def _encodable(text: str) -> bool:
+def encodable(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate: the one thing that does not encode as UTF-8
+    (an encode runs in C; a search of the surrogates' range tests each character)."""
     if text.isascii():  # a flag of the string: no copy, no scan
         return True
     try:
@@ -65,7 +67,7 @@ def _encodable(text: str) -> bool:
 def _encodable_value(value: Any) -> bool:
     """Whether every string in a JSON-like value (keys included) can be encoded."""
     if isinstance(value, str):
-        return _encodable(value)
+        return encodable(value)
     if isinstance(value, Mapping):
         return all(_encodable_value(k) and _encodable_value(v) for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -134,7 +136,7 @@ class Entry:
         fields = {name: getattr(self, name) for name in ("source", "key", "url", "title",
                                                           "html", "raw")}
         changes: dict[str, Any] = {name: valid_text(value) for name, value in fields.items()
-                                   if not _encodable(value)}
+                                   if not encodable(value)}
         meta = self.meta
         if meta and not _encodable_value(meta):
             changes["meta"] = _valid_value(dict(meta))

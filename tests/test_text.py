@@ -184,12 +184,6 @@ def test_near_duplicates_index_every_third_trigram(size: int) -> None:
 
 
 @pytest.mark.parametrize("sample", [
-    "Hello, world. It's 3.5 km away!", "¿Dónde está? —preguntó; «nadie» sabe…", "a_b c-d #x"])
-def test_spaced_duplicate_key_is_the_duplicate_key(sample: str) -> None:
-    assert duplicates.spaced_duplicate_key(sample) == text.duplicate_key(sample)
-
-
-@pytest.mark.parametrize("sample", [
     "Hello, world. It's 3.5 km away!", "¿Dónde está? —preguntó; «nadie» sabe…", "x² y½ a_b c1d",
     "नहीं, यह सही है।", "tab\tand\u00a0nbsp ٣٤ abc", "",
 ])

@@ -46,7 +46,7 @@ def duplicate_key(text: str) -> tuple[str, ...]:
         spans = word_spans(text)
         if spans is not None:
             return tuple(text[a:b].casefold() for a, b in spans)
-    return tuple(_blank_split(text.casefold()))
+    return spaced_duplicate_key(text)
 
 
 def spaced_duplicate_key(text: str) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ import lxml.html
 from lxml import etree
 
 from redraft.errors import Malformed, Protected, Rejected
-from redraft.records import Entry
+from redraft.records import Entry, encodable
 from redraft.text import normalise
 from redraft.wp.api import site_url
 
@@ -133,7 +133,7 @@ def _entry(item: Any, *, label: str, prefix: str, fallback_key: str,
 
 def _cleaned(item: Any, raw: str | None, *, label: str, prefix: str) -> tuple[Any, str]:
     """The item with lone surrogates replaced, and its JSON text (``raw`` when it was clean)."""
-    if raw is not None and "\\ud" not in raw and "\\uD" not in raw and not _has_surrogate(raw):
+    if raw is not None and "\\ud" not in raw and "\\uD" not in raw and encodable(raw):
         return item, raw  # no surrogate in the text, none written as an escape: none parsed
     text = json.dumps(item, ensure_ascii=False)
     found = len(_SURROGATE.findall(text))
@@ -143,18 +143,6 @@ def _cleaned(item: Any, raw: str | None, *, label: str, prefix: str) -> tuple[An
                 label, prefix, found)
     text = _SURROGATE.sub("\ufffd", text)
     return parse_json(text), text
-
-
-def _has_surrogate(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate: the one thing that does not encode as UTF-8
-    (an encode runs in C; a search of the surrogates' range runs the pattern over each character)."""
-    if text.isascii():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _is_id(value: Any) -> bool:
