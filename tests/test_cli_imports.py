@@ -66,7 +66,6 @@ def test_extract_of_a_local_file_builds_no_http_client(tmp_path: Path) -> None:
     assert loaded_after(run, tmp_path) == set()
 
 
-
 def collector_after(call: str, cwd: Path) -> tuple[bool, bool, int]:
     """Whether the young generation's threshold changed, whether objects were frozen, and how
     many objects the collector still tracks, after ``call`` ran ``redraft rewrite`` of one post

@@ -10,7 +10,7 @@ import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
@@ -275,3 +275,18 @@ def test_stories_and_a_bug_come_out_the_same_from_two_workers(
     credits = [r["credit"] for r in records if "credit" in r]
     assert any(credit.startswith("Sources: ") and "outlet2.example" in credit
                for credit in credits)
+
+
+def test_chunks_start_small_and_grow_so_that_a_short_run_reaches_every_worker() -> None:
+    def sizes(count: int) -> list[int]:
+        stages: workers_module._Stages[Any] = workers_module._Stages(
+            cast(Any, None), cast(Any, None), draft_all, count)
+        found = []
+        for _ in range(4 * count):
+            found.append(stages._size())
+            stages.sent += 1
+        return found
+
+    assert sizes(2) == [4, 4, 8, 8, 16, 16, 16, 16]
+    eight = sizes(8)
+    assert eight[:8] == [4] * 8 and eight[8:16] == [8] * 8 and set(eight[16:]) == {workers_module.CHUNK}

@@ -42,8 +42,9 @@ _YOUNG_THRESHOLD = 10_000
 def tune_collector() -> None:
     """Set the garbage collector for one command-line run: what is loaded by now (the modules,
     their functions and tables, kept to the end) moves to the permanent generation, which no
-    collection scans again, and young objects are collected less often. Worker processes are
-    forked after this, so they inherit both."""
+    collection scans again, and young objects are collected less often. Worker processes
+    forked after this (on Linux, from a process running no other thread) inherit both; a
+    worker started fresh (spawn: macOS, Windows) keeps Python's defaults."""
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(_YOUNG_THRESHOLD, middle, old)

@@ -66,6 +66,10 @@ POOL_AFTER = 16
 # On 3,012 posts with two workers, 8 rather than 4 cut its CPU by about a tenth (4.4 s to
 # 3.9 s), 16 by a few percent more; in flight, 16 items a chunk still hold only a few MB.
 CHUNK = 16
+# The first chunks are smaller (FIRST_CHUNK items, doubling after each round of one chunk per
+# worker, up to CHUNK): a run of a hundred posts on many cores still gives every worker a share,
+# instead of a few workers each doing 16 items in a row while the others wait.
+FIRST_CHUNK = 4
 # How often a worker checks that the run's process is still there (an orphan exits this late).
 PARENT_CHECK_SECONDS = 1.0
 # Chunks in flight per worker: one being worked on, one waiting, one coming back.
@@ -257,13 +261,14 @@ def staged(items: Iterable[Entry | T], job: Job, *, workers: int, place: Place,
     before they are drafted; it returns, for each, whether to draft it and a note that comes
     back with it. The first
     ``pool_after`` items are done in this process, so a small run never pays for a pool; the
-    rest go to the workers in chunks of :data:`CHUNK` (:data:`POOL_AFTER` when None).
+    rest go to the workers in chunks of :data:`FIRST_CHUNK` growing to :data:`CHUNK`
+    (:data:`POOL_AFTER` when None).
     """
     stream = iter(items)
     pool_after = POOL_AFTER if pool_after is None else pool_after
     for item in islice(stream, pool_after if workers > 1 else None):
         yield _here(item, job, place) if isinstance(item, Entry) else item
-    first = list(islice(stream, CHUNK)) if workers > 1 else []
+    first = list(islice(stream, FIRST_CHUNK)) if workers > 1 else []
     if not first:
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
@@ -287,6 +292,7 @@ class _Stages(Generic[T]):
     def __init__(self, pool: ProcessPoolExecutor, job: Job, place: Place, workers: int) -> None:
         self.pool, self.job, self.place = pool, job, place
         self.limit = workers * WINDOW_PER_WORKER
+        self.workers, self.sent = workers, 0
         self.extracting: deque[tuple[list[Entry | T], _Task[Entry]]] = deque()
         self.drafting: deque[tuple[list[Entry | T], list[Staged], list[Extracted],
                                    _Task[Extracted] | None]] = deque()
@@ -299,7 +305,8 @@ class _Stages(Generic[T]):
                     self.extracting.append((chunk, _submit(
                         self.pool, prepare_chunk, [_light(e) for e in entries], entries,
                         self.job)))
-                    chunk = list(islice(stream, CHUNK))
+                    self.sent += 1
+                    chunk = list(islice(stream, self._size()))
                 if not self.extracting and not self.drafting:
                     return
                 heads = [_future(queue[0][-1]) for queue in (self.extracting, self.drafting)
@@ -316,6 +323,11 @@ class _Stages(Generic[T]):
                 for *_, pending in queue:
                     if (future := _future(pending)) is not None:
                         future.cancel()
+
+    def _size(self) -> int:
+        """Items in the next chunk: FIRST_CHUNK, doubled after each round of one chunk per
+        worker, up to CHUNK."""
+        return min(CHUNK, FIRST_CHUNK << min(self.sent // self.workers, 8))
 
     def _placed(self, chunk: list[Entry | T], sent: _Task[Entry]) -> None:
         firsts: list[Extracted | Outcome] = _results(sent, self.job)
