@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from itertools import repeat
 
 from redraft.text.segment import MARK_CHARS, word_spans
-from redraft.text.tokens import spaceless
+from redraft.text.tokens import blanked, spaceless
 
 # --- near duplicates ---------------------------------------------------------------------------
 
@@ -70,10 +70,7 @@ def _blank_split(text: str) -> list[str]:
     """``text.translate(_BLANKS).split()``: the common punctuation replaced by spaces first;
     then, when every remaining token is letters and digits only (checked in one call), those
     tokens are the words, else :func:`_token_split` takes the rest token by token."""
-    for mark in _COMMON_PUNCTUATION:
-        if mark in text:
-            text = text.replace(mark, " ")
-    tokens = text.split()
+    tokens = blanked(text, _COMMON_PUNCTUATION).split()
     return tokens if "".join(tokens).isalnum() else _token_split(text)
 
 

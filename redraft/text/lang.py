@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from redraft.text.tokens import blanked, runs_or_matches
 from redraft.vocab import STOPWORDS, VARIETIES
 
 UNDETERMINED = "und"  # ISO 639-2 "undetermined": what BCP 47 and HTML lang use for unknown text
@@ -370,18 +371,6 @@ _NOT_LETTERS = "\"'()[]“”‘’«»—–-/…¿¡:;!?%&.,0123456789"
 
 def _letter_runs(text: str) -> list[str]:
     """``_WORDS.findall(text)``, three times faster: the runs between blanks and common
-    punctuation that are letters only (most, checked in one call) are the runs as they stand;
-    the pattern reads only the others. No character replaced or split at can be in a run."""
-    for mark in _NOT_LETTERS:
-        if mark in text:
-            text = text.replace(mark, " ")
-    runs = text.split()
-    if "".join(runs).isalpha():
-        return runs
-    found: list[str] = []
-    for run in runs:
-        if run.isalpha():
-            found.append(run)
-        else:
-            found.extend(_WORDS.findall(run))
-    return found
+    punctuation that are letters only are the runs as they stand; the pattern reads only the
+    others. No character replaced or split at can be in a run."""
+    return runs_or_matches(blanked(text, _NOT_LETTERS), str.isalpha, _WORDS)

@@ -8,7 +8,7 @@ ASCII text is split by a regular expression; Chinese and Japanese characters are
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from redraft.text.segment import MARKS, has_segmented_script, latin1, word_spans
 from redraft.vocab import COUNTED_WORD, SEGMENTED_CHARS, UNSPACED_CHARS
@@ -65,18 +65,32 @@ def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
     of), several times faster: the separators become spaces, and the runs between spaces that
     are letters and digits only are words as they stand; the pattern reads only the others.
     A match never spans a character it cannot hold, so reading the runs apart finds the same."""
-    for mark in _SEPARATORS:
-        if mark in text:
-            text = text.replace(mark, " ")
+    text = blanked(text, _SEPARATORS)
     if "." in text or "," in text:
         # Inside a word only before a digit ("3.5", "1,000"): never before a space or at the end.
         text = text.replace(". ", " ").replace(", ", " ").rstrip(".,")
+    return runs_or_matches(text, str.isalnum, pattern)
+
+
+def blanked(text: str, marks: str) -> str:
+    """``text`` with each of ``marks`` replaced by a space: one C pass per mark it holds."""
+    for mark in marks:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return text
+
+
+def runs_or_matches(text: str, whole: Callable[[str], bool],
+                    pattern: re.Pattern[str]) -> list[str]:
+    """The runs between white space that are ``whole`` (most, checked in one call), and in the
+    others what ``pattern`` finds: ``pattern.findall(text)`` for a pattern whose matches are
+    exactly such runs and never hold white space."""
     runs = text.split()
-    if "".join(runs).isalnum():  # the common case, checked in one call
+    if whole("".join(runs)):  # the common case
         return runs
     found: list[str] = []
     for run in runs:
-        if run.isalnum():
+        if whole(run):
             found.append(run)
         else:
             found.extend(pattern.findall(run))
