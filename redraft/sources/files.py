@@ -89,18 +89,13 @@ class FileSource:
         Raises:
             InputError: a path does not exist.
         """
-        for raw in self.paths:
-            if raw == "-":
-                yield None
-                continue
-            path = Path(raw)
-            if path.is_dir():
-                for relative in sorted(_listed(raw, ""), key=_path_order):
+        for raw, listed in self._inputs():
+            if listed is not None:
+                path = Path(raw)
+                for relative in sorted(listed, key=_path_order):
                     yield path / relative
-            elif path.is_file():
-                yield path
             else:
-                raise InputError(f"{raw}: no such file or directory")
+                yield None if raw == "-" else Path(raw)
 
     def count(self) -> int:
         """How many files :meth:`files` yields (a run's progress total), none of them made.
@@ -108,15 +103,23 @@ class FileSource:
         Raises:
             InputError: a path does not exist.
         """
-        total = 0
+        return sum(1 if listed is None else sum(1 for _ in listed)
+                   for _, listed in self._inputs())
+
+    def _inputs(self) -> Iterator[tuple[str, Iterator[str] | None]]:
+        """Each input path with, for a folder, its files (:func:`_listed`, unsorted); None for
+        a file or standard input ("-").
+
+        Raises:
+            InputError: a path does not exist.
+        """
         for raw in self.paths:
             if raw != "-" and os.path.isdir(raw):
-                total += sum(1 for _ in _listed(raw, ""))
+                yield raw, _listed(raw, "")
             elif raw == "-" or os.path.isfile(raw):
-                total += 1
+                yield raw, None
             else:
                 raise InputError(f"{raw}: no such file or directory")
-        return total
 
     def entries(self) -> Iterator[SourceItem]:
         """Yield an entry, or the reason it could not be made, for every item of every file."""
