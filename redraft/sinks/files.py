@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import logging
 import re
 import unicodedata
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from redraft.errors import PublishError, RedraftError, Rejected
+from redraft.jsontext import dumps
 from redraft.records import Draft, Publication, Verdict
 from redraft.sinks.credit import credit_pieces
 from redraft.sinks.markup import (
@@ -215,7 +215,7 @@ class FileSink:
             self._json_line(skip_record(key, source, error))
 
     def _json_line(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line = dumps(record) + "\n"
         path = self._jsonl_path
         if path is None:
             assert self._stream is not None

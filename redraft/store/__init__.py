@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from redraft.errors import Rejected, StoreError, rejection_from
+from redraft.jsontext import dumps
 from redraft.migrations import MIGRATIONS
 from redraft.records import Attempt, Entry, Verdict
 from redraft.store.connection import Connection, sql_literal, store_error
@@ -181,7 +182,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             (
                 entry.key, entry.source, entry.url, entry.title, html,
                 _iso(entry.published), _iso(entry.modified), entry.content_hash,
-                json.dumps(meta, ensure_ascii=False, default=str), raw,
+                dumps(meta, default=str), raw,
                 stamp, stamp,
             ),
         )
@@ -223,7 +224,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             (
                 entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
                 draft.budget.describe(), article_json(article),
-                json.dumps(list(draft.paragraphs), ensure_ascii=False), draft.credit,
+                dumps(list(draft.paragraphs)), draft.credit,
                 article.words,
                 words_in(draft.paragraphs), verdict.score, int(verdict.passed),
                 problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from redraft.jsontext import dumps
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.text import word_count
 
@@ -109,22 +110,17 @@ def iso(value: datetime | None) -> str | None:
 
 
 def problems_json(problems: Sequence[Problem]) -> str:
-    return json.dumps(
+    return dumps(
         [{"kind": p.kind, "sentence": p.sentence, "evidence": p.evidence, "detail": p.detail}
-         for p in problems],
-        ensure_ascii=False,
-    )
+         for p in problems])
 
 
 def article_json(article: Article) -> str:
-    return json.dumps(
-        {
-            "blocks": [[block.kind, block.text] for block in article.blocks],
-            "captions": list(article.captions),
-            "language": article.language,
-        },
-        ensure_ascii=False,
-    )
+    return dumps({
+        "blocks": [[block.kind, block.text] for block in article.blocks],
+        "captions": list(article.captions),
+        "language": article.language,
+    })
 
 
 def entry_from(row: Row) -> Entry:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from redraft.jsontext import dumps
 from redraft.records import Entry
 from redraft.store.connection import Connection, storable
 from redraft.store.rows import entry_from
@@ -130,7 +131,7 @@ class StoryQueries:
             "SELECT t.story, max(t.last_seen), count(*) AS shared FROM story_terms t "
             "WHERE t.term IN (SELECT value FROM json_each(?)) AND t.last_seen >= ? "
             "GROUP BY t.story ORDER BY shared DESC, t.story LIMIT ?",
-            (json.dumps(list(terms)), _utc(since) or "", STORY_CANDIDATES)).fetchall()
+            (dumps(list(terms)), _utc(since) or "", STORY_CANDIDATES)).fetchall()
         if not rows:
             return []
         members: dict[int, list[Profile]] = {row[0]: [] for row in rows}
@@ -139,7 +140,7 @@ class StoryQueries:
                 "SELECT story, key, profile FROM (SELECT story, key, profile, row_number() OVER "
                 "(PARTITION BY story ORDER BY published DESC, rowid DESC) AS n FROM story_members "
                 "WHERE story IN (SELECT value FROM json_each(?)) AND layer != 'same-post') "
-                "WHERE n <= ?", (json.dumps(list(members)), STORY_MEMBERS)):
+                "WHERE n <= ?", (dumps(list(members)), STORY_MEMBERS)):
             members[story].append(cache.profile(key, text))
         return [StoryView(str(row[0]), tuple(members[row[0]][::-1]),
                           datetime.fromisoformat(row[1]) if row[1] else None) for row in rows]
@@ -160,7 +161,7 @@ class StoryQueries:
             df.update((term, pending.get(term, 0)) for term in missing)
             for term, count in self._db.execute(
                     "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
-                    (json.dumps(list(missing)),)).fetchall():
+                    (dumps(list(missing)),)).fetchall():
                 df[term] += count
         return DocumentFrequencies(df[""], df)  # all it holds: a superset, as MemoryIndex's
 
@@ -176,7 +177,7 @@ class StoryQueries:
         if placement.layer == "same-post":
             return str(story)
         counted = sorted({*profile.terms, *profile.names})
-        text = json.dumps(profile.to_json(), ensure_ascii=False)
+        text = dumps(profile.to_json())
         if (cache := self._story_cache_state) is not None:
             if storable(text) == text:  # what a read would parse back: kept, not parsed again
                 cache.profiles[placement.key] = profile
@@ -208,7 +209,7 @@ class StoryQueries:
         """Count an article's terms: one appended row (one page written, not one page a
         term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
         cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
-                                  (json.dumps(list(terms), ensure_ascii=False),))
+                                  (dumps(list(terms)),))
         row_id = cursor.lastrowid or 0
         if row_id < FOLD_EVERY:
             cache = self._story_cache_state
