@@ -61,6 +61,7 @@ MODULES: list[tuple[str, int, str]] = [
     ("redraft.text", 1, "text"),
     ("redraft.text.*", 1, "text"),
     ("redraft.http", 1, "http"),
+    ("redraft.jsontext", 1, "jsontext"),
     ("redraft.wp", 1, "wp"),
     ("redraft.wp.*", 1, "wp"),
     # 2: the stages, each on its own.
