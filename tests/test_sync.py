@@ -97,6 +97,7 @@ def test_a_locked_api_is_read_through_the_feed_under_the_same_keys(
     assert "RSS feed" in result.output
     keys = query(db, "SELECT key FROM entries ORDER BY key")
     assert keys == sorted((f"{plain.base_url}#{n}",) for n in plain.post_ids)
-    assert query(db, "SELECT count(*) FROM entries WHERE meta LIKE '%\"via\": \"feed\"%'") == [(250,)]
+    assert query(db, "SELECT count(*) FROM entries WHERE json_extract(meta, '$.via') = 'feed'") \
+        == [(250,)]
     assert query(db, "SELECT count(*) FROM drafts WHERE current = 1") == [(250,)]
     assert query(db, "SELECT high_water FROM sites") == [(None,)]
