@@ -97,7 +97,7 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         count, tokenise = (word_count, words) if spaceless(text) else (_spaced_count, spaced_words)
         # A normalised paragraph (single spaces, no other white space, as blocks are) has, in
         # each sentence as the source writes it, one word more than spaces: counted, not split.
-        spaced = count is _spaced_count and text.isprintable() and "  " not in text
+        single_spaced = count is _spaced_count and text.isprintable() and "  " not in text
         quoted = kind == "quote"
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:
@@ -117,7 +117,7 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
             terms.discard("")
             if before_lead and statement and not quoted:
                 before_lead = False
-            size = sentence.count(" ") + 1 if spaced and sentence == raw else count(sentence)
+            size = sentence.count(" ") + 1 if single_spaced and sentence == raw else count(sentence)
             # Positional (Sentence's field order): a dataclass's keywords cost a third of a call.
             result.append(Sentence(len(result), block, kind, sentence, size, statement, usable,
                                    label, quoted, terms, key, gap=gap))
@@ -126,7 +126,7 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
 
 
 def _letter_words(key: tuple[str, ...]) -> int:
-    """How many of the words are letters only (no digits), counted only up to
+    """How many of the words are all letters, counted only up to
     :data:`_LABEL_WORDS` (all a label or a statement is told by) when the first that many are
     (most sentences: one join and one scan, not a call per word)."""
     head = key[:_LABEL_WORDS]
