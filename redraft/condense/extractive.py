@@ -297,7 +297,7 @@ def _pick(sentences: list[_Sentence], candidates: list[_Sentence], budget: Budge
     if not candidates:
         return []
     ranking = _Ranking(candidates)
-    draft.smallest = min(draft.size(c) for c in candidates)
+    draft.smallest = min(map(draft.size, candidates))
     lead = _unit(sentences, candidates[0], language)
     short = draft.holds(sentences) < LEAD_SENTENCES
     for candidate in candidates if short else candidates[:LEAD_REACH]:

@@ -34,6 +34,8 @@ MIN_SENTENCE_WORDS = 5
 # Sentences read per article: the longest real articles have a few hundred, and the lead bias
 # leaves later ones almost no score; past this, a "post" is a dump, and the work stays bounded.
 MAX_SENTENCES = 3000
+# An unpunctuated sentence of fewer words of letters than this is a label, not a sentence.
+_LABEL_WORDS = 2 * MIN_SENTENCE_WORDS
 # A unit of more sentences than this (a long quotation, a long list) is too long to condense.
 MAX_UNIT_SENTENCES = 6
 
@@ -93,6 +95,9 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         # sentences' words counted by white space, as word_count counts them, without asking
         # each sentence: its sentences (parts of it, less some spans) have no such script either.
         count, tokenise = (word_count, words) if spaceless(text) else (_spaced_count, spaced_words)
+        # A normalised paragraph (single spaces, no other white space, as blocks are) has, in
+        # each sentence as the source writes it, one word more than spaces: counted, not split.
+        single_spaced = count is _spaced_count and text.isprintable() and "  " not in text
         quoted = kind == "quote"
         for raw in split_sentences(text, language)[: MAX_SENTENCES - len(result)]:
             if asides:
@@ -102,9 +107,9 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
             # Its words, case-folded (one cache entry per word, whatever its case): what a near
             # repeat is judged on, compared only with this article's own keys.
             key = tuple(tokenise(sentence.casefold()))
-            letters = sum(map(str.isalpha, key))
+            letters = _letter_words(key)
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
-            label = letters < 2 * MIN_SENTENCE_WORDS and not _ENDED.search(sentence)
+            label = letters < _LABEL_WORDS and not _ENDED.search(sentence)
             usable = not label and letters > 0 and key not in seen
             seen.add(key)
             statement = usable and letters >= MIN_SENTENCE_WORDS
@@ -112,15 +117,22 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
             terms.discard("")
             if before_lead and statement and not quoted:
                 before_lead = False
-            result.append(
-                Sentence(
-                    index=len(result), block=block, kind=kind, text=sentence,
-                    words=count(sentence), statement=statement, usable=usable, label=label,
-                    quoted=quoted, terms=terms, gap=gap, key=key,
-                )
-            )
+            size = sentence.count(" ") + 1 if single_spaced and sentence == raw else count(sentence)
+            # Positional (Sentence's field order): a dataclass's keywords cost a third of a call.
+            result.append(Sentence(len(result), block, kind, sentence, size, statement, usable,
+                                   label, quoted, terms, key, gap=gap))
             gap = False
     return result
+
+
+def _letter_words(key: tuple[str, ...]) -> int:
+    """How many of the words are all letters, counted only up to
+    :data:`_LABEL_WORDS` (all a label or a statement is told by) when the first that many are
+    (most sentences: one join and one scan, not a call per word)."""
+    head = key[:_LABEL_WORDS]
+    if len(head) == _LABEL_WORDS and "".join(head).isalpha():
+        return _LABEL_WORDS
+    return sum(map(str.isalpha, key))
 
 
 def _spaced_count(text: str) -> int:
