@@ -83,14 +83,13 @@ class StoryDesk:
         """Record the placement in the index ahead of the entry's turn; the decision with its
         story's id. Until it is entered, the entry counts in no story's credit."""
         self.unrecorded.add(decision.placement.key)
-        return self._add(decision)
+        return dataclasses.replace(decision, placement=self._placed(decision.placement), added=True)
 
-    def _add(self, decision: Decision) -> Decision:
-        placement = decision.placement
-        story = self.store.add(placement)
-        if story != placement.story:
-            placement = dataclasses.replace(placement, story=story)
-        return dataclasses.replace(decision, placement=placement, added=True)
+    def _placed(self, placement: Placement, *, draft: str | None = None) -> Placement:
+        """The placement recorded in the index, with its story's id (``draft``: the key of the
+        entry that drafts the story, stored with a story made now)."""
+        story = self.store.add(placement, draft=draft)
+        return placement if story == placement.story else dataclasses.replace(placement, story=story)
 
     def resolve(self, entry: Entry, decision: Decision) -> Decision:
         """Whether the entry drafts its story or joins it, as the store stands now."""
@@ -129,16 +128,19 @@ class StoryDesk:
         claimed or, for an entry that joins a drafted story, its entry and rejection. Returns
         the decision entered and, when the story's credit changed, the story's draft to write
         out again."""
-        if not decision.added:
-            decision = self._add(decision)
-        decision = dataclasses.replace(decision, entered=True)
-        story = decision.placement.story
+        joined = decision.joined
+        drafts = (joined is None or self.per_entry) and decision.drafted is None
+        placement, claimed = decision.placement, False
+        if not decision.added:  # a story made now is stored with its draft: nothing to set
+            placement = self._placed(placement, draft=entry.key if drafts else None)
+            claimed = drafts and not decision.placement.story
+        decision = dataclasses.replace(decision, placement=placement, added=True, entered=True)
+        story = placement.story
         if self.drafting.get(story) == entry.key:
             del self.drafting[story]
         self.unrecorded.discard(entry.key)
-        joined = decision.joined
         if joined is None or self.per_entry:
-            if decision.drafted is None:
+            if drafts and not claimed:
                 self.store.set_story_draft(story, entry.key)
             return decision, None
         if decision.placement.layer == "same-post":  # the entry already held stands for it

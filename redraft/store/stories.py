@@ -165,12 +165,13 @@ class StoryQueries:
                 df[term] += count
         return DocumentFrequencies(df[""], df)  # all it holds: a superset, as MemoryIndex's
 
-    def add(self, placement: Placement) -> str:
-        """Record a placement (call inside :meth:`transaction`); return its story's id."""
+    def add(self, placement: Placement, *, draft: str | None = None) -> str:
+        """Record a placement (call inside :meth:`transaction`); return its story's id.
+        ``draft``: the key of the entry drafting the story, stored when the story is new."""
         profile = placement.profile
         when = _utc(profile.published) or _now()  # an undated entry counts from when it came
         new = not placement.story
-        story = self._new_story(placement.key, when) if new else int(placement.story)
+        story = self._new_story(placement.key, when, draft) if new else int(placement.story)
         owner = (placement.of or placement.key) if placement.layer == "same-post" else placement.key
         self._db.many("INSERT OR IGNORE INTO story_names VALUES (?, ?)",
                    [(identity, owner) for identity in placement.identities])
@@ -236,10 +237,10 @@ class StoryQueries:
             self._story_cache_state = cache
         return cache
 
-    def _new_story(self, key: str, when: str) -> int:
+    def _new_story(self, key: str, when: str, draft: str | None) -> int:
         cursor = self._db.execute(
-            "INSERT INTO stories (first_key, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?)",
-            (key, when, when, _now()))
+            "INSERT INTO stories (first_key, first_seen, last_seen, draft_key, created_at) "
+            "VALUES (?, ?, ?, ?, ?)", (key, when, when, draft, _now()))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 

@@ -72,7 +72,8 @@ def lead_text(article: Article) -> str:
             continue
         spaces = block.text.count(" ")
         if count + spaces + 1 > LEAD_WORDS:  # the words of the joined text: only the last cut
-            taken.append(" ".join(block.text.split(" ")[: LEAD_WORDS - count]))
+            kept = LEAD_WORDS - count  # the rest of the paragraph is not split
+            taken.append(" ".join(block.text.split(" ", kept)[:kept]))
             break
         taken.append(block.text)
         count += spaces + 1
@@ -102,30 +103,27 @@ def read(article: Article) -> Reading:
     term = content_stemmer(language)
     title = article.entry.title
     lead = lead_text(article)
+    spaced = not spaceless(lead)
     sentences = [words(sentence) for sentence in split_sentences(lead, language)]
     title_words = words(title)
     # Sentences part at white space, where no word continues: their words are the lead's,
     # unless the lead is in a script written without spaces (the word breaker reads across).
-    lead_words = words(lead) if spaceless(lead) else [w for tokens in sentences for w in tokens]
+    lead_words = [w for tokens in sentences for w in tokens] if spaced else words(lead)
     # Counted in C, stop words ("") and digits too, which are then dropped: the order of the
     # stems kept (title first, then the lead, as each first appears) is the same.
-    counts = Counter(map(term, title_words))
-    for stem in counts:
-        counts[stem] *= TITLE_REPEAT
-    counts.update(map(term, lead_words))
-    for stem in [stem for stem in counts if not stem or stem.isdigit()]:
-        del counts[stem]
+    counts = Counter(map(term, title_words * TITLE_REPEAT + lead_words))
+    terms = {stem: count for stem, count in counts.items() if stem and not stem.isdigit()}
     # Joined by a space, the title and lead split into the same words as apart, unless a script
     # written without spaces (where the splitter reads across) is in either.
-    both = (words(f"{title} {lead}") if spaceless(title) or spaceless(lead)
-            else title_words + lead_words)
+    both = (title_words + lead_words if spaced and not spaceless(title)
+            else words(f"{title} {lead}"))
     numbers = frozenset(  # \d is a decimal digit: a word opening with another is no number
         word.replace(",", "").rstrip(".") for word in both
         if len(word) >= MIN_NUMBER_CHARS and word[0].isdecimal() and _NUMBER.match(word)
     )
-    profile = Profile(terms=dict(counts), names=_names(sentences, term), numbers=numbers,
+    profile = Profile(terms=terms, names=_names(sentences, term), numbers=numbers,
                       published=article.entry.published)
-    return Reading(profile, lead, None if spaceless(lead) else lead_words)
+    return Reading(profile, lead, lead_words if spaced else None)
 
 
 def names_in(text: str, language: str = "en") -> frozenset[str]:

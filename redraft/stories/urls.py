@@ -58,6 +58,8 @@ def _site(url: str) -> str:
 
 def wordpress_post_id(url: str) -> str | None:
     """The post id of a ``?p=123`` (or ``?page_id=``) link, else None."""
+    if "?" not in url:  # no query (most links, and a missing guid): not parsed
+        return None
     query = dict(parse_qsl(urlsplit(url).query))
     for name in ("p", "page_id"):
         value = query.get(name, "")
