@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from redraft.text.segment import MARKS, has_segmented_script, latin1, word_spans
 from redraft.vocab import COUNTED_WORD, SEGMENTED_CHARS, UNSPACED_CHARS
@@ -21,8 +22,22 @@ _MARKED_WORD = re.compile(rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*(?:[.,][0-9]+)*")
 # (a character), the unit ROUGE uses for them too. Korean writes spaces and is counted by them.
 _CJK_CHARS = UNSPACED_CHARS
 _CJK = re.compile(f"[{_CJK_CHARS}]")
-_CJK_WORD = re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
-_CJK_COUNTED = re.compile(COUNTED_WORD)
+
+
+@cache
+def _cjk_words() -> re.Pattern[str]:
+    """A Chinese or Japanese text's words: each ideograph or kana, and the runs of other
+    letters. Compiled on first use: only such text needs it, and its character classes of some
+    28,000 characters take ~1.7 ms of every start-up to compile."""
+    return re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
+
+
+@cache
+def _cjk_counted() -> re.Pattern[str]:
+    """:data:`~redraft.vocab.COUNTED_WORD`, compiled on first use (as :func:`_cjk_words`)."""
+    return re.compile(COUNTED_WORD)
+
+
 # Either kind of script written without spaces: text with neither (most text) is read in one scan.
 _UNSPACED_OR_SEGMENTED = re.compile(f"[{_CJK_CHARS}{SEGMENTED_CHARS}]")
 
@@ -42,7 +57,7 @@ def words(text: str) -> list[str]:
     if not spaceless(text):
         return spaced_words(text)
     if _CJK.search(text):
-        return _CJK_WORD.findall(text)
+        return _cjk_words().findall(text)
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
         return [text[a:b] for a, b in spans]
     return _MARKED_WORD.findall(text)
@@ -104,7 +119,7 @@ def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
         if spans is not None:
             return list(spans)
     pattern = (_WORD if text.isascii() else _MARKED_WORD if latin1(text)
-               else _CJK_WORD if _CJK.search(text) else _MARKED_WORD)
+               else _cjk_words() if _CJK.search(text) else _MARKED_WORD)
     return [m.span() for m in pattern.finditer(text)]
 
 
@@ -124,7 +139,7 @@ def word_count(text: str) -> int:
     if not spaceless(text):
         return len(text.split())
     if _CJK.search(text):
-        return len(_CJK_COUNTED.findall(text))
+        return len(_cjk_counted().findall(text))
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
         return len(spans)
     return len(text.split())
