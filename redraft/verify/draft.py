@@ -78,7 +78,10 @@ class _Met:
         or None (and this one is met)."""
         key = duplicate_key(sentence)
         size = len(key)
-        if any(abs(size - n) <= max(size, n) // NEAR_DUPLICATE_WORDS_PER_EDIT for n in self.lengths):
+        # the lengths within the allowed edits: n <= size loses at most size // 8 words, n > size
+        # gains d <= (size + d) // 8, that is d <= size // 7
+        edits = NEAR_DUPLICATE_WORDS_PER_EDIT
+        if not self.lengths.isdisjoint(range(size - size // edits, size + size // (edits - 1) + 1)):
             for waiting in self.waiting:
                 self.texts.add_key(waiting)
             self.waiting.clear()

@@ -17,6 +17,7 @@ apply to it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from functools import cached_property
 from itertools import chain, repeat
 
@@ -78,20 +79,16 @@ class _Order:
             found = self._keyed_texts[number] = " " + " ".join(duplicate_key(self.sentences[number])) + " "
         return found
 
-    @cached_property
-    def verbatim(self) -> dict[str, int]:
-        """Each sentence's number (a sentence said twice: its first), built last to first in C."""
-        last = len(self.sentences) - 1
-        return dict(zip(reversed(self.sentences), range(last, -1, -1), strict=True))
-
     def place(self, sentence: str) -> int | None:
         """The source sentence this one is, or is cut from (a run of its words); None if reworded.
 
         The first sentence one of whose keys is this one's, else the first holding its words as
         a run; only sentences whose folded text has every word of it are keyed.
         """
-        if sentence in self.verbatim:  # the fast path: a sentence copied as it is
-            return self.verbatim[sentence]
+        # The fast path: a sentence copied as it is, found by one scan in C (a draft places a
+        # sentence or two, too few to pay for a table of the source's sentences).
+        with suppress(ValueError):
+            return self.sentences.index(sentence)
         key = duplicate_key(sentence)
         needed = sorted(set(key), key=len, reverse=True)  # a long word rules out most sentences
         candidates = self._holding(needed)

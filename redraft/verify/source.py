@@ -172,7 +172,9 @@ class _Source:
         head, tail = f" {words[0]} ", f" {words[-1]} "
         telling = _telling(w for w in words if w.isalnum() and "σ" not in w and "ς" not in w)
         for number in self.holding(words[0]):
-            if not self.holds(number, words[-1]):
+            # A sentence holding the telling words is in the paragraph: without them there is
+            # nothing to shorten, and the paragraph's key is not made for nothing.
+            if not self.holds(number, words[-1]) or not _holds_all(self.paragraph(number), telling):
                 continue  # its key cannot hold them
             paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
