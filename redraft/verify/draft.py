@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 from redraft.records import Draft, Entry, Problem
 from redraft.text import (
@@ -63,10 +64,11 @@ def _sentences(paragraphs: Sequence[str], split: Sequence[Sequence[str]],
 class _Met:
     """The draft's sentences met so far (:class:`NearDuplicates`), searched only when one may
     repeat: within the allowed edits, its words are as many as those of a sentence met, give or
-    take the edits (each edit adds or removes at most one word), and in most drafts no two
-    sentences are that close in length. A sentence is indexed only when a search comes (in
-    the order met, so the index and its numbers are the same): a third of the drafts never
-    search, and no draft indexes the sentences after its last search."""
+    take the edits (each edit adds or removes at most one word), and each of its words that the
+    sentence met lacks takes an edit; in most drafts no two sentences are that close. A
+    sentence is indexed only when a search comes (in the order met, so the index and its
+    numbers are the same): most drafts never search, and no draft indexes the sentences after
+    its last search."""
 
     def __init__(self) -> None:
         self.texts = NearDuplicates()
@@ -81,7 +83,8 @@ class _Met:
         # the lengths within the allowed edits: n <= size loses at most size // 8 words, n > size
         # gains d <= (size + d) // 8, that is d <= size // 7
         edits = NEAR_DUPLICATE_WORDS_PER_EDIT
-        if not self.lengths.isdisjoint(range(size - size // edits, size + size // (edits - 1) + 1)):
+        if (not self.lengths.isdisjoint(range(size - size // edits, size + size // (edits - 1) + 1))
+                and self._may_repeat(key)):
             for waiting in self.waiting:
                 self.texts.add_key(waiting)
             self.waiting.clear()
@@ -92,6 +95,18 @@ class _Met:
             self.waiting.append(key)
         self.lengths.add(size)
         return None
+
+    def _may_repeat(self, key: tuple[str, ...]) -> bool:
+        """Whether a sentence met may be within the allowed edits of ``key``, by a test that
+        never misses one: it is as long, give or take the edits, and the words of ``key`` it
+        lacks (each to be replaced or deleted) are no more than the edits."""
+        for other in chain(self.texts.texts, self.waiting):
+            allowed = max(len(key), len(other)) // NEAR_DUPLICATE_WORDS_PER_EDIT
+            if abs(len(key) - len(other)) <= allowed:
+                words = set(other)
+                if sum(word not in words for word in key) <= allowed:
+                    return True
+        return False
 
 
 class _Said:
