@@ -99,13 +99,12 @@ class _Met:
     def _may_repeat(self, key: tuple[str, ...]) -> bool:
         """Whether a sentence met may be within the allowed edits of ``key``, by a test that
         never misses one: it is as long, give or take the edits, and the words of ``key`` it
-        lacks (each to be replaced or deleted) are no more than the edits."""
+        lacks (each, wherever it stands, to be replaced or deleted) are no more than the edits."""
+        words = set(key)
         for other in chain(self.texts.texts, self.waiting):
             allowed = max(len(key), len(other)) // NEAR_DUPLICATE_WORDS_PER_EDIT
-            if abs(len(key) - len(other)) <= allowed:
-                words = set(other)
-                if sum(word not in words for word in key) <= allowed:
-                    return True
+            if abs(len(key) - len(other)) <= allowed and len(words.difference(other)) <= allowed:
+                return True
         return False
 
 
