@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import trafilatura
 
+from redraft import boilerplate as bp
 from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
@@ -317,10 +318,28 @@ def test_a_cleaned_texts_spaces_count_its_words(raw: str, ascii_quotes: bool) ->
 @pytest.mark.parametrize("raw", [
     "plain words here", " lead", "trail ", "two  spaces", "tab\there", "no\u00a0break", "soft\u00adhyphen",
     "zero\u200bwidth", "cafe\u0301", "line\u2028sep", "ideographic\u3000space", "\x1f unit", "", "é ü",
+    "no\u00a0 break", "\u00a0both ends\u00a0", "three   spaces  and   more ", "\u00a0\u0301mark", "\u00a0",
+    "   ", "cafe\u0301\u00a0au\u00a0lait",
 ])
 def test_normalised_is_normalise(raw: str) -> None:
     module = importlib.import_module("redraft.extract")
     assert module._normalised(raw) == normalise(raw)
+
+
+@pytest.mark.parametrize("names", [
+    "sharedaddy sd-sharing-enabled", "entry-content post-share-buttons", "Screen-Reader-Text sharedaddy",
+    "wp-caption-text sharedaddy", "wp-caption-text sr-only", "tag-sharing category-social entry",
+    "elementor-element elementor-element-3f2a1b4 elementor-widget-text-editor", "", "  hidden  ",
+    "jp-relatedposts", "post_tag-x related-posts", "ssba ssba-wrap", "reading-time-min", "plain words",
+])
+def test_names_are_judged_one_by_one_as_the_whole_string_was(names: str) -> None:
+    module = importlib.import_module("redraft.extract")
+    lowered = names.lower()
+    tokens = set(lowered.split())
+    whole = ("drop" if tokens & bp.HIDDEN_NAMES else "caption" if tokens & bp.CAPTION_NAMES
+             else "generic" if bp.name_rule(lowered) or bp.word_rule(module._POST_CLASS.sub(" ", lowered))
+             else None)
+    assert module._named(names) == whole
 
 
 @pytest.mark.parametrize("html", [

@@ -110,6 +110,12 @@ def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
         return False
     if limit == 0:
         return tuple(first) == tuple(second)
+    # Each word of one text found nowhere in the other takes an edit of its own: more such
+    # words than the edits allowed is no repeat, told without the table (most candidates that
+    # share a few trigrams differ in many words).
+    if len(set(first).difference(second)) > limit or len(set(second).difference(first)) > limit:
+        return False
+    first, second = _without_common_ends(first, second)
     far = limit + 1
     previous = [j if j <= limit else far for j in range(len(second) + 1)]
     for i, word in enumerate(first, start=1):
@@ -122,6 +128,21 @@ def _within_edits(first: Sequence[str], second: Sequence[str]) -> bool:
             return False
         previous = current
     return previous[-1] <= limit
+
+
+def _without_common_ends(first: Sequence[str], second: Sequence[str],
+                         ) -> tuple[Sequence[str], Sequence[str]]:
+    """The two texts without the words they start and end with alike: those take no edit, so
+    the distance of what is left is theirs, and a repeat (words alike but a few) leaves the
+    table little to fill."""
+    most = min(len(first), len(second))
+    start = 0
+    while start < most and first[start] == second[start]:
+        start += 1
+    end = 0
+    while end < most - start and first[-1 - end] == second[-1 - end]:
+        end += 1
+    return first[start : len(first) - end], second[start : len(second) - end]
 
 
 class NearDuplicates:
@@ -152,17 +173,20 @@ class NearDuplicates:
 
     def _near(self, key: tuple[str, ...]) -> int | None:
         """The added text that ``key`` repeats within the allowed edits."""
-        if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT or self.where.keys().isdisjoint(
-                _trigrams(key)):
-            return None  # most texts share no indexed trigram with any other: nothing to count
-        shared = Counter(map(self.where.get, _trigrams(key)))
-        shared.pop(None, None)
+        if len(key) < NEAR_DUPLICATE_WORDS_PER_EDIT:
+            return None
+        # Only the trigrams the index has are looked up and counted: most trigrams of most
+        # texts are in no other text (one pass, where a test for any shared one and then a
+        # count of all, found or not, took two for the half of texts that share one).
+        where = self.where
+        shared = Counter(map(where.__getitem__, filter(where.__contains__, _trigrams(key))))
+        if not shared:
+            return None
         # A repeat within the allowed edits keeps most indexed trigrams (an edit breaks at most
         # one); half of that floor leaves room for trigrams a later text has taken over.
         edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
         floor = max(1, ((len(key) - 2) // _INDEX_STEP - edits) // 2)
-        likely = sorted((-count, number) for number, count in shared.items()
-                        if number is not None and count >= floor)
+        likely = sorted((-count, number) for number, count in shared.items() if count >= floor)
         for _, number in likely[:NEAR_DUPLICATE_BUCKET]:
             self.comparisons += 1
             if _within_edits(key, self.texts[number]):

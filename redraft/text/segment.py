@@ -117,9 +117,12 @@ def word_spans(text: str, language: str = "") -> tuple[tuple[int, int], ...] | N
     spans = []
     at = 0
     for piece in breakers.WordBreaker(text, _locale(language)):
-        if _WORDLIKE.search(piece):
-            spans.append((at, at + len(piece)))
-        at += len(piece)
+        end = at + len(piece)
+        # Most pieces are letters and digits only (isalnum is [^\W_] for every character),
+        # which one call tells without the pattern's search.
+        if piece.isalnum() or _WORDLIKE.search(piece):
+            spans.append((at, end))
+        at = end
     return tuple(spans)
 
 
