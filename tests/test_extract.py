@@ -326,6 +326,14 @@ def test_normalised_is_normalise(raw: str) -> None:
     assert module._normalised(raw) == normalise(raw)
 
 
+def test_no_plugin_name_or_word_spans_white_space() -> None:
+    """What lets _named judge an element's class and id names one by one (_name_verdict): a
+    rule that spanned two names would match their string and neither name."""
+    pieces = [piece for plugin in bp.PLUGINS for piece in (*plugin.names, *plugin.words)]
+    assert pieces
+    assert not [piece for piece in pieces if re.search(r"\s|\\s", piece)]
+
+
 @pytest.mark.parametrize("names", [
     "sharedaddy sd-sharing-enabled", "entry-content post-share-buttons", "Screen-Reader-Text sharedaddy",
     "wp-caption-text sharedaddy", "wp-caption-text sr-only", "tag-sharing category-social entry",
