@@ -1,7 +1,7 @@
 """JSON text written for every item (the store's JSON columns, ``rewrite --format json``'s
 lines): by orjson, five to six times faster than the standard library on redraft's values, and
-by the standard library for a value orjson refuses, so every value is written as before or not
-at all.
+by the standard library for a value orjson refuses, so every value is written as before, but
+for a float NaN or infinity: ``null`` (the standard library wrote ``NaN``, which is no JSON).
 
 orjson refuses a string with a lone surrogate, an integer beyond 64 bits and nesting deeper
 than 254 levels; :func:`json.dumps` writes the first two and reads the third to its own limit.
