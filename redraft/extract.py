@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -463,29 +462,14 @@ def _lines(item: _Raw) -> list[tuple[str, str]]:
 
 def _clean_text(text: str, ascii_quotes: bool) -> str:
     """White space and quotes normalised; shortcodes and escaped markup gone; "" for no text."""
-    text = _normalised(text)
+    text = normalise(text)
     if "[" in text:
-        text = _normalised(bp.SHORTCODE.sub(" ", text))
+        text = normalise(bp.SHORTCODE.sub(" ", text))
     if _TAG_START.search(text):
-        text = _normalised(_strip_markup(text))
+        text = normalise(_strip_markup(text))
     if not _LETTER.search(text):
         return ""
     return normalise(text, ascii_quotes=True) if ascii_quotes else text
-
-
-def _normalised(text: str) -> str:
-    """:func:`normalise`, without its work for a text it would only respace (nine lines in ten
-    of WordPress posts). No-break spaces become spaces first: :func:`normalise` splits at both
-    alike, and neither composes with a mark under NFC. A text then printable (so its only
-    white space is the plain space, and it has no invisible characters) and already in NFC
-    needs only its runs of spaces made single and its ends trimmed."""
-    if "\u00a0" in text:
-        text = text.replace("\u00a0", " ")
-    if text.isprintable() and unicodedata.is_normalized("NFC", text):
-        while "  " in text:
-            text = text.replace("  ", " ")
-        return text.strip(" ")
-    return normalise(text)
 
 
 def _strip_markup(text: str) -> str:

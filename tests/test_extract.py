@@ -18,7 +18,7 @@ from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
 from redraft.records import Article, Entry
-from redraft.text import normalise, word_count
+from redraft.text import word_count
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
@@ -313,17 +313,6 @@ def test_a_cleaned_texts_spaces_count_its_words(raw: str, ascii_quotes: bool) ->
     cleaned = module._clean_text(raw, ascii_quotes)
     assert cleaned
     assert module._spaced_word_count(cleaned) == word_count(cleaned)
-
-
-@pytest.mark.parametrize("raw", [
-    "plain words here", " lead", "trail ", "two  spaces", "tab\there", "no\u00a0break", "soft\u00adhyphen",
-    "zero\u200bwidth", "cafe\u0301", "line\u2028sep", "ideographic\u3000space", "\x1f unit", "", "é ü",
-    "no\u00a0 break", "\u00a0both ends\u00a0", "three   spaces  and   more ", "\u00a0\u0301mark", "\u00a0",
-    "   ", "cafe\u0301\u00a0au\u00a0lait",
-])
-def test_normalised_is_normalise(raw: str) -> None:
-    module = importlib.import_module("redraft.extract")
-    assert module._normalised(raw) == normalise(raw)
 
 
 def test_no_plugin_name_or_word_spans_white_space() -> None:

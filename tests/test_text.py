@@ -80,6 +80,19 @@ def test_normalise(case: dict[str, Any]) -> None:
     assert text.normalise(case["text"], ascii_quotes=case["ascii"]) == case["expected"]
 
 
+@pytest.mark.parametrize("raw", [
+    "plain words here", " lead", "trail ", "two  spaces", "tab\there", "no\u00a0break", "soft\u00adhyphen",
+    "zero\u200bwidth", "cafe\u0301", "line\u2028sep", "ideographic\u3000space", "\x1f unit", "", "é ü",
+    "no\u00a0 break", "\u00a0both ends\u00a0", "three   spaces  and   more ", "\u00a0\u0301mark", "\u00a0",
+    "   ", "cafe\u0301\u00a0au\u00a0lait",
+])
+def test_normalise_is_nfc_without_invisibles_and_single_spaced(raw: str) -> None:
+    """Its fast path for printable NFC text gives what the whole rule gives."""
+    whole = " ".join(unicodedata.normalize("NFC", text._INVISIBLE.sub("", raw)).split())
+    assert text.normalise(raw) == whole
+    assert text.normalise(raw, ascii_quotes=True) == whole.translate(text._ASCII_MAP)
+
+
 @pytest.mark.parametrize("case", cases("tidy_spacing"))
 def test_tidy_spacing(case: dict[str, Any]) -> None:
     assert text.tidy_spacing(case["text"]) == case["expected"]
