@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from redraft.records import counted_words
 from redraft.text.segment import MARKS, has_segmented_script, latin1, word_spans
-from redraft.vocab import COUNTED_WORD, SEGMENTED_CHARS, UNSPACED_CHARS
+from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 # Outside ASCII a word may hold combining marks after its first letter (Devanagari and Thai
@@ -30,12 +31,6 @@ def _cjk_words() -> re.Pattern[str]:
     letters. Compiled on first use: only such text needs it, and its character classes of some
     28,000 characters take ~1.7 ms of every start-up to compile."""
     return re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
-
-
-@cache
-def _cjk_counted() -> re.Pattern[str]:
-    """:data:`~redraft.vocab.COUNTED_WORD`, compiled on first use (as :func:`_cjk_words`)."""
-    return re.compile(COUNTED_WORD)
 
 
 # Either kind of script written without spaces: text with neither (most text) is read in one scan.
@@ -139,7 +134,7 @@ def word_count(text: str) -> int:
     if not spaceless(text):
         return len(text.split())
     if _CJK.search(text):
-        return len(_cjk_counted().findall(text))
+        return len(counted_words().findall(text))
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
         return len(spans)
     return len(text.split())
