@@ -19,6 +19,7 @@ from redraft.verify.rules import (
     FRAMING,
     SYNONYMS,
 )
+from redraft.vocab import UNSPACED_CHARS
 
 # The score each sentence needs. A verbatim sentence with one unsupported name, number, quote
 # or negation scores 0.4; a faithful paraphrase (nine content words in ten supported, a third
@@ -73,7 +74,7 @@ class _Token:
     end: int
 
 
-_CJK_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHARS = UNSPACED_CHARS  # Chinese and Japanese: each character is a token
 _CJK = re.compile(f"[{_CJK_CHARS}]")
 
 
