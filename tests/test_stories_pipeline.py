@@ -263,3 +263,33 @@ def test_an_entry_placed_again_without_a_signature_is_no_near_duplicate_candidat
         with store.transaction():
             store.add(placed(None, "url:b"))
         assert store.entries_in_bands(band_keys(signature), None) == []
+
+
+@pytest.mark.parametrize("kind", ["store", "memory"])
+def test_near_duplicate_candidates_come_in_the_order_they_were_placed(
+        kind: str, tmp_path: Path) -> None:
+    """Of candidates equally near, the first is matched: the store and the in-memory index both
+    give them in the order they were placed (a re-placed entry last), not in key or band order."""
+    from array import array
+    from datetime import UTC
+
+    from redraft.stories.placement import Placement
+    from redraft.stories.profile import Profile
+    from redraft.stories.signatures import band_keys, best_match
+
+    signature = array("I", range(64)).tobytes()
+
+    def placed(key: str) -> Placement:
+        return Placement(key=key, story="", layer="new", of=None, score=0.0,
+                         identities=(f"url:{key}",), signature=signature,
+                         bands=band_keys(signature),
+                         profile=Profile({"x": 1}, published=datetime(2026, 1, 1, tzinfo=UTC)))
+
+    with Store.open(tmp_path / "s.db") as store:
+        index = store if kind == "store" else MemoryIndex()
+        for key in ("m", "b", "x", "b"):  # "b" placed again: now the latest
+            with store.transaction():
+                index.add(placed(key))
+        found = index.entries_in_bands(band_keys(signature), None)
+        assert [known.key for known, _ in found] == ["m", "x", "b"]
+        assert best_match(signature, [(known.key, sig) for known, sig in found]) == ("m", 1.0)

@@ -117,12 +117,14 @@ class StoryQueries:
 
     def entries_in_bands(self, bands: Sequence[int],
                          since: datetime | None) -> list[tuple[Known, bytes]]:
-        """Entries sharing an LSH band key, published (undated: stored) since ``since``."""
+        """Entries sharing an LSH band key, published (undated: stored) since ``since``, in the
+        order they were placed: of two equally near, the earlier is the one matched, whatever
+        plan SQLite picks for the look-up."""
         marks = ",".join("?" * len(bands))
         rows = self._db.execute(
-            f"SELECT DISTINCT m.key, m.story, m.signature FROM story_bands b "
-            f"JOIN story_members m ON m.key = b.key WHERE b.band IN ({marks}) "
-            f"AND b.published >= ? AND m.signature IS NOT NULL", (*bands, _utc(since) or ""))
+            f"SELECT m.key, m.story, m.signature FROM story_members m WHERE m.key IN "
+            f"(SELECT b.key FROM story_bands b WHERE b.band IN ({marks}) AND b.published >= ?) "
+            f"AND m.signature IS NOT NULL ORDER BY m.rowid", (*bands, _utc(since) or ""))
         return [(Known(row[0], str(row[1])), bytes(row[2])) for row in rows]
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from redraft.stories.placement import NEAR_DUPLICATE_DAYS, Known, Placement, StoryView
@@ -24,6 +25,14 @@ class _Story:
     last_seen: datetime | None = None
 
 
+class _Signed(NamedTuple):
+    """An entry's signature, with its place in the order of placements (its story's as now)."""
+
+    placed: int  # placements before it: unique, so entries sort by it alone
+    known: Known
+    signature: bytes
+
+
 class MemoryIndex:
     """Post identities, LSH bands, key-term postings and document frequencies, in dicts."""
 
@@ -31,7 +40,7 @@ class MemoryIndex:
         self.sweep_every = sweep_every
         self.names: dict[str, Known] = {}
         self.bands: dict[int, list[tuple[Known, datetime | None]]] = {}
-        self.signatures: dict[str, bytes] = {}
+        self.signatures: dict[str, _Signed] = {}
         self.postings: dict[str, dict[str, None]] = {}
         self.stories: dict[str, _Story] = {}
         self.frequencies = DocumentFrequencies()
@@ -47,9 +56,10 @@ class MemoryIndex:
 
     def entries_in_bands(self, bands: Sequence[int],
                          since: datetime | None) -> list[tuple[Known, bytes]]:
-        """Entries sharing at least one band key, each once, with their signatures; entries
-        older than ``since`` are dropped from the buckets met."""
-        found: dict[str, Known] = {}
+        """Entries sharing at least one band key, each once, with their signatures, in the
+        order they were placed (as the store gives them); entries older than ``since`` are
+        dropped from the buckets met."""
+        found: set[str] = set()
         for band in bands:
             bucket = self.bands.get(band)
             if not bucket:
@@ -59,10 +69,9 @@ class MemoryIndex:
                     if _stale(when, since):
                         self.signatures.pop(known.key, None)
                 bucket[:] = [(known, when) for known, when in bucket if not _stale(when, since)]
-            for known, _ in bucket:
-                found.setdefault(known.key, known)
-        return [(known, sig) for key, known in found.items()
-                if (sig := self.signatures.get(key)) is not None]
+            found.update(known.key for known, _ in bucket)
+        held = sorted(signed for key in found if (signed := self.signatures.get(key)) is not None)
+        return [(signed.known, signed.signature) for signed in held]
 
     def stories_with_terms(self, terms: Sequence[str], since: datetime | None) -> list[StoryView]:
         """Stories filed under any of the terms and seen since ``since``, most shared first."""
@@ -96,8 +105,10 @@ class MemoryIndex:
         known = Known(placement.key, story_id)
         for identity in placement.identities:
             self.names.setdefault(identity, known)
-        if placement.signature is not None:
-            self.signatures[placement.key] = placement.signature
+        if placement.signature is None:  # placed again without one: no candidate any more
+            self.signatures.pop(placement.key, None)
+        else:
+            self.signatures[placement.key] = _Signed(self.added, known, placement.signature)
             for band in placement.bands:
                 self.bands.setdefault(band, []).append((known, placement.profile.published))
         profile = placement.profile
