@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from redraft.stories.placement import NEAR_DUPLICATE_DAYS, Known, Placement, StoryView
 from redraft.stories.profile import DocumentFrequencies, Profile
