@@ -7,10 +7,12 @@ the modules it ended with.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from redraft.cli import BLAS_THREAD_VARIABLES
 from tests.conftest import EXAMPLES
 
 # What `redraft rewrite` of local files never needs: the feed reader, the page extractor of the
@@ -99,3 +101,48 @@ def test_a_caller_passing_arguments_keeps_its_garbage_collector(tmp_path: Path) 
     changed, frozen, tracked = collector_after("main(sys.argv[1:])", tmp_path)
     assert not changed and not frozen
     assert tracked > 10_000  # what it loaded stays the collector's
+
+
+SPANISH = "".join(f"<p>{text}</p>" for text in (
+    "El ayuntamiento anunció el lunes que el puerto abrirá por la noche durante todo el verano.",
+    "Los pescadores llevaban meses pidiendo un horario más amplio para descargar sus capturas.",
+    "La alcaldesa explicó que la medida costará unos doscientos mil euros al año.",
+    "Según la cofradía, la ampliación permitirá vender el pescado fresco en los mercados de la "
+    "mañana.",
+))
+
+
+def blas_threads_after(cwd: Path, preset: str | None) -> tuple[bool, str, bool]:
+    """Whether numpy was loaded before the command ran, the OpenBLAS thread variable after
+    ``redraft rewrite`` of one post ran in a new interpreter (``preset`` in its environment),
+    and whether the run loaded numpy (its language scorer, which English text does not need)."""
+    post = cwd / "post.json"
+    post.write_text(json.dumps({"id": 7, "link": "https://example.org/?p=7",
+                                "title": {"rendered": "El puerto abre de noche"},
+                                "content": {"rendered": SPANISH}}), encoding="utf-8")
+    probe = ("import os, sys\n"
+             "from redraft.cli import main\n"
+             "early = 'numpy' in sys.modules\n"
+             f"sys.argv = ['redraft', 'rewrite', {str(post)!r}, '--db', 'r.db', '--out', 'out',"
+             " '--workers', '1']\n"
+             "try:\n"
+             "    main()\n"
+             "except SystemExit as exc:\n"
+             "    assert exc.code == 0, exc.code\n"
+             "print(early, os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=cwd, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    early, threads, loaded = done.stdout.split()
+    return early == "True", threads, loaded == "True"
+
+
+def test_the_command_line_gives_blas_one_thread_before_numpy_loads(tmp_path: Path) -> None:
+    assert blas_threads_after(tmp_path, None) == (False, "1", True)
+
+
+def test_a_blas_thread_count_the_user_set_is_kept(tmp_path: Path) -> None:
+    assert blas_threads_after(tmp_path, "3") == (False, "3", True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 from typing import Any
 
 import click
@@ -39,6 +40,23 @@ COMMANDS = {
 _YOUNG_THRESHOLD = 10_000
 
 
+# The BLAS libraries numpy may load (OpenBLAS in its wheels, MKL, BLIS, Apple's Accelerate) start
+# a thread per core, and OpenBLAS splits even the language scorer's small product over them,
+# whose threads then spin waiting for more: 0.19 s of CPU over the 502 posts of wp-posts on two
+# cores (8% of the run), more on more cores, for no gain in time. A run's parallelism is its
+# worker processes (--workers), each with one BLAS thread. A value the user set is kept.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                         "VECLIB_MAXIMUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """Give the BLAS library numpy loads later in this process (and in the workers it starts)
+    one thread, unless the user chose otherwise: set before numpy is imported, since the
+    libraries read these variables when they load."""
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+
+
 def tune_collector() -> None:
     """Set the garbage collector for one command-line run: what is loaded by now (the modules,
     their functions and tables, kept to the end) moves to the permanent generation, which no
@@ -56,10 +74,12 @@ class LazyGroup(BoundaryGroup):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run the command line; called with no arguments (``redraft``, ``python -m redraft``),
-        this process is the run's, so its garbage collector is set for it first, and frozen
-        at the end (a caller passing arguments, such as a test, keeps its own)."""
+        this process is the run's, so its BLAS threads and garbage collector are set for it
+        first, and the collector frozen at the end (a caller passing arguments, such as a
+        test, keeps its own)."""
         if args or kwargs:
             return self.main(*args, **kwargs)
+        one_blas_thread()
         tune_collector()
         try:
             return self.main()
