@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
 
 from redraft.jsontext import dumps
 from redraft.records import Entry
@@ -159,8 +160,8 @@ class StoryQueries:
         df = cache.df
         missing = {"", *terms}.difference(df)  # most are read already: sets, not a Python loop
         if missing:
-            pending = cache.pending
-            df.update((term, pending.get(term, 0)) for term in missing)
+            # zip and map in C, not a generator a term (~25 terms a placement)
+            df.update(zip(missing, map(cache.pending.get, missing, repeat(0)), strict=True))
             for term, count in self._db.execute(
                     "SELECT term, df FROM story_df WHERE term IN (SELECT value FROM json_each(?))",
                     (dumps(list(missing)),)).fetchall():
