@@ -36,7 +36,7 @@ from redraft.sinks.markup import (
     printable,
     safe_link,
 )
-from redraft.text import words_in
+from redraft.verify.draft import draft_words
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def draft_record(verdict: Verdict) -> dict[str, Any]:
         **({"link_refused": link_refusal(entry.url)} if entry.url and not safe_link(entry.url)
            else {}),
         "source_words": article.words,
-        "draft_words": words_in(draft.paragraphs),
+        "draft_words": draft_words(draft.paragraphs),
         "tokens": {
             "prompt": draft.usage.prompt_tokens,
             "completion": draft.usage.completion_tokens,

@@ -40,7 +40,7 @@ from redraft.store.rows import (
 from redraft.store.rows import iso as _iso
 from redraft.store.rows import now as _now
 from redraft.store.stories import StoryQueries
-from redraft.text import words_in
+from redraft.verify.draft import draft_words
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # WAL pages written before they are copied into the file (SQLite's default is 1,000): a page an
@@ -226,7 +226,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
                 draft.budget.describe(), article_json(article),
                 dumps(list(draft.paragraphs)), draft.credit,
                 article.words,
-                words_in(draft.paragraphs), verdict.score, int(verdict.passed),
+                draft_words(draft.paragraphs), verdict.score, int(verdict.passed),
                 problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
                 usage.completion_tokens, _now(),
             ),
