@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from redraft.errors import StoreError, TooShort
+from redraft.jsontext import dumps
 from redraft.migrations import MIGRATIONS
 from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.store import KEEP_REJECTED_CHARS, EntryState, PostRecord, Store
+from redraft.store.connection import storable
+from redraft.store.rows import json_column
 
 
 def entry(key: str = "https://s.example#1", html: str = "<p>Body one.</p>", **kw: object) -> Entry:
@@ -310,3 +313,39 @@ def test_a_rejected_items_body_is_bounded(store: Store) -> None:
         store.save_rejection(TooShort("short", key=item.key, source="x"),
                              content_hash=item.content_hash)
     assert store.state_of(item, "r") is EntryState.UNCHANGED
+
+
+@pytest.mark.parametrize("texts", [
+    ("Body one.", "Caf\u00e9 \u201cquoted\u201d \u2014 na\u00efve", "\u6771\u4eac\u3067\u4f1a\u8b70",
+     "\u0e1b\u0e23\u0e30\u0e40\u0e17\u0e28\u0e44\u0e17\u0e22",
+     "emoji \U0001f600, tab\t, \"quotes\" \\ back\\slash, nul \x00 and \x1f", ""),
+    ("a lone surrogate \ud800 here", "\udfff"),
+])
+def test_an_articles_json_is_stored_as_the_text_dumps_writes(store: Store, texts: tuple[str, ...]) -> None:
+    """The article column is bound as orjson's bytes cast to text: the same text, of type text,
+    as the string ``dumps`` writes (U+FFFD for a lone surrogate, as any text)."""
+    item = entry(key="k1")
+    article = Article(item, tuple(Block("p", text) for text in texts), captions=("c\u00e1p",),
+                      language="es")
+    draft = Draft(article, ("Body one.",), "extractive", credit=item.credit())
+    with store.transaction():
+        store.save_entry(item)
+        store.save_draft(Verdict(draft, 1.0, True, ()), recipe="r")
+    row = store._db.execute("SELECT typeof(article), article FROM drafts").fetchone()
+    written = dumps({"blocks": [["p", text] for text in texts], "captions": ["c\u00e1p"],
+                     "language": "es"})
+    assert (row[0], row[1]) == ("text", storable(written))
+    stored = store.current_draft("k1")
+    assert stored is not None
+    assert [block.text for block in stored.verdict.draft.article.blocks] == [storable(t) for t in texts]
+
+
+@pytest.mark.parametrize("value", [
+    [], {}, "", ["Caf\u00e9", "\u6771\u4eac", "\U0001f600", "\x00\x1f\"\\/"], {"terms": {"a": 1}, "n": None},
+    {"float": 0.1, "big": 2**63 - 1, "neg": -1.5e300, "bool": True}, ["lone \ud800"], {"k\udfff": [1]},
+])
+def test_a_json_column_is_the_text_dumps_writes(value: object) -> None:
+    written = json_column(value)
+    text = written.decode("utf-8") if isinstance(written, bytes) else written
+    assert text == dumps(value)
+

@@ -219,7 +219,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             INSERT INTO drafts (key, content_hash, recipe, engine, prompt, budget, article,
                                 paragraphs, credit, source_words, draft_words, score, passed,
                                 problems, attempts, prompt_tokens, completion_tokens, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
