@@ -35,8 +35,9 @@ from redraft.stories.placement import NEAR_DUPLICATE
 from redraft.stories.profile import LEAD_WORDS, lead_text, names_in
 from redraft.stories.scoring import WINDOW_HOURS, Comparison
 from redraft.stories.signatures import BANDS, PERMUTATIONS, SEED, shingles_of
-from redraft.text import content_stemmer, spaceless, words
+from redraft.text import content_stemmer, spaceless, split_sentences, words
 from redraft.text.segment import MARK_CHARS
+from redraft.text.tokens import spaced_words
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "articles.json"
 ARTICLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text("utf-8"))["articles"]
@@ -214,6 +215,21 @@ def test_profile_numbers_are_those_of_title_and_lead_read_together_in_any_script
     item = {**ARTICLES[0], "title": "港口关闭 2024", "text": "ท่าเรือปิด 2025 วัน. The port said 480 ships wait."}
     profile = profile_of(article(item))
     assert profile.numbers == {"2024", "2025", "480"}
+
+
+@pytest.mark.parametrize("text", [
+    "Plain text. Two sentences!", "El “Gobierno” dijo… ¿Qué? —preguntó. Sí, 1,5 millones.",
+    "Путин заявил: «Нет». Это всё.", "Η Αθήνα είπε ΟΧΙ. Τέλος.", "قال الوزير ١٢ شيئا. ثم غادر.",
+    "नमस्ते दुनिया। यह दूसरा वाक्य है. अंत.", "Tokyo 東京 said. Then ประเทศไทย.", "東京で会議。次の文。",
+    "", "…", "A\u00a0b. C\u202fd. e\u0301f. İSTANBUL.",
+])
+def test_the_sentences_of_a_text_with_spaces_have_its_spaced_words(text: str) -> None:
+    """What lets a profile find the words of its lead's sentences as spaced words."""
+    for language in ("en", "es", "ru", "ja", "th"):
+        for sentence in split_sentences(text, language):
+            if not spaceless(text):
+                assert not spaceless(sentence)
+                assert spaced_words(sentence) == words(sentence)
 
 
 def test_rarer_terms_weigh_more() -> None:

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from redraft.records import Article
 from redraft.text import content_stemmer, spaceless, split_sentences, words
+from redraft.text.tokens import spaced_words
 
 LEAD_WORDS = 120  # the lead carries the who/what/when; later paragraphs drift to background
 TITLE_REPEAT = 2  # a headline term counts twice: the headline is the story's own summary
@@ -104,8 +105,13 @@ def read(article: Article) -> Reading:
     title = article.entry.title
     lead = lead_text(article)
     spaced = not spaceless(lead)
-    sentences = [words(sentence) for sentence in split_sentences(lead, language)]
-    title_words = words(title)
+    # A sentence of a lead written with spaces is written with spaces: its words are found
+    # without looking through it for other scripts again (a search, and an encode that fails
+    # on a curly quote, a sentence; so is the title's, once: 0.03-0.15% of a run's instructions).
+    split_words = spaced_words if spaced else words
+    sentences = [split_words(sentence) for sentence in split_sentences(lead, language)]
+    title_spaced = not spaceless(title)
+    title_words = spaced_words(title) if title_spaced else words(title)
     # Sentences part at white space, where no word continues: their words are the lead's,
     # unless the lead is in a script written without spaces (the word breaker reads across).
     lead_words = [w for tokens in sentences for w in tokens] if spaced else words(lead)
@@ -115,7 +121,7 @@ def read(article: Article) -> Reading:
     terms = {stem: count for stem, count in counts.items() if stem and not stem.isdigit()}
     # Joined by a space, the title and lead split into the same words as apart, unless a script
     # written without spaces (where the splitter reads across) is in either.
-    both = (title_words + lead_words if spaced and not spaceless(title)
+    both = (title_words + lead_words if spaced and title_spaced
             else words(f"{title} {lead}"))
     numbers = frozenset(  # \d is a decimal digit: a word opening with another is no number
         word.replace(",", "").rstrip(".") for word in both
