@@ -19,6 +19,7 @@ from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Probl
 from redraft.store import KEEP_REJECTED_CHARS, EntryState, PostRecord, Store
 from redraft.store.connection import storable
 from redraft.store.rows import json_column
+from redraft.stories import Placer
 
 
 def entry(key: str = "https://s.example#1", html: str = "<p>Body one.</p>", **kw: object) -> Entry:
@@ -349,3 +350,20 @@ def test_a_json_column_is_the_text_dumps_writes(value: object) -> None:
     text = written.decode("utf-8") if isinstance(written, bytes) else written
     assert text == dumps(value)
 
+
+def test_a_placements_profile_and_terms_are_stored_as_the_text_dumps_writes(store: Store) -> None:
+    item = entry(key="k1", title="Harbour \u201cclosed\u201d in Caf\u00e9 city")
+    text = "The harbour of the city closed on Monday after the storm \u2014 officials said. " * 12
+    article = Article(item, (Block("p", text),), language="en")
+    with store.transaction():
+        placement = Placer(store).place(article)
+    row = store._db.execute("SELECT typeof(profile), profile FROM story_members").fetchone()
+    assert (row[0], row[1]) == ("text", dumps(placement.profile.to_json()))
+    row = store._db.execute("SELECT typeof(terms), terms FROM story_df_pending").fetchone()
+    counted = sorted({*placement.profile.terms, *placement.profile.names})
+    assert (row[0], row[1]) == ("text", dumps(["", *counted]))
+    with store.transaction():
+        store.save_entry(item)
+        store.save_draft(verdict(item), recipe="r")
+    row = store._db.execute("SELECT typeof(paragraphs), paragraphs FROM drafts").fetchone()
+    assert (row[0], row[1]) == ("text", dumps(["Body one."]))

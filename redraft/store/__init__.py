@@ -34,6 +34,7 @@ from redraft.store.rows import (
     article_json,
     entry_from,
     extent,
+    json_column,
     problems_json,
     stored_draft_from,
 )
@@ -219,12 +220,12 @@ class Store(Publications, ReviewQueries, StoryQueries):
             INSERT INTO drafts (key, content_hash, recipe, engine, prompt, budget, article,
                                 paragraphs, credit, source_words, draft_words, score, passed,
                                 problems, attempts, prompt_tokens, completion_tokens, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 entry.key, entry.content_hash, recipe, draft.engine, draft.prompt,
                 draft.budget.describe(), article_json(article),
-                dumps(list(draft.paragraphs)), draft.credit,
+                json_column(list(draft.paragraphs)), draft.credit,
                 article.words,
                 draft_words(draft.paragraphs), verdict.score, int(verdict.passed),
                 problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,

@@ -14,7 +14,7 @@ from itertools import repeat
 from redraft.jsontext import dumps
 from redraft.records import Entry
 from redraft.store.connection import Connection, storable
-from redraft.store.rows import entry_from
+from redraft.store.rows import entry_from, json_column
 from redraft.store.rows import now as _now
 from redraft.stories.memory import MAX_MEMBERS as STORY_MEMBERS
 from redraft.stories.placement import MAX_CANDIDATES as STORY_CANDIDATES
@@ -181,15 +181,16 @@ class StoryQueries:
         if placement.layer == "same-post":
             return str(story)
         counted = sorted({*profile.terms, *profile.names})
-        text = dumps(profile.to_json())
+        text = json_column(profile.to_json())
         if (cache := self._story_cache_state) is not None:
-            if storable(text) == text:  # what a read would parse back: kept, not parsed again
+            # what a read would parse back (bytes: no lone surrogate): kept, not parsed again
+            if isinstance(text, bytes) or storable(text) == text:
                 cache.profiles[placement.key] = profile
             else:  # stored with U+FFFD for lone surrogates: read back as stored
                 cache.profiles.pop(placement.key, None)
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
-            "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)",
             (placement.key, story, placement.layer, placement.of, placement.score, when, text,
              placement.signature, _now()))
         self._db.many("INSERT INTO story_bands VALUES (?, ?, ?)",
@@ -212,8 +213,8 @@ class StoryQueries:
     def _count_terms(self, terms: Sequence[str]) -> None:
         """Count an article's terms: one appended row (one page written, not one page a
         term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
-        cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (?)",
-                                  (dumps(list(terms)),))
+        cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (CAST(? AS TEXT))",
+                                  (json_column(list(terms)),))
         row_id = cursor.lastrowid or 0
         if row_id < FOLD_EVERY:
             cache = self._story_cache_state
