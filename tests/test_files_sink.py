@@ -6,6 +6,7 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -13,8 +14,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from redraft.errors import EngineError, Protected, PublishError
+from redraft.jsontext import dumps
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Verdict
-from redraft.sinks.files import FileSink, file_stem, render_md
+from redraft.sinks.files import JSONL_NAME, FileSink, file_stem, render_md
 
 
 def make_verdict(passed: bool = True, key: str = "https://s.example#4") -> Verdict:
@@ -201,3 +203,23 @@ def test_a_full_disk_under_json_lines_raises_a_clear_error(tmp_path: Path) -> No
     with pytest.raises(PublishError, match=r"drafts\.jsonl: No space left on device"):
         sink.write(make_verdict())
     sink.close()
+
+
+def test_json_lines_are_the_text_dumps_writes_in_utf_8(tmp_path: Path) -> None:
+    """The file takes orjson's bytes: the same as ``dumps``'s text through a UTF-8 text file,
+    and ``dumps``'s text where orjson refuses the record (an integer beyond 64 bits)."""
+    records: list[dict[str, Any]] = [
+        {"key": "a", "text": "Caf\u00e9 \u201cx\u201d \u6771\u4eac \U0001f600 \x00\n\t\\\"", "n": 1.5},
+        {"key": "b", "big": 2**70, "none": None, "list": [True, False]},
+        {"key": "c", "paragraphs": ["\u0e1b\u0e23\u0e30\u0e40\u0e17\u0e28", ""], "score": 0.1234},
+    ]
+    sink = FileSink("json", directory=tmp_path)
+    for record in records:
+        sink._json_line(record)
+    sink.close()
+    expected = "".join(dumps(record) + "\n" for record in records)
+    assert (tmp_path / JSONL_NAME).read_bytes() == expected.encode("utf-8")
+    broken = FileSink("json", directory=tmp_path / "x")
+    with pytest.raises(UnicodeEncodeError):  # as a UTF-8 text file refuses it
+        broken._json_line({"key": "\ud800"})
+    broken.close()
