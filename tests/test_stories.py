@@ -3,7 +3,10 @@ outlets; on invented articles (tests/fixtures/stories/articles.json)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
+import struct
 import subprocess
 import sys
 from array import array
@@ -230,6 +233,18 @@ def test_the_sentences_of_a_text_with_spaces_have_its_spaced_words(text: str) ->
             if not spaceless(text):
                 assert not spaceless(sentence)
                 assert spaced_words(sentence) == words(sentence)
+
+
+def test_band_keys_are_each_bands_number_and_rows_hashed() -> None:
+    """The keys stored in the index: blake2b (8 bytes) of the band's number and its rows."""
+    generator = random.Random(7)
+    for _ in range(50):
+        sig = bytes(generator.randrange(256) for _ in range(PERMUTATIONS * 4))
+        rows = PERMUTATIONS // BANDS * 4
+        expected = struct.unpack(f"<{BANDS}q", b"".join(
+            hashlib.blake2b(bytes([band]) + sig[band * rows:(band + 1) * rows], digest_size=8).digest()
+            for band in range(BANDS)))
+        assert band_keys(sig) == expected
 
 
 def test_rarer_terms_weigh_more() -> None:

@@ -36,6 +36,9 @@ MIN_SHINGLES = 12  # fewer shingles than this and Jaccard is noise: the story la
 Head = tuple[str, Sequence[str]]  # a beginning of a text and its words, already found
 # Each band's rows in a signature (4 bytes a row), hashed under the band's number.
 _BANDS = tuple((bytes([band]), slice(band * ROWS * 4, (band + 1) * ROWS * 4)) for band in range(BANDS))
+# The band's number already hashed: a copy of the state, given the rows, digests the number
+# and the rows (a copy costs less than a hasher made from its arguments, digest_size and all).
+_BAND_STATES = tuple((hashlib.blake2b(number, digest_size=8), rows) for number, rows in _BANDS)
 _KEYS = struct.Struct(f"<{BANDS}q")
 SCHEME = (f"rensa-minhash/{PERMUTATIONS}/{BANDS}/{SEED}/{WORD_SHINGLE}/{CHAR_SHINGLE}/"
           f"{SHINGLE_WORDS}")
@@ -130,10 +133,12 @@ def _values(sig: bytes) -> array[int]:
 
 def band_keys(sig: bytes) -> tuple[int, ...]:
     """One signed 64-bit key per band (the band's number is part of the key), for an index."""
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(number + sig[rows], digest_size=8).digest()
-                        for number, rows in _BANDS])
-    return _KEYS.unpack(digests)  # each digest read as a little-endian signed 64-bit number
+    digests = []
+    for state, rows in _BAND_STATES:  # blake2b(number + rows), the number's part hashed once
+        band = state.copy()
+        band.update(sig[rows])
+        digests.append(band.digest())
+    return _KEYS.unpack(b"".join(digests))  # each digest read as a little-endian signed 64-bit number
 
 
 def similarity(first: bytes, second: bytes) -> float:
