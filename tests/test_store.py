@@ -18,7 +18,7 @@ from redraft.migrations import MIGRATIONS
 from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.store import KEEP_REJECTED_CHARS, EntryState, PostRecord, Store
 from redraft.store.connection import storable
-from redraft.store.rows import json_column
+from redraft.store.rows import json_column, now
 from redraft.stories import Placer
 
 
@@ -367,3 +367,11 @@ def test_a_placements_profile_and_terms_are_stored_as_the_text_dumps_writes(stor
         store.save_draft(verdict(item), recipe="r")
     row = store._db.execute("SELECT typeof(paragraphs), paragraphs FROM drafts").fetchone()
     assert (row[0], row[1]) == ("text", dumps(["Body one."]))
+
+
+def test_now_is_the_utc_second_datetime_now_writes() -> None:
+    for _ in range(3000):
+        before = datetime.now(UTC).isoformat(timespec="seconds")
+        written = now()
+        after = datetime.now(UTC).isoformat(timespec="seconds")
+        assert before <= written <= after and len(written) == len(before)

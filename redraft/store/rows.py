@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,8 +105,22 @@ def extent(text: str) -> dict[str, Any]:
     return {"chars": len(text), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
+_LAST_NOW = (-1, "")  # the second now() last wrote, and its text
+
+
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The time as UTC ISO text to the second: ``datetime.now(UTC).isoformat(timespec=
+    "seconds")``, written once a second (an item's writes ask for it half a dozen times).
+    ``datetime.now`` reads the same clock as ``time.time_ns`` and floors it to the
+    microsecond, so its second is the clock's whole seconds."""
+    global _LAST_NOW  # noqa: PLW0603  (one tuple, swapped whole: safe between threads)
+    second = time.time_ns() // 1_000_000_000
+    last = _LAST_NOW
+    if last[0] == second:
+        return last[1]
+    text = datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds")
+    _LAST_NOW = (second, text)
+    return text
 
 
 def iso(value: datetime | None) -> str | None:
