@@ -109,10 +109,10 @@ class Store(Publications, ReviewQueries, StoryQueries):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group writes into one atomic commit."""
-        self._db.execute("BEGIN IMMEDIATE")
+        self._db.write("BEGIN IMMEDIATE")
         try:
             yield
-            self._db.execute("COMMIT")  # inside: a failed COMMIT (disk full) rolls back too
+            self._db.write("COMMIT")  # inside: a failed COMMIT (disk full) rolls back too
         except BaseException:
             self._story_cache_state = None  # it may count rows rolled back
             if self._db.raw.in_transaction:  # SQLite may have rolled back already (disk full)
@@ -169,7 +169,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
         if bounded and max(len(html), len(raw)) > KEEP_REJECTED_CHARS:
             meta["truncated"] = {"html": extent(html), "raw": extent(raw)}
             html, raw = html[:KEEP_REJECTED_CHARS], raw[:KEEP_REJECTED_CHARS]
-        self._db.execute(
+        self._db.write(
             """
             INSERT INTO entries (key, source, url, title, html, published, modified,
                                  content_hash, meta, raw, first_seen, updated_at)
@@ -213,9 +213,9 @@ class Store(Publications, ReviewQueries, StoryQueries):
         draft = verdict.draft
         article = draft.article
         entry = article.entry
-        self._db.execute("UPDATE drafts SET current = 0 WHERE key = ? AND current = 1", (entry.key,))
+        self._db.write("UPDATE drafts SET current = 0 WHERE key = ? AND current = 1", (entry.key,))
         usage = draft.usage
-        cursor = self._db.execute(
+        draft_id = self._db.write(
             """
             INSERT INTO drafts (key, content_hash, recipe, engine, prompt, budget, article,
                                 paragraphs, credit, source_words, draft_words, score, passed,
@@ -232,15 +232,15 @@ class Store(Publications, ReviewQueries, StoryQueries):
                 usage.completion_tokens, _now(),
             ),
         )
-        draft_id = int(cursor.lastrowid or 0)
+        draft_id = int(draft_id or 0)
         for n, attempt in enumerate(attempts, start=1):
             self._save_attempt(entry.key, draft_id, n, attempt)
-        self._db.execute("DELETE FROM rejections WHERE key = ?", (entry.key,))
-        self._db.execute("DELETE FROM failures WHERE key = ?", (entry.key,))
+        self._db.write("DELETE FROM rejections WHERE key = ?", (entry.key,))
+        self._db.write("DELETE FROM failures WHERE key = ?", (entry.key,))
         return draft_id
 
     def _save_attempt(self, key: str, draft_id: int | None, n: int, attempt: Attempt) -> None:
-        self._db.execute(
+        self._db.write(
             """
             INSERT INTO attempts (key, draft_id, n, engine, prompt, score, passed, problems,
                                   prompt_tokens, completion_tokens, error, created_at)
@@ -290,11 +290,11 @@ class Store(Publications, ReviewQueries, StoryQueries):
 
     def save_rejection(self, rejected: Rejected, *, content_hash: str | None = None) -> None:
         """Record why an item was not rewritten (replacing any earlier draft's claim)."""
-        self._db.execute(
+        self._db.write(
             "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?, ?)",
             (rejected.key, rejected.source, rejected.reason, rejected.detail, content_hash, _now()),
         )
-        self._db.execute("UPDATE drafts SET current = 0 WHERE key = ?", (rejected.key,))
+        self._db.write("UPDATE drafts SET current = 0 WHERE key = ?", (rejected.key,))
 
     def save_failure(
         self, key: str, *, source: str, stage: str, error: str,

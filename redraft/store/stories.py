@@ -188,7 +188,7 @@ class StoryQueries:
                 cache.profiles[placement.key] = profile
             else:  # stored with U+FFFD for lone surrogates: read back as stored
                 cache.profiles.pop(placement.key, None)
-        self._db.execute(
+        self._db.write(
             "INSERT OR REPLACE INTO story_members (key, story, layer, of, score, published, "
             "profile, signature, added_at) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)",
             (placement.key, story, placement.layer, placement.of, placement.score, when, text,
@@ -201,21 +201,20 @@ class StoryQueries:
         seen = max(when, last[0] or when) if last is not None else when
         if last is not None and seen != last[0]:  # the story moved on: so do its terms (first:
             # a term filed already then matches the row inserted below, which is ignored)
-            self._db.execute("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
+            self._db.write("UPDATE story_terms SET last_seen = ? WHERE story = ?", (seen, story))
         self._db.many("INSERT OR IGNORE INTO story_terms (term, last_seen, story) VALUES (?, ?, ?)",
                       [(term, seen, story) for term in placement.key_terms])
         self._count_terms(["", *counted])
         if not new:
-            self._db.execute("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
+            self._db.write("UPDATE stories SET last_seen = ?, first_seen = min(coalesce("
                              "first_seen, ?), ?) WHERE id = ?", (seen, when, when, story))
         return str(story)
 
     def _count_terms(self, terms: Sequence[str]) -> None:
         """Count an article's terms: one appended row (one page written, not one page a
         term), folded into ``story_df`` every :data:`FOLD_EVERY` articles."""
-        cursor = self._db.execute("INSERT INTO story_df_pending (terms) VALUES (CAST(? AS TEXT))",
-                                  (json_column(list(terms)),))
-        row_id = cursor.lastrowid or 0
+        row_id = self._db.write("INSERT INTO story_df_pending (terms) VALUES (CAST(? AS TEXT))",
+                                (json_column(list(terms)),)) or 0
         if row_id < FOLD_EVERY:
             cache = self._story_cache_state
             if cache is not None and cache.current:  # counted now, not read back
@@ -242,11 +241,11 @@ class StoryQueries:
         return cache
 
     def _new_story(self, key: str, when: str, draft: str | None) -> int:
-        cursor = self._db.execute(
+        story = self._db.write(
             "INSERT INTO stories (first_key, first_seen, last_seen, draft_key, created_at) "
             "VALUES (?, ?, ?, ?, ?)", (key, when, when, draft, _now()))
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert story is not None
+        return story
 
     def story_draft(self, story: str) -> str | None:
         """The key of the entry drafted for the story (None before one is)."""
@@ -285,7 +284,7 @@ class StoryQueries:
 
     def set_story_draft(self, story: str, key: str | None) -> None:
         """Name the entry whose draft is the story's draft."""
-        self._db.execute("UPDATE stories SET draft_key = ? WHERE id = ?", (key, int(story)))
+        self._db.write("UPDATE stories SET draft_key = ? WHERE id = ?", (key, int(story)))
 
     def stories(self, *, since: datetime | None = None, source: str | None = None) -> list[StoryRow]:
         """Stories last seen since ``since`` (all when None), that have an entry from
