@@ -144,18 +144,24 @@ class _Walker:
             kind = own
         block = tag in _BLOCK_TAGS or own == "caption"
         if block:
-            self.flush()
+            if self._parts:  # else nothing to flush (no text was added, so no link counted)
+                self.flush()
             flow = tag in _FLOW_TAGS or (flow and tag not in ("div", "td", "th", "section"))
         link = link or tag == "a"
         add = self.add
-        if el.text:
-            add(el.text, kind, link, flow)
+        # lxml makes a new string (decoding its UTF-8) at each read of .text or .tail: each is
+        # read once.
+        text = el.text
+        if text:
+            add(text, kind, link, flow)
         depth += 1
+        visit = self.visit
         for child in el:
-            self.visit(child, kind, link, flow, depth)
-            if child.tail:
-                add(child.tail, kind, link, flow)
-        if block:
+            visit(child, kind, link, flow, depth)
+            text = child.tail
+            if text:
+                add(text, kind, link, flow)
+        if block and self._parts:
             self.flush()
 
     def _kind_of(self, el: etree._Element, tag: str) -> str | None:
