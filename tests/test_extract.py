@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
 from redraft.records import Article, Entry
 from redraft.text import word_count
+from redraft.text.duplicates import _BLANKS, spaced_duplicate_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
@@ -346,3 +348,30 @@ def test_names_are_judged_one_by_one_as_the_whole_string_was(names: str) -> None
 def test_controls_are_removed_as_the_pattern_removes_them(html: str) -> None:
     module = importlib.import_module("redraft.extract")
     assert module._without_controls(html) == module._CONTROL.sub("", html)
+
+
+# --- duplicate keys of Latin-1 text (the blocks' repeat check) -----------------------------------
+
+def _general_key(text: str) -> tuple[str, ...]:
+    return tuple(text.casefold().translate(_BLANKS).split())
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "ß", "µ", "Straße STRASSE", "ÀÉÎÕÜ àéîõü ÿ Ÿ", "a_b c-d", "ª º ² ³ ¹ ¼ ½ ¾",
+    "\x85\xa0\x1c", "“¿Qué?” —dijo… ‘sí’", "İstanbul ıI", "ΣΊΣΥΦΟΣ ς", "ﬁn ﬂor", "日本語 テキスト",
+    "ไทยภาษา", "Cafe\u0301 naïve", "\u200bzero\u2009thin\u3000wide", "l’été «à» 1,5 %",
+    "x" * 40 + "µ", "\ud800 lone",
+])
+def test_spaced_duplicate_key_is_the_general_rule(text: str) -> None:
+    assert spaced_duplicate_key(text) == _general_key(text)
+
+
+def test_spaced_duplicate_key_is_the_general_rule_on_random_text() -> None:
+    rnd = random.Random(23)
+    alphabet = [chr(c) for c in range(0x250)] + list(
+        "“”‘’—–…ßµẞſﬁİıΣσςŒœ\u0301\u200b\u2009\u3000日ไ_") + ["\ud800"]
+    for _ in range(3000):
+        size = rnd.randrange(30)
+        for pool in (alphabet, alphabet[:256]):
+            text = "".join(rnd.choice(pool) for _ in range(size))
+            assert spaced_duplicate_key(text) == _general_key(text), repr(text)
