@@ -38,7 +38,7 @@ from redraft.text import (
     spaceless,
     word_count,
 )
-from redraft.text.duplicates import spaced_duplicate_key
+from redraft.text.duplicates import latin1_duplicate_key, spaced_duplicate_key
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -401,9 +401,12 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             after_related = False
             if kind == "h" and not kept and _key(text) == _key(title):
                 continue
-            # Whether the text needs a spaceless script's word rules, asked once for both.
-            unspaced = spaceless(text)
-            key = duplicate_key(text) if unspaced else spaced_duplicate_key(text)
+            # Whether the text needs a spaceless script's word rules, asked once for both; a
+            # text Latin-1 but for its curly quotes and dashes (most) tells it with its key.
+            key = latin1_duplicate_key(text)
+            unspaced = key is None and spaceless(text)
+            if key is None:
+                key = duplicate_key(text) if unspaced else spaced_duplicate_key(text)
             if seen.repeats_key(key) is not None:
                 continue
             words = word_count(text) if unspaced else _spaced_word_count(text)

@@ -19,8 +19,13 @@ from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
 from redraft.records import Article, Entry
-from redraft.text import word_count
-from redraft.text.duplicates import _BLANKS, spaced_duplicate_key
+from redraft.text import spaceless, word_count
+from redraft.text.duplicates import (
+    _BLANKS,
+    duplicate_key,
+    latin1_duplicate_key,
+    spaced_duplicate_key,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
@@ -375,3 +380,17 @@ def test_spaced_duplicate_key_is_the_general_rule_on_random_text() -> None:
         for pool in (alphabet, alphabet[:256]):
             text = "".join(rnd.choice(pool) for _ in range(size))
             assert spaced_duplicate_key(text) == _general_key(text), repr(text)
+
+
+def test_latin1_duplicate_key_is_the_key_of_a_spaced_text() -> None:
+    """Extraction takes a Latin-1 key's text as spaced without asking :func:`spaceless`."""
+    rnd = random.Random(5)
+    alphabet = [chr(c) for c in range(0x180)] + list("“”‘’—–…日本ไทยກ\u1000ក한\u0301")
+    texts = ["", "Qué “sí” — no…", "日本", "ไทย “x”", "a\u2019b"]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(25)))
+              for _ in range(5000)]
+    for text in texts:
+        key = latin1_duplicate_key(text)
+        if key is not None:
+            assert not spaceless(text), repr(text)
+            assert key == duplicate_key(text) == _general_key(text), repr(text)
