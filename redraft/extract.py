@@ -38,7 +38,7 @@ from redraft.text import (
     spaceless,
     word_count,
 )
-from redraft.text.duplicates import latin1_duplicate_key, spaced_duplicate_key
+from redraft.text.duplicates import general_spaced_key, latin1_duplicate_key
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -406,7 +406,7 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             key = latin1_duplicate_key(text)
             unspaced = key is None and spaceless(text)
             if key is None:
-                key = duplicate_key(text) if unspaced else spaced_duplicate_key(text)
+                key = duplicate_key(text) if unspaced else general_spaced_key(text)
             if seen.repeats_key(key) is not None:
                 continue
             words = word_count(text) if unspaced else _spaced_word_count(text)

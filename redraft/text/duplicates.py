@@ -53,7 +53,13 @@ def spaced_duplicate_key(text: str) -> tuple[str, ...]:
     """:func:`duplicate_key` of a text known to hold no script without spaces (not
     :func:`spaceless`), for a caller that has asked that already."""
     key = latin1_duplicate_key(text)
-    return key if key is not None else tuple(_blank_split(text.casefold()))
+    return key if key is not None else general_spaced_key(text)
+
+
+def general_spaced_key(text: str) -> tuple[str, ...]:
+    """:func:`spaced_duplicate_key` by the general rule, for a caller that has found the text
+    is not Latin-1 (:func:`latin1_duplicate_key` gave None)."""
+    return tuple(_blank_split(text.casefold()))
 
 
 def latin1_duplicate_key(text: str) -> tuple[str, ...] | None:
@@ -65,13 +71,18 @@ def latin1_duplicate_key(text: str) -> tuple[str, ...] | None:
     folding a string that is not ASCII looks each character up in Unicode's tables, and with
     the blank passes and the check of the words that took 123 M of the 740 M instructions of a
     pass of extraction's block cleaning over 150 Spanish and French posts."""
-    narrow = text if text.isascii() else blanked(text, _WIDE_PUNCTUATION)
     try:
-        data = narrow.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
+        data = text.encode("latin-1")
+    except UnicodeEncodeError as error:
+        # The first character beyond Latin-1 tells most texts of other scripts at once.
+        if text[error.start] not in _WIDE_PUNCTUATION:
+            return None
+        try:
+            data = blanked(text, _WIDE_PUNCTUATION).encode("latin-1")
+        except UnicodeEncodeError:
+            return None
     if any(map(data.__contains__, _UNFOLDED)):
-        return tuple(_blank_split(text.casefold()))
+        return general_spaced_key(text)
     return tuple(data.translate(_LATIN1_KEY).decode("latin-1").split())
 
 
