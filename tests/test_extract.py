@@ -20,6 +20,7 @@ from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
 from redraft.records import Article, Entry
 from redraft.text import spaceless, word_count
+from redraft.text.discourse import JUNK_MAX_CHARS, JUNK_MAX_WORDS, junk
 from redraft.text.duplicates import (
     _BLANKS,
     duplicate_key,
@@ -394,3 +395,13 @@ def test_latin1_duplicate_key_is_the_key_of_a_spaced_text() -> None:
         if key is not None:
             assert not spaceless(text), repr(text)
             assert key == duplicate_key(text) == _general_key(text), repr(text)
+
+
+@pytest.mark.parametrize("words", [1, 28, 29, 30, 31, 59])
+@pytest.mark.parametrize("space", [" ", "\t", "\u3000", "  ", "\xa0", "\u2009"])
+def test_junk_word_bound_as_a_full_split(words: int, space: str) -> None:
+    """junk splits no further than its bound: the answer is the full split's."""
+    text = "[1]" + space + space.join(["ab"] * words) + space
+    assert len(text) <= JUNK_MAX_CHARS
+    expected = "reference" if len(text.split()) <= JUNK_MAX_WORDS else ""
+    assert junk(text) == expected
