@@ -232,10 +232,13 @@ class NearDuplicates:
         # Only the trigrams the index has are looked up and counted: most trigrams of most
         # texts are in no other text (one pass, where a test for any shared one and then a
         # count of all, found or not, took two for the half of texts that share one).
+        # They are listed first and counted only when there are some: a Counter's making (its
+        # update's Mapping check) costs more than the look-ups of a text that shares none.
         where = self.where
-        shared = Counter(map(where.__getitem__, filter(where.__contains__, _trigrams(key))))
-        if not shared:
+        found = list(map(where.__getitem__, filter(where.__contains__, _trigrams(key))))
+        if not found:
             return None
+        shared = Counter(found)
         # A repeat within the allowed edits keeps most indexed trigrams (an edit breaks at most
         # one); half of that floor leaves room for trigrams a later text has taken over.
         edits = len(key) // (NEAR_DUPLICATE_WORDS_PER_EDIT - 1) + 1
