@@ -38,7 +38,7 @@ from redraft.text import (
     spaceless,
     word_count,
 )
-from redraft.text.duplicates import spaced_duplicate_key
+from redraft.text.duplicates import general_spaced_key, latin1_duplicate_key
 
 # Larger HTML than this is no article (the largest real posts are a few hundred KB; this is a
 # data dump or a mis-saved archive) and would take seconds to walk: refuse it whole.
@@ -144,18 +144,24 @@ class _Walker:
             kind = own
         block = tag in _BLOCK_TAGS or own == "caption"
         if block:
-            self.flush()
+            if self._parts:  # else nothing to flush (no text was added, so no link counted)
+                self.flush()
             flow = tag in _FLOW_TAGS or (flow and tag not in ("div", "td", "th", "section"))
         link = link or tag == "a"
         add = self.add
-        if el.text:
-            add(el.text, kind, link, flow)
+        # lxml makes a new string (decoding its UTF-8) at each read of .text or .tail: each is
+        # read once.
+        text = el.text
+        if text:
+            add(text, kind, link, flow)
         depth += 1
+        visit = self.visit
         for child in el:
-            self.visit(child, kind, link, flow, depth)
-            if child.tail:
-                add(child.tail, kind, link, flow)
-        if block:
+            visit(child, kind, link, flow, depth)
+            text = child.tail
+            if text:
+                add(text, kind, link, flow)
+        if block and self._parts:
             self.flush()
 
     def _kind_of(self, el: etree._Element, tag: str) -> str | None:
@@ -395,9 +401,12 @@ def _clean_blocks(raw: Iterable[_Raw], *, title: str = "", ascii_quotes: bool = 
             after_related = False
             if kind == "h" and not kept and _key(text) == _key(title):
                 continue
-            # Whether the text needs a spaceless script's word rules, asked once for both.
-            unspaced = spaceless(text)
-            key = duplicate_key(text) if unspaced else spaced_duplicate_key(text)
+            # Whether the text needs a spaceless script's word rules, asked once for both; a
+            # text Latin-1 but for its curly quotes and dashes (most) tells it with its key.
+            key = latin1_duplicate_key(text)
+            unspaced = key is None and spaceless(text)
+            if key is None:
+                key = duplicate_key(text) if unspaced else general_spaced_key(text)
             if seen.repeats_key(key) is not None:
                 continue
             words = word_count(text) if unspaced else _spaced_word_count(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,14 @@ from redraft.config import ExtractOptions
 from redraft.errors import NotAnArticle, NoText, Protected, Rejected, TooShort
 from redraft.extract import MAX_HTML_CHARS, extract
 from redraft.records import Article, Entry
-from redraft.text import word_count
+from redraft.text import spaceless, word_count
+from redraft.text.discourse import JUNK_MAX_CHARS, JUNK_MAX_WORDS, junk
+from redraft.text.duplicates import (
+    _BLANKS,
+    duplicate_key,
+    latin1_duplicate_key,
+    spaced_duplicate_key,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
@@ -346,3 +354,54 @@ def test_names_are_judged_one_by_one_as_the_whole_string_was(names: str) -> None
 def test_controls_are_removed_as_the_pattern_removes_them(html: str) -> None:
     module = importlib.import_module("redraft.extract")
     assert module._without_controls(html) == module._CONTROL.sub("", html)
+
+
+# --- duplicate keys of Latin-1 text (the blocks' repeat check) -----------------------------------
+
+def _general_key(text: str) -> tuple[str, ...]:
+    return tuple(text.casefold().translate(_BLANKS).split())
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "ß", "µ", "Straße STRASSE", "ÀÉÎÕÜ àéîõü ÿ Ÿ", "a_b c-d", "ª º ² ³ ¹ ¼ ½ ¾",
+    "\x85\xa0\x1c", "“¿Qué?” —dijo… ‘sí’", "İstanbul ıI", "ΣΊΣΥΦΟΣ ς", "ﬁn ﬂor", "日本語 テキスト",
+    "ไทยภาษา", "Cafe\u0301 naïve", "\u200bzero\u2009thin\u3000wide", "l’été «à» 1,5 %",
+    "x" * 40 + "µ", "\ud800 lone",
+])
+def test_spaced_duplicate_key_is_the_general_rule(text: str) -> None:
+    assert spaced_duplicate_key(text) == _general_key(text)
+
+
+def test_spaced_duplicate_key_is_the_general_rule_on_random_text() -> None:
+    rnd = random.Random(23)
+    alphabet = [chr(c) for c in range(0x250)] + list(
+        "“”‘’—–…ßµẞſﬁİıΣσςŒœ\u0301\u200b\u2009\u3000日ไ_") + ["\ud800"]
+    for _ in range(3000):
+        size = rnd.randrange(30)
+        for pool in (alphabet, alphabet[:256]):
+            text = "".join(rnd.choice(pool) for _ in range(size))
+            assert spaced_duplicate_key(text) == _general_key(text), repr(text)
+
+
+def test_latin1_duplicate_key_is_the_key_of_a_spaced_text() -> None:
+    """Extraction takes a Latin-1 key's text as spaced without asking :func:`spaceless`."""
+    rnd = random.Random(5)
+    alphabet = [chr(c) for c in range(0x180)] + list("“”‘’—–…日本ไทยກ\u1000ក한\u0301")
+    texts = ["", "Qué “sí” — no…", "日本", "ไทย “x”", "a\u2019b"]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(25)))
+              for _ in range(5000)]
+    for text in texts:
+        key = latin1_duplicate_key(text)
+        if key is not None:
+            assert not spaceless(text), repr(text)
+            assert key == duplicate_key(text) == _general_key(text), repr(text)
+
+
+@pytest.mark.parametrize("words", [1, 28, 29, 30, 31, 59])
+@pytest.mark.parametrize("space", [" ", "\t", "\u3000", "  ", "\xa0", "\u2009"])
+def test_junk_word_bound_as_a_full_split(words: int, space: str) -> None:
+    """junk splits no further than its bound: the answer is the full split's."""
+    text = "[1]" + space + space.join(["ab"] * words) + space
+    assert len(text) <= JUNK_MAX_CHARS
+    expected = "reference" if len(text.split()) <= JUNK_MAX_WORDS else ""
+    assert junk(text) == expected

@@ -390,3 +390,26 @@ def test_directory_listing_skips_hidden_folders_and_links_to_folders(tmp_path: P
     (posts / "broken.json").symlink_to(tmp_path / "gone.json")
     files = list(FileSource([posts]).files())
     assert files == [posts / "1.JSON", posts / "2.json"]
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDC00", "\\uD83D"])
+@pytest.mark.parametrize("other", ["", "caf\\u00e9 ", "\\u201c "])
+def test_a_lone_surrogate_escape_is_replaced_whatever_else_the_text_escapes(
+        escape: str, other: str) -> None:
+    """The escape is found whether or not the text escapes other characters."""
+    text = ('{"id": 7, "type": "post", "title": {"rendered": "“Año” ' + other + escape + '"},'
+            ' "content": {"rendered": "<p>Texto ' + other + '</p>"}}')
+    [entry] = files.read_items(text.encode("utf-8"), label="post.json")
+    assert isinstance(entry, Entry)
+    assert entry.title.endswith("\ufffd")
+    assert "\\ud" not in entry.raw.lower()
+    assert "\ufffd" in entry.raw
+
+
+def test_a_post_with_escapes_but_no_surrogate_keeps_its_text() -> None:
+    text = '{"id": 7, "type": "post", "title": {"rendered": "caf\\u00e9 \\u201cs\\u201d"}, ' \
+           '"content": {"rendered": "<p>x</p>"}}'
+    [entry] = files.read_items(text.encode("utf-8"), label="post.json")
+    assert isinstance(entry, Entry)
+    assert entry.title == "café “s”"
+    assert entry.raw == text

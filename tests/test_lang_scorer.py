@@ -125,3 +125,18 @@ def test_a_new_cache_replaces_copies_left_by_other_releases(tmp_path: Path) -> N
     (kept,) = (tmp_path / "redraft").glob("langid-*")
     assert _probe(tmp_path) == ["es", "True"]  # a second run reuses the copy
     assert (kept / "done").exists()
+
+
+def test_first_visits_are_the_distinct_values_in_order_of_first_occurrence() -> None:
+    import numpy as np
+
+    rnd = random.Random(11)
+    for size in [1, 2, 3, 7, 64, 700, 5000]:
+        for spread in (1, 5, size, 100_000):
+            found = np.array([rnd.randrange(spread) for _ in range(size)], dtype=np.int32)
+            values, firsts, counts = np.unique(found, return_index=True, return_counts=True)
+            order = np.argsort(firsts)
+            features, times = lang._first_visits(np, found)
+            assert features.tolist() == values[order].tolist()
+            assert times.tolist() == counts[order].tolist()
+            assert features.dtype == np.intp and times.dtype == np.intp

@@ -265,7 +265,9 @@ def junk(paragraph: str) -> str:
     """What a paragraph is when it is no prose: ``bare-url``, ``footnote``, ``reference``,
     ``image-credit``; "" for a paragraph of text."""
     text = paragraph.strip()
-    if not text or len(text) > JUNK_MAX_CHARS or len(text.split()) > JUNK_MAX_WORDS:
+    # Splitting stops past the bound: a paragraph of up to 400 characters has some 65 words.
+    if not text or len(text) > JUNK_MAX_CHARS or len(
+            text.split(None, JUNK_MAX_WORDS)) > JUNK_MAX_WORDS:
         return ""
     for name, pattern in _JUNK:
         if pattern.fullmatch(text):

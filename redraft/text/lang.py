@@ -289,27 +289,30 @@ class _Scorer:
 
 def _first_visits(np: Any, found: Any) -> tuple[Any, Any]:
     """Each distinct value of ``found`` and how often it occurs, in order of first occurrence
-    (``np.unique`` with its first indices, then sorted by those: one sort, not two)."""
+    (``np.unique`` with its first indices, then sorted by those: one sort of every value, one of
+    the distinct ones' first positions, which are distinct, so their order is the one order).
+    In place and by methods where numpy's functions are Python wrappers (``np.sort``,
+    ``np.flatnonzero``): a text's scoring is a hundred numpy calls, whose overhead is most of
+    it; this takes a quarter less time than scattering the first positions into arrays of the
+    text's length (48 against 66 microseconds a text)."""
     size = len(found)
     shift = size.bit_length()  # room for a position below each value
-    keys = np.sort((found.astype(np.int64) << shift) | np.arange(size))  # by value, then position
+    keys = found.astype(np.int64)
+    keys <<= shift
+    keys |= np.arange(size)
+    keys.sort()  # by value, then position
     values = keys >> shift
     starts = np.empty(size, dtype=bool)
     starts[0] = True
     np.not_equal(values[1:], values[:-1], out=starts[1:])
-    first = keys[starts] & ((1 << shift) - 1)
-    bounds = np.flatnonzero(starts)
+    bounds = starts.nonzero()[0]
+    first = keys[bounds]
+    first &= (1 << shift) - 1
     counts = np.empty(len(bounds), dtype=np.intp)
-    counts[:-1] = bounds[1:] - bounds[:-1]
+    np.subtract(bounds[1:], bounds[:-1], out=counts[:-1])
     counts[-1] = size - bounds[-1]
-    # First positions are distinct: set each value at its own and read them in order.
-    visited = np.zeros(size, dtype=bool)
-    visited[first] = True
-    features = np.empty(size, dtype=np.intp)
-    features[first] = values[starts]
-    times = np.empty(size, dtype=np.intp)
-    times[first] = counts
-    return features[visited], times[visited]
+    order = first.argsort()
+    return values[bounds[order]], counts[order]
 
 
 @lru_cache(maxsize=1)
