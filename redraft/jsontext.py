@@ -40,3 +40,14 @@ def dumps(value: Any, *, default: Callable[[Any], Any] | None = None,
     except orjson.JSONEncodeError:
         return json.dumps(value, ensure_ascii=False, default=default, sort_keys=sort_keys,
                           separators=(",", ":"))
+
+
+def utf8(value: Any) -> bytes | None:
+    """:func:`dumps`'s text of ``value`` as orjson writes it, UTF-8 bytes, for a caller that
+    writes bytes (a file, a text column bound as bytes) and need not decode them only to encode
+    them again; None for a value orjson refuses, whose text :func:`dumps` writes with the
+    standard library (it may hold a lone surrogate, which no UTF-8 can carry)."""
+    try:
+        return orjson.dumps(value, option=_OPTIONS)
+    except orjson.JSONEncodeError:
+        return None

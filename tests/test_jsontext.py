@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from redraft.jsontext import dumps
+from redraft.jsontext import dumps, utf8
 
 
 @pytest.mark.parametrize("value", [
@@ -58,3 +58,11 @@ def test_a_value_that_holds_itself_is_refused() -> None:
     loop.append(loop)
     with pytest.raises((ValueError, TypeError)):
         dumps(loop)
+
+
+def test_utf8_is_dumps_text_as_bytes_or_none_where_orjson_refuses() -> None:
+    for value in ({"a": [1, 2.5, None, True]}, ["é", "中文", "\u2028"], {"n": {"deep": [[[]]]}},
+                  "plain", 0, {}):
+        assert utf8(value) == dumps(value).encode("utf-8")
+    assert utf8("\ud800") is None  # a lone surrogate: dumps writes it with the standard library
+    assert utf8(2**70) is None

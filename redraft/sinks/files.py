@@ -24,11 +24,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
-import orjson
-
 from redraft.errors import PublishError, RedraftError, Rejected
-from redraft.jsontext import _OPTIONS as JSON_OPTIONS  # dumps's own: the same text
-from redraft.jsontext import dumps
+from redraft.jsontext import dumps, utf8
 from redraft.records import Draft, Publication, Verdict
 from redraft.sinks.credit import credit_pieces
 from redraft.sinks.markup import (
@@ -230,10 +227,8 @@ class FileSink:
         # the same bytes as ``dumps``'s text written through a UTF-8 text file, without decoding
         # them into a string to encode it again (~2.7 KiB a draft: 0.1% of a run's instructions).
         # A record orjson refuses is written from ``dumps``'s text, as before.
-        try:
-            line: bytes | str = orjson.dumps(record, option=JSON_OPTIONS) + _LINE_END
-        except orjson.JSONEncodeError:
-            line = dumps(record) + "\n"
+        data = utf8(record)
+        line = data + _LINE_END if data is not None else dumps(record) + "\n"
         try:
             if self._jsonl is None:
                 self._jsonl = path.open("wb")

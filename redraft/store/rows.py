@@ -12,10 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-import orjson
-
-from redraft.jsontext import _OPTIONS as JSON_OPTIONS  # dumps's own: the same text
-from redraft.jsontext import dumps
+from redraft.jsontext import dumps, utf8
 from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
 from redraft.text import word_count
 
@@ -133,10 +130,8 @@ def json_column(value: Any) -> bytes | str:
     refuses (a lone surrogate: stored as U+FFFD, as any text). The same text either way; a
     string is decoded from orjson's bytes only to be encoded again for SQLite: for a draft's
     article (~8 KiB) alone, 0.4% of the instructions of a run over 150 posts."""
-    try:
-        return orjson.dumps(value, option=JSON_OPTIONS)
-    except orjson.JSONEncodeError:
-        return dumps(value)
+    data = utf8(value)
+    return data if data is not None else dumps(value)
 
 
 def problems_json(problems: Sequence[Problem]) -> str:
