@@ -246,8 +246,12 @@ def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en")
         text = _DATELINE_TAG.sub("", text, count=1)
         text = _DATELINE_PLACE.sub("", text, count=1)
     if "(" in text:
-        text = _BRACKET.sub(lambda match: _drop_bracket(match, language), text)
-    if "–" in text or "—" in text or " -" in text:
+        text = _drop_brackets(text, language)
+    # An aside between dashes takes two (an opening and a closing one): a sentence with one
+    # dash, or one hyphen besides, is not searched (a search costs ~100k instructions in a
+    # long sentence; half the sentences with a dash have no second one).
+    if ("–" in text or "—" in text or " -" in text) and (
+            text.count("-") + text.count("–") + text.count("—") >= 2):
         text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, language), text)
     if text == sentence or len(text.split()) < _MIN_KEPT_WORDS:
         return sentence
@@ -281,6 +285,29 @@ def _negates(aside: str, language: str) -> bool:
 def _drop_dash_aside(match: re.Match[str], language: str) -> str:
     keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), language)
     return match.group(0) if keep else ""
+
+
+def _drop_brackets(text: str, language: str) -> str:
+    """``_BRACKET.sub`` with :func:`_drop_bracket`, the pattern tried only where a match can
+    start: a bracket's opening is two characters after its start at most (``, (``), so only
+    the two positions before each "(" are tried, in order, as the substitution's scan tries
+    them. The pattern opens with an optional comma, which leaves its search no character to
+    skip to: it is tried at every position, and the substitution cost twice as much
+    (168M instructions to 82M over the sentences of both benchmark sets)."""
+    pieces: list[str] = []
+    last = 0  # where the last match ended: no match starts before it
+    opening = text.find("(")
+    while opening >= 0:
+        for start in (opening - 2, opening - 1):
+            if start >= last and (match := _BRACKET.match(text, start)) is not None:
+                pieces += text[last:start], _drop_bracket(match, language)
+                last = match.end()
+                break
+        opening = text.find("(", max(opening + 1, last))
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _drop_bracket(match: re.Match[str], language: str) -> str:
