@@ -339,3 +339,17 @@ def test_a_dash_aside_takes_two_dashes() -> None:
         if sample.count("-") + sample.count("–") + sample.count("—") < 2:
             assert text._DASH_ASIDE.search(sample) is None, sample
 
+
+def test_the_full_stop_pattern_finds_the_boundaries_of_a_text_without_other_terminals() -> None:
+    chooser = random.Random(37)
+    others = set(text._TERMINALS) - {"."}
+    tried = 0
+    for _ in range(20_000):
+        sample = "".join(chooser.choice([*_ASIDE_PIECES, "A", "the", "'", "]"])
+                         for _ in range(chooser.randint(0, 16)))
+        if others & set(sample):
+            continue
+        tried += 1
+        assert ([(*m.groups(), m.span()) for m in text._FULL_STOP_BOUNDARY.finditer(sample)]
+                == [(*m.groups(), m.span()) for m in text._BOUNDARY.finditer(sample)]), sample
+    assert tried > 1000

@@ -94,6 +94,14 @@ _TERMINALS = ".!?…।॥؟۔։።፧"
 _BOUNDARY = re.compile(
     rf"([{_TERMINALS}][{_TERMINALS}]*)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
 )
+# _BOUNDARY for a text whose only terminal is the full stop (nine paragraphs in ten): opening
+# with a literal, the search skips to the next "." in a tight loop, where a class is tested
+# against every character (about 60 instructions each); 33M fewer instructions splitting the
+# 4,312 paragraphs of both benchmark sets (137M to 104M).
+_FULL_STOP_BOUNDARY = re.compile(
+    rf"(\.\.*)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
+)
+_WIDE_TERMINALS = "".join(mark for mark in _TERMINALS if not mark.isascii())
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
 _MAX_INITIAL_CHARS = 4  # "j." or "u.s." are initials; longer dotted tokens are not
@@ -132,10 +140,10 @@ _CJK_END = re.compile(rf"[{_CJK_STOPS}][{_CJK_STOPS}]*[」』）〕】”’\"')
 @lru_cache(maxsize=1024)  # a few articles' paragraphs: the stages of one article share them
 def _split_sentences(text: str, language: str) -> tuple[str, ...]:
     if text.isascii():
-        return _split_spaced(text, language)
+        return _split_spaced(text, language, _boundary(text))
     # Looked for one by one (a C scan each; none at all in a Latin-1 text), not by a pattern.
     cjk = any(map(text.__contains__, _CJK_STOPS))
-    sentences = _split_cjk(text, language) if cjk else _split_spaced(text, language)
+    sentences = _split_cjk(text, language) if cjk else _split_spaced(text, language, _boundary(text))
     if has_segmented_script(text):  # Thai, Lao, Khmer, Myanmar: ICU's boundaries as well
         return tuple(part for sentence in sentences for part in split_segmented(sentence, language))
     return sentences
@@ -151,12 +159,24 @@ def _split_cjk(text: str, language: str) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def _split_spaced(text: str, language: str) -> tuple[str, ...]:
-    """Sentences of a text whose sentences end in punctuation followed by white space."""
+def _boundary(text: str) -> re.Pattern[str]:
+    """The pattern finding a whole paragraph's boundaries: the full stop's when it has no other
+    terminal (looked for one by one, a C scan each: "!" and "?", then the others only outside
+    ASCII). The pieces of a Chinese or Japanese paragraph, short, are not worth the scans."""
+    if "!" in text or "?" in text or (
+            not text.isascii() and any(map(text.__contains__, _WIDE_TERMINALS))):
+        return _BOUNDARY
+    return _FULL_STOP_BOUNDARY
+
+
+def _split_spaced(text: str, language: str,
+                  boundary: re.Pattern[str] = _BOUNDARY) -> tuple[str, ...]:
+    """Sentences of a text whose sentences end in punctuation followed by white space, found
+    by ``boundary`` (:data:`_BOUNDARY`, or one finding the same in this text)."""
     sentences: list[str] = []
     start = 0
     caseless = text.islower()  # lower-cased text: a lower-case word can start a sentence
-    for match in _BOUNDARY.finditer(text):
+    for match in boundary.finditer(text):
         if not _is_boundary(text, match, language, caseless=caseless):
             continue
         sentence = text[start : match.end(2)].strip()
