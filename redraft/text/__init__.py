@@ -101,7 +101,9 @@ _BOUNDARY = re.compile(
 _FULL_STOP_BOUNDARY = re.compile(
     rf"(\.\.*)((?:[{re.escape(_CLOSERS)}]|[ \u00a0\u202f]*»)*)(\s+)"
 )
-_WIDE_TERMINALS = "".join(mark for mark in _TERMINALS if not mark.isascii())
+# Tuples, as the marks looked for one by one below: iterating over a string makes each of its
+# characters beyond Latin-1 anew, every call.
+_WIDE_TERMINALS = tuple(mark for mark in _TERMINALS if not mark.isascii())
 _NEXT_WORD = re.compile(rf"[{re.escape(_OPENERS)}\-–—\s]*(?:([^\W\d_]+)(\.?)|\d)")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
 _MAX_INITIAL_CHARS = 4  # "j." or "u.s." are initials; longer dotted tokens are not
@@ -134,6 +136,7 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
 # A sentence end in Chinese and Japanese (full-width ones too), with its closing brackets and
 # quotes; no space follows it. Devanagari's danda and Arabic's question mark end like "?".
 _CJK_STOPS = "。！？｡"
+_CJK_STOP_MARKS = tuple(_CJK_STOPS)
 _CJK_END = re.compile(rf"[{_CJK_STOPS}][{_CJK_STOPS}]*[」』）〕】”’\"')]*")
 
 
@@ -142,7 +145,7 @@ def _split_sentences(text: str, language: str) -> tuple[str, ...]:
     if text.isascii():
         return _split_spaced(text, language, _boundary(text))
     # Looked for one by one (a C scan each; none at all in a Latin-1 text), not by a pattern.
-    cjk = any(map(text.__contains__, _CJK_STOPS))
+    cjk = any(map(text.__contains__, _CJK_STOP_MARKS))
     sentences = _split_cjk(text, language) if cjk else _split_spaced(text, language, _boundary(text))
     if has_segmented_script(text):  # Thai, Lao, Khmer, Myanmar: ICU's boundaries as well
         return tuple(part for sentence in sentences for part in split_segmented(sentence, language))
