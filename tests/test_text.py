@@ -331,6 +331,21 @@ def test_brackets_are_dropped_as_the_pattern_substitution_drops_them() -> None:
             assert text._drop_brackets(sample, language) == expected, sample
 
 
+def test_dash_asides_are_dropped_as_the_pattern_substitution_drops_them() -> None:
+    """The scan tried only before each dash finds what the substitution's scan finds."""
+    chooser = random.Random(41)
+    pieces = [*_ASIDE_PIECES, " – ", " — ", " -", "- ", "2010 - 2012", " no ", " not ", "5 - x"]
+    dropped = 0
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 16)))
+        for language in ("en", "es", "th"):
+            expected = text._DASH_ASIDE.sub(
+                lambda m, lang=language: text._drop_dash_aside(m, lang), sample)
+            assert text._drop_dash_asides(sample, language) == expected, sample
+            dropped += expected != sample
+    assert dropped > 1000
+
+
 def test_a_dash_aside_takes_two_dashes() -> None:
     """strip_asides searches for a dash aside only where there are two dashes or hyphens."""
     chooser = random.Random(31)

@@ -239,6 +239,7 @@ _BRACKET = re.compile(r"(,?)\s\(([^()\"“”«»]{1,200})\)(?=([,.;:!?…\s]|$)
 _DASH_ASIDE = re.compile(
     rf"\s(?<!\d\s)(?:{_DASH}\s?|-\s)[^–—()\"“”«»]{{1,200}}?(?:\s?{_DASH}|\s-)(?=\s\D)"
 )
+_DASH_MARKS = ("-", "–", "—")  # what follows the white space opening a dash aside
 _ACRONYM = re.compile(r"^[A-ZÀ-Ý0-9&.-]{2,}$")
 _MIN_KEPT_WORDS = 4  # a deletion leaving fewer words than this has cut into the statement
 
@@ -275,7 +276,7 @@ def strip_asides(sentence: str, *, dateline: bool = False, language: str = "en")
     # long sentence; half the sentences with a dash have no second one).
     if ("–" in text or "—" in text or " -" in text) and (
             text.count("-") + text.count("–") + text.count("—") >= 2):
-        text = _DASH_ASIDE.sub(lambda match: _drop_dash_aside(match, language), text)
+        text = _drop_dash_asides(text, language)
     if text == sentence or len(text.split()) < _MIN_KEPT_WORDS:
         return sentence
     return text.strip()
@@ -308,6 +309,31 @@ def _negates(aside: str, language: str) -> bool:
 def _drop_dash_aside(match: re.Match[str], language: str) -> str:
     keep = _inside_quotes(match.string, match.start()) or _negates(match.group(0), language)
     return match.group(0) if keep else ""
+
+
+def _drop_dash_asides(text: str, language: str) -> str:
+    """``_DASH_ASIDE.sub`` with :func:`_drop_dash_aside`, the pattern tried only where a match
+    can start: at a white space before a dash or a hyphen, in order, as the substitution's
+    scan tries them (it tries every white space, and reads up to 200 characters on from each
+    dash it meets there)."""
+    dashes: list[int] = []
+    for mark in _DASH_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            dashes.append(at)
+            at = text.find(mark, at + 1)
+    pieces: list[str] = []
+    last = 0  # where the last match ended: no match starts before it
+    for dash in sorted(dashes):
+        start = dash - 1
+        if start >= last and text[start].isspace() and (
+                match := _DASH_ASIDE.match(text, start)) is not None:
+            pieces += text[last:start], _drop_dash_aside(match, language)
+            last = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _drop_brackets(text: str, language: str) -> str:
