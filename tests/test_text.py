@@ -314,3 +314,57 @@ def test_duplicate_key_is_every_letter_or_digit_run(sample: str) -> None:
     blanks = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " "
                      for ch in sample.casefold())
     assert text.duplicate_key(sample) == tuple(blanks.split())
+
+
+_ASIDE_PIECES = ["word", "Sr.", "3.5", " ", " ", " ", ",", ".", "(", ")", "((", "(WHO)", "(not)",
+                 "(left)", "\"", "“", "”", "«", "»", "-", " - ", " – ", "—", "--", "\n", "\u00a0",
+                 "!", "?", "…", "。", "中文", "ภาษา", "é", "नहीं", "। ", ";", ":"]
+
+
+def test_brackets_are_dropped_as_the_pattern_substitution_drops_them() -> None:
+    """The scan tried only before each "(" finds what the substitution's scan finds."""
+    chooser = random.Random(29)
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(_ASIDE_PIECES) for _ in range(chooser.randint(0, 16)))
+        for language in ("en", "fr", "th"):
+            expected = text._BRACKET.sub(lambda m, lang=language: text._drop_bracket(m, lang), sample)
+            assert text._drop_brackets(sample, language) == expected, sample
+
+
+def test_dash_asides_are_dropped_as_the_pattern_substitution_drops_them() -> None:
+    """The scan tried only before each dash finds what the substitution's scan finds."""
+    chooser = random.Random(41)
+    pieces = [*_ASIDE_PIECES, " – ", " — ", " -", "- ", "2010 - 2012", " no ", " not ", "5 - x"]
+    dropped = 0
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 16)))
+        for language in ("en", "es", "th"):
+            expected = text._DASH_ASIDE.sub(
+                lambda m, lang=language: text._drop_dash_aside(m, lang), sample)
+            assert text._drop_dash_asides(sample, language) == expected, sample
+            dropped += expected != sample
+    assert dropped > 1000
+
+
+def test_a_dash_aside_takes_two_dashes() -> None:
+    """strip_asides searches for a dash aside only where there are two dashes or hyphens."""
+    chooser = random.Random(31)
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(_ASIDE_PIECES) for _ in range(chooser.randint(0, 16)))
+        if sample.count("-") + sample.count("–") + sample.count("—") < 2:
+            assert text._DASH_ASIDE.search(sample) is None, sample
+
+
+def test_the_full_stop_pattern_finds_the_boundaries_of_a_text_without_other_terminals() -> None:
+    chooser = random.Random(37)
+    others = set(text._TERMINALS) - {"."}
+    tried = 0
+    for _ in range(20_000):
+        sample = "".join(chooser.choice([*_ASIDE_PIECES, "A", "the", "'", "]"])
+                         for _ in range(chooser.randint(0, 16)))
+        if others & set(sample):
+            continue
+        tried += 1
+        assert ([(*m.groups(), m.span()) for m in text._FULL_STOP_BOUNDARY.finditer(sample)]
+                == [(*m.groups(), m.span()) for m in text._BOUNDARY.finditer(sample)]), sample
+    assert tried > 1000

@@ -68,6 +68,10 @@ def spaced_words(text: str) -> list[str]:
 # texts hold are replaced by spaces in one C pass each, after which the words of most texts are
 # simply the runs between spaces.
 _SEPARATORS = "\"'()[]“”‘’«»—–-/…¿¡:;!?%&"
+# As a tuple: iterating over a string makes each of its characters beyond Latin-1 anew (the
+# curly quotes, the dashes), one object a mark a call (20M instructions fewer over the 9,500
+# sentences of the benchmark sets, 105M to 86M).
+_SEPARATOR_MARKS = tuple(_SEPARATORS)
 
 
 def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -75,15 +79,16 @@ def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
     of), several times faster: the separators become spaces, and the runs between spaces that
     are letters and digits only are words as they stand; the pattern reads only the others.
     A match never spans a character it cannot hold, so reading the runs apart finds the same."""
-    text = blanked(text, _SEPARATORS)
+    text = blanked(text, _SEPARATOR_MARKS)
     if "." in text or "," in text:
         # Inside a word only before a digit ("3.5", "1,000"): never before a space or at the end.
         text = text.replace(". ", " ").replace(", ", " ").rstrip(".,")
     return runs_or_matches(text, str.isalnum, pattern)
 
 
-def blanked(text: str, marks: str) -> str:
-    """``text`` with each of ``marks`` replaced by a space: one C pass per mark it holds."""
+def blanked(text: str, marks: Iterable[str]) -> str:
+    """``text`` with each of ``marks`` (characters; a tuple of them is iterated fastest)
+    replaced by a space: one C pass per mark it holds."""
     for mark in marks:
         if mark in text:
             text = text.replace(mark, " ")
