@@ -61,8 +61,9 @@ def test_a_value_that_holds_itself_is_refused() -> None:
 
 
 def test_utf8_is_dumps_text_as_bytes_or_none_where_orjson_refuses() -> None:
-    for value in ({"a": [1, 2.5, None, True]}, ["é", "中文", "\u2028"], {"n": {"deep": [[[]]]}},
-                  "plain", 0, {}):
+    values: list[Any] = [{"a": [1, 2.5, None, True]}, ["é", "中文", "\u2028"],
+                         {"n": {"deep": [[[]]]}}, "plain", 0, {}]
+    for value in values:
         assert utf8(value) == dumps(value).encode("utf-8")
     assert utf8("\ud800") is None  # a lone surrogate: dumps writes it with the standard library
     assert utf8(2**70) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -327,7 +328,8 @@ def test_brackets_are_dropped_as_the_pattern_substitution_drops_them() -> None:
     for _ in range(20_000):
         sample = "".join(chooser.choice(_ASIDE_PIECES) for _ in range(chooser.randint(0, 16)))
         for language in ("en", "fr", "th"):
-            expected = text._BRACKET.sub(lambda m, lang=language: text._drop_bracket(m, lang), sample)
+            expected = text._BRACKET.sub(functools.partial(text._drop_bracket, language=language),
+                                         sample)
             assert text._drop_brackets(sample, language) == expected, sample
 
 
@@ -340,7 +342,7 @@ def test_dash_asides_are_dropped_as_the_pattern_substitution_drops_them() -> Non
         sample = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 16)))
         for language in ("en", "es", "th"):
             expected = text._DASH_ASIDE.sub(
-                lambda m, lang=language: text._drop_dash_aside(m, lang), sample)
+                functools.partial(text._drop_dash_aside, language=language), sample)
             assert text._drop_dash_asides(sample, language) == expected, sample
             dropped += expected != sample
     assert dropped > 1000
