@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from redraft.records import Article, Block, Budget, Draft, Entry
-from redraft.text import words_in
+from redraft.text import word_count, words_in
 from redraft.verify import (
     NO_BUDGET,
     PASS_THRESHOLD,
@@ -18,7 +18,6 @@ from redraft.verify import (
     verify,
     verify_pairs,
 )
-from redraft.verify.draft import draft_words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"
 SOURCES: dict[str, dict[str, Any]] = json.loads((FIXTURES / "sources.json").read_text("utf-8"))
@@ -314,10 +313,14 @@ def test_a_refrain_may_be_said_as_often_as_the_source_says_it() -> None:
     assert repeated([*twice, refrain]) == [refrain]
 
 
-def test_a_drafts_word_count_is_counted_once_as_words_in_counts_it() -> None:
+def test_words_in_counts_each_paragraph_as_word_count_does_asked_once_or_again() -> None:
+    """A draft's words are counted once and kept (the length check, the store and the output
+    ask one after another): the count is the paragraphs' word counts, however often asked."""
     drafts = [(), ("",), ("One two three.", "Four five."), ("東京で会議が開かれた。", "Paris a dit « non »."),
               ("ประเทศไทยมีฝนตกหนัก", "…", "“Quoted” — words, 1,000 of them"), ("a  b\tc\nd",)]
     for paragraphs in drafts:
-        assert draft_words(paragraphs) == words_in(paragraphs)
-        assert draft_words(list(paragraphs)) == words_in(paragraphs)  # any sequence
-        assert draft_words(paragraphs) == words_in(paragraphs)  # counted before: the same
+        expected = sum(word_count(paragraph) for paragraph in paragraphs)
+        assert words_in(paragraphs) == expected
+        assert words_in(list(paragraphs)) == expected  # any iterable
+        assert words_in(iter(paragraphs)) == expected
+        assert words_in(paragraphs) == expected  # counted before: the same

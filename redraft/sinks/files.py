@@ -37,7 +37,7 @@ from redraft.sinks.markup import (
     printable,
     safe_link,
 )
-from redraft.verify.draft import draft_words
+from redraft.text import words_in
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def draft_record(verdict: Verdict) -> dict[str, Any]:
         **({"link_refused": link_refusal(entry.url)} if entry.url and not safe_link(entry.url)
            else {}),
         "source_words": article.words,
-        "draft_words": draft_words(draft.paragraphs),
+        "draft_words": words_in(draft.paragraphs),
         "tokens": {
             "prompt": draft.usage.prompt_tokens,
             "completion": draft.usage.completion_tokens,

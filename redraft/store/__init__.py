@@ -41,7 +41,7 @@ from redraft.store.rows import (
 from redraft.store.rows import iso as _iso
 from redraft.store.rows import now as _now
 from redraft.store.stories import StoryQueries
-from redraft.verify.draft import draft_words
+from redraft.text import words_in
 
 _BUSY_TIMEOUT_MS = 30_000  # a second writer (two syncs at once) waits instead of failing
 # WAL pages written before they are copied into the file (SQLite's default is 1,000): a page an
@@ -227,7 +227,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
                 draft.budget.describe(), article_json(article),
                 json_column(list(draft.paragraphs)), draft.credit,
                 article.words,
-                draft_words(draft.paragraphs), verdict.score, int(verdict.passed),
+                words_in(draft.paragraphs), verdict.score, int(verdict.passed),
                 problems_json(verdict.problems), draft.attempts, usage.prompt_tokens,
                 usage.completion_tokens, _now(),
             ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import chain
 
 from redraft.records import Draft, Entry, Problem
@@ -20,19 +19,6 @@ from redraft.verify.source import _Source
 from redraft.verify.words import NO_BUDGET, REPEATED_PARAGRAPH_SHARE, _key
 
 # --- the whole draft ---------------------------------------------------------------------------
-
-
-def draft_words(paragraphs: Sequence[str]) -> int:
-    """:func:`~redraft.text.words_in` of a draft's paragraphs, counted once a draft: the length
-    check, the store and the JSON output each ask for it, one after another. A paragraph
-    beyond Latin-1 (curly quotes) is scanned for scripts without spaces before it is split,
-    so the count is dear: counted once, a run over 150 posts takes 0.4% fewer instructions."""
-    return _draft_words(tuple(paragraphs))  # a tuple is not copied
-
-
-@lru_cache(maxsize=16)  # the drafts in hand: a run asks for each within one item
-def _draft_words(paragraphs: tuple[str, ...]) -> int:
-    return words_in(paragraphs)
 
 
 def _sentences(paragraphs: Sequence[str], split: Sequence[Sequence[str]],
@@ -176,7 +162,7 @@ def _length(draft: Draft, sentences: Sequence[str]) -> list[Problem]:
         have, target, unit = len(sentences), int(budget.value), "sentences"
         over = have > target
     else:
-        have, unit = draft_words(draft.paragraphs), "words"
+        have, unit = words_in(draft.paragraphs), "words"
         target = budget.target_words(draft.article.words) or 0
         # the slack: one sentence, counted as the draft is (counted only for a draft over target)
         over = have > target and have > target + max(word_count(s) for s in sentences)
