@@ -249,6 +249,28 @@ def test_cut_sentences_are_found_past_sentences_holding_their_longest_words() ->
     assert not source.has_shortened(_key("Volunteers searched the flooded valley roads for survivors."))
 
 
+def test_a_paragraph_holds_telling_words_as_its_lower_cased_text_does() -> None:
+    """_holds_telling searches the lower-cased line already made for a paragraph given
+    normalised, and lower-cases any other: both answer as the general rule (every word in the
+    normalised paragraph, lower-cased), whatever the script, case or spacing."""
+    from redraft.verify.source import _holds_all, _Source
+
+    paragraphs = ["The Mayor SAID the bridge opens in May.", "ΟΔΟΣ ΚΛΕΙΣΤΗ. Ο ΔΡΟΜΟΣ ΑΝΟΙΓΕΙ",
+                  "İSTANBUL'da köprü açıldı; İzmir'de DEĞİL.", "東京で新しい橋が開通した。",
+                  "สะพานใหม่เปิดแล้ว วันนี้", "Straße  GROSS\u00a0 Ärger ", "  padded text ", "",
+                  "Ǆemal Ǉubić and ǋ", "line\nbreak Inside", "ﬁnal ﬂow Ω Å"]
+    source = _Source(paragraphs, "en")
+    probes = [[], [""], ["the", "mayor"], ["may", "bridge", "opens"], ["οδοσ"], ["οδος", "δρομος"],
+              ["δρομοσ", "ανοιγει"], ["istanbul"], ["i̇stanbul'da", "değil"], ["izmir"],
+              ["東京", "橋"], ["สะพาน", "วันนี้"], ["straße", "gross"], ["gross ärger"],
+              ["gross  ärger"], ["padded"], ["ǆemal", "ǉubić"], ["ǌ"], ["break", "inside"],
+              ["ﬁnal", "ω", "å"], ["final"], ["missing"]]
+    for number, paragraph in enumerate(paragraphs):
+        for words in probes:
+            expected = _holds_all(source.paragraph(number), words)
+            assert source._holds_telling(number, words) == expected, (paragraph, words)
+
+
 @pytest.mark.parametrize(("title", "url", "language"), [
     ("Harbour wall to be rebuilt", "https://news.example/harbour", "en"),
     ("Talks with the U.S.", "https://news.example/u.s.", "en"),

@@ -174,7 +174,7 @@ class _Source:
         for number in self.holding(words[0]):
             # A sentence holding the telling words is in the paragraph: without them there is
             # nothing to shorten, and the paragraph's key is not made for nothing.
-            if not self.holds(number, words[-1]) or not _holds_all(self.paragraph(number), telling):
+            if not self.holds(number, words[-1]) or not self._holds_telling(number, telling):
                 continue  # its key cannot hold them
             paragraph_key = self._paragraph_key(number)
             if head in paragraph_key and tail in paragraph_key:
@@ -184,6 +184,17 @@ class _Source:
                 if key in "".join(shortened):  # a key of words is never found across two keys
                     return True
         return False
+
+    def _holds_telling(self, number: int, words: Sequence[str]) -> bool:
+        """``_holds_all(self.paragraph(number), words)``: of a paragraph given normalised (most
+        are), the line of :attr:`lines` is its text lower-cased already, searched in place
+        rather than lower-cased again (a paragraph of a few hundred characters, once for every
+        sentence the fast path misses; lower-casing is a table look-up a character for text
+        beyond ASCII)."""
+        paragraph = self.paragraph(number)
+        if paragraph == self.raw[number]:
+            return all(self.holds(number, word) for word in words)
+        return _holds_all(paragraph, words)
 
     def _shortened_key(self, number: int, sentence: int, text: str) -> str:
         """The key of sentence ``sentence`` (``text``) of paragraph ``number``, asides deleted."""
