@@ -249,6 +249,24 @@ def test_cut_sentences_are_found_past_sentences_holding_their_longest_words() ->
     assert not source.has_shortened(_key("Volunteers searched the flooded valley roads for survivors."))
 
 
+def test_a_paragraph_key_made_from_its_lower_cased_line_is_its_key() -> None:
+    """A source paragraph's key is made from its line of the lower-cased Lines: the same key as
+    the paragraph's own, whatever the script, case, spacing or line breaks."""
+    from redraft.verify.source import _Source
+    from redraft.verify.words import Lines, _key
+
+    paragraphs = ["The Mayor SAID the bridge opens in May.", "ΟΔΟΣ ΚΛΕΙΣΤΗ. Ο ΔΡΟΜΟΣ ΑΝΟΙΓΕΙ",
+                  "İSTANBUL'da köprü açıldı; İzmir'de DEĞİL.", "東京で新しい橋が開通した。",
+                  "สะพานใหม่เปิดแล้ว วันนี้", "Straße  GROSS\u00a0 Ärger ", "", "--",
+                  "Ǆemal Ǉubić and ǋ", "line\nbreak Inside", "ﬁnal ﬂow Ω Å", "Москва — ГОРОД"]
+    lines = Lines([p.lower() for p in paragraphs])
+    assert [lines.line(n) for n in range(len(paragraphs))] == [p.lower() for p in paragraphs]
+    source = _Source(paragraphs, "en")
+    for number, paragraph in enumerate(paragraphs):
+        assert source._paragraph_key(number) == _key(paragraph), paragraph
+    assert source.key == "".join(map(_key, paragraphs))
+
+
 def test_a_paragraph_holds_telling_words_as_its_lower_cased_text_does() -> None:
     """_holds_telling searches the lower-cased line already made for a paragraph given
     normalised, and lower-cases any other: both answer as the general rule (every word in the

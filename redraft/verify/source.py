@@ -22,6 +22,7 @@ from redraft.verify.words import (
     _SPLIT_THOUSANDS,
     Lines,
     _key,
+    _lowered_key,
     _near,
     _negations,
     _root,
@@ -102,7 +103,9 @@ class _Source:
     def _paragraph_key(self, number: int) -> str:
         found = self._keys.get(number)
         if found is None:
-            found = self._keys[number] = _key(self.raw[number])
+            # the key of the paragraph's line, lower-cased already (:attr:`lines`: made for the
+            # look-ups that come before a key is wanted)
+            found = self._keys[number] = _lowered_key(self.lines.line(number))
         return found
 
     def keys_with(self, key: str) -> Iterator[tuple[int, str]]:

@@ -108,8 +108,21 @@ def _key(text: str) -> str:
     """Lower-case words joined by single spaces and framed by spaces, for substring tests.
 
     Cached: a draft sentence's key is asked for by the repetition check, the support check and
-    the count of refrains, and a source paragraph's by every draft of the same article."""
-    lower = text.lower()
+    the count of refrains (a source paragraph's is made by :func:`_lowered_key`)."""
+    return _key_of_lower(text.lower())
+
+
+@lru_cache(maxsize=1024)
+def _lowered_key(lower: str) -> str:
+    """:func:`_key` of a text already lower-cased (``lower`` is ``text.lower()``): a source
+    paragraph's key is made from its line of :class:`Lines`, not lower-cased again (a few
+    hundred characters, looked up in Unicode's tables a character beyond ASCII). Cached, as
+    :func:`_key` is: every draft of the same article asks for the same paragraphs' keys."""
+    return _key_of_lower(lower)
+
+
+def _key_of_lower(lower: str) -> str:
+    """:func:`_key`'s words of a text lower-cased already."""
     if lower.isascii():
         return " " + " ".join(spaced_words(lower)) + " "
     if _CJK.search(lower):
@@ -178,6 +191,10 @@ class Lines:
             number = bisect_right(starts, at) - 1
             yield number
             at = text.find(word, starts[number + 1]) if number + 1 < self.count else -1
+
+    def line(self, number: int) -> str:
+        """Line ``number``, as given."""
+        return self.text[self.starts[number]:self.starts[number + 1] - 1]
 
     def holds(self, number: int, word: str) -> bool:
         """Whether line ``number`` holds ``word``."""
