@@ -92,6 +92,14 @@ def encoded(text: str) -> bytes | None:
     return data
 
 
+def keep_encoded(text: str, data: bytes) -> None:
+    """Keep ``data`` as ``text``'s UTF-8 for :func:`encoded`: the caller decoded ``text`` from
+    ``data`` as UTF-8, so an encode would write the same bytes again."""
+    global _utf8_kept  # noqa: PLW0603
+    if len(text) >= UTF8_KEPT_CHARS:
+        _utf8_kept = ((text, data), *_utf8_kept[:UTF8_KEPT - 1])
+
+
 def encodable(text: str) -> bool:
     """Whether ``text`` holds no lone surrogate: the one thing that does not encode as UTF-8
     (an encode runs in C; a search of the surrogates' range tests each character)."""
