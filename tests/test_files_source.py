@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from datetime import timedelta
@@ -11,9 +12,10 @@ from typing import Any
 import pytest
 
 from redraft.errors import InputError, Malformed, Protected, Rejected
-from redraft.records import Entry
-from redraft.sources import files
+from redraft.records import Entry, encoded
+from redraft.sources import charsets, files
 from redraft.sources.files import FileSource, plain_text, sniff
+from redraft.wp import posts
 
 BODY = "<p>The harbour council voted on Tuesday to rebuild the old pier.</p>"
 
@@ -413,3 +415,72 @@ def test_a_post_with_escapes_but_no_surrogate_keeps_its_text() -> None:
     assert isinstance(entry, Entry)
     assert entry.title == "café “s”"
     assert entry.raw == text
+
+
+_LONG = "Caf\u00e9 \u201cquoted\u201d \u2014 \u6771\u4eac \u0e44\u0e17\u0e22 \U0001f600 " * 60
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"plain ascii", _LONG.encode(), codecs.BOM_UTF8 + _LONG.encode(),
+    codecs.BOM_UTF16_LE + _LONG.encode("utf-16-le"), "Le caf\u00e9 \u20ac5".encode("cp1252"),
+    b'<?xml version="1.0" encoding="utf-7"?><p>+AOk-</p>', b"nul \x00 byte", b"\xed\xa0\x80 x",
+])
+def test_decoded_says_when_the_bytes_are_the_texts_utf8(data: bytes) -> None:
+    """When :func:`decoded` says it read the bytes as UTF-8, they are what an encode of its
+    text writes (what the store and the valid-text check are given in its place)."""
+    text, utf8 = charsets.decoded(data, label="x")
+    plain = charsets.decode(data, label="x")
+    assert (type(text), str(text)) == (type(plain), str(plain))
+    if utf8:
+        assert isinstance(text, str) and text.encode("utf-8") == data
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (json.dumps(post(content={"rendered": f"<p>{_LONG}</p>"}), ensure_ascii=False).encode(),
+     "post.json"),
+    (codecs.BOM_UTF8 + json.dumps(post(content={"rendered": f"<p>{_LONG}</p>"}),
+                                  ensure_ascii=False).encode(), "bom.json"),
+    (json.dumps(post(content={"rendered": f"<p>{_LONG}</p>"})).encode(), "escaped.json"),
+    (json.dumps([post(content={"rendered": f"<p>{_LONG}</p>"})], ensure_ascii=False).encode(),
+     "list.json"),
+    (json.dumps(post(title={"rendered": "\ud800" + _LONG})).encode(), "surrogate.json"),
+])
+def test_an_entrys_raw_form_is_encoded_as_its_text(tmp_path: Path, data: bytes, name: str) -> None:
+    """The raw form's UTF-8 the file's bytes stand for is the text's own encode."""
+    (entry,) = read(tmp_path, name, data)
+    assert isinstance(entry, Entry)
+    assert encoded(entry.raw) == entry.raw.encode("utf-8")
+    assert encoded(entry.html) == entry.html.encode("utf-8")
+
+
+_FRAGMENTS = [
+    "<p>Council votes&#8230; <a class=\"more-link\" href=\"/x\">Continue reading</a></p>",
+    "  <p>lead space</p>  ", " \n\t<b>x</b> tail", "\x1c\x1f<b>x</b>", "lead <b>bold</b> tail",
+    "<!-- note --><p>a</p><!-- b -->c", "<?pi x?><p>a</p>", "a < b and c > d", "<", "<>", "<p>",
+    "<p></p>", "<html><body><p>whole</p></body></html>", "<!DOCTYPE html><p>doc</p>",
+    "<!doctype html>", "<html>", "  <html><head><title>T</title></head></html>",
+    "<body>one</body><body>two</body>", "<html><body>a</body></html><html><body>b</body></html>",
+    "<head><title>t</title></head><p>x</p>", "<frameset><frame></frameset>",
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?><p>x</p>", "<p>&amp;amp; &lt;b&gt; &copy &nbsp;x</p>",
+    "<p>\u6771\u4eac\u3067<br>\u4f1a\u8b70</p>",
+    "<p>\u0e1b\u0e23\u0e30\u0e40\u0e17\u0e28 \u0e44\u0e17\u0e22</p>",
+    "<p>emoji \U0001f600</p>", "<script>x()</script><style>p{}</style><p>t</p>",
+    "<table><tr><td>a</td><td>b</td></tr></table>", "<p>a</p>\x00<p>b</p>",
+    "<div>" * 300 + "deep" + "</div>" * 300, "<b>" * 260 + "deep" + "</b>" * 260,
+    "<p>unclosed <i>italic", "</p>stray close", "<p>a\u00a0b</p>", "<svg><text>s</text></svg>",
+]
+
+
+@pytest.mark.parametrize("fragment", _FRAGMENTS)
+def test_plain_text_is_what_lxml_html_reads(fragment: str) -> None:
+    """The text read from the parsed body is lxml.html's ``fragment_fromstring`` with a
+    parent, or the error it raises."""
+    try:
+        want: str | type[BaseException] = posts._plain_text_general(fragment)
+    except Exception as error:  # noqa: BLE001
+        want = type(error)
+    try:
+        got: str | type[BaseException] = plain_text(fragment)
+    except Exception as error:  # noqa: BLE001
+        got = type(error)
+    assert got == want

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
 
-from redraft.records import Article, Block, Budget, Draft, Entry, Usage
+from redraft.records import Article, Block, Budget, Draft, Entry, Usage, encodable, encoded
 
 
 def entry(**changes: object) -> Entry:
@@ -86,3 +87,38 @@ def test_the_credit_label_follows_the_article_language() -> None:
     assert item.credit("fr").startswith("Source : ")
     assert item.credit("ja").startswith("出典: ")
     assert item.credit("xx").startswith("Source: ")  # no label listed: English's
+
+
+_TEXTS = ["", "plain ascii " * 200, "Caf\u00e9 \u201cquoted\u201d \u2014 na\u00efve " * 100,
+          "\u6771\u4eac\u3067\u4f1a\u8b70\u3002" * 300, "\u0e1b\u0e23\u0e30\u0e40\u0e17\u0e28 " * 300,
+          "emoji \U0001f600 nul \x00 and \x1f " * 100, "a lone \ud800 surrogate " * 100, "\udfff",
+          "short \u00e9", "x" * 1023 + "\u00e9", "x" * 1024 + "\u00e9"]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_encoded_is_the_texts_utf8_however_often_asked(text: str) -> None:
+    """What :func:`encoded` gives (kept or not) is what an encode writes, or None for a lone
+    surrogate; other texts asked for in between, equal or not, get their own."""
+    try:
+        want: bytes | None = text.encode("utf-8")
+    except UnicodeEncodeError:
+        want = None
+    for _ in range(2):
+        assert encoded(text) == want
+        assert encodable(text) is (want is not None)
+        for other in _TEXTS:  # more than are kept, some of them equal strings
+            copy = "".join(list(other))
+            assert encoded(copy) == encoded(other) == (
+                other.encode("utf-8") if "\ud800" not in other and other != "\udfff" else None)
+        assert encoded(text) == want
+
+
+@pytest.mark.parametrize("html", _TEXTS)
+def test_content_hash_is_the_digest_of_the_title_and_body(html: str) -> None:
+    """The hash over the kept bytes is the hash over the surrogate-passing encode."""
+    item = entry(html=html, title="T\u00edtulo \ud800")
+    digest = hashlib.sha256(item.title.encode("utf-8", "surrogatepass") + b"\x00"
+                            + html.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    encoded(html)  # kept before it is asked for, or not
+    assert item.content_hash == digest
+    assert entry(html="".join(list(html)), title=item.title).content_hash == digest

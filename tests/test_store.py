@@ -15,7 +15,18 @@ import pytest
 from redraft.errors import StoreError, TooShort
 from redraft.jsontext import dumps
 from redraft.migrations import MIGRATIONS
-from redraft.records import Article, Attempt, Block, Budget, Draft, Entry, Problem, Usage, Verdict
+from redraft.records import (
+    Article,
+    Attempt,
+    Block,
+    Budget,
+    Draft,
+    Entry,
+    Problem,
+    Usage,
+    Verdict,
+    encodable,
+)
 from redraft.store import KEEP_REJECTED_CHARS, EntryState, PostRecord, Store
 from redraft.store.connection import storable
 from redraft.store.rows import json_column, now
@@ -294,6 +305,35 @@ def test_lone_surrogates_are_stored_as_replacement_characters(store: Store) -> N
     assert stored is not None and stored.title == "Caf\ufffd"
     assert stored.meta["tag_names"] == ["\ufffd"]
     assert [r["key"] for r in store.rejections()] == ["k\ufffd"]
+
+
+@pytest.mark.parametrize("text", [
+    "", "<p>Body one.</p>", "Caf\u00e9 \u201cquoted\u201d \u2014 na\u00efve " * 100,
+    "\u6771\u4eac\u3067\u4f1a\u8b70" * 300, "\u0e1b\u0e23\u0e30\u0e40\u0e17\u0e28" * 300,
+    "emoji \U0001f600, tab\t, nul \x00 and \x1f " * 100, "short \u00e9 \x00",
+    "a lone surrogate \ud800 here " * 100, "\udfff",
+])
+@pytest.mark.parametrize("asked", [False, True])
+@pytest.mark.parametrize("bounded", [False, True])
+def test_an_entrys_body_and_raw_form_are_stored_as_their_text(
+        store: Store, text: str, asked: bool, bounded: bool) -> None:
+    """The body and the raw form are bound as the UTF-8 bytes the run encoded (cast to text),
+    or as the string: the same text, of type text, as binding the string stores (U+FFFD for
+    a lone surrogate), whether or not their bytes were kept."""
+    item = entry(html=text, raw="".join(list(text)))
+    if asked:
+        item.content_hash  # noqa: B018  (the body's bytes kept)
+        encodable(item.raw)
+    with store.transaction():
+        store.save_entry(item, bounded=bounded)
+    kept = text[:KEEP_REJECTED_CHARS] if bounded else text
+    row = store._db.execute("SELECT typeof(html), html, typeof(raw), raw, length(html) "
+                            "FROM entries").fetchone()
+    with sqlite3.connect(":memory:") as plain:  # the general path: the string bound as it is
+        want = plain.execute("SELECT typeof(?), ?, length(?)",
+                             (storable(kept),) * 3).fetchone()
+    assert tuple(row) == (want[0], want[1], want[0], want[1], want[2])
+    assert want[0] == "text"
 
 
 def test_a_rejected_items_body_is_bounded(store: Store) -> None:

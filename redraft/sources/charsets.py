@@ -68,33 +68,39 @@ _RIVAL_COHERENCE = 0.1
 
 def decode(data: bytes, *, label: str) -> str | Rejected:
     """A file's text, or why its encoding cannot be trusted (``label`` names it)."""
+    return decoded(data, label=label)[0]
+
+
+def decoded(data: bytes, *, label: str) -> tuple[str | Rejected, bool]:
+    """:func:`decode`'s answer, and whether it read the bytes as UTF-8 (no byte-order mark),
+    so that they are the text's UTF-8 as an encode would write it."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                return data[len(bom):].decode(codec), False
             except UnicodeDecodeError:
                 return _doubtful(label, f"starts with a {codec.upper()} byte-order mark but is "
-                                        f"not valid {codec.upper()}")
+                                        f"not valid {codec.upper()}"), False
     if b"\x00" in data:
         return _doubtful(label, "holds NUL bytes: a binary file, or UTF-16 or UTF-32 text "
-                                "without a byte-order mark")
+                                "without a byte-order mark"), False
     # The declaration is looked for only where it can matter: ASCII bytes (a 7-bit encoding
     # such as UTF-7 reads them otherwise) and bytes that are not UTF-8.
     if data.isascii():
         declared = _declared(data)
         if declared and declared.startswith(_SEVEN_BIT):
-            return _decoded_as(data, declared) or data.decode("ascii")
-        return data.decode("ascii")
+            return _decoded_as(data, declared) or data.decode("ascii"), False
+        return data.decode("ascii"), True
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     declared = _declared(data)
     if declared and (text := _decoded_as(data, declared)) is not None:
-        return text
+        return text, False
     if (text := _as_western(data)) is not None:
-        return text
-    return _guess(data, label=label)
+        return text, False
+    return _guess(data, label=label), False
 
 
 def _doubtful(label: str, why: str) -> Malformed:

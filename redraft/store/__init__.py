@@ -37,6 +37,7 @@ from redraft.store.rows import (
     json_column,
     problems_json,
     stored_draft_from,
+    text_column,
 )
 from redraft.store.rows import iso as _iso
 from redraft.store.rows import now as _now
@@ -173,7 +174,7 @@ class Store(Publications, ReviewQueries, StoryQueries):
             """
             INSERT INTO entries (key, source, url, title, html, published, modified,
                                  content_hash, meta, raw, first_seen, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)
             ON CONFLICT (key) DO UPDATE SET
                 source = excluded.source, url = excluded.url, title = excluded.title,
                 html = excluded.html, published = excluded.published,
@@ -181,9 +182,9 @@ class Store(Publications, ReviewQueries, StoryQueries):
                 meta = excluded.meta, raw = excluded.raw, updated_at = excluded.updated_at
             """,
             (
-                entry.key, entry.source, entry.url, entry.title, html,
+                entry.key, entry.source, entry.url, entry.title, text_column(html),
                 _iso(entry.published), _iso(entry.modified), entry.content_hash,
-                dumps(meta, default=str), raw,
+                dumps(meta, default=str), text_column(raw),
                 stamp, stamp,
             ),
         )

@@ -13,7 +13,17 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from redraft.jsontext import dumps, utf8
-from redraft.records import Article, Block, Budget, Draft, Entry, Problem, Usage, Verdict
+from redraft.records import (
+    Article,
+    Block,
+    Budget,
+    Draft,
+    Entry,
+    Problem,
+    Usage,
+    Verdict,
+    encoded,
+)
 from redraft.text import word_count
 
 
@@ -132,6 +142,18 @@ def json_column(value: Any) -> bytes | str:
     article (~8 KiB) alone, 0.4% of the instructions of a run over 150 posts."""
     data = utf8(value)
     return data if data is not None else dumps(value)
+
+
+def text_column(text: str) -> bytes | str:
+    """``text`` for a column bound as ``CAST(? AS TEXT)``: its UTF-8 bytes where the run has
+    them already (:func:`redraft.records.encoded`: a post's body and raw JSON, encoded for the
+    valid-text check), which SQLite keeps as they are, as text; else the string itself (ASCII,
+    which SQLite binds without a copy, or one with a lone surrogate, stored as U+FFFD as any
+    parameter). The same text either way; binding the string would encode it once more."""
+    if text.isascii():
+        return text
+    data = encoded(text)
+    return data if data is not None else text
 
 
 def problems_json(problems: Sequence[Problem]) -> str:
