@@ -382,3 +382,20 @@ def test_sentence_word_counts_are_word_counts_in_every_script() -> None:
     assert len(sentences) >= 5
     assert [s.words for s in sentences] == [word_count(s.text) for s in sentences]
     assert any(s.words != len(s.text.split()) for s in sentences)  # a spaceless one is read
+
+
+def test_ended_matches_its_pattern_on_random_text() -> None:
+    """units._ended, told from a sentence's end, answers as the pattern's search does."""
+    import random
+    import re
+
+    from redraft.condense import units
+
+    pattern = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\s*$")
+    pieces = ["a", "Z", "é", "中", " ", "\n", "\t", "\u3000", "\u00a0", ",", "-", "(", "[",
+              *units._TERMINAL_MARKS, *units._CLOSING_MARKS]
+    chooser = random.Random(59)
+    samples = ["", " ", ".", "\n", *pieces]
+    samples += ["".join(chooser.choices(pieces, k=chooser.randint(1, 12))) for _ in range(20000)]
+    for sample in samples:
+        assert units._ended(sample) == (pattern.search(sample) is not None), ascii(sample)

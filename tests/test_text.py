@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from redraft import text
-from redraft.text import duplicates, lang, tokens
+from redraft.text import duplicates, lang, segment, tokens
 from redraft.vocab import LANGUAGES
 
 CASES: dict[str, list[dict[str, Any]]] = json.loads(
@@ -92,6 +92,40 @@ def test_normalise_is_nfc_without_invisibles_and_single_spaced(raw: str) -> None
     whole = " ".join(unicodedata.normalize("NFC", text._INVISIBLE.sub("", raw)).split())
     assert text.normalise(raw) == whole
     assert text.normalise(raw, ascii_quotes=True) == whole.translate(text._ASCII_MAP)
+
+
+def test_latin1_and_wide_punctuation_text_is_always_nfc() -> None:
+    """normalise takes text Latin-1 but for the common wide punctuation as NFC unasked: every
+    such character is its own NFC, none is a combining mark (so only neighbours could
+    compose) and no two of them compose, so every string of them is NFC."""
+    chars = [chr(code) for code in range(256)] + list(segment.WIDE_PUNCTUATION)
+    for char in chars:
+        assert unicodedata.combining(char) == 0 and unicodedata.is_normalized("NFC", char)
+    for first in chars:
+        for second in chars:
+            assert unicodedata.is_normalized("NFC", first + second), (first, second)
+    chooser = random.Random(47)
+    for _ in range(500):
+        sample = "".join(chooser.choices(chars, k=chooser.randint(0, 40)))
+        assert segment.latin1_but_punctuation(sample)
+        assert unicodedata.is_normalized("NFC", sample)
+
+
+def test_normalise_matches_the_whole_rule_on_random_text() -> None:
+    """Its fast paths (ASCII, Latin-1 with curly quotes and dashes, other printable NFC text)
+    give what the whole rule gives, on text mixing all of them with what needs the rule."""
+    pieces = ["a", "Z", " ", "  ", ".", "é", "e\u0301", "\u0301", "ñ", "ÿ", "\u00a0", "\u00ad",
+              "\u200b", "\t", "\n", "\x1f", "\x85", "«", "ā", "Ж", "й", "и\u0306", "中", "ภ",
+              "\u0e31", "\u3000", "\u2028", "😀", "A\u030a", "\u212b", "\uac00\u11a8",
+              *segment.WIDE_PUNCTUATION]
+    chooser = random.Random(53)
+    for _ in range(3000):
+        weights = [20 if p.isascii() and p.isprintable() else 1 for p in pieces]
+        raw = "".join(chooser.choices(pieces, weights, k=chooser.randint(0, 25)))
+        whole = " ".join(unicodedata.normalize(
+            "NFC", text._INVISIBLE.sub("", raw.replace("\u00a0", " "))).split())
+        assert text.normalise(raw) == whole, ascii(raw)
+        assert text.normalise(raw, ascii_quotes=True) == whole.translate(text._ASCII_MAP)
 
 
 @pytest.mark.parametrize("case", cases("tidy_spacing"))

@@ -7,11 +7,14 @@ The Thai, Khmer, Myanmar and Hindi sentences are written for these tests.
 from __future__ import annotations
 
 import logging
+import random
+import re
 import sys
 
 import pytest
 
 from redraft.text import segment, spaceless, split_sentences, word_count, words
+from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 pytest.importorskip("icu4py")  # the "icu" extra, part of the dev install
 
@@ -90,3 +93,27 @@ def test_latin1_text_holds_no_script_beyond_it() -> None:
     assert not spaceless("El niño comió.") and spaceless("El niño 中文") and spaceless("é ภาษา")
     assert not segment.has_segmented_script("Ça va, señor")
     assert segment.has_segmented_script("é ภาษาไทย")
+
+
+def test_fast_script_answers_match_the_general_rule_on_random_text() -> None:
+    """spaceless and has_segmented_script answer Latin-1 text with curly quotes and dashes
+    without a search, and has_segmented_script answers the text spaceless last found spaced
+    at once: both as the patterns' search of the whole text says, in any order of asking."""
+    any_spaceless = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
+    any_segmented = re.compile(f"[{SEGMENTED_CHARS}]")
+    pieces = ["a", "Z", " ", "é", "ñ", "ÿ", "\u00a0", "«", "»", "\u00ad", "ā", "€", "•", "Ж",
+              "д", "中", "あ", "。", "ภ", "ไ", "ក", "။", "ສ", "\u0301", "😀", ".", "\n",
+              *segment.WIDE_PUNCTUATION]
+    chooser = random.Random(43)
+    texts = ["", " ", *segment.WIDE_PUNCTUATION]
+    for _ in range(3000):
+        weights = [30 if p.isascii() else 1 for p in pieces]
+        texts.append("".join(chooser.choices(pieces, weights, k=chooser.randint(1, 30))))
+    for text in texts:
+        if chooser.random() < 0.5:
+            assert spaceless(text) == (any_spaceless.search(text) is not None), text
+        assert segment.has_segmented_script(text) == (any_segmented.search(text) is not None), text
+        assert segment.latin1_but_punctuation(text) == segment.latin1(
+            "".join(" " if c in segment.WIDE_PUNCTUATION else c for c in text)), text
+    for mark in segment.WIDE_PUNCTUATION:
+        assert not any_spaceless.search(mark)

@@ -15,7 +15,7 @@ import snowballstemmer
 
 from redraft.text.lang import UNDETERMINED, detect_language
 from redraft.text.negation import has_negation_rules, negated_tokens, negation_word_in
-from redraft.text.segment import has_segmented_script, split_segmented
+from redraft.text.segment import has_segmented_script, latin1_but_punctuation, split_segmented
 from redraft.text.tokens import (
     spaced_words,
     spaceless,
@@ -60,10 +60,15 @@ def normalise(text: str, *, ascii_quotes: bool = False) -> str:
     """
     if "\u00a0" in text:  # a space to split at, as any other; composes with nothing under NFC
         text = text.replace("\u00a0", " ")
-    if text.isprintable() and unicodedata.is_normalized("NFC", text):
+    if text.isprintable() and (text.isascii() or latin1_but_punctuation(text)
+                               or unicodedata.is_normalized("NFC", text)):
         # Most text (nine lines in ten of WordPress posts): printable, so its only white space
         # is the plain space and it holds no invisible character, and in NFC already; only its
-        # runs of spaces and its ends are left to mend, without splitting it into words.
+        # runs of spaces and its ends are left to mend, without splitting it into words. Text
+        # Latin-1 but for curly quotes and dashes is always NFC (no character of it composes):
+        # not asked (is_normalized reads each character's record; with the look at the middle
+        # character in latin1_but_punctuation, 7.5M instructions fewer over 150 Spanish and
+        # French posts, 19M over 145 in six languages).
         while "  " in text:
             text = text.replace("  ", " ")
         text = text.strip(" ")

@@ -80,10 +80,50 @@ def latin1(text: str) -> bool:
     return True
 
 
+# The punctuation beyond Latin-1 that Latin script text holds most (curly quotes, dashes, the
+# ellipsis), in no script written without spaces: a text Latin-1 but for these has none.
+WIDE_PUNCTUATION = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u2026")
+
+
+def latin1_but_punctuation(text: str) -> bool:
+    """Whether the text is Latin-1 once :data:`WIDE_PUNCTUATION` is blanked (most Latin script
+    text): it then holds no letter of a script beyond, which :func:`latin1` alone would tell
+    a text with a curly quote only after a pattern's search of it (about 60 instructions a
+    character, where the blanking is a C scan per mark). The first character beyond Latin-1
+    tells most texts of other scripts at once; the one in the middle (a letter, in most such
+    texts) before the encoding's exception (about 6,000 instructions)."""
+    if text and (middle := text[len(text) // 2]) > "\xff" and middle not in WIDE_PUNCTUATION:
+        return False
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError as error:
+        if text[error.start] not in WIDE_PUNCTUATION:
+            return False
+        for mark in WIDE_PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
+        return latin1(text)
+    return True
+
+
+# The last text :func:`redraft.text.tokens.spaceless` found beyond Latin-1 and in no script
+# written without spaces (a holder: that module notes it); has_segmented_script, asked next
+# about the same paragraph (the condenser asks one, then the sentence splitter the other),
+# answers it at once. The text it holds is kept alive, so no other text can be it; a thread
+# asking about another text meanwhile only makes the next answer take the scan.
+_spaced: list[str] = [""]
+
+
+def note_spaced(text: str) -> None:
+    """Note a text found to hold no script written without spaces (see :data:`_spaced`)."""
+    _spaced[0] = text
+
+
 def has_segmented_script(text: str) -> bool:
-    """Whether the text has Thai, Lao, Khmer or Myanmar letters (ASCII and Latin-1 text
-    answers at once)."""
-    return not text.isascii() and not latin1(text) and _SEGMENTED.search(text) is not None
+    """Whether the text has Thai, Lao, Khmer or Myanmar letters (ASCII and Latin-1 text, with
+    curly quotes and dashes too, answers at once)."""
+    return (not text.isascii() and text is not _spaced[0] and not latin1_but_punctuation(text)
+            and _SEGMENTED.search(text) is not None)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from redraft.records import counted_words
-from redraft.text.segment import MARKS, has_segmented_script, latin1, word_spans
+from redraft.text.segment import (
+    MARKS,
+    has_segmented_script,
+    latin1,
+    latin1_but_punctuation,
+    note_spaced,
+    word_spans,
+)
 from redraft.vocab import SEGMENTED_CHARS, UNSPACED_CHARS
 
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
@@ -40,8 +47,12 @@ _UNSPACED_OR_SEGMENTED = re.compile(f"[{_CJK_CHARS}{SEGMENTED_CHARS}]")
 def spaceless(text: str) -> bool:
     """Whether the text holds a script written without spaces between words (Chinese,
     Japanese, Thai, Lao, Khmer, Myanmar): its words are then not the runs between blanks."""
-    return (not text.isascii() and not latin1(text)
-            and _UNSPACED_OR_SEGMENTED.search(text) is not None)
+    if text.isascii():
+        return False
+    if latin1_but_punctuation(text) or _UNSPACED_OR_SEGMENTED.search(text) is None:
+        note_spaced(text)  # has_segmented_script, asked next about it, need not scan it again
+        return False
+    return True
 
 
 def words(text: str) -> list[str]:
