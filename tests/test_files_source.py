@@ -15,7 +15,6 @@ from redraft.errors import InputError, Malformed, Protected, Rejected
 from redraft.records import Entry, encoded
 from redraft.sources import charsets, files
 from redraft.sources.files import FileSource, plain_text, sniff
-from redraft.wp import posts
 
 BODY = "<p>The harbour council voted on Tuesday to rebuild the old pier.</p>"
 
@@ -451,36 +450,3 @@ def test_an_entrys_raw_form_is_encoded_as_its_text(tmp_path: Path, data: bytes, 
     assert isinstance(entry, Entry)
     assert encoded(entry.raw) == entry.raw.encode("utf-8")
     assert encoded(entry.html) == entry.html.encode("utf-8")
-
-
-_FRAGMENTS = [
-    "<p>Council votes&#8230; <a class=\"more-link\" href=\"/x\">Continue reading</a></p>",
-    "  <p>lead space</p>  ", " \n\t<b>x</b> tail", "\x1c\x1f<b>x</b>", "lead <b>bold</b> tail",
-    "<!-- note --><p>a</p><!-- b -->c", "<?pi x?><p>a</p>", "a < b and c > d", "<", "<>", "<p>",
-    "<p></p>", "<html><body><p>whole</p></body></html>", "<!DOCTYPE html><p>doc</p>",
-    "<!doctype html>", "<html>", "  <html><head><title>T</title></head></html>",
-    "<body>one</body><body>two</body>", "<html><body>a</body></html><html><body>b</body></html>",
-    "<head><title>t</title></head><p>x</p>", "<frameset><frame></frameset>",
-    "<?xml version=\"1.0\" encoding=\"utf-8\"?><p>x</p>", "<p>&amp;amp; &lt;b&gt; &copy &nbsp;x</p>",
-    "<p>\u6771\u4eac\u3067<br>\u4f1a\u8b70</p>",
-    "<p>\u0e1b\u0e23\u0e30\u0e40\u0e17\u0e28 \u0e44\u0e17\u0e22</p>",
-    "<p>emoji \U0001f600</p>", "<script>x()</script><style>p{}</style><p>t</p>",
-    "<table><tr><td>a</td><td>b</td></tr></table>", "<p>a</p>\x00<p>b</p>",
-    "<div>" * 300 + "deep" + "</div>" * 300, "<b>" * 260 + "deep" + "</b>" * 260,
-    "<p>unclosed <i>italic", "</p>stray close", "<p>a\u00a0b</p>", "<svg><text>s</text></svg>",
-]
-
-
-@pytest.mark.parametrize("fragment", _FRAGMENTS)
-def test_plain_text_is_what_lxml_html_reads(fragment: str) -> None:
-    """The text read from the parsed body is lxml.html's ``fragment_fromstring`` with a
-    parent, or the error it raises."""
-    try:
-        want: str | type[BaseException] = posts._plain_text_general(fragment)
-    except Exception as error:  # noqa: BLE001
-        want = type(error)
-    try:
-        got: str | type[BaseException] = plain_text(fragment)
-    except Exception as error:  # noqa: BLE001
-        got = type(error)
-    assert got == want

@@ -18,7 +18,6 @@ import html as htmllib
 import json
 import logging
 import re
-import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -45,10 +44,6 @@ _POST_TYPE = re.compile(r"[a-z0-9_-]{1,20}")
 _API_MARKERS = ("/wp-json/", "/index.php?rest_route=", "/?rest_route=")
 _SITE_OF_LINK = re.compile(r"https?://[^/?#]+", re.IGNORECASE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# lxml.html's test of a whole document, which it parses without wrapping it in <body>
-_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)
-_STRING = etree.XPath("string()", smart_strings=False)  # lxml.html's text_content()
-_PARSERS = threading.local()
 # Python's exceptions for a value of a shape the checks did not foresee: the item is rejected.
 _SHAPE_ERRORS = (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError)
 
@@ -179,51 +174,14 @@ def _rendered(field: Any) -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment (a title, an excerpt): tags stripped, entities decoded once.
-
-    The text is what lxml.html's ``fragment_fromstring(fragment, create_parent="div")`` holds
-    (:func:`_plain_text_general`), read here from the parsed document's ``<body>`` of lxml's
-    plain elements: lxml.html's element classes, its checks and the parent it builds cost
-    about as much as the parse of an excerpt (3 M instructions of a run over 150 posts, 0.07%).
-    What lxml.html refuses (no single ``<body>``) goes to it, to be refused as it was."""
+    """Text of an HTML fragment (a title, an excerpt): tags stripped, entities decoded once."""
     if "<" not in fragment:
         return normalise(htmllib.unescape(fragment))
-    html = fragment if _FULL_HTML.match(fragment) else f"<html><body>{fragment}</body></html>"
-    try:
-        document = etree.fromstring(html, _parser())
-    except (etree.ParserError, ValueError):
-        return _unparsed_text(fragment)
-    if document is None:  # lxml.html: "Document is empty"
-        return _unparsed_text(fragment)
-    bodies = [child for child in document if child.tag == "body"]
-    if document.tag != "html" or len(bodies) != 1:  # what lxml.html refuses, as it refuses it
-        return _plain_text_general(fragment)
-    body = bodies[0]
-    if body.text and not body.text.strip():
-        body.text = None  # lxml.html keeps only leading text that has some
-    return normalise(str(_STRING(body)))
-
-
-def _plain_text_general(fragment: str) -> str:
-    """:func:`plain_text` by lxml.html itself."""
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        return _unparsed_text(fragment)
+        return normalise(htmllib.unescape(re.sub(r"<[^>]*>", " ", fragment)))
     return normalise(root.text_content())
-
-
-def _unparsed_text(fragment: str) -> str:
-    return normalise(htmllib.unescape(re.sub(r"<[^>]*>", " ", fragment)))
-
-
-def _parser() -> etree.HTMLParser:
-    """This thread's parser (one parser is never used by two threads at once), as lxml.html's
-    (its default options)."""
-    parser: etree.HTMLParser | None = getattr(_PARSERS, "parser", None)
-    if parser is None:
-        parser = _PARSERS.parser = etree.HTMLParser()
-    return parser
 
 
 def post_site(item: Mapping[str, Any]) -> str | None:
