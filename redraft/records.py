@@ -78,23 +78,21 @@ def encoded(text: str) -> bytes | None:
     long text's bytes are kept (by the string's identity, while the string is held here, so
     no other string can have it) and the same bytes are given to each who asks. Encoding
     every time cost 1.5% of a run's instructions."""
-    global _utf8_kept  # noqa: PLW0603
-    kept = _utf8_kept
-    for seen, data in kept:
+    for seen, data in _utf8_kept:
         if seen is text:
             return data
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         data = None
-    if len(text) >= UTF8_KEPT_CHARS:
-        _utf8_kept = ((text, data), *kept[:UTF8_KEPT - 1])
+    keep_encoded(text, data)
     return data
 
 
-def keep_encoded(text: str, data: bytes) -> None:
-    """Keep ``data`` as ``text``'s UTF-8 for :func:`encoded`: the caller decoded ``text`` from
-    ``data`` as UTF-8, so an encode would write the same bytes again."""
+def keep_encoded(text: str, data: bytes | None) -> None:
+    """Keep ``data`` as ``text``'s UTF-8 (None: it has none) for :func:`encoded`, when the text
+    is long enough to be worth it: the caller decoded ``text`` from ``data`` as UTF-8, or
+    encoded it, so an encode would write the same bytes again."""
     global _utf8_kept  # noqa: PLW0603
     if len(text) >= UTF8_KEPT_CHARS:
         _utf8_kept = ((text, data), *_utf8_kept[:UTF8_KEPT - 1])

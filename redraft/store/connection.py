@@ -71,10 +71,7 @@ class Connection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         try:
-            try:
-                cursor = self.raw.execute(sql, params)
-            except UnicodeEncodeError:
-                cursor = self.raw.execute(sql, [storable(value) for value in params])
+            cursor = self._run(sql, params)
             return Result(cursor.fetchall(), cursor.lastrowid)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from exc
@@ -84,12 +81,16 @@ class Connection:
         ``lastrowid``, without the rows :meth:`execute` fetches and wraps (an item writes a
         dozen and a half of them)."""
         try:
-            try:
-                return self.raw.execute(sql, params).lastrowid
-            except UnicodeEncodeError:
-                return self.raw.execute(sql, [storable(value) for value in params]).lastrowid
+            return self._run(sql, params).lastrowid
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from exc
+
+    def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        """The statement run, text SQLite cannot encode (lone surrogates) stored as U+FFFD."""
+        try:
+            return self.raw.execute(sql, params)
+        except UnicodeEncodeError:
+            return self.raw.execute(sql, [storable(value) for value in params])
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """One statement over many rows (one call into SQLite, the statement prepared once)."""

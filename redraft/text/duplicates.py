@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import repeat
 
-from redraft.text.segment import MARK_CHARS, word_spans
+from redraft.text.segment import MARK_CHARS, WIDE_PUNCTUATION, word_spans
 from redraft.text.tokens import blanked, spaceless
 
 # --- near duplicates ---------------------------------------------------------------------------
@@ -97,9 +97,10 @@ def split_at_blanks(text: str) -> bool:
 _COMMON_PUNCTUATION = ",.;:!?\"'()[]“”‘’«»—–-/…¿¡%&"
 
 
-# The common punctuation beyond Latin-1, each blank in :data:`_BLANKS` and its own case fold:
-# blanked before case folding, it leaves most Latin script text Latin-1.
-_WIDE_PUNCTUATION = "".join(mark for mark in _COMMON_PUNCTUATION if ord(mark) > 0xFF)
+# The common punctuation beyond Latin-1 (segment's curly quotes, dashes and ellipsis, all in
+# _COMMON_PUNCTUATION), each blank in :data:`_BLANKS` and its own case fold: blanked before case
+# folding, it leaves most Latin script text Latin-1.
+_WIDE_PUNCTUATION = WIDE_PUNCTUATION
 
 
 def _latin1_key() -> tuple[bytes, tuple[bytes, ...]]:
