@@ -66,6 +66,22 @@ def test_words_split_at_separators_read_as_the_word_pattern_does() -> None:
         assert text.words(sample) == pattern.findall(sample), sample
 
 
+def test_folded_spaced_words_are_the_case_folded_texts_words() -> None:
+    """The one-pass fold of a Latin-1 text (with curly quotes and dashes) finds the words of
+    its case fold, and so does its fallback on every other text written with spaces."""
+    pieces = [*_WORD_PIECES, "ÀÉÎÕÜ", "Ÿ", "ÿ", "µ", "ª", "º", "²", "½", "×", "Æ", "Þ", "\x85",
+              "\xad", "\t", "\x1c", "ẞ", "ǅ", "Σ", "ς", "Ж", "\u2028", *segment.WIDE_PUNCTUATION,
+              "'", '"', "«", "»", "[", "]", "¡"]
+    assert not any(chr(code) in segment.MARK_CHARS for code in range(256))  # _WORD's matches
+    chooser = random.Random(29)
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 14)))
+        if tokens.spaceless(sample):
+            continue
+        assert tokens.folded_spaced_words(sample) == tokens.spaced_words(sample.casefold()), (
+            ascii(sample))
+
+
 @pytest.mark.parametrize("case", cases("content_terms"))
 def test_content_terms(case: dict[str, Any]) -> None:
     assert text.content_terms(case["text"], case["language"]) == case["terms"]

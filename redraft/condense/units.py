@@ -26,7 +26,7 @@ from redraft.text import (
     words,
 )
 from redraft.text.discourse import closing_mark, marked
-from redraft.text.tokens import spaced_words
+from redraft.text.tokens import folded_spaced_words
 
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
 MIN_SENTENCE_WORDS = 5
@@ -103,7 +103,8 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
         # A paragraph in no script written without spaces (or segmented by ICU), most, has its
         # sentences' words counted by white space, as word_count counts them, without asking
         # each sentence: its sentences (parts of it, less some spans) have no such script either.
-        count, tokenise = (word_count, words) if spaceless(text) else (_spaced_count, spaced_words)
+        count, tokenise = (word_count, _folded_words) if spaceless(text) else (
+            _spaced_count, folded_spaced_words)
         # A normalised paragraph (single spaces, no other white space, as blocks are) has, in
         # each sentence as the source writes it, one word more than spaces: counted, not split.
         single_spaced = count is _spaced_count and text.isprintable() and "  " not in text
@@ -115,7 +116,7 @@ def read(article: Article, *, asides: bool = True) -> list[Sentence]:
                 sentence = strip_dateline(raw) if before_lead else raw
             # Its words, case-folded (one cache entry per word, whatever its case): what a near
             # repeat is judged on, compared only with this article's own keys.
-            key = tuple(tokenise(sentence.casefold()))
+            key = tuple(tokenise(sentence))
             letters = _letter_words(key)
             # Unpunctuated and short: a label ("Max Burton Keynotes"), a caption, a byline.
             label = letters < _LABEL_WORDS and not _ended(sentence)
@@ -142,6 +143,11 @@ def _letter_words(key: tuple[str, ...]) -> int:
     if len(head) == _LABEL_WORDS and "".join(head).isalpha():
         return _LABEL_WORDS
     return sum(map(str.isalpha, key))
+
+
+def _folded_words(text: str) -> list[str]:
+    """:func:`words` of the case-folded text."""
+    return words(text.casefold())
 
 
 def _spaced_count(text: str) -> int:

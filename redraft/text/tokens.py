@@ -97,6 +97,55 @@ def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
     return runs_or_matches(text, str.isalnum, pattern)
 
 
+def _latin1_fold() -> bytes:
+    """The table taking each Latin-1 character (as a byte) to its case fold, and each
+    separator (:data:`_SEPARATORS`) to a space. Two characters fold to no single Latin-1
+    character (ß to "ss", µ to Greek mu): :func:`folded_spaced_words` never uses the table
+    on a text holding them."""
+    table = bytearray(range(256))
+    for code in range(256):
+        fold = chr(code).casefold()
+        if len(fold) == 1 and ord(fold) < 256:
+            table[code] = ord(fold)
+    for mark in _SEPARATORS:
+        if ord(mark) < 256:
+            table[ord(mark)] = ord(" ")
+    return bytes(table)
+
+
+_LATIN1_FOLD = _latin1_fold()
+_UNFOLDED = (b"\xdf", b"\xb5")  # ß and µ: their case folds are no single Latin-1 character
+# The separators beyond Latin-1 that Latin script text holds (curly quotes, dashes, ellipsis).
+_WIDE_SEPARATORS = tuple(mark for mark in _SEPARATORS if ord(mark) > 0xFF)
+
+
+def folded_spaced_words(text: str) -> list[str]:
+    """``spaced_words(text.casefold())``, for a text known to hold no script written without
+    spaces (not :func:`spaceless`). A text Latin-1 once its curly quotes and dashes are
+    blanks (most Latin script text, ASCII too) is case-folded and its separators blanked in one
+    C pass over its bytes, where case folding looks each character beyond ASCII up in Unicode's
+    tables and each separator is a scan of its own: the same words, since case folding takes
+    each of its characters to one character (ß and µ aside, left to the general rule), never a
+    separator to a letter or a letter to a separator, and a separator is a blank either way;
+    and a Latin-1 text holds no combining mark, where :data:`_WORD` and :data:`_MARKED_WORD`
+    differ."""
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError as error:
+        if text[error.start] not in _WIDE_SEPARATORS:
+            return spaced_words(text.casefold())
+        try:
+            data = blanked(text, _WIDE_SEPARATORS).encode("latin-1")
+        except UnicodeEncodeError:
+            return spaced_words(text.casefold())
+    if _UNFOLDED[0] in data or _UNFOLDED[1] in data:
+        return spaced_words(text.casefold())
+    folded = data.translate(_LATIN1_FOLD).decode("latin-1")
+    if "." in folded or "," in folded:  # as _split_words
+        folded = folded.replace(". ", " ").replace(", ", " ").rstrip(".,")
+    return runs_or_matches(folded, str.isalnum, _WORD)
+
+
 def blanked(text: str, marks: Iterable[str]) -> str:
     """``text`` with each of ``marks`` (characters; a tuple of them is iterated fastest)
     replaced by a space: one C pass per mark it holds."""
