@@ -261,7 +261,12 @@ class _Scorer:
             scores = np.full(len(self.classes), 0.0, dtype=np.float32)
         else:
             features, counts = visits
-            scores = np.log1p(counts.astype(np.float32)) @ self.table[features] + self.prior
+            # take copies each row whole, where indexing gathers them element by element
+            # (7 against 10 microseconds for a text's 450 rows; 8M instructions fewer over 150
+            # Spanish and French posts, 6M over 145 in six languages): the same rows, in the
+            # same order, so the same product.
+            rows = self.table.take(features, 0)
+            scores = np.log1p(counts.astype(np.float32)) @ rows + self.prior
         scores *= 1.0 / math.sqrt(len(data) or 1)
         np.exp(scores - scores.max(), out=scores)
         scores /= scores.sum()
