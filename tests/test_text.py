@@ -71,7 +71,8 @@ def test_folded_spaced_words_are_the_case_folded_texts_words() -> None:
     its case fold, and so does its fallback on every other text written with spaces."""
     pieces = [*_WORD_PIECES, "ÀÉÎÕÜ", "Ÿ", "ÿ", "µ", "ª", "º", "²", "½", "×", "Æ", "Þ", "\x85",
               "\xad", "\t", "\x1c", "ẞ", "ǅ", "Σ", "ς", "Ж", "\u2028", *segment.WIDE_PUNCTUATION,
-              "'", '"', "«", "»", "[", "]", "¡"]
+              "'", '"', "«", "»", "[", "]", "¡", "+", "=", "*", "@", "~", "§", "°", "·", "÷", "©",
+              "\x80", "\x9f", "¬", "¹", "¼", "$3.5", "a.b", "x,", ".$", "1,2.", "_a", "\x00"]
     assert not any(chr(code) in segment.MARK_CHARS for code in range(256))  # _WORD's matches
     chooser = random.Random(29)
     for _ in range(20_000):

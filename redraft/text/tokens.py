@@ -98,18 +98,19 @@ def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 def _latin1_fold() -> bytes:
-    """The table taking each Latin-1 character (as a byte) to its case fold, and each
-    separator (:data:`_SEPARATORS`) to a space. Two characters fold to no single Latin-1
+    """The table taking each Latin-1 character (as a byte) to its case fold when that is a
+    letter or digit (:data:`_WORD`'s characters), keeping the full stop and the comma (a
+    number's, "3.5"), and taking every other character to a space: no word holds one, so a
+    word pattern splits there as it does at a space. Two characters fold to no single Latin-1
     character (ß to "ss", µ to Greek mu): :func:`folded_spaced_words` never uses the table
     on a text holding them."""
-    table = bytearray(range(256))
+    table = bytearray(b" " * 256)
     for code in range(256):
         fold = chr(code).casefold()
-        if len(fold) == 1 and ord(fold) < 256:
+        if chr(code) in ".,":
+            table[code] = code
+        elif len(fold) == 1 and ord(fold) < 256 and fold.isalnum():
             table[code] = ord(fold)
-    for mark in _SEPARATORS:
-        if ord(mark) < 256:
-            table[ord(mark)] = ord(" ")
     return bytes(table)
 
 
@@ -124,11 +125,14 @@ def folded_spaced_words(text: str) -> list[str]:
     spaces (not :func:`spaceless`). A text Latin-1 once its curly quotes and dashes are
     blanks (most Latin script text, ASCII too) is case-folded and its separators blanked in one
     C pass over its bytes, where case folding looks each character beyond ASCII up in Unicode's
-    tables and each separator is a scan of its own: the same words, since case folding takes
-    each of its characters to one character (ß and µ aside, left to the general rule), never a
-    separator to a letter or a letter to a separator, and a separator is a blank either way;
-    and a Latin-1 text holds no combining mark, where :data:`_WORD` and :data:`_MARKED_WORD`
-    differ."""
+    tables and each separator is a scan of its own. The same words: case folding takes each of
+    its characters to one character (ß and µ aside, left to the general rule), a letter or
+    digit to a letter or digit and nothing else to one; a character no word holds (a
+    separator, a symbol) splits the words around it as a blank does; and a Latin-1 text holds
+    no combining mark, where :data:`_WORD` and :data:`_MARKED_WORD` differ. Its runs between
+    blanks are then letters and digits but for a full stop or comma inside (a number's): with
+    neither left, they are the words, not checked again (with the symbols blanked, 44M
+    instructions fewer over 150 Spanish and French posts, 9M over 145 in six languages)."""
     try:
         data = text.encode("latin-1")
     except UnicodeEncodeError as error:
@@ -143,7 +147,9 @@ def folded_spaced_words(text: str) -> list[str]:
     folded = data.translate(_LATIN1_FOLD).decode("latin-1")
     if "." in folded or "," in folded:  # as _split_words
         folded = folded.replace(". ", " ").replace(", ", " ").rstrip(".,")
-    return runs_or_matches(folded, str.isalnum, _WORD)
+        if "." in folded or "," in folded:
+            return runs_or_matches(folded, str.isalnum, _WORD)
+    return folded.split()
 
 
 def blanked(text: str, marks: Iterable[str]) -> str:
