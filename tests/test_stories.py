@@ -92,6 +92,61 @@ def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
 
 
+def _canonical_url_as_before(url: str) -> str:
+    """canonical_url as it was before its short way for links without a query."""
+    import re
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from redraft.stories.rules import ALTERNATE_SUFFIXES
+    from redraft.stories.urls import _tracking
+
+    ports = {"http": 80, "https": 443}
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ports or not parts.hostname:
+        return ""
+    host = parts.hostname.lower().removeprefix("www.")
+    if parts.port is not None and parts.port != ports[parts.scheme.lower()]:
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    for suffix in ALTERNATE_SUFFIXES:
+        if path.rstrip("/").endswith(suffix):
+            path = path.rstrip("/").removesuffix(suffix)
+    path = path.rstrip("/") or "/"
+    query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+                   if not _tracking(name))
+    return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
+
+
+def test_canonical_url_is_what_the_general_rule_makes_of_any_link() -> None:
+    """Links with and without a query, odd hosts (``www.`` alone, a port, IPv6, user names),
+    paths (none, slashes only, repeated slashes, an AMP or feed suffix alone), Unicode, or
+    not http at all: the same canonical form, or the same error, as before."""
+    pieces = {
+        "scheme": ["http://", "https://", "HTTPS://", "ftp://", "", "//", " http://", "tag:"],
+        "host": ["example.org", "www.Example.ORG", "www.", "WWW.x.es", "[::1]", "user:pw@h.io",
+                 "h.io:80", "h.io:443", "h.io:8080", "h.io:", "xn--mnchen-3ya.de", "münchen.de",
+                 "", "例え.jp", "h.io:abc"],
+        "path": ["", "/", "//", "/a", "/a/", "//a//b///", "/amp", "/amp/", "/a/feed//",
+                 "/a/embed", "/index.php", "/ñoño/日本", "/a b", "a"],
+        "query": ["", "?", "?p=1", "?utm_source=x", "?b=2&a=1&fbclid=z", "?a=&b", "?ref=x#f"],
+        "fragment": ["", "#top", "#"],
+    }
+    rng = random.Random(7)
+    links = [f"{s}{h}{p}{q}{f}" for s in pieces["scheme"] for h in pieces["host"]
+             for p in pieces["path"] for q in pieces["query"][:2] for f in pieces["fragment"][:2]]
+    links += ["".join(rng.choice(values) for values in pieces.values()) for _ in range(3000)]
+    for link in links:
+        try:
+            expected: str | type[Exception] = _canonical_url_as_before(link)
+        except ValueError:
+            expected = ValueError
+        if expected is ValueError:
+            with pytest.raises(ValueError):
+                canonical_url(link)
+        else:
+            assert canonical_url(link) == expected, link
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ("https://example.org/?p=1", "https://example.org/?p=2"),
     ("https://example.org/a/", "https://example.org/b/"),
