@@ -310,6 +310,36 @@ def test_rarer_terms_weigh_more() -> None:
     assert frequencies.idf("unseen") > frequencies.idf("tram")
 
 
+def test_idfs_weigh_each_term_as_idf_does() -> None:
+    """The weights worked out once a count are the floats :meth:`idf` gives each term, in the
+    order asked (repeated, unseen and empty terms; lists, sets and generators)."""
+    generator = random.Random(11)
+    frequencies = DocumentFrequencies()
+    vocabulary = [f"t{i}" for i in range(300)] + ["", "ñandú", "東京", "x" * 50]
+    for _ in range(400):
+        frequencies.add(generator.sample(vocabulary, generator.randrange(1, 40)))
+    for size in (0, 1, 5, 60, 400):
+        asked = [generator.choice([*vocabulary, "unseen", "other"]) for _ in range(size)]
+        expected = {term: frequencies.idf(term) for term in asked}
+        for terms in (asked, set(asked), (term for term in asked)):
+            got = frequencies.idfs(terms)
+            want = expected if not isinstance(terms, set) else {t: expected[t] for t in terms}
+            assert list(got.items()) == list(want.items())
+
+
+def test_a_placement_changed_is_what_dataclasses_replace_makes() -> None:
+    from redraft.stories.placement import _with, facts
+
+    base = Placer(MemoryIndex()).decide(facts(article(ARTICLES[0])))
+    for changes in ({}, {"story": "s"}, {"layer": "same-post", "of": "k", "score": 1.0},
+                    {"key_terms": ("a", "b"), "story": ""}):
+        assert _with(base, **changes) == replace(base, **changes)  # type: ignore[arg-type]
+    assert base.in_story(base.story) is base
+    assert base.in_story("other") == replace(base, story="other")
+    with pytest.raises(TypeError):
+        _with(base, stroy="s")
+
+
 def test_the_memory_index_forgets_what_left_the_windows() -> None:
     index = MemoryIndex(sweep_every=5)
     placer = Placer(index)
