@@ -204,6 +204,27 @@ def test_frequencies_stay_exact_across_folds_and_other_connections(
     assert [p.score for p in placed] == pytest.approx([p.score for p in expected])
 
 
+@pytest.mark.parametrize("fold_every", [3, 1000])
+def test_frequencies_are_exact_before_and_after_a_first_fold(
+    db: Path, monkeypatch: pytest.MonkeyPatch, fold_every: int,
+) -> None:
+    """A store whose story_df is empty does not look terms up there until its first fold (by
+    this connection or, read after its commit, by another): the counts stay the same."""
+    monkeypatch.setattr("redraft.store.stories.FOLD_EVERY", fold_every)
+    index = MemoryIndex()
+    with Store.open(db) as first, Store.open(db) as second:
+        for n, item in enumerate(ARTICLES):
+            Placer(index).place(article(item))
+            terms = sorted(index.frequencies.counts)
+            store = second if n == len(ARTICLES) // 2 else first  # another connection once
+            with store.transaction():
+                Placer(store).place(article(item))
+            for reader in (first, second):
+                counts = reader.document_frequencies(terms)
+                assert counts.documents == n + 1
+                assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
+
+
 def test_frequencies_count_own_writes_and_forget_a_rolled_back_one(db: Path) -> None:
     index = MemoryIndex()
     for item in ARTICLES[:-1]:
