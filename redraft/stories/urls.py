@@ -19,6 +19,7 @@ from redraft.stories.rules import ALTERNATE_SUFFIXES, TRACKING_PARAMETERS, TRACK
 
 _POST_ID = re.compile(r"^[1-9][0-9]{0,18}$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SLASHES = re.compile(r"/{2,}")
 SITES_CACHED = 256  # a run reads a few sites, each post naming its own: kept, the memory bounded
 
 
@@ -35,16 +36,23 @@ def canonical_url(url: str) -> str:
     as written by :func:`post_identity`).
     """
     parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+    scheme, hostname = parts.scheme.lower(), parts.hostname  # (the hostname is worked out anew)
+    if scheme not in _DEFAULT_PORTS or not hostname:
         return ""
-    host = parts.hostname.lower().removeprefix("www.")
-    if parts.port is not None and parts.port != _DEFAULT_PORTS[parts.scheme.lower()]:
-        host = f"{host}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    host = hostname.lower().removeprefix("www.")
+    port = parts.port
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
     for suffix in ALTERNATE_SUFFIXES:
-        if path.rstrip("/").endswith(suffix):
-            path = path.rstrip("/").removesuffix(suffix)
+        stripped = path.rstrip("/")
+        if stripped.endswith(suffix):
+            path = stripped.removesuffix(suffix)
     path = path.rstrip("/") or "/"
+    if not parts.query:  # most links: what urlunsplit makes of the host and a path opening
+        return host + path  # with "/", less its "//" (an empty host: the path alone)
     query = sorted((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
                    if not _tracking(name))
     return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
