@@ -20,12 +20,12 @@ from tests.conftest import EXAMPLES
 # nor, for UTF-8 JSON posts written as text, the charset guesser and the YAML parser; nor the HTTP
 # client, nor multiprocessing (one worker runs in the command's own process), nor, off a terminal,
 # rich's live display (the progress bar is shown only on one), nor the HTML parser of WordPress
-# term names.
+# term names, nor the pieces of a Markdown credit line.
 HEAVY = ("feedparser", "trafilatura", "selenium", "flask", "werkzeug", "ray", "pyarrow",
          "charset_normalizer", "yaml", "httpx", "multiprocessing", "rich.progress", "rich.live",
          "redraft.web", "redraft.sources.site", "redraft.sources.feeds",
          "redraft.sources.discover", "redraft.sources.web", "redraft.sinks.wordpress",
-         "redraft.cli.syncing", "redraft.pipeline.merging", "html.parser")
+         "redraft.cli.syncing", "redraft.pipeline.merging", "html.parser", "redraft.sinks.credit")
 
 
 def loaded_after(code: str, cwd: Path) -> set[str]:
