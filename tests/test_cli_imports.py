@@ -19,20 +19,25 @@ from tests.conftest import EXAMPLES
 # comparison benchmark, the browser, the review app, Ray, and redraft's network sources and sinks;
 # nor, for UTF-8 JSON posts written as text, the charset guesser and the YAML parser; nor the HTTP
 # client, nor multiprocessing (one worker runs in the command's own process), nor, off a terminal,
-# rich's live display (the progress bar is shown only on one).
+# rich's live display (the progress bar is shown only on one), nor the HTML parser of WordPress
+# term names, nor the pieces of a Markdown credit line, nor, for a summary that fits the console,
+# rich's table (with fractions).
 HEAVY = ("feedparser", "trafilatura", "selenium", "flask", "werkzeug", "ray", "pyarrow",
          "charset_normalizer", "yaml", "httpx", "multiprocessing", "rich.progress", "rich.live",
          "redraft.web", "redraft.sources.site", "redraft.sources.feeds",
          "redraft.sources.discover", "redraft.sources.web", "redraft.sinks.wordpress",
-         "redraft.cli.syncing", "redraft.pipeline.merging")
+         "redraft.cli.syncing", "redraft.pipeline.merging", "html.parser", "redraft.sinks.credit",
+         "rich.table", "fractions")
 
 
 def loaded_after(code: str, cwd: Path) -> set[str]:
-    """The heavy modules in ``sys.modules`` after ``code`` ran in a new interpreter."""
+    """The heavy modules in ``sys.modules`` after ``code`` ran in a new interpreter (off a
+    terminal, its console 80 columns wide)."""
     probe = (f"import sys, json\n{code}\n"
              f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=cwd, check=False)
+                          cwd=cwd, check=False, stdin=subprocess.DEVNULL, env=env)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 

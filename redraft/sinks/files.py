@@ -27,7 +27,6 @@ from typing import Any, BinaryIO, Literal, TextIO
 from redraft.errors import PublishError, RedraftError, Rejected
 from redraft.jsontext import dumps, utf8
 from redraft.records import Draft, Publication, Verdict
-from redraft.sinks.credit import credit_pieces
 from redraft.sinks.markup import (
     front_matter,
     link_refusal,
@@ -139,6 +138,10 @@ def md_credit(draft: Draft) -> str:
     """The draft's credit line as one line of Markdown: each outlet a link when its URL is
     http(s), the rest escaped ("" when there is no credit). It goes inside emphasis
     (``*...*``), so nothing in it starts a Markdown line."""
+    # Imported here: only Markdown needs the credit line's pieces (the module, its pattern and
+    # its record cost ~5.6 M instructions of a txt or json run's start-up).
+    from redraft.sinks.credit import credit_pieces  # noqa: PLC0415
+
     return "".join(md_link(piece.text, piece.link) if piece.link else md_inline(piece.text)
                    for piece in credit_pieces(draft)).strip()
 
