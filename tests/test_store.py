@@ -296,6 +296,24 @@ def test_a_failing_migration_leaves_nothing_half_done(
 
 # --- hostile text ----------------------------------------------------------------------------
 
+def test_statements_share_one_cursor_and_each_keeps_its_rows(store: Store) -> None:
+    """The connection runs every statement on one cursor: a result read after the next
+    statement still holds its own rows (by name), and a write's row id is its own."""
+    db = store._db
+    with store.transaction():
+        store.save_entry(entry("a"))
+        store.save_entry(entry("b"))
+        first = db.execute("SELECT key FROM entries ORDER BY key")
+        second = db.execute("SELECT key FROM entries WHERE key = ?", ("b",))
+        draft_id = store.save_draft(verdict(entry("a")), recipe="r")
+        assert db.write("DELETE FROM failures WHERE key = ?", ("a",)) == draft_id
+        store.save_rejection(TooShort("too short \ud800", key="c\ud800", source="x"))
+    assert [row["key"] for row in first] == ["a", "b"]
+    assert second.fetchone()["key"] == "b" and second.fetchall() == second.fetchall()
+    assert db.execute("SELECT key FROM rejections").fetchone()["key"] == "c\ufffd"
+    assert db.execute("SELECT id FROM drafts WHERE key = 'a'").fetchone()[0] == draft_id
+
+
 def test_lone_surrogates_are_stored_as_replacement_characters(store: Store) -> None:
     item = entry(title="Caf\ud800", meta={"tag_names": ["\udfff"]})
     with store.transaction():
