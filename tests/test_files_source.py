@@ -177,6 +177,26 @@ def test_folders_are_listed_in_path_order_and_counted(tmp_path: Path) -> None:
         FileSource([tmp_path, tmp_path / "nope"]).count()
 
 
+@pytest.mark.parametrize("raw", [".", "./", "posts", "posts/", "./posts", "posts//", "posts/./",
+                                 "posts/../posts", "posts/a", "ABS", "ABS/"])
+def test_a_folders_files_are_named_as_pathlib_joins_them(
+        raw: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file's label (its entries' source and key) is ``str(Path(folder) / relative)``,
+    whatever way the folder is written."""
+    for name in ("posts/a/1.json", "posts/a/b/2.json", "posts/3.json", "posts/a-b/4.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(post(int(name[-6]))))
+    monkeypatch.chdir(tmp_path / "posts" if raw in (".", "./") else tmp_path)
+    raw = raw.replace("ABS", str(tmp_path / "posts"))
+    folder = Path(raw).resolve()
+    relatives = sorted(str(path.relative_to(folder)) for path in folder.rglob("*.json"))
+    relatives.sort(key=lambda relative: Path(relative).parts)
+    want = [str(Path(raw) / relative) for relative in relatives]
+    source = FileSource([raw])
+    assert list(source.files()) == [Path(label) for label in want]
+    assert [item.source for item in source.entries()] == want
+
+
 def test_stdin_is_read_and_keyed_by_content() -> None:
     data = json.dumps(post(11)).encode()
     (entry,) = FileSource(["-"], stdin=io.BytesIO(data)).entries()

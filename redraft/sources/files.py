@@ -58,6 +58,7 @@ _FEED_ROOT = re.compile(r"\A(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(rss
 _WXR_MARK = "wordpress.org/export/"
 _HEAD_CHARS = 65536
 _SOMETHING = re.compile(r"\S")
+_SEP = str(Path("a/b"))[1]  # pathlib's separator ("\\" on Windows)
 
 
 class FileSource:
@@ -89,13 +90,26 @@ class FileSource:
         Raises:
             InputError: a path does not exist.
         """
+        for label in self._labels():
+            yield None if label is None else Path(label)
+
+    def _labels(self) -> Iterator[str | None]:
+        """:meth:`files` as the text of each path, ``str(Path(folder) / relative)``, made by
+        joining text: a folder of 150 posts listed, sorted and named cost 6.6 M instructions
+        with a path object made, joined and written out for each file, 2.9 M so.
+
+        Raises:
+            InputError: a path does not exist.
+        """
         for raw, listed in self._inputs():
             if listed is not None:
-                path = Path(raw)
+                # What pathlib writes before a name in this folder ("" for ".", "/" for "/",
+                # "a/b/" for "a//b/"): a relative path of plain names is joined after it as is.
+                prefix = str(Path(raw) / "_")[:-1]
                 for relative in sorted(listed, key=_path_order):
-                    yield path / relative
+                    yield prefix + (relative if _SEP == "/" else relative.replace("/", _SEP))
             else:
-                yield None if raw == "-" else Path(raw)
+                yield None if raw == "-" else str(Path(raw))
 
     def count(self) -> int:
         """How many files :meth:`files` yields (a run's progress total), none of them made.
@@ -123,8 +137,8 @@ class FileSource:
 
     def entries(self) -> Iterator[SourceItem]:
         """Yield an entry, or the reason it could not be made, for every item of every file."""
-        for path in self.files():
-            label = "stdin" if path is None else str(path)
+        for path in self._labels():
+            label = "stdin" if path is None else path
             try:
                 yield from self._items(path, label)
             except Exception as exc:  # one file's unforeseen failure must not end the run
@@ -135,7 +149,7 @@ class FileSource:
                     key=f"file:{label}", source=label,
                 )
 
-    def _items(self, path: Path | None, label: str) -> Iterator[SourceItem]:
+    def _items(self, path: str | None, label: str) -> Iterator[SourceItem]:
         if path is None:
             if self._stdin is None:
                 raise InputError("'-' was given but there is no standard input to read")
@@ -146,7 +160,7 @@ class FileSource:
                 yield from self._large(self._stdin, head, label=label, what="standard input")
             return
         try:
-            with path.open("rb") as stream:
+            with open(path, "rb") as stream:
                 if os.fstat(stream.fileno()).st_size <= MAX_FILE_BYTES:
                     data = stream.read()
                 else:
