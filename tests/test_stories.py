@@ -333,7 +333,7 @@ def test_a_placement_changed_is_what_dataclasses_replace_makes() -> None:
     base = Placer(MemoryIndex()).decide(facts(article(ARTICLES[0])))
     for changes in ({}, {"story": "s"}, {"layer": "same-post", "of": "k", "score": 1.0},
                     {"key_terms": ("a", "b"), "story": ""}):
-        assert _with(base, **changes) == replace(base, **changes)  # type: ignore[arg-type]
+        assert _with(base, **changes) == replace(base, **changes)
     assert base.in_story(base.story) is base
     assert base.in_story("other") == replace(base, story="other")
     with pytest.raises(TypeError):
