@@ -117,3 +117,14 @@ def test_fast_script_answers_match_the_general_rule_on_random_text() -> None:
             "".join(" " if c in segment.WIDE_PUNCTUATION else c for c in text)), text
     for mark in segment.WIDE_PUNCTUATION:
         assert not any_spaceless.search(mark)
+
+
+def test_spaceless_answers_every_code_point_as_the_general_rule() -> None:
+    """spaceless searches the two kinds' classes only from the first character that may be of
+    either: every code point of the Basic Multilingual Plane (surrogates too) and some beyond,
+    alone, in Cyrillic text and after a dash, is answered as one search of both classes says."""
+    any_spaceless = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x20000, 0x2A6DF, 0x10FFFF]:
+        char = chr(code)
+        for text in (char, f"Жд {char}", f"{char} д—", f"№ д{char}", f"Жé—{char}…"):
+            assert spaceless(text) == (any_spaceless.search(text) is not None), hex(code)
