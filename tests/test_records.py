@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 
 import pytest
 
-from redraft.records import Article, Block, Budget, Draft, Entry, Usage, encodable, encoded
+from redraft.records import (
+    Article,
+    Block,
+    Budget,
+    Draft,
+    Entry,
+    Usage,
+    encodable,
+    encoded,
+    has_unspaced,
+)
+from redraft.vocab import UNSPACED_CHARS
 
 
 def entry(**changes: object) -> Entry:
@@ -122,3 +134,15 @@ def test_content_hash_is_the_digest_of_the_title_and_body(html: str) -> None:
     encoded(html)  # kept before it is asked for, or not
     assert item.content_hash == digest
     assert entry(html="".join(list(html)), title=item.title).content_hash == digest
+
+
+def test_has_unspaced_answers_every_code_point_as_the_class() -> None:
+    """has_unspaced searches the Chinese and Japanese class only from the first character
+    that may be of a script without spaces: every code point of the Basic Multilingual Plane
+    (surrogates too) and some beyond, alone and among other scripts' letters and punctuation,
+    is answered as one search of the class says."""
+    unspaced = re.compile(f"[{UNSPACED_CHARS}]")
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x20000, 0x2A6DF, 0x10FFFF]:
+        char = chr(code)
+        for text in ("", char, f"Жд {char}", f"{char} д\u2014", f"ภา\u2116 д{char}", f"é—{char}…"):
+            assert has_unspaced(text) == (unspaced.search(text) is not None), hex(code)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
-from redraft.records import counted_words
+from redraft.records import MAYBE_SPACELESS, counted_words, has_unspaced, unspaced_chars
 from redraft.text.segment import (
     MARKS,
     has_segmented_script,
@@ -29,7 +29,6 @@ _MARKED_WORD = re.compile(rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*(?:[.,][0-9]+)*")
 # Chinese and Japanese write no spaces between words: each ideograph or kana is one "word"
 # (a character), the unit ROUGE uses for them too. Korean writes spaces and is counted by them.
 _CJK_CHARS = UNSPACED_CHARS
-_CJK = re.compile(f"[{_CJK_CHARS}]")
 
 
 @cache
@@ -40,15 +39,11 @@ def _cjk_words() -> re.Pattern[str]:
     return re.compile(rf"[{_CJK_CHARS}]|(?:(?![{_CJK_CHARS}])[^\W_])+(?:[.,][0-9]+)*")
 
 
-# A character that may be of a script written without spaces: any but those below U+0E00
-# (Latin, Greek, Cyrillic, Arabic, Devanagari...) and general punctuation and currency signs,
-# where neither kind begins (SEGMENTED_CHARS starts at U+0E00, UNSPACED_CHARS at U+3040).
-# A text with none (most text beyond Latin-1) is read in one scan of two ranges; one with such
-# a character has the two kinds' classes searched from it. A class of both kinds' characters,
-# which this replaces, cost 27.5 M instructions to compile at every start-up (some 28,000 code
-# points set one by one in the compiler's map; this one 3.9 M), and 61 instructions a character
-# to search where this takes 48.
-_MAYBE_SPACELESS = re.compile("[^\x00-\u0dff\u2000-\u20cf]")
+# A text with no character that may be of a script written without spaces (most text beyond
+# Latin-1) is read in one scan of two ranges (MAYBE_SPACELESS); one with such a character has
+# the two kinds' classes searched from it. A class of both kinds' characters, which this
+# replaces, cost 27.5 M instructions to compile at every start-up (some 28,000 code points set
+# one by one in the compiler's map), and 61 instructions a character to search.
 _SEGMENTED = re.compile(f"[{SEGMENTED_CHARS}]")
 
 
@@ -57,9 +52,10 @@ def spaceless(text: str) -> bool:
     Japanese, Thai, Lao, Khmer, Myanmar): its words are then not the runs between blanks."""
     if text.isascii():
         return False
-    if not latin1_but_punctuation(text) and (maybe := _MAYBE_SPACELESS.search(text)) is not None:
+    if not latin1_but_punctuation(text) and (maybe := MAYBE_SPACELESS.search(text)) is not None:
         start = maybe.start()  # no such character comes before it
-        if _CJK.search(text, start) is not None or _SEGMENTED.search(text, start) is not None:
+        if (unspaced_chars().search(text, start) is not None
+                or _SEGMENTED.search(text, start) is not None):
             return True
     note_spaced(text)  # has_segmented_script, asked next about it, need not scan it again
     return False
@@ -72,7 +68,7 @@ def words(text: str) -> list[str]:
     """
     if not spaceless(text):
         return spaced_words(text)
-    if _CJK.search(text):
+    if unspaced_chars().search(text):  # compiled: spaceless searched for it
         return _cjk_words().findall(text)
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
         return [text[a:b] for a, b in spans]
@@ -205,12 +201,12 @@ def runs_or_matches(text: str, whole: Callable[[str], bool],
 
 def word_spans_of(text: str, language: str = "") -> list[tuple[int, int]]:
     """``(start, end)`` of each word of the text, as :func:`words` finds them."""
-    if not text.isascii() and has_segmented_script(text) and not _CJK.search(text):
+    if not text.isascii() and has_segmented_script(text) and not has_unspaced(text):
         spans = word_spans(text, language)
         if spans is not None:
             return list(spans)
     pattern = (_WORD if text.isascii() else _MARKED_WORD if latin1(text)
-               else _cjk_words() if _CJK.search(text) else _MARKED_WORD)
+               else _cjk_words() if has_unspaced(text) else _MARKED_WORD)
     return [m.span() for m in pattern.finditer(text)]
 
 
@@ -238,7 +234,7 @@ def word_count(text: str) -> int:
     """
     if not spaceless(text):
         return len(text.split())
-    if _CJK.search(text):
+    if unspaced_chars().search(text):  # compiled: spaceless searched for it
         return len(counted_words().findall(text))
     if has_segmented_script(text) and (spans := word_spans(text)) is not None:
         return len(spans)

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from typing import Any
 
-from redraft.records import Budget
+from redraft.records import Budget, has_unspaced
 from redraft.text import negated_tokens, spaceless, word_spans_of, words
 from redraft.text import stem as stem_word
 from redraft.text.tokens import spaced_words
@@ -75,7 +75,6 @@ class _Token:
 
 
 _CJK_CHARS = UNSPACED_CHARS  # Chinese and Japanese: each character is a token
-_CJK = re.compile(f"[{_CJK_CHARS}]")
 
 
 @cache
@@ -92,7 +91,7 @@ def _cjk_words() -> re.Pattern[str]:
 def _tokens(text: str) -> list[_Token]:
     if text.isascii():
         return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
-    if _CJK.search(text):
+    if has_unspaced(text):
         return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _cjk_words().finditer(text)]
     return [_Token(text[a:b], text[a:b].lower(), a, b) for a, b in word_spans_of(text)]
 
@@ -125,7 +124,7 @@ def _key_of_lower(lower: str) -> str:
     """:func:`_key`'s words of a text lower-cased already."""
     if lower.isascii():
         return " " + " ".join(spaced_words(lower)) + " "
-    if _CJK.search(lower):
+    if has_unspaced(lower):
         return " " + " ".join(_cjk_words().findall(lower)) + " "
     return " " + " ".join(spaced_words(lower) if not spaceless(lower) else words(lower)) + " "
 
