@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import UTC, datetime
 
@@ -146,3 +147,19 @@ def test_has_unspaced_answers_every_code_point_as_the_class() -> None:
         char = chr(code)
         for text in ("", char, f"Жд {char}", f"{char} д\u2014", f"ภา\u2116 д{char}", f"é—{char}…"):
             assert has_unspaced(text) == (unspaced.search(text) is not None), hex(code)
+
+
+def test_with_valid_text_replaces_lone_surrogates_in_meta_of_every_json_kind() -> None:
+    """Numbers, true, false and null are told apart before the mapping check: an entry whose
+    meta holds only them and valid text is kept as it is; a lone surrogate anywhere (a nested
+    value, a key) is replaced and the scalars beside it kept."""
+    meta = {"tags": [1, 2, 3], "ratio": 0.5, "sticky": False, "parent": None,
+            "author": {"id": 7, "name": "Zoë 中文"}, "pair": (1, "a")}
+    clean = entry(meta=meta)
+    assert clean.with_valid_text() is clean
+    for bad in ({"note": "a\ud800b"}, {"x": [1, {"\udfff": True}]}, {"y": (None, ["\ud83d"])}):
+        fixed = entry(meta={**meta, **bad}).with_valid_text()
+        assert fixed.meta["tags"] == [1, 2, 3] and fixed.meta["sticky"] is False
+        assert fixed.meta["parent"] is None and fixed.meta["ratio"] == 0.5
+        text = json.dumps(dict(fixed.meta), ensure_ascii=False)
+        assert "\ufffd" in text and text.encode("utf-8")  # no lone surrogate left to fail it
