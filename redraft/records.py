@@ -257,6 +257,9 @@ class Article:
     blocks: tuple[Block, ...]
     captions: tuple[str, ...] = ()
     language: str = "en"
+    # words once counted (-1 until asked): the condenser, the draft's checks and the outputs
+    # each ask for it (four times an item), and it walks every block
+    _words: int = field(default=-1, init=False, repr=False, compare=False)
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -279,8 +282,11 @@ class Article:
         it has spaces: counting spaces is several times faster than splitting. Text that is not
         ASCII is counted as :func:`redraft.text.word_count` counts it (a Chinese or Japanese
         character is a word)."""
-        return sum(block.words if block.words is not None else _count(block.text)
-                   for block in self.blocks if block.text)
+        if self._words < 0:
+            object.__setattr__(self, "_words", sum(
+                block.words if block.words is not None else _count(block.text)
+                for block in self.blocks if block.text))
+        return self._words
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -163,3 +164,16 @@ def test_with_valid_text_replaces_lone_surrogates_in_meta_of_every_json_kind() -
         assert fixed.meta["parent"] is None and fixed.meta["ratio"] == 0.5
         text = json.dumps(dict(fixed.meta), ensure_ascii=False)
         assert "\ufffd" in text and text.encode("utf-8")  # no lone surrogate left to fail it
+
+
+def test_article_words_are_counted_once_and_anew_for_a_copy() -> None:
+    """The count is kept after the first ask; a copy with other blocks counts its own, and the
+    kept count takes no part in equality or the repr."""
+    blocks = (Block("h", "Dam opens"), Block("p", "The dam opened at noon."), Block("p", "中文字"),
+              Block("p", "Seven words", words=7), Block("p", ""))
+    article = Article(entry(), blocks)
+    fresh = Article(entry(), blocks)
+    assert article.words == 2 + 5 + 3 + 7 == article.words
+    assert article == fresh and repr(article) == repr(fresh)
+    shorter = dataclasses.replace(article, blocks=blocks[:2])
+    assert shorter.words == 7 and article.words == 17
