@@ -399,3 +399,30 @@ def test_ended_matches_its_pattern_on_random_text() -> None:
     samples += ["".join(chooser.choices(pieces, k=chooser.randint(1, 12))) for _ in range(20000)]
     for sample in samples:
         assert units._ended(sample) == (pattern.search(sample) is not None), ascii(sample)
+
+
+def test_sentence_keys_are_folded_spaced_words_whatever_the_paragraph() -> None:
+    """units._tokeniser, chosen by a paragraph's middle character, gives each sentence the
+    words :func:`folded_spaced_words` gives it: a Cyrillic or Greek paragraph's sentences are
+    read by the general rule, Latin script ones (and mixed ones) by the fast path."""
+    import random
+
+    from redraft.condense import units
+    from redraft.text.tokens import folded_spaced_words
+
+    paragraphs = [
+        "", "a", "Plain ASCII text, with 3.5 and 1,000.", "Él dijo “sí” — y ya.",
+        "Президент заявил: «Встреча пройдёт в Москве».", "Ο Πρόεδρος ΔΉΛΩΣΕ ότι…",
+        "Straße, µ and ǅ", "mixed Кириллица and “Latin” text", "“—”", "Україна – ‘так’",
+    ]
+    pieces = ["a", "Z", "é", "ß", "µ", "Ж", "ж", "Σ", "ς", "İ", "ǅ", "中", " ", "3", ".", ",",
+              "-", "'", "“", "”", "‘", "’", "—", "–", "…", "«", "»", "\u0301", "\u00a0"]
+    chooser = random.Random(24)
+    paragraphs += ["".join(chooser.choices(pieces, k=chooser.randint(1, 30)))
+                   for _ in range(3000)]
+    for paragraph in paragraphs:
+        tokenise = units._tokeniser(paragraph)
+        for sentence in (paragraph, paragraph[: len(paragraph) // 3], paragraph[1:]):
+            assert tokenise(sentence) == folded_spaced_words(sentence), ascii(sentence)
+    assert units._tokeniser("Путин заявил") is units._casefolded_spaced_words
+    assert units._tokeniser("Él dijo “sí”") is folded_spaced_words

@@ -56,7 +56,7 @@ dateline), never reworded; the one mark it adds closes a quotation it stops quot
 from __future__ import annotations
 
 import heapq
-from collections import Counter
+from collections import _count_elements  # type: ignore[attr-defined]  # see _score
 from itertools import repeat
 
 from redraft.condense.units import (
@@ -167,14 +167,20 @@ def _candidates(sentences: list[_Sentence], budget: Budget, words: int) -> list[
 
 
 def _score(sentences: list[_Sentence]) -> None:
-    """Forward centrality with a lead bias, in one backward pass over the sentences."""
-    later: Counter[str] = Counter()  # how many sentences after this one use each stem
+    """Forward centrality with a lead bias, in one backward pass over the sentences.
+
+    The stems are counted by ``Counter.update``'s own loop (C, in ``collections``), called
+    without the Python method around it, whose check that a set of terms is no Mapping (an
+    ABC's instance check) and frame cost more than the counting: the same counts, in a plain
+    dict (4.7267G -> 4.7080G instructions over 150 Spanish and French posts, 4.3643G ->
+    4.3505G over 145 in six languages)."""
+    later: dict[str, int] = {}  # how many sentences after this one use each stem
     for sentence in reversed(sentences):
         terms = sentence.terms
         if terms:
-            used = sum(map(later.get, terms, repeat(0)))  # get: Counter's [] misses in Python
+            used = sum(map(later.get, terms, repeat(0)))
             sentence.score = used / len(terms) / (1.0 + POSITION_DECAY * sentence.index)
-            later.update(terms)  # counted in C
+            _count_elements(later, terms)  # counted in C
 
 
 class _Ranking:
