@@ -472,3 +472,29 @@ def test_an_entrys_raw_form_is_encoded_as_its_text(tmp_path: Path, data: bytes, 
     assert isinstance(entry, Entry)
     assert encoded(entry.raw) == entry.raw.encode("utf-8")
     assert encoded(entry.html) == entry.html.encode("utf-8")
+
+
+def test_a_count_lists_the_folders_the_next_reading_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """count() keeps each folder's listing for the next files() (the run reads what it counted,
+    with one scandir a folder); a later reading lists the folders again."""
+    for name in ("a/x.json", "a-b/y.json", "a.json", "B/z.html", "c.txt", "a/.hidden.json"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x")
+    paths: list[str | Path] = [tmp_path, tmp_path / "c.txt", tmp_path / "a", tmp_path]
+    want = list(FileSource(paths).files())
+    scanned: list[str] = []
+    scandir = files.os.scandir
+
+    def counting(path: str) -> Any:
+        scanned.append(path)
+        return scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", counting)
+    source = FileSource(paths)
+    assert source.count() == len(want) == 12
+    listings = len(scanned)
+    assert list(source.files()) == want
+    assert len(scanned) == listings  # read from what count() listed
+    (tmp_path / "d.json").write_text("x")  # a later reading lists the folder again
+    assert len(list(source.files())) == 14 and len(scanned) == 2 * listings

@@ -83,6 +83,10 @@ class FileSource:
         self.input_format = input_format
         self._stdin = stdin
         self.name = "files:" + ",".join(self.paths)
+        # Folders' listings made by :meth:`count`, each read once by the next :meth:`files`
+        # (or :meth:`entries`) instead of a second scandir of every folder (1.7 M of the
+        # instructions of a run over a folder of 150 posts): the run reads the files it counted.
+        self._counted: dict[int, list[str]] = {}
 
     def files(self) -> Iterator[Path | None]:
         """Every file to read, in order (None stands for standard input).
@@ -101,26 +105,34 @@ class FileSource:
         Raises:
             InputError: a path does not exist.
         """
-        for raw, listed in self._inputs():
+        for number, (raw, listed) in enumerate(self._inputs()):
             if listed is not None:
                 # What pathlib writes before a name in this folder ("" for ".", "/" for "/",
                 # "a/b/" for "a//b/"): a relative path of plain names is joined after it as is.
                 prefix = str(Path(raw) / "_")[:-1]
-                for relative in sorted(listed, key=_path_order):
+                for relative in sorted(self._counted.pop(number, listed), key=_path_order):
                     yield prefix + (relative if _SEP == "/" else relative.replace("/", _SEP))
             else:
                 yield None if raw == "-" else str(Path(raw))
 
     def count(self) -> int:
-        """How many files :meth:`files` yields (a run's progress total), none of them made.
+        """How many files :meth:`files` yields (a run's progress total), none of them made; the
+        folders' listings are kept for the next :meth:`files`, which yields the files counted.
 
         Raises:
             InputError: a path does not exist.
         """
-        return sum(1 if listed is None else sum(1 for _ in listed)
-                   for _, listed in self._inputs())
+        self._counted.clear()
+        total = 0
+        for number, (_, listed) in enumerate(self._inputs()):
+            if listed is None:
+                total += 1
+            else:
+                self._counted[number] = found = list(listed)
+                total += len(found)
+        return total
 
-    def _inputs(self) -> Iterator[tuple[str, Iterator[str] | None]]:
+    def _inputs(self) -> Iterator[tuple[str, Iterable[str] | None]]:
         """Each input path with, for a folder, its files (:func:`_listed`, unsorted); None for
         a file or standard input ("-").
 
