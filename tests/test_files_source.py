@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -484,13 +485,13 @@ def test_a_count_lists_the_folders_the_next_reading_reads(
     paths: list[str | Path] = [tmp_path, tmp_path / "c.txt", tmp_path / "a", tmp_path]
     want = list(FileSource(paths).files())
     scanned: list[str] = []
-    scandir = files.os.scandir
+    scandir = os.scandir
 
     def counting(path: str) -> Any:
         scanned.append(path)
         return scandir(path)
 
-    monkeypatch.setattr(files.os, "scandir", counting)
+    monkeypatch.setattr(os, "scandir", counting)
     source = FileSource(paths)
     assert source.count() == len(want) == 12
     listings = len(scanned)
