@@ -98,7 +98,8 @@ def test_latin1_text_holds_no_script_beyond_it() -> None:
 def test_fast_script_answers_match_the_general_rule_on_random_text() -> None:
     """spaceless and has_segmented_script answer Latin-1 text with curly quotes and dashes
     without a search, and has_segmented_script answers the text spaceless last found spaced
-    at once: both as the patterns' search of the whole text says, in any order of asking."""
+    at once: both as the patterns' search of the whole text says, in any order of asking; the
+    Latin-1 checks they and the word splitters share answer as the blanked text's encoding."""
     any_spaceless = re.compile(f"[{UNSPACED_CHARS}{SEGMENTED_CHARS}]")
     any_segmented = re.compile(f"[{SEGMENTED_CHARS}]")
     pieces = ["a", "Z", " ", "é", "ñ", "ÿ", "\u00a0", "«", "»", "\u00ad", "ā", "€", "•", "Ж",
@@ -113,8 +114,12 @@ def test_fast_script_answers_match_the_general_rule_on_random_text() -> None:
         if chooser.random() < 0.5:
             assert spaceless(text) == (any_spaceless.search(text) is not None), text
         assert segment.has_segmented_script(text) == (any_segmented.search(text) is not None), text
-        assert segment.latin1_but_punctuation(text) == segment.latin1(
-            "".join(" " if c in segment.WIDE_PUNCTUATION else c for c in text)), text
+        blanked = "".join(" " if c in segment.WIDE_PUNCTUATION else c for c in text)
+        assert segment.latin1_but_punctuation(text) == segment.latin1(blanked), text
+        assert segment.latin1_bytes(text) == (
+            blanked.encode("latin-1") if segment.latin1(blanked) else None), text
+        # the blanked text keeps every position: its middle is the text's, a mark blanked
+        assert segment.foreign_middle(text) == (text != "" and blanked[len(text) // 2] > "\xff")
     for mark in segment.WIDE_PUNCTUATION:
         assert not any_spaceless.search(mark)
 

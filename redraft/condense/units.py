@@ -26,7 +26,7 @@ from redraft.text import (
     words,
 )
 from redraft.text.discourse import closing_mark, marked
-from redraft.text.segment import WIDE_PUNCTUATION
+from redraft.text.segment import foreign_middle
 from redraft.text.tokens import folded_spaced_words, spaced_words
 
 # A "sentence" with fewer words than this is a dateline, byline or caption stub, not a statement.
@@ -153,16 +153,11 @@ def _tokeniser(paragraph: str) -> Callable[[str], list[str]]:
     ``spaced_words(text.casefold())``: the same words, without the Latin-1 encoding that most
     of such a paragraph's sentences would fail first (an exception each; 1,284 sentences of the
     145 posts in six languages, 3.3M instructions fewer). Only the middle character is looked
-    at (as :func:`latin1_but_punctuation` opens with): a Latin script paragraph pays no
+    at (:func:`~redraft.text.segment.foreign_middle`): a Latin script paragraph pays no
     encoding here. Blanking the curly quotes and dashes of a Latin script paragraph's sentences
     before, sparing the encoding that fails on one, cost more than it saved (a Python loop over
     seven marks, each sentence: 9M instructions more over 150 Spanish and French posts)."""
-    if paragraph.isascii():
-        return folded_spaced_words
-    middle = paragraph[len(paragraph) // 2]
-    if middle > "\xff" and middle not in WIDE_PUNCTUATION:
-        return _casefolded_spaced_words
-    return folded_spaced_words
+    return _casefolded_spaced_words if foreign_middle(paragraph) else folded_spaced_words
 
 
 def _casefolded_spaced_words(text: str) -> list[str]:

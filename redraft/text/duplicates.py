@@ -6,7 +6,7 @@ from collections import _count_elements  # type: ignore[attr-defined]  # see _ne
 from collections.abc import Iterator, Sequence
 from itertools import repeat
 
-from redraft.text.segment import MARK_CHARS, WIDE_PUNCTUATION, word_spans
+from redraft.text.segment import MARK_CHARS, latin1_bytes, latin1_fold, word_spans
 from redraft.text.tokens import blanked, spaceless
 
 # --- near duplicates ---------------------------------------------------------------------------
@@ -71,16 +71,9 @@ def latin1_duplicate_key(text: str) -> tuple[str, ...] | None:
     folding a string that is not ASCII looks each character up in Unicode's tables, and with
     the blank passes and the check of the words that took 123 M of the 740 M instructions of a
     pass of extraction's block cleaning over 150 Spanish and French posts."""
-    try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError as error:
-        # The first character beyond Latin-1 tells most texts of other scripts at once.
-        if text[error.start] not in _WIDE_PUNCTUATION:
-            return None
-        try:
-            data = blanked(text, _WIDE_PUNCTUATION).encode("latin-1")
-        except UnicodeEncodeError:
-            return None
+    data = latin1_bytes(text)
+    if data is None:
+        return None
     if any(map(data.__contains__, _UNFOLDED)):
         return general_spaced_key(text)
     return tuple(data.translate(_LATIN1_KEY).decode("latin-1").split())
@@ -97,28 +90,11 @@ def split_at_blanks(text: str) -> bool:
 _COMMON_PUNCTUATION = ",.;:!?\"'()[]“”‘’«»—–-/…¿¡%&"
 
 
-# The common punctuation beyond Latin-1 (segment's curly quotes, dashes and ellipsis, all in
-# _COMMON_PUNCTUATION), each blank in :data:`_BLANKS` and its own case fold: blanked before case
-# folding, it leaves most Latin script text Latin-1.
-_WIDE_PUNCTUATION = WIDE_PUNCTUATION
-
-
-def _latin1_key() -> tuple[bytes, tuple[bytes, ...]]:
-    """The table taking each Latin-1 character (as a byte) to its case fold, or to a space
-    where :data:`_BLANKS` blanks that fold; and the characters whose fold is no single Latin-1
-    character (ß folds to "ss", µ to Greek mu), which the table cannot say."""
-    table = bytearray(b" " * 256)
-    unfolded: list[bytes] = []
-    for code in range(256):
-        fold = chr(code).casefold()
-        if len(fold) != 1 or ord(fold) > 0xFF:
-            unfolded.append(bytes([code]))
-        elif _BLANKS[ord(fold)] != " ":
-            table[code] = ord(fold)
-    return bytes(table), tuple(unfolded)
-
-
-_LATIN1_KEY, _UNFOLDED = _latin1_key()
+# Each Latin-1 character (as a byte) to its case fold, or to a space where :data:`_BLANKS`
+# blanks that fold (the common punctuation beyond Latin-1, segment's curly quotes, dashes and
+# ellipsis, is all in _COMMON_PUNCTUATION: blanked before, it leaves most Latin script text
+# Latin-1).
+_LATIN1_KEY, _UNFOLDED = latin1_fold(lambda fold: _BLANKS[ord(fold)] != " ")
 
 
 def _blank_split(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -89,9 +90,11 @@ def latin1_but_punctuation(text: str) -> bool:
     """Whether the text is Latin-1 once :data:`WIDE_PUNCTUATION` is blanked (most Latin script
     text): it then holds no letter of a script beyond, which :func:`latin1` alone would tell
     a text with a curly quote only after a pattern's search of it (about 60 instructions a
-    character, where the blanking is a C scan per mark). The first character beyond Latin-1
-    tells most texts of other scripts at once; the one in the middle (a letter, in most such
-    texts) before the encoding's exception (about 6,000 instructions)."""
+    character, where the blanking is a C scan per mark). The character in the middle (a
+    letter, in most texts of other scripts) is looked at before the encoding's exception
+    (about 6,000 instructions): :func:`foreign_middle` and :func:`latin1_bytes` written out,
+    as this is asked of every paragraph, sentence and block several times (the calls cost 0.3%
+    of a run's instructions)."""
     if text and (middle := text[len(text) // 2]) > "\xff" and middle not in WIDE_PUNCTUATION:
         return False
     try:
@@ -104,6 +107,50 @@ def latin1_but_punctuation(text: str) -> bool:
                 text = text.replace(mark, " ")
         return latin1(text)
     return True
+
+
+def foreign_middle(text: str) -> bool:
+    """Whether the text's middle character is beyond Latin-1 and none of
+    :data:`WIDE_PUNCTUATION`: a letter of another script (Greek, Cyrillic, Chinese...), in most
+    texts that hold one, told by one look where a Latin-1 encoding fails only by an exception."""
+    if not text:
+        return False
+    middle = text[len(text) // 2]
+    return middle > "\xff" and middle not in WIDE_PUNCTUATION
+
+
+def latin1_bytes(text: str) -> bytes | None:
+    """The text's Latin-1 bytes once each of :data:`WIDE_PUNCTUATION` is a space (most Latin
+    script text); None when it holds another character beyond Latin-1. The first character
+    beyond tells most texts of other scripts at once (a strict encoding stops there)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as error:
+        if text[error.start] not in WIDE_PUNCTUATION:
+            return None
+    for mark in WIDE_PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, " ")
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+def latin1_fold(kept: Callable[[str], bool]) -> tuple[bytes, tuple[bytes, ...]]:
+    """A ``bytes.translate`` table taking each Latin-1 character (as a byte) to its case fold
+    where ``kept`` keeps that fold, else to a space; and the characters whose fold is no single
+    Latin-1 character (ß folds to "ss", µ to Greek mu), which the table cannot say: a text
+    holding one is left to ``str.casefold``."""
+    table = bytearray(b" " * 256)
+    unfolded: list[bytes] = []
+    for code in range(256):
+        fold = chr(code).casefold()
+        if len(fold) != 1 or ord(fold) > 0xFF:
+            unfolded.append(bytes([code]))
+        elif kept(fold):
+            table[code] = ord(fold)
+    return bytes(table), tuple(unfolded)
 
 
 # The last text :func:`redraft.text.tokens.spaceless` found beyond Latin-1 and in no script

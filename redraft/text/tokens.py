@@ -14,9 +14,11 @@ from functools import cache, lru_cache
 from redraft.records import MAYBE_SPACELESS, counted_words, has_unspaced, unspaced_chars
 from redraft.text.segment import (
     MARKS,
+    WIDE_PUNCTUATION,
     has_segmented_script,
     latin1,
     latin1_but_punctuation,
+    latin1_fold,
     note_spaced,
     word_spans,
 )
@@ -85,12 +87,7 @@ def spaced_words(text: str) -> list[str]:
     its table anew each call, cost more than the scans)."""
     if not text.isascii():
         return _split_words(text, _MARKED_WORD)
-    text = text.encode("ascii").translate(_ASCII_BLANKS).decode("ascii")
-    if "." in text or "," in text:  # as _split_words
-        text = text.replace(". ", " ").replace(", ", " ").rstrip(".,")
-        if "." in text or "," in text:
-            return runs_or_matches(text, str.isalnum, _WORD)
-    return text.split()
+    return _blanked_words(text.encode("ascii").translate(_ASCII_BLANKS).decode("ascii"))
 
 
 # Characters never part of a word (neither letters, digits nor combining marks): the ones most
@@ -115,30 +112,26 @@ def _split_words(text: str, pattern: re.Pattern[str]) -> list[str]:
     return runs_or_matches(text, str.isalnum, pattern)
 
 
-def _latin1_fold() -> bytes:
-    """The table taking each Latin-1 character (as a byte) to its case fold when that is a
-    letter or digit (:data:`_WORD`'s characters), keeping the full stop and the comma (a
-    number's, "3.5"), and taking every other character to a space: no word holds one, so a
-    word pattern splits there as it does at a space. Two characters fold to no single Latin-1
-    character (ß to "ss", µ to Greek mu): :func:`folded_spaced_words` never uses the table
-    on a text holding them."""
-    table = bytearray(b" " * 256)
-    for code in range(256):
-        fold = chr(code).casefold()
-        if chr(code) in ".,":
-            table[code] = code
-        elif len(fold) == 1 and ord(fold) < 256 and fold.isalnum():
-            table[code] = ord(fold)
-    return bytes(table)
-
-
-_LATIN1_FOLD = _latin1_fold()
+# Each Latin-1 character (as a byte) to its case fold when that is a letter or digit (the
+# characters of :data:`_WORD`'s words) or the full stop or comma (a number's, "3.5"), every
+# other to a space: no word holds one, so a word pattern splits there as it does at a space.
+# Unpacked: µ and ß are the two characters it cannot fold (to Greek mu, to "ss").
+_LATIN1_FOLD, (_MICRO, _SHARP_S) = latin1_fold(lambda fold: fold.isalnum() or fold in ".,")
 # The same for ASCII without the case fold: every ASCII character no word holds, but the full
 # stop and the comma, to a space.
 _ASCII_BLANKS = bytes(code if chr(code).isalnum() or chr(code) in ".," else 32 for code in range(256))
-_UNFOLDED = (b"\xdf", b"\xb5")  # ß and µ: their case folds are no single Latin-1 character
-# The separators beyond Latin-1 that Latin script text holds (curly quotes, dashes, ellipsis).
-_WIDE_SEPARATORS = tuple(mark for mark in _SEPARATORS if ord(mark) > 0xFF)
+
+
+def _blanked_words(text: str) -> list[str]:
+    """The words of a text whose every character no word holds is a blank but the full stop and
+    the comma: its runs between blanks, letters and digits only once no full stop or comma is
+    left inside one (a number's, looked for by :data:`_WORD`), as :func:`_split_words` reads
+    them."""
+    if "." in text or "," in text:
+        text = text.replace(". ", " ").replace(", ", " ").rstrip(".,")
+        if "." in text or "," in text:
+            return runs_or_matches(text, str.isalnum, _WORD)
+    return text.split()
 
 
 def folded_spaced_words(text: str) -> list[str]:
@@ -154,19 +147,21 @@ def folded_spaced_words(text: str) -> list[str]:
     blanks are then letters and digits but for a full stop or comma inside (a number's): with
     neither left, they are the words, not checked again (with the symbols blanked, 44M
     instructions fewer over 150 Spanish and French posts, 9M over 145 in six languages)."""
+    # latin1_bytes and _blanked_words written out: this is asked of every sentence (the two
+    # calls cost 0.3% of a run's instructions over 150 Spanish and French posts)
     try:
         data = text.encode("latin-1")
     except UnicodeEncodeError as error:
-        if text[error.start] not in _WIDE_SEPARATORS:
+        if text[error.start] not in WIDE_PUNCTUATION:
             return spaced_words(text.casefold())
         try:
-            data = blanked(text, _WIDE_SEPARATORS).encode("latin-1")
+            data = blanked(text, WIDE_PUNCTUATION).encode("latin-1")
         except UnicodeEncodeError:
             return spaced_words(text.casefold())
-    if _UNFOLDED[0] in data or _UNFOLDED[1] in data:
+    if _MICRO in data or _SHARP_S in data:
         return spaced_words(text.casefold())
     folded = data.translate(_LATIN1_FOLD).decode("latin-1")
-    if "." in folded or "," in folded:  # as _split_words
+    if "." in folded or "," in folded:  # as _blanked_words
         folded = folded.replace(". ", " ").replace(", ", " ").rstrip(".,")
         if "." in folded or "," in folded:
             return runs_or_matches(folded, str.isalnum, _WORD)
