@@ -12,6 +12,14 @@ the share whose detected language is the site's (over extracted posts), the lang
 instead, and the rejections by reason: ``too-short`` ones with at least
 :data:`SUBSTANTIAL_CHARS` characters of text are counted apart (they should be none). Exits 0,
 saying why, when the directory is absent.
+
+``--fast-path [FILE.jsonl ...]`` measures instead how often ``detect_language`` answers without
+the model (plainly English, Spanish or French opening words) and whether that answer ever differs
+from the model's: over the language samples of every post of ``DIR`` and of the texts of each
+JSON Lines file (its ``article``, ``text`` or ``source`` field, as ``../shared/data`` has them)::
+
+    python benchmarks/languages.py ../shared/data/wp-posts-2 --fast-path \
+        ../shared/data/summarization-ml/*.jsonl ../shared/data/stories/allsides_2021_dev.jsonl
 """
 
 from __future__ import annotations
@@ -24,8 +32,10 @@ from pathlib import Path
 
 from redraft.config import ExtractOptions
 from redraft.errors import RedraftError, Rejected
-from redraft.extract import extract
+from redraft.extract import LANGUAGE_SAMPLE_CHARS, extract, language_sample
+from redraft.records import Entry
 from redraft.sources.files import FileSource
+from redraft.text import lang
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 # A post with this much plain text is an article in any script (about 70 words of a spaced
@@ -60,13 +70,75 @@ def _measure(directory: Path, rows: list[dict[str, object]]) -> dict[str, object
     return {"found": found, "reasons": reasons, "substantial_short": substantial_short}
 
 
+def _post_samples(directory: Path) -> list[str]:
+    """The language sample of every post of ``directory`` that extracts."""
+    samples = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            for entry in FileSource([str(path)]).entries():
+                if isinstance(entry, Entry):
+                    article = extract(entry, ExtractOptions(language="en"))
+                    samples.append(language_sample(article.blocks))
+        except RedraftError:
+            continue
+    return samples
+
+
+def _file_samples(path: Path) -> list[str]:
+    samples = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        text = next((row[field] for field in ("article", "text", "source") if field in row), "")
+        samples.append(str(text)[:LANGUAGE_SAMPLE_CHARS])
+    return samples
+
+
+def _model_answer(text: str) -> str:
+    """detect_language's answer from the model alone."""
+    code, probability = lang.identify(text)
+    if probability < lang.CONFIDENCE or len(code) != 2 or code == "zxx":
+        return lang.UNDETERMINED
+    return code
+
+
+def fast_path(directory: Path, files: list[Path]) -> int:
+    """How often the answer without the model is given, and whether it ever differs."""
+    samples = _post_samples(directory) if directory.is_dir() else []
+    for path in files:
+        samples += _file_samples(path)
+    if not samples:
+        print("no texts to measure")
+        return 0
+    texts: Counter[str] = Counter()
+    fast: Counter[str] = Counter()
+    differ = 0
+    for sample in samples:
+        model = _model_answer(sample)
+        texts[model] += 1
+        plain = lang._plain_language(sample)
+        if plain is not None:
+            fast[plain] += 1
+            if plain != model:
+                differ += 1
+                print(f"differs: fast {plain}, model {model}: {sample[:100]!r}")
+    print(f"{len(samples)} texts; answered without the model: {sum(fast.values())}; "
+          f"differing from the model: {differ}")
+    for code, count in texts.most_common():
+        print(f"  {code:4} {count:5} texts, {fast[code]:5} without the model")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("directory", type=Path, nargs="?", help="same as --posts")
     parser.add_argument("--posts", type=Path, default=DATA / "wp-posts-2")
     parser.add_argument("--limit", type=int, default=None, help="posts per site")
+    parser.add_argument("--fast-path", type=Path, nargs="*", metavar="FILE.jsonl", default=None,
+                        help="measure detect_language's answers without the model instead")
     args = parser.parse_args(argv)
     args.posts = args.directory or args.posts
+    if args.fast_path is not None:
+        return fast_path(args.posts, [path for path in args.fast_path if path.is_file()])
     if not (args.posts / "index.jsonl").is_file():
         print(f"{args.posts}/index.jsonl not found: nothing to measure")
         return 0

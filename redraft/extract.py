@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -280,10 +280,14 @@ def extract(entry: Entry, options: ExtractOptions = DEFAULT_OPTIONS) -> Article:
                        "are needed (see min_words in [extract])", **where)
     language = options.language
     if language == "auto":
-        sample = " ".join(block.text for block in body[:20])[:LANGUAGE_SAMPLE_CHARS]
-        language = detect_language(sample)
+        language = detect_language(language_sample(body))
     captions = tuple(_captions(walker.blocks, options.ascii_quotes))
     return Article(entry=entry, blocks=body, captions=captions, language=language)
+
+
+def language_sample(blocks: Sequence[Block]) -> str:
+    """The opening text of an article's blocks that its language is told from."""
+    return " ".join(block.text for block in blocks[:20])[:LANGUAGE_SAMPLE_CHARS]
 
 
 def _empty(walker: _Walker, html: str, where: dict[str, str]) -> NoText | NotAnArticle:

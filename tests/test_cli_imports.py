@@ -108,23 +108,24 @@ def test_a_caller_passing_arguments_keeps_its_garbage_collector(tmp_path: Path) 
     assert tracked > 10_000  # what it loaded stays the collector's
 
 
-SPANISH = "".join(f"<p>{text}</p>" for text in (
-    "El ayuntamiento anunció el lunes que el puerto abrirá por la noche durante todo el verano.",
-    "Los pescadores llevaban meses pidiendo un horario más amplio para descargar sus capturas.",
-    "La alcaldesa explicó que la medida costará unos doscientos mil euros al año.",
-    "Según la cofradía, la ampliación permitirá vender el pescado fresco en los mercados de la "
-    "mañana.",
+ITALIAN = "".join(f"<p>{text}</p>" for text in (  # a language the model must tell
+    "Il comune ha annunciato lunedì che il porto resterà aperto di notte per tutta l'estate.",
+    "I pescatori chiedevano da mesi un orario più ampio per scaricare il pescato.",
+    "La sindaca ha spiegato che la misura costerà circa duecentomila euro all'anno.",
+    "Secondo la cooperativa, l'apertura permetterà di vendere il pesce fresco nei mercati del "
+    "mattino.",
 ))
 
 
 def blas_threads_after(cwd: Path, preset: str | None) -> tuple[bool, str, bool]:
     """Whether numpy was loaded before the command ran, the OpenBLAS thread variable after
     ``redraft rewrite`` of one post ran in a new interpreter (``preset`` in its environment),
-    and whether the run loaded numpy (its language scorer, which English text does not need)."""
+    and whether the run loaded numpy (its language scorer, which plainly English, Spanish or
+    French text does not need)."""
     post = cwd / "post.json"
     post.write_text(json.dumps({"id": 7, "link": "https://example.org/?p=7",
-                                "title": {"rendered": "El puerto abre de noche"},
-                                "content": {"rendered": SPANISH}}), encoding="utf-8")
+                                "title": {"rendered": "Il porto apre di notte"},
+                                "content": {"rendered": ITALIAN}}), encoding="utf-8")
     probe = ("import os, sys\n"
              "from redraft.cli import main\n"
              "early = 'numpy' in sys.modules\n"

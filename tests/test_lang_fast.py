@@ -1,0 +1,74 @@
+"""detect_language answers plainly English, Spanish or French text without the model, and only
+where the model would give the same answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from redraft.text import lang
+from redraft.vocab import STOPWORDS
+
+FIXTURE = Path(__file__).parent / "fixtures" / "lang" / "neighbours.json"
+TEXTS: dict[str, str] = json.loads(FIXTURE.read_text(encoding="utf-8"))["texts"]
+
+
+def _model(text: str) -> str:
+    """What detect_language answers from the model alone."""
+    code, probability = lang.identify(text)
+    if probability < lang.CONFIDENCE or len(code) != 2 or code == "zxx":
+        return lang.UNDETERMINED
+    return code
+
+
+@pytest.fixture
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> tuple[str, float]:
+        raise AssertionError(f"the model was asked about {text[:40]!r}")
+
+    monkeypatch.setattr(lang, "identify", refuse)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_plain_english_spanish_and_french_are_told_without_the_model(
+        language: str, no_model: None) -> None:
+    assert lang.detect_language(TEXTS[language]) == language
+
+
+@pytest.mark.parametrize("language", sorted(TEXTS))
+def test_the_fast_answer_is_the_models_or_none(language: str) -> None:
+    plain = lang._plain_language(TEXTS[language])
+    assert plain in (None, _model(TEXTS[language]))
+    assert lang.detect_language(TEXTS[language]) == _model(TEXTS[language])
+
+
+@pytest.mark.parametrize("language", ["pt", "gl", "ca", "oc", "it"])
+def test_close_neighbours_of_spanish_and_french_go_to_the_model(language: str) -> None:
+    # Galician and Occitan reach Spanish's share of stop words: their own words stop the guess
+    assert lang._plain_language(TEXTS[language]) is None
+    assert lang.detect_language(TEXTS[language]) == language
+
+
+def test_a_spanish_text_with_many_neighbour_words_goes_to_the_model() -> None:
+    spanish = TEXTS["es"]
+    assert lang._plain_language(spanish) == "es"
+    words = len(lang._letter_runs(spanish.lower()))
+    mixed = " ".join(["não"] * (int(lang.PLAIN_NEIGHBOUR_SHARE * words) + 2)) + " " + spanish
+    assert lang._plain_language(mixed) is None
+
+
+def test_spanish_and_french_share_stop_words_but_not_their_own() -> None:
+    # a Spanish paragraph is a third French stop words ("de", "la", "que", "en", "se")
+    spanish = TEXTS["es"].lower()
+    tokens = lang._letter_runs(spanish)
+    french_share = sum(map(STOPWORDS["fr"].__contains__, tokens)) / len(tokens)
+    assert french_share > 0.2
+    assert lang._plain_language(TEXTS["es"]) == "es"
+    assert lang._plain_language(TEXTS["fr"]) == "fr"
+
+
+def test_too_few_words_go_to_the_model() -> None:
+    short = " ".join(TEXTS["es"].split()[: 10])
+    assert lang._plain_language(short) is None
