@@ -1,5 +1,6 @@
-"""detect_language answers plainly English, Spanish or French text without the model, and only
-where the model would give the same answer."""
+"""detect_language answers plainly English, Spanish, French, Japanese, Russian text (and text in
+a script only one language writes) without the model, and only where the model would give the
+same answer."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from redraft.text import lang
 from redraft.vocab import STOPWORDS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lang" / "neighbours.json"
-TEXTS: dict[str, str] = json.loads(FIXTURE.read_text(encoding="utf-8"))["texts"]
+_FIXTURE = json.loads(FIXTURE.read_text(encoding="utf-8"))
+TEXTS: dict[str, str] = _FIXTURE["texts"]
+MIXED: dict[str, str] = _FIXTURE["mixed"]
 
 
 def _model(text: str) -> str:
@@ -31,17 +34,33 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lang, "identify", refuse)
 
 
-@pytest.mark.parametrize("language", ["en", "es", "fr"])
-def test_plain_english_spanish_and_french_are_told_without_the_model(
+@pytest.mark.parametrize("language", ["en", "es", "fr", "ja", "ru", "ko", "th"])
+def test_plain_languages_are_told_without_the_model(
         language: str, no_model: None) -> None:
     assert lang.detect_language(TEXTS[language]) == language
 
 
-@pytest.mark.parametrize("language", sorted(TEXTS))
-def test_the_fast_answer_is_the_models_or_none(language: str) -> None:
-    plain = lang._plain_language(TEXTS[language])
-    assert plain in (None, _model(TEXTS[language]))
-    assert lang.detect_language(TEXTS[language]) == _model(TEXTS[language])
+@pytest.mark.parametrize("text", [*TEXTS.values(), *MIXED.values()],
+                         ids=[*TEXTS, *MIXED])
+def test_the_fast_answer_is_the_models_or_none(text: str) -> None:
+    assert lang._plain_language(text) in (None, _model(text))
+    assert lang.detect_language(text) == _model(text)
+
+
+@pytest.mark.parametrize("language", ["uk", "bg", "be", "kk", "mn", "sr", "tt", "zh"])
+def test_other_cyrillic_languages_and_chinese_go_to_the_model(language: str) -> None:
+    # Belarusian, Kazakh, Mongolian and Tatar write the ы and э of Russian, and letters it lacks
+    assert lang._plain_language(TEXTS[language]) is None
+    assert lang.detect_language(TEXTS[language]) == language
+
+
+def test_a_russian_text_quoting_ukrainian_goes_to_the_model() -> None:
+    assert lang._plain_language(TEXTS["ru"]) == "ru"
+    assert lang._plain_language(MIXED["ru+uk"]) is None
+
+
+def test_an_english_text_quoting_japanese_is_not_told_japanese_by_its_kana() -> None:
+    assert lang._plain_language(MIXED["en+ja"]) in (None, "en")
 
 
 @pytest.mark.parametrize("language", ["pt", "gl", "ca", "oc", "it"])

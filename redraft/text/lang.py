@@ -77,6 +77,39 @@ _NEIGHBOUR_WORDS = {
     )),
 }
 
+# Plainly a language by its letters, without the model: when at least SCRIPT_SHARE of a text's
+# opening letters are of a script only that language of the model's writes (Korean, Thai, ...);
+# Japanese when they are kana and Chinese characters, with at least _KANA_SHARE kana (Japanese
+# running text: 30-70%; Chinese: none); Russian when they are Cyrillic with the letters only
+# Russian writes of the model's Cyrillic languages (see _plain_script). Measured against the
+# model over the same 2,447 texts: 138 of the 150 Japanese (the others: programming notes, more
+# Latin letters than Japanese ones) and all 143 Russian ones, never another answer.
+SCRIPT_SHARE = 0.5
+_KANA_SHARE = 0.2
+_SCRIPT_MIN_LETTERS = 50  # the model is sure of a script's language from a sentence or two
+_KANA = re.compile("[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_RUSSIAN = re.compile("[ыэЫЭ]")
+_NOT_RUSSIAN = re.compile("[іїєґўјљњћђѓќѕџәғқңөұүһҗҙҫӣӯҳҷҡӏІЇЄҐЎЈЉЊЋЂЃЌЅЏӘҒҚҢӨҰҮҺҖҘҪӢӮҲҶҠӀ]")
+_OWN_SCRIPTS = (
+    ("ko", re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")),  # Hangul
+    ("th", re.compile("[\u0e00-\u0e7f]")),
+    ("ka", re.compile("[\u10a0-\u10ff]")),  # Georgian
+    ("hy", re.compile("[\u0531-\u058f]")),  # Armenian
+    ("km", re.compile("[\u1780-\u17ff]")),  # Khmer
+    ("lo", re.compile("[\u0e80-\u0eff]")),
+    ("my", re.compile("[\u1000-\u109f]")),  # Myanmar
+    ("si", re.compile("[\u0d80-\u0dff]")),  # Sinhala
+    ("ta", re.compile("[\u0b80-\u0bff]")),
+    ("te", re.compile("[\u0c00-\u0c7f]")),
+    ("kn", re.compile("[\u0c80-\u0cff]")),
+    ("ml", re.compile("[\u0d00-\u0d7f]")),
+    ("gu", re.compile("[\u0a80-\u0aff]")),
+    ("pa", re.compile("[\u0a00-\u0a7f]")),  # Gurmukhi
+    ("or", re.compile("[\u0b00-\u0b7f]")),
+)
+
 # The arrays of py3langid's model file (an LZMA-compressed .npz).
 _MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 # The model's feature table is float16; numpy multiplies float16 by converting it element by
@@ -403,13 +436,15 @@ def detect_language(text: str) -> str:
 
 
 def _plain_language(text: str) -> str | None:
-    """The language of ``text`` when its opening words leave no doubt (English, Spanish or
-    French, see :data:`ENGLISH_STOP_SHARE` and :data:`PLAIN_STOP_SHARE`), else None (the model
-    decides)."""
-    tokens = _letter_runs(text[:_FAST_CHARS].lower())
+    """The language of ``text`` when its opening words or letters leave no doubt (English,
+    Spanish or French by their stop words, see :data:`ENGLISH_STOP_SHARE` and
+    :data:`PLAIN_STOP_SHARE`; Japanese, Russian and the languages of :data:`_OWN_SCRIPTS` by
+    their letters, see :data:`SCRIPT_SHARE`), else None (the model decides)."""
+    sample = text[:_FAST_CHARS]
+    tokens = _letter_runs(sample.lower())
     size = len(tokens)
     if size < _FAST_MIN_WORDS:
-        return None
+        return _plain_script(sample) if size else None
     if sum(map(_ENGLISH_STOPS.__contains__, tokens)) >= ENGLISH_STOP_SHARE * size:
         return "en"
     for language, neighbours in _NEIGHBOUR_WORDS.items():
@@ -420,6 +455,28 @@ def _plain_language(text: str) -> str | None:
         if own[language] >= PLAIN_OWN_RATIO * max(rival, 1) and \
                 sum(map(neighbours.__contains__, tokens)) <= PLAIN_NEIGHBOUR_SHARE * size:
             return language
+    return _plain_script(sample)
+
+
+def _plain_script(sample: str) -> str | None:
+    """Japanese, Russian or a language of :data:`_OWN_SCRIPTS` when the sample's letters are
+    plainly that language's (see :data:`SCRIPT_SHARE`), else None."""
+    if sample.isascii():
+        return None
+    letters = sum(map(str.isalpha, sample))
+    if letters < _SCRIPT_MIN_LETTERS:
+        return None
+    least = SCRIPT_SHARE * letters
+    if len(_CYRILLIC.findall(sample)) >= least:
+        # Russian writes ы and э; of the model's other languages in Cyrillic, those that write
+        # them too (Belarusian, Kazakh, Kyrgyz, Tatar, Bashkir, Mongolian) write letters it lacks
+        return "ru" if _RUSSIAN.search(sample) and not _NOT_RUSSIAN.search(sample) else None
+    kana = len(_KANA.findall(sample))
+    if kana >= _KANA_SHARE * letters and kana + len(_HAN.findall(sample)) >= least:
+        return "ja"
+    for code, script in _OWN_SCRIPTS:
+        if len(script.findall(sample)) >= least:
+            return code
     return None
 
 
