@@ -87,28 +87,44 @@ _NEIGHBOUR_WORDS = {
 SCRIPT_SHARE = 0.5
 _KANA_SHARE = 0.2
 _SCRIPT_MIN_LETTERS = 50  # the model is sure of a script's language from a sentence or two
-_KANA = re.compile("[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_RUSSIAN = re.compile("[ыэЫЭ]")
-_NOT_RUSSIAN = re.compile("[іїєґўјљњћђѓќѕџәғқңөұүһҗҙҫӣӯҳҷҡӏІЇЄҐЎЈЉЊЋЂЃЌЅЏӘҒҚҢӨҰҮҺҖҘҪӢӮҲҶҠӀ]")
+_KANA = "[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]"
+_HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_CYRILLIC = "[\u0400-\u04ff]"
+_RUSSIAN = "[ыэЫЭ]"
+_NOT_RUSSIAN = "[іїєґўјљњћђѓќѕџәғқңөұүһҗҙҫӣӯҳҷҡӏІЇЄҐЎЈЉЊЋЂЃЌЅЏӘҒҚҢӨҰҮҺҖҘҪӢӮҲҶҠӀ]"
 _OWN_SCRIPTS = (
-    ("ko", re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")),  # Hangul
-    ("th", re.compile("[\u0e00-\u0e7f]")),
-    ("ka", re.compile("[\u10a0-\u10ff]")),  # Georgian
-    ("hy", re.compile("[\u0531-\u058f]")),  # Armenian
-    ("km", re.compile("[\u1780-\u17ff]")),  # Khmer
-    ("lo", re.compile("[\u0e80-\u0eff]")),
-    ("my", re.compile("[\u1000-\u109f]")),  # Myanmar
-    ("si", re.compile("[\u0d80-\u0dff]")),  # Sinhala
-    ("ta", re.compile("[\u0b80-\u0bff]")),
-    ("te", re.compile("[\u0c00-\u0c7f]")),
-    ("kn", re.compile("[\u0c80-\u0cff]")),
-    ("ml", re.compile("[\u0d00-\u0d7f]")),
-    ("gu", re.compile("[\u0a80-\u0aff]")),
-    ("pa", re.compile("[\u0a00-\u0a7f]")),  # Gurmukhi
-    ("or", re.compile("[\u0b00-\u0b7f]")),
+    ("ko", "[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"),  # Hangul
+    ("th", "[\u0e00-\u0e7f]"),
+    ("ka", "[\u10a0-\u10ff]"),  # Georgian
+    ("hy", "[\u0531-\u058f]"),  # Armenian
+    ("km", "[\u1780-\u17ff]"),  # Khmer
+    ("lo", "[\u0e80-\u0eff]"),
+    ("my", "[\u1000-\u109f]"),  # Myanmar
+    ("si", "[\u0d80-\u0dff]"),  # Sinhala
+    ("ta", "[\u0b80-\u0bff]"),
+    ("te", "[\u0c00-\u0c7f]"),
+    ("kn", "[\u0c80-\u0cff]"),
+    ("ml", "[\u0d00-\u0d7f]"),
+    ("gu", "[\u0a80-\u0aff]"),
+    ("pa", "[\u0a00-\u0a7f]"),  # Gurmukhi
+    ("or", "[\u0b00-\u0b7f]"),
 )
+
+
+class _Scripts:
+    """The patterns :func:`_plain_script` counts letters with, compiled when first needed (most
+    texts are told by their stop words first; compiling them all costs 3 ms, a run's start-up)."""
+
+    def __init__(self) -> None:
+        self.kana, self.han, self.cyrillic, self.russian, self.not_russian = (
+            re.compile(pattern) for pattern in (_KANA, _HAN, _CYRILLIC, _RUSSIAN, _NOT_RUSSIAN))
+        self.own = tuple((code, re.compile(pattern)) for code, pattern in _OWN_SCRIPTS)
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> _Scripts:
+    return _Scripts()
+
 
 # The arrays of py3langid's model file (an LZMA-compressed .npz).
 _MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
@@ -467,14 +483,16 @@ def _plain_script(sample: str) -> str | None:
     if letters < _SCRIPT_MIN_LETTERS:
         return None
     least = SCRIPT_SHARE * letters
-    if len(_CYRILLIC.findall(sample)) >= least:
+    scripts = _scripts()
+    if len(scripts.cyrillic.findall(sample)) >= least:
         # Russian writes ы and э; of the model's other languages in Cyrillic, those that write
         # them too (Belarusian, Kazakh, Kyrgyz, Tatar, Bashkir, Mongolian) write letters it lacks
-        return "ru" if _RUSSIAN.search(sample) and not _NOT_RUSSIAN.search(sample) else None
-    kana = len(_KANA.findall(sample))
-    if kana >= _KANA_SHARE * letters and kana + len(_HAN.findall(sample)) >= least:
+        russian = scripts.russian.search(sample) and not scripts.not_russian.search(sample)
+        return "ru" if russian else None
+    kana = len(scripts.kana.findall(sample))
+    if kana >= _KANA_SHARE * letters and kana + len(scripts.han.findall(sample)) >= least:
         return "ja"
-    for code, script in _OWN_SCRIPTS:
+    for code, script in scripts.own:
         if len(script.findall(sample)) >= least:
             return code
     return None
