@@ -13,13 +13,16 @@ instead, and the rejections by reason: ``too-short`` ones with at least
 :data:`SUBSTANTIAL_CHARS` characters of text are counted apart (they should be none). Exits 0,
 saying why, when the directory is absent.
 
-``--fast-path [FILE.jsonl ...]`` measures instead how often ``detect_language`` answers without
-the model (plainly English, Spanish or French opening words) and whether that answer ever differs
-from the model's: over the language samples of every post of ``DIR`` and of the texts of each
-JSON Lines file (its ``article``, ``text`` or ``source`` field, as ``../shared/data`` has them)::
+``--fast-path [PATH ...]`` measures instead how often ``detect_language`` answers without the
+model (plainly English, Spanish or French words; Japanese, Russian or a script of one language's
+own) and whether that answer ever differs from the model's: over the language samples of every
+post of ``DIR`` and of each further ``PATH``, a folder of posts or a JSON Lines file (its rows'
+``article``, ``text`` or ``source`` field, as ``../shared/data`` has them; rows with none are
+skipped)::
 
-    python benchmarks/languages.py ../shared/data/wp-posts-2 --fast-path \
-        ../shared/data/summarization-ml/*.jsonl ../shared/data/stories/allsides_2021_dev.jsonl
+    python benchmarks/languages.py ../shared/data/wp-posts --fast-path ../shared/data/wp-posts-2 \
+        ../shared/data/summarization-ml/*.jsonl ../shared/data/stories/allsides_2021_dev.jsonl \
+        ../shared/data/summarization/realsumm_cnndm.jsonl ../shared/data/faithfulness/qags_cnndm.jsonl
 """
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ def _file_samples(path: Path) -> list[str]:
     samples = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        text = next((row[field] for field in ("article", "text", "source") if field in row), "")
-        samples.append(str(text)[:LANGUAGE_SAMPLE_CHARS])
+        text = next((row[field] for field in ("article", "text", "source") if field in row), None)
+        if text is not None:
+            samples.append(str(text)[:LANGUAGE_SAMPLE_CHARS])
     return samples
 
 
@@ -101,11 +105,14 @@ def _model_answer(text: str) -> str:
     return code
 
 
-def fast_path(directory: Path, files: list[Path]) -> int:
+def fast_path(directory: Path, paths: list[Path]) -> int:
     """How often the answer without the model is given, and whether it ever differs."""
-    samples = _post_samples(directory) if directory.is_dir() else []
-    for path in files:
-        samples += _file_samples(path)
+    samples: list[str] = []
+    for path in [directory, *paths]:
+        if path.is_dir():
+            samples += _post_samples(path)
+        elif path.is_file():
+            samples += _file_samples(path)
     if not samples:
         print("no texts to measure")
         return 0
@@ -133,12 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, nargs="?", help="same as --posts")
     parser.add_argument("--posts", type=Path, default=DATA / "wp-posts-2")
     parser.add_argument("--limit", type=int, default=None, help="posts per site")
-    parser.add_argument("--fast-path", type=Path, nargs="*", metavar="FILE.jsonl", default=None,
-                        help="measure detect_language's answers without the model instead")
+    parser.add_argument("--fast-path", type=Path, nargs="*", metavar="PATH", default=None,
+                        help="measure detect_language's answers without the model instead, over "
+                             "DIR and these folders of posts or JSON Lines files")
     args = parser.parse_args(argv)
     args.posts = args.directory or args.posts
     if args.fast_path is not None:
-        return fast_path(args.posts, [path for path in args.fast_path if path.is_file()])
+        return fast_path(args.posts, list(args.fast_path))
     if not (args.posts / "index.jsonl").is_file():
         print(f"{args.posts}/index.jsonl not found: nothing to measure")
         return 0

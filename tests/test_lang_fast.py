@@ -16,6 +16,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "lang" / "neighbours.json"
 _FIXTURE = json.loads(FIXTURE.read_text(encoding="utf-8"))
 TEXTS: dict[str, str] = _FIXTURE["texts"]
 MIXED: dict[str, str] = _FIXTURE["mixed"]
+TRICKY: dict[str, str] = json.loads((FIXTURE.parent / "mixed_and_neighbours.json").read_text(
+    encoding="utf-8"))["texts"]
 
 
 def _model(text: str) -> str:
@@ -47,6 +49,33 @@ def test_the_fast_answer_is_the_models_or_none(text: str) -> None:
     assert lang.detect_language(text) == _model(text)
 
 
+@pytest.mark.parametrize("text", TRICKY.values(), ids=TRICKY)
+def test_texts_written_to_trip_the_fast_path_get_the_models_answer(text: str) -> None:
+    assert lang._plain_language(text) in (None, _model(text))
+
+
+@pytest.mark.parametrize("name", ["eo2", "gl_a", "val_a", "oc_short"])
+def test_esperanto_and_short_neighbours_of_spanish_go_to_the_model(name: str) -> None:
+    # a third or more Spanish stop words ("la", "de", "en", "el"), none of its own markers
+    assert lang._plain_language(TRICKY[name]) is None
+
+
+@pytest.mark.parametrize("name", ["bg_a", "bg_ru_quote", "bg_film", "cv1", "os1"])
+def test_bulgarian_quoting_russian_and_chuvash_or_ossetian_go_to_the_model(name: str) -> None:
+    assert lang._plain_language(TRICKY[name]) is None
+
+
+def test_chinese_with_japanese_readings_goes_to_the_model() -> None:
+    assert lang._plain_language(TRICKY["zh_anime"]) is None
+
+
+def test_a_post_in_english_then_spanish_goes_to_the_model() -> None:
+    lead = TEXTS["en"].split(". ")[0] + ". "  # a sentence of English, then the Spanish article
+    assert lang._plain_language(TEXTS["es"]) == "es"
+    assert lang._plain_language(lead + TEXTS["es"]) is None
+    assert lang._plain_language(lead + lead + TEXTS["es"]) is None
+
+
 @pytest.mark.parametrize("language", ["uk", "bg", "be", "kk", "mn", "sr", "tt", "zh"])
 def test_other_cyrillic_languages_and_chinese_go_to_the_model(language: str) -> None:
     # Belarusian, Kazakh, Mongolian and Tatar write the ы and э of Russian, and letters it lacks
@@ -74,7 +103,7 @@ def test_a_spanish_text_with_many_neighbour_words_goes_to_the_model() -> None:
     spanish = TEXTS["es"]
     assert lang._plain_language(spanish) == "es"
     words = len(lang._letter_runs(spanish.lower()))
-    mixed = " ".join(["não"] * (int(lang.PLAIN_NEIGHBOUR_SHARE * words) + 2)) + " " + spanish
+    mixed = " ".join(["não"] * (int(lang.PLAIN_MIXED_SHARE * words) + 2)) + " " + spanish
     assert lang._plain_language(mixed) is None
 
 
