@@ -65,6 +65,23 @@ def test_bulgarian_quoting_russian_and_chuvash_or_ossetian_go_to_the_model(name:
     assert lang._plain_language(TRICKY[name]) is None
 
 
+@pytest.mark.parametrize("name", ["ky_forum", "kk_nospecial2", "mn_nospecial", "uz_nospecial"])
+def test_languages_typed_with_russian_letters_alone_go_to_the_model(name: str) -> None:
+    # no letter of their own alphabets, but none of Russian's small words either
+    assert lang._plain_language(TRICKY[name]) is None
+
+
+@pytest.mark.parametrize("name", ["en_caps_kg", "fr_caps_h", "es_caps_km", "ru_caps_km"])
+def test_capitals_but_for_a_unit_go_to_the_model(name: str) -> None:
+    assert lang._plain_language(TRICKY[name]) is None
+    assert lang._plain_language(TRICKY[name].lower()) is not None  # the words alone would do
+
+
+@pytest.mark.parametrize("name", ["pcm2", "jam", "ga_en", "gn_es"])
+def test_creoles_and_a_celtic_or_guarani_opening_go_to_the_model(name: str) -> None:
+    assert lang._plain_language(TRICKY[name]) is None
+
+
 def test_chinese_with_japanese_readings_goes_to_the_model() -> None:
     assert lang._plain_language(TRICKY["zh_anime"]) is None
 

@@ -17,7 +17,7 @@ import threading
 import time
 import unicodedata
 from functools import lru_cache
-from itertools import islice
+from itertools import filterfalse, islice
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ _MIN_LETTERS = 12  # fewer letters than this (a title, a caption) is no evidence
 
 _FAST_MIN_WORDS = 20  # fewer words give too noisy a share
 _LATIN_END = "\u024f"  # the last of the Latin letters (Latin Extended-B)
+_CAPITALS = re.compile("[A-ZÀ-ÖØ-ÞА-ЯЁ]")  # Latin and Russian ones: the two the fast path reads
 
 # Plainly English, Spanish or French, without the model, when all of these hold of the words
 # the model would read (its SAMPLE_CHARS):
@@ -53,10 +54,11 @@ _LATIN_END = "\u024f"  # the last of the Latin letters (Latin Extended-B)
 #   (_NEIGHBOUR_WORDS: Portuguese "não", Galician "unha", Catalan "amb", Esperanto "kaj",
 #   Italian "della"...): a text mixing languages, as a post in English and then Spanish, or
 #   one in a neighbouring language, goes to the model.
-# Otherwise the model decides. Measured against the model's answer: over the 2,447 texts of the
-# evaluation data (`benchmarks/languages.py --fast-path`: answered 1,162 of 1,172 English, 586
-# of 603 Spanish and 89 of 90 French texts without it) and the 153 texts of tests/fixtures/lang,
-# written to trip it (neighbouring languages, mixed languages and scripts, short and list-like
+# Otherwise the model decides, as it does for a text more than PLAIN_CAPITALS_SHARE capitals.
+# Measured against the model's answer: over the 2,447 texts of the evaluation data
+# (`benchmarks/languages.py --fast-path`: answered 1,161 of 1,172 English, 593 of 603 Spanish and
+# 89 of 90 French texts without it) and the 181 texts of tests/fixtures/lang, written to trip it
+# (neighbouring languages and creoles, mixed languages and scripts, capitals, short and list-like
 # texts), no answer differs. The model's answer costs 0.2-0.3 ms an article in a run (its tables are read
 # from memory, not cache): a tenth of a run over Spanish and French posts; sparing English
 # articles also spares most runs mapping the model (about 90 MB).
@@ -64,6 +66,7 @@ PLAIN_STOP_SHARE = 0.3
 PLAIN_OTHER_SCRIPT_SHARE = 0.02
 PLAIN_MARKERS = 3
 PLAIN_MIXED_SHARE = 0.03
+PLAIN_CAPITALS_SHARE = 0.3  # running text: 2-10% capitals; a headline in capitals goes to the model
 _MARKERS = {
     "en": frozenset((
         "the", "and", "that", "with", "for", "are", "have", "has", "from", "this", "which",
@@ -75,16 +78,30 @@ _MARKERS = {
         "aunque", "mientras", "hasta", "ya", "eso", "esto", "ellos", "ellas", "él", "más",
         "había", "hacia", "hace", "tiene", "tienen", "puede", "pueden", "usted", "ustedes",
         "qué", "cómo", "dónde", "nosotros", "otros", "otras", "otro", "otra", "están", "estaba",
+        "nuestro", "nuestra", "nuestros", "nuestras", "hemos", "esa", "ese", "esos", "esas",
+        "cuyo", "cuya", "cuyos", "cuyas", "dijo", "hoy", "ayer", "además", "embargo", "hecho",
+        "sino", "unos", "unas", "cual", "cuales", "quien", "quienes", "entonces", "ahora",
+        "siempre", "mucho", "mucha", "muchos", "muchas", "bajo",
     )),
     "fr": frozenset((
         "et", "des", "du", "au", "aux", "une", "dans", "pour", "avec", "cette", "ces", "sont",
         "ont", "été", "mais", "nous", "vous", "ils", "elle", "elles", "leur", "leurs", "très",
         "aussi", "était", "être", "avoir", "sur", "où", "après", "peut", "tout", "tous", "comme",
-        "selon",
+        "selon", "qu", "déjà", "encore", "toujours", "chez", "donc", "alors", "ainsi", "puis",
+        "depuis", "pendant", "sous", "avant", "lors", "notre", "votre", "cela", "ceci", "celui",
+        "celle", "ici", "ses", "avait", "sera", "seront", "fait", "faire", "deux", "trois",
     )),
 }
 _LATIN_WORDS = ("sed", "quae", "quod", "enim", "autem", "atque", "ab", "eius", "sunt", "esse")
 _NEIGHBOUR_WORDS = {
+    "en": frozenset((
+        "dey", "wey", "wetin", "dem", "abi", "sef", "pikin", "comot", "sabi", "wahala", "oga",
+        "una",  # Nigerian Pidgin
+        "yuh", "di", "inna", "unu", "fi", "weh", "nuh", "seh", "likkle", "pickney",  # Patois
+        "agus", "bhí", "tá", "atá", "níl", "chun", "faoi", "nach", "ag", "sé", "sí",  # Irish
+        "tha", "bha", "aig",  # Scottish Gaelic
+        "mae", "roedd", "wedi", "yn", "yr", "ac",  # Welsh
+    )),
     "es": frozenset((
         "não", "em", "um", "uma", "do", "das", "ao", "aos", "às", "à", "pela", "pelo", "mais",
         "é", "são", "foi", "já", "ainda", "muito", "na",  # Portuguese
@@ -97,6 +114,8 @@ _NEIGHBOUR_WORDS = {
         "kaj", "pli", "kiu", "kiuj", "ke", "ankaŭ", "pri", "ĉi", "tiu", "tiuj", "ili", "ŝi",
         "aŭ", "ĉu", "jam", "nur", "tre", "estis", "estos",  # Esperanto
         "ye",  # Asturian
+        "ko", "pe", "niko", "nde", "ñande", "ore", "hína", "avei", "katu", "upe", "kuéra",
+        "rupi", "gui", "ndive", "porã", "ndaje", "mba",  # Guarani
         *_LATIN_WORDS,
     )),
     "fr": frozenset((
@@ -115,12 +134,20 @@ _NEIGHBOUR_WORDS = {
 # Japanese when they are kana and Chinese characters, with at least _KANA_SHARE hiragana
 # (Japanese running text: 20-60%; Chinese: none, or readings) and no simplified Chinese
 # character; Russian when they are Cyrillic with the letters only
-# Russian writes of the model's Cyrillic languages (see _plain_script). Measured against the
+# Russian writes of the model's Cyrillic languages and enough of its small words (see
+# _plain_script). Measured against the
 # model over the same texts: 138 of the 150 Japanese (the others: programming notes, more Latin
-# letters than Japanese ones) and 142 of the 143 Russian ones answered, never another answer.
+# letters than Japanese ones) and 139 of the 143 Russian ones answered, never another answer.
 SCRIPT_SHARE = 0.5
 _KANA_SHARE = 0.2
 _RUSSIAN_SHARE = 0.01  # ы and э: 2-3% of Russian's letters
+_RUSSIAN_WORD_SHARE = 0.15  # Russian running text: 25-40% of these
+_RUSSIAN_WORDS = frozenset((
+    "и", "в", "не", "что", "с", "по", "это", "как", "он", "она", "они", "был", "была", "были",
+    "для", "из", "к", "от", "же", "но", "так", "его", "её", "их", "при", "или", "уже", "только",
+    "который", "которая", "которые", "также", "если", "чтобы", "бы", "ещё", "еще", "до", "после",
+    "мы", "вы", "я", "во", "со", "все", "всё", "этот", "эта", "эти", "том", "тем",
+))
 _HARD_SIGN_SHARE = 0.005  # ъ: 2-3% of Bulgarian's letters, 0.02% of Russian's
 _SCRIPT_MIN_LETTERS = 50  # the model is sure of a script's language from a sentence or two
 _HIRAGANA = "[\u3041-\u309f]"
@@ -499,10 +526,13 @@ def _plain_language(text: str) -> str | None:
     tokens = _letter_runs(sample.lower())
     size = len(tokens)
     if size < _FAST_MIN_WORDS:
-        return _plain_script(sample) if size else None
-    other = sum(len(token) for token in tokens if not token.isascii() and max(token) > _LATIN_END)
-    if other > PLAIN_OTHER_SCRIPT_SHARE * sum(map(len, tokens)):
-        return _plain_script(sample)
+        return _plain_script(sample, tokens) if size else None
+    letters = sum(map(len, tokens))
+    if _shouting(sample, letters):
+        return None
+    other = sum(len(token) for token in filterfalse(str.isascii, tokens) if max(token) > _LATIN_END)
+    if other > PLAIN_OTHER_SCRIPT_SHARE * letters:
+        return _plain_script(sample, tokens)
     markers = {code: sum(map(words.__contains__, tokens)) for code, words in _MARKERS.items()}
     language = max(markers, key=markers.__getitem__)
     if markers[language] < PLAIN_MARKERS or \
@@ -516,13 +546,21 @@ def _plain_language(text: str) -> str | None:
     return language if others <= PLAIN_MIXED_SHARE * size else None
 
 
-def _plain_script(sample: str) -> str | None:
+def _shouting(sample: str, letters: int) -> bool:
+    """Whether more than :data:`PLAIN_CAPITALS_SHARE` of the sample's letters are capitals (and
+    not all of its cased ones are: the model lower-cases only a text all in capitals, and reads
+    one in capitals but for a unit or a brand, "630 kg", as it is, unsure of its language)."""
+    return len(_CAPITALS.findall(sample)) > PLAIN_CAPITALS_SHARE * letters and \
+        not sample.isupper()
+
+
+def _plain_script(sample: str, tokens: list[str]) -> str | None:
     """Japanese, Russian or a language of :data:`_OWN_SCRIPTS` when the sample's letters are
     plainly that language's (see :data:`SCRIPT_SHARE`), else None."""
     if sample.isascii():
         return None
     letters = sum(map(str.isalpha, sample))
-    if letters < _SCRIPT_MIN_LETTERS:
+    if letters < _SCRIPT_MIN_LETTERS or _shouting(sample, letters):
         return None
     least = SCRIPT_SHARE * letters
     scripts = _scripts()
@@ -534,7 +572,10 @@ def _plain_script(sample: str) -> str | None:
         russian = len(scripts.russian.findall(sample)) >= max(3, _RUSSIAN_SHARE * cyrillic)
         other = scripts.not_russian.search(sample) or \
             len(scripts.hard_sign.findall(sample)) > _HARD_SIGN_SHARE * cyrillic
-        return "ru" if russian and not other else None
+        # and Russian's own small words: Kazakh, Kyrgyz, Uzbek or Mongolian typed with Russian's
+        # letters alone (a keyboard without theirs) has none of them
+        words = sum(map(_RUSSIAN_WORDS.__contains__, tokens)) >= _RUSSIAN_WORD_SHARE * len(tokens)
+        return "ru" if russian and words and not other else None
     hiragana = len(scripts.hiragana.findall(sample))
     if hiragana >= _KANA_SHARE * letters and not scripts.simplified.search(sample) and \
             len(scripts.kana.findall(sample)) + len(scripts.han.findall(sample)) >= least:
