@@ -5,6 +5,7 @@ same answer."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,28 @@ def test_capitals_but_for_a_unit_go_to_the_model(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["pcm2", "jam", "ga_en", "gn_es"])
 def test_creoles_and_a_celtic_or_guarani_opening_go_to_the_model(name: str) -> None:
+    assert lang._plain_language(TRICKY[name]) is None
+
+
+@pytest.mark.parametrize("name", ["tl_en3", "taglish", "ms_en", "zu_en", "qu_es2"])
+def test_a_lead_in_another_language_goes_to_the_model(name: str) -> None:
+    assert lang._plain_language(TRICKY[name]) is None
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u3000", "\u2002"])
+def test_words_apart_by_other_spaces_go_to_the_model(space: str) -> None:
+    assert lang._plain_language(TEXTS["en"]) == "en"
+    assert lang._plain_language(TEXTS["en"].replace(" ", space)) is None
+
+
+def test_decomposed_accents_go_to_the_model() -> None:
+    assert lang._plain_language(TEXTS["es"]) == "es"
+    assert lang._plain_language(unicodedata.normalize("NFD", TEXTS["es"])) is None
+    assert lang._plain_language(TRICKY["vi_en_nfd"]) is None
+
+
+@pytest.mark.parametrize("name", ["ta_si_short", "kn_te", "ml_ta", "pa_gu"])
+def test_indic_text_in_two_scripts_goes_to_the_model(name: str) -> None:
     assert lang._plain_language(TRICKY[name]) is None
 
 
