@@ -105,6 +105,12 @@ def test_indic_text_in_two_scripts_goes_to_the_model(name: str) -> None:
     assert lang._plain_language(TRICKY[name]) is None
 
 
+@pytest.mark.parametrize("name", ["en_sha256_forum", "en_sha256_mirrors2", "en_release_notes"])
+def test_a_post_of_checksums_goes_to_the_model(name: str) -> None:
+    # a hash's letters between its digits ("a", "be") are English stop words to a word count
+    assert lang._plain_language(TRICKY[name]) is None
+
+
 def test_chinese_with_japanese_readings_goes_to_the_model() -> None:
     assert lang._plain_language(TRICKY["zh_anime"]) is None
 

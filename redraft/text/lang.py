@@ -38,6 +38,7 @@ _MIN_LETTERS = 12  # fewer letters than this (a title, a caption) is no evidence
 
 _FAST_MIN_WORDS = 20  # fewer words give too noisy a share
 _OTHER_LETTERS = re.compile("[^\\W\\d_A-Za-z\u00c0-\u024f]")  # letters of no Latin block up to Extended-B
+_DIGITS = re.compile("[0-9]")
 _CAPITALS = re.compile("[A-ZÀ-ÖØ-ÞА-ЯЁ]")  # Latin and Russian ones: the two the fast path reads
 
 # Plainly English, Spanish or French, without the model, when all of these hold of the words
@@ -56,19 +57,21 @@ _CAPITALS = re.compile("[A-ZÀ-ÖØ-ÞА-ЯЁ]")  # Latin and Russian ones: the 
 #   Italian "della"...): a text mixing languages, as a post in English and then Spanish, or
 #   one in a neighbouring language, goes to the model.
 # Each half of the sample must pass the stop-word share, so a text opening in one language and
-# going on in another goes to the model, as do a text more than PLAIN_CAPITALS_SHARE capitals,
-# one whose words are apart by other spaces than " " and one with decomposed accents (the model
-# reads those otherwise). Measured against the model's answer: over the 2,447 texts of the
-# evaluation data (`benchmarks/languages.py --fast-path`: answered 1,117 of 1,172 English, 588
-# of 603 Spanish and 87 of 90 French texts without it) and the 223 texts of tests/fixtures/lang,
-# written to trip it over three rounds of review (neighbouring languages and creoles, mixed
-# languages and scripts, capitals, odd spaces, short and list-like texts), no answer differs. The model's answer costs 0.2-0.3 ms an article in a run (its tables are read
-# from memory, not cache): a tenth of a run over Spanish and French posts; sparing English
-# articles also spares most runs mapping the model (about 90 MB).
+# going on in another goes to the model, as do a text more than PLAIN_CAPITALS_SHARE capitals
+# or PLAIN_DIGIT_SHARE digits, one whose words are apart by other spaces than " " and one with
+# decomposed accents (the model reads those otherwise). Measured against the model's answer:
+# over the 2,447 texts of the evaluation data (`benchmarks/languages.py --fast-path`: answered
+# 1,115 of 1,172 English, 588 of 603 Spanish and 87 of 90 French texts without it) and the 228
+# texts of tests/fixtures/lang, written to trip it over four rounds of review (neighbouring
+# languages and creoles, mixed languages and scripts, capitals, odd spaces, checksums, short and
+# list-like texts), no answer differs. The model's answer costs 0.2-0.3 ms an article in a run
+# (its tables are read from memory, not cache): a tenth of a run over Spanish and French posts;
+# sparing English articles also spares most runs mapping the model (about 90 MB).
 PLAIN_STOP_SHARE = 0.3
 PLAIN_OTHER_SCRIPT_SHARE = 0.015
 PLAIN_MARKERS = 3
 PLAIN_MIXED_SHARE = 0.03
+PLAIN_DIGIT_SHARE = 0.1  # running text: 0-3% digits; three SHA-256 sums in a post: 17%
 PLAIN_CAPITALS_SHARE = 0.3  # running text: 2-10% capitals; a headline in capitals goes to the model
 _MARKERS = {
     "en": frozenset((
@@ -548,6 +551,8 @@ def _plain_language(text: str) -> str | None:
         return None
     if _shouting(sample, sum(map(len, tokens))):
         return None
+    if len(_DIGITS.findall(sample)) > PLAIN_DIGIT_SHARE * len(sample):
+        return None  # checksums, tables, timetables: the model reads their digits, not words
     if sample.count(" ") < size // 2:
         return None  # words apart by other spaces (no-break, ideographic): the model reads them
         # without the word boundaries its features are made of, and is unsure
