@@ -17,7 +17,11 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -104,7 +108,13 @@ def wait_for_text(driver: WebDriver, css: str, text: str) -> WebElement:
     be there (and go stale) until the new page replaces it."""
     def found(d: WebDriver) -> WebElement | bool:
         element = d.find_element(By.CSS_SELECTOR, css)
-        return element if text in element.text else False
+        try:
+            return element if text in element.text else False
+        except WebDriverException as exc:
+            # the same staleness as chromedriver words it mid-navigation: look again
+            if "does not belong to the document" in str(exc):
+                return False
+            raise
 
     element = WebDriverWait(driver, PAGE_WAIT_S, ignored_exceptions=(
         StaleElementReferenceException, NoSuchElementException)).until(found)
