@@ -429,3 +429,64 @@ SIGNPOST_ENDINGS: dict[str, frozenset[str]] = {
     "fr": frozenset({"ci-dessous", "suivant", "suivants", "suivantes", "suivante", "voici",
                      "comme suit", "plus bas"}),
 }
+
+
+# --- telling a language without the model (redraft.text.lang) ----------------------------------
+
+# Frequent words of each language that its neighbours do not write ("y", "muy", "también" but not
+# "el", "los", "del", "para", which Catalan, Occitan and Galician write too; "et", "dans"; "the",
+# "which"): at least three of them, more than of either other list, make a text plainly that
+# language. No word is on two lists.
+MARKERS: dict[str, frozenset[str]] = {
+    "en": _listed(
+        "about after also and are been but by could for from has have into it its not said she "
+        "should than that the their there these they this were which who with would"
+    ),
+    "es": _listed(
+        "además ahora aunque ayer bajo cual cuales cuando cuya cuyas cuyo cuyos cómo dijo donde "
+        "dónde ellas ellos embargo entonces esa esas ese eso esos estaba esto están fue fueron "
+        "había hace hacia hasta hay hecho hemos hoy mientras mucha muchas mucho muchos muy más "
+        "nosotros nuestra nuestras nuestro nuestros otra otras otro otros pero puede pueden quien "
+        "quienes qué según siempre sino sus también tiene tienen unas unos usted ustedes y ya él"
+    ),
+    "fr": _listed(
+        "ainsi alors après au aussi aux avait avant avec avoir ceci cela celle celui ces cette "
+        "chez comme dans depuis des deux donc du déjà elle elles encore et faire fait ici ils "
+        "leur leurs lors mais notre nous ont où pendant peut pour puis qu selon sera seront ses "
+        "sont sous sur toujours tous tout trois très une votre vous était été être"
+    ),
+}
+
+# Frequent words of each language's neighbours that it does not write: Pidgin, Patois, Irish,
+# Scottish Gaelic and Welsh beside English; Portuguese, Galician, Catalan, Occitan, Italian,
+# Esperanto, Asturian, Guarani and Latin beside Spanish; Spanish, Catalan, Occitan, Italian,
+# Portuguese, Esperanto and Latin beside French. A few of them make a text mixed, or another
+# language's: the model decides.
+NEIGHBOUR_WORDS: dict[str, frozenset[str]] = {
+    "en": _listed(
+        "abi ac ag agus aig atá bha bhí chun comot dem dey di faoi fi inna likkle mae nach nuh "
+        "níl oga pickney pikin roedd sabi sef seh sé sí tha tá una unu wahala wedi weh wetin wey "
+        "yn yr yuh"
+    ),
+    "es": _listed(
+        "ab ainda als amb anche ankaŭ ao aos aquest aquesta aquò atque autem avei aŭ che coa cos "
+        "cunha das degli della dels di dins do dun dunha e eius els em enim esse estis estos foi "
+        "gli gui havia hui hína i il ili jam já kaj katu ke kiu kiuj ko kuéra mai mais mba moi "
+        "muito máis més na ndaje nde ndive nel niko non nun nur não onte ore pe pela pelo per "
+        "perquè però più pli pola porã pri quae quod rupi sed seu seva sono sunt são tamén tiu "
+        "tiuj tre um uma unha upe xa ye à às ço è é és ñande ĉi ĉu ŝi"
+    ),
+    "fr": _listed(
+        "ab amb aquò atque autem che con degli del della dels di dins e eius el els em enim esse "
+        "estas gli kaj kiu las lo los muy nel não para per pero pli por quae quod sed sono sunt "
+        "uma una ço è és"
+    ),
+}
+
+# Russian's small words: Kazakh, Kyrgyz, Uzbek or Mongolian typed with Russian letters alone
+# (without their own) has none of them.
+RUSSIAN_WORDS = _listed(
+    "бы был была были в во все всё вы для до его если еще ещё её же и из или их к как которая "
+    "которые который мы не но он она они от по после при с со так также тем только том уже что "
+    "чтобы эта эти это этот я"
+)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from redraft.text import lang
-from redraft.vocab import STOPWORDS
+from redraft.vocab import MARKERS, STOPWORDS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lang" / "neighbours.json"
 _FIXTURE = json.loads(FIXTURE.read_text(encoding="utf-8"))
@@ -166,3 +166,8 @@ def test_spanish_and_french_share_stop_words_but_not_their_own() -> None:
 def test_too_few_words_go_to_the_model() -> None:
     short = " ".join(TEXTS["es"].split()[: 10])
     assert lang._plain_language(short) is None
+
+
+def test_no_marker_word_marks_two_languages() -> None:
+    words = [word for listed in MARKERS.values() for word in listed]
+    assert len(words) == len(set(words))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from redraft.text.tokens import blanked, runs_or_matches
-from redraft.vocab import STOPWORDS, VARIETIES
+from redraft.vocab import MARKERS, NEIGHBOUR_WORDS, RUSSIAN_WORDS, STOPWORDS, VARIETIES
 
 UNDETERMINED = "und"  # ISO 639-2 "undetermined": what BCP 47 and HTML lang use for unknown text
 
@@ -48,12 +48,12 @@ _CAPITALS = re.compile("[A-ZÀ-ÖØ-ÞА-ЯЁ]")  # Latin and Russian ones: the 
 # - at least PLAIN_STOP_SHARE are the language's stop words (running text: 35-60%, a list of
 #   places and times 30-35%; Portuguese, Galician, Occitan, Catalan and Esperanto, which share
 #   many of Spanish's, 25-47%: the share alone tells nothing between neighbours);
-# - at least PLAIN_MARKERS are its markers (_MARKERS), more than either other language's:
+# - at least PLAIN_MARKERS are its markers (vocab.MARKERS), more than either other language's:
 #   frequent words of its own that its neighbours do not write ("y", "muy", "también"; "et",
 #   "dans", "avec"; "the", "which"), not the articles and prepositions it shares with them
 #   ("el", "los", "del", "para" are Catalan, Occitan, Galician too);
 # - at most PLAIN_MIXED_SHARE are the other two's markers or its neighbours' frequent words
-#   (_NEIGHBOUR_WORDS: Portuguese "não", Galician "unha", Catalan "amb", Esperanto "kaj",
+#   (vocab.NEIGHBOUR_WORDS: Portuguese "não", Galician "unha", Catalan "amb", Esperanto "kaj",
 #   Italian "della"...): a text mixing languages, as a post in English and then Spanish, or
 #   one in a neighbouring language, goes to the model.
 # Each half of the sample must pass the stop-word share, so a text opening in one language and
@@ -73,89 +73,22 @@ PLAIN_MARKERS = 3
 PLAIN_MIXED_SHARE = 0.03
 PLAIN_DIGIT_SHARE = 0.1  # running text: 0-3% digits; three SHA-256 sums in a post: 17%
 PLAIN_CAPITALS_SHARE = 0.3  # running text: 2-10% capitals; a headline in capitals goes to the model
-_MARKERS = {
-    "en": frozenset((
-        "the", "and", "that", "with", "for", "are", "have", "has", "from", "this", "which",
-        "their", "they", "been", "would", "said", "not", "but", "by", "it", "its", "were", "who",
-        "there", "these", "than", "about", "after", "into", "could", "should", "also", "she",
-    )),
-    "es": frozenset((
-        "y", "muy", "también", "hay", "pero", "según", "fue", "fueron", "sus", "cuando", "donde",
-        "aunque", "mientras", "hasta", "ya", "eso", "esto", "ellos", "ellas", "él", "más",
-        "había", "hacia", "hace", "tiene", "tienen", "puede", "pueden", "usted", "ustedes",
-        "qué", "cómo", "dónde", "nosotros", "otros", "otras", "otro", "otra", "están", "estaba",
-        "nuestro", "nuestra", "nuestros", "nuestras", "hemos", "esa", "ese", "esos", "esas",
-        "cuyo", "cuya", "cuyos", "cuyas", "dijo", "hoy", "ayer", "además", "embargo", "hecho",
-        "sino", "unos", "unas", "cual", "cuales", "quien", "quienes", "entonces", "ahora",
-        "siempre", "mucho", "mucha", "muchos", "muchas", "bajo",
-    )),
-    "fr": frozenset((
-        "et", "des", "du", "au", "aux", "une", "dans", "pour", "avec", "cette", "ces", "sont",
-        "ont", "été", "mais", "nous", "vous", "ils", "elle", "elles", "leur", "leurs", "très",
-        "aussi", "était", "être", "avoir", "sur", "où", "après", "peut", "tout", "tous", "comme",
-        "selon", "qu", "déjà", "encore", "toujours", "chez", "donc", "alors", "ainsi", "puis",
-        "depuis", "pendant", "sous", "avant", "lors", "notre", "votre", "cela", "ceci", "celui",
-        "celle", "ici", "ses", "avait", "sera", "seront", "fait", "faire", "deux", "trois",
-    )),
-}
-_MARKER_LANGUAGE = {word: code for code, words in _MARKERS.items() for word in words}
-_LATIN_WORDS = ("sed", "quae", "quod", "enim", "autem", "atque", "ab", "eius", "sunt", "esse")
-_NEIGHBOUR_WORDS = {
-    "en": frozenset((
-        "dey", "wey", "wetin", "dem", "abi", "sef", "pikin", "comot", "sabi", "wahala", "oga",
-        "una",  # Nigerian Pidgin
-        "yuh", "di", "inna", "unu", "fi", "weh", "nuh", "seh", "likkle", "pickney",  # Patois
-        "agus", "bhí", "tá", "atá", "níl", "chun", "faoi", "nach", "ag", "sé", "sí",  # Irish
-        "tha", "bha", "aig",  # Scottish Gaelic
-        "mae", "roedd", "wedi", "yn", "yr", "ac",  # Welsh
-    )),
-    "es": frozenset((
-        "não", "em", "um", "uma", "do", "das", "ao", "aos", "às", "à", "pela", "pelo", "mais",
-        "é", "são", "foi", "já", "ainda", "muito", "na",  # Portuguese
-        "unha", "dunha", "cunha", "non", "cos", "coa", "pola", "tamén", "nun", "máis", "xa",
-        "moi", "dun", "onte",  # Galician
-        "els", "amb", "per", "és", "dels", "als", "i", "hui", "més", "però", "perquè", "havia",
-        "seva", "seu", "aquest", "aquesta",  # Catalan
-        "e", "dins", "mai", "ço", "aquò",  # Occitan
-        "il", "di", "della", "degli", "che", "è", "gli", "nel", "sono", "anche", "più",  # Italian
-        "kaj", "pli", "kiu", "kiuj", "ke", "ankaŭ", "pri", "ĉi", "tiu", "tiuj", "ili", "ŝi",
-        "aŭ", "ĉu", "jam", "nur", "tre", "estis", "estos",  # Esperanto
-        "ye",  # Asturian
-        "ko", "pe", "niko", "nde", "ñande", "ore", "hína", "avei", "katu", "upe", "kuéra",
-        "rupi", "gui", "ndive", "porã", "ndaje", "mba",  # Guarani
-        *_LATIN_WORDS,
-    )),
-    "fr": frozenset((
-        "el", "los", "las", "del", "una", "con", "por", "para", "muy", "pero",  # Spanish
-        "els", "amb", "per", "és", "dels",  # Catalan
-        "e", "lo", "dins", "ço", "aquò",  # Occitan
-        "di", "della", "degli", "che", "è", "gli", "nel", "sono",  # Italian
-        "não", "em", "uma",  # Portuguese
-        "kaj", "estas", "pli", "kiu",  # Esperanto
-        *_LATIN_WORDS,
-    )),
-}
+_MARKER_LANGUAGE = {word: code for code, words in MARKERS.items() for word in words}
 
 # Plainly a language by its letters, without the model: when at least SCRIPT_SHARE of a text's
 # opening letters are of a script only that language of the model's writes (Korean, Thai, ...);
 # Japanese when they are kana and Chinese characters, with at least _KANA_SHARE hiragana
 # (Japanese running text: 20-60%; Chinese: none, or readings) and no simplified Chinese
-# character; Russian when they are Cyrillic with the letters only
-# Russian writes of the model's Cyrillic languages and enough of its small words (see
-# _plain_script). Measured against the
-# model over the same texts: 138 of the 150 Japanese (the others: programming notes, more Latin
-# letters than Japanese ones) and 139 of the 143 Russian ones answered, never another answer.
+# character; Russian when they are Cyrillic with only Russian's letters and enough of its small
+# words (see _plain_script). Letters of a second of these scripts over SCRIPT_STRAY_SHARE: the
+# model decides. Measured against the model over the same texts: 138 of the 150 Japanese (the
+# others: programming notes, more Latin letters than Japanese ones) and 139 of the 143 Russian
+# ones answered, never another answer.
 SCRIPT_SHARE = 0.5
-SCRIPT_STRAY_SHARE = 0.05  # letters of another of these scripts: two languages, the model decides
+SCRIPT_STRAY_SHARE = 0.05
 _KANA_SHARE = 0.2
 _RUSSIAN_SHARE = 0.01  # ы and э: 2-3% of Russian's letters
 _RUSSIAN_WORD_SHARE = 0.15  # Russian running text: 25-40% of these
-_RUSSIAN_WORDS = frozenset((
-    "и", "в", "не", "что", "с", "по", "это", "как", "он", "она", "они", "был", "была", "были",
-    "для", "из", "к", "от", "же", "но", "так", "его", "её", "их", "при", "или", "уже", "только",
-    "который", "которая", "которые", "также", "если", "чтобы", "бы", "ещё", "еще", "до", "после",
-    "мы", "вы", "я", "во", "со", "все", "всё", "этот", "эта", "эти", "том", "тем",
-))
 _HARD_SIGN_SHARE = 0.005  # ъ: 2-3% of Bulgarian's letters, 0.02% of Russian's
 _SCRIPT_MIN_LETTERS = 50  # the model is sure of a script's language from a sentence or two
 _LATIN = "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]"
@@ -557,7 +490,7 @@ def _plain_language(text: str) -> str | None:
         return None  # words apart by other spaces (no-break, ideographic): the model reads them
         # without the word boundaries its features are made of, and is unsure
     found = Counter(map(_MARKER_LANGUAGE.get, tokens))  # one look-up a word, not one a language
-    markers = {code: found[code] for code in _MARKERS}
+    markers = {code: found[code] for code in MARKERS}
     language = max(markers, key=markers.__getitem__)
     stops = STOPWORDS[language].__contains__
     if markers[language] < PLAIN_MARKERS or \
@@ -566,7 +499,7 @@ def _plain_language(text: str) -> str | None:
         return None
     # Words of the other two or of its neighbours: a text mixing languages goes to the model.
     others = sum(markers.values()) - markers[language]
-    neighbours = _NEIGHBOUR_WORDS.get(language)
+    neighbours = NEIGHBOUR_WORDS.get(language)
     if neighbours is not None:
         others += sum(map(neighbours.__contains__, tokens))
     return language if others <= PLAIN_MIXED_SHARE * size else None
@@ -608,7 +541,7 @@ def _plain_script(sample: str) -> str | None:
             len(scripts.hard_sign.findall(sample)) > _HARD_SIGN_SHARE * cyrillic
         # and Russian's own small words: Kazakh, Kyrgyz, Uzbek or Mongolian typed with Russian's
         # letters alone (a keyboard without theirs) has none of them
-        words = sum(map(_RUSSIAN_WORDS.__contains__, tokens)) >= _RUSSIAN_WORD_SHARE * len(tokens)
+        words = sum(map(RUSSIAN_WORDS.__contains__, tokens)) >= _RUSSIAN_WORD_SHARE * len(tokens)
         return "ru" if russian and words and not other else None
     if chinese >= least:
         hiragana = len(scripts.hiragana.findall(sample))
