@@ -111,6 +111,13 @@ def test_a_post_of_checksums_goes_to_the_model(name: str) -> None:
     assert lang._plain_language(TRICKY[name]) is None
 
 
+@pytest.mark.parametrize("name", ["hi_ta_railway", "ar_hy_beirut", "he_ka", "ru_he_shop",
+                                  "el_ru_cyprus2", "hi_ja_lesson"])
+def test_a_notice_with_a_line_in_another_script_goes_to_the_model(name: str) -> None:
+    # the notice's own script (Devanagari, Arabic, Hebrew, Greek) has no rule here, but counts
+    assert lang._plain_language(TRICKY[name]) is None
+
+
 def test_chinese_with_japanese_readings_goes_to_the_model() -> None:
     assert lang._plain_language(TRICKY["zh_anime"]) is None
 
