@@ -19,6 +19,8 @@ TEXTS: dict[str, str] = _FIXTURE["texts"]
 MIXED: dict[str, str] = _FIXTURE["mixed"]
 TRICKY: dict[str, str] = json.loads((FIXTURE.parent / "mixed_and_neighbours.json").read_text(
     encoding="utf-8"))["texts"]
+ORDINARY: dict[str, str] = json.loads((FIXTURE.parent / "ordinary.json").read_text(
+    encoding="utf-8"))["texts"]
 
 
 def _model(text: str) -> str:
@@ -53,6 +55,17 @@ def test_the_fast_answer_is_the_models_or_none(text: str) -> None:
 @pytest.mark.parametrize("text", TRICKY.values(), ids=TRICKY)
 def test_texts_written_to_trip_the_fast_path_get_the_models_answer(text: str) -> None:
     assert lang._plain_language(text) in (None, _model(text))
+
+
+@pytest.mark.parametrize("text", ORDINARY.values(), ids=ORDINARY)
+def test_ordinary_news_gets_the_models_answer(text: str) -> None:
+    assert lang._plain_language(text) in (None, _model(text))
+
+
+def test_most_ordinary_english_spanish_french_and_russian_news_skips_the_model() -> None:
+    plain = [lang._plain_language(text) for name, text in ORDINARY.items()
+             if name.startswith(("en_", "es_", "fr_", "ru_"))]
+    assert sum(answer is not None for answer in plain) >= 0.9 * len(plain)
 
 
 @pytest.mark.parametrize("name", ["eo2", "gl_a", "val_a", "oc_short"])
