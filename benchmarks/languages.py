@@ -97,14 +97,6 @@ def _file_samples(path: Path) -> list[str]:
     return samples
 
 
-def _model_answer(text: str) -> str:
-    """detect_language's answer from the model alone."""
-    code, probability = lang.identify(text)
-    if probability < lang.CONFIDENCE or len(code) != 2 or code == "zxx":
-        return lang.UNDETERMINED
-    return code
-
-
 def fast_path(directory: Path, paths: list[Path]) -> int:
     """How often the answer without the model is given, and whether it ever differs."""
     samples: list[str] = []
@@ -120,7 +112,7 @@ def fast_path(directory: Path, paths: list[Path]) -> int:
     fast: Counter[str] = Counter()
     differ = 0
     for sample in samples:
-        model = _model_answer(sample)
+        model = lang.model_language(sample)
         texts[model] += 1
         plain = lang._plain_language(sample)
         if plain is not None:

@@ -462,8 +462,11 @@ def detect_language(text: str) -> str:
     Codes the identifier has that are no ISO 639-1 code (three-letter ones) also come back as
     ``"und"``: redraft's per-language data is keyed by ISO 639-1.
     """
-    if plain := _plain_language(text):
-        return plain
+    return _plain_language(text) or model_language(text)
+
+
+def model_language(text: str) -> str:
+    """:func:`detect_language`'s answer from the model alone (what its shortcut must agree with)."""
     code, probability = identify(text)
     if probability < CONFIDENCE or len(code) != 2 or code == "zxx":
         return UNDETERMINED
@@ -494,9 +497,10 @@ def _plain_language(text: str) -> str | None:
         return None
     if len(_DIGITS.findall(sample)) > PLAIN_DIGIT_SHARE * len(sample):
         return None  # checksums, tables, timetables: the model reads their digits, not words
+    # Words apart by other spaces (no-break, ideographic): the model reads them without the word
+    # boundaries its features are made of, and is unsure
     if sample.count(" ") < size // 2:
-        return None  # words apart by other spaces (no-break, ideographic): the model reads them
-        # without the word boundaries its features are made of, and is unsure
+        return None
     found = Counter(map(_MARKER_LANGUAGE.get, tokens))  # one look-up a word, not one a language
     markers = {code: found[code] for code in MARKERS}
     language = max(markers, key=markers.__getitem__)
@@ -524,8 +528,6 @@ def _shouting(sample: str, letters: int) -> bool:
 def _plain_script(sample: str) -> str | None:
     """Japanese, Russian or a language of :data:`_OWN_SCRIPTS` when the sample's letters are
     plainly that language's (see :data:`SCRIPT_SHARE`), else None."""
-    if sample.isascii():
-        return None
     scripts = _scripts()
     # Letters with their marks (an Indic vowel sign is no letter to str.isalpha, but is in its
     # script's block), by script; the shares below are of the letters of every script (all but
